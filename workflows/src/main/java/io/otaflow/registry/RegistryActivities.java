@@ -1,0 +1,47 @@
+package io.otaflow.registry;
+
+import io.otaflow.plan.RolloutPlan;
+import io.otaflow.plan.TargetSelector;
+import io.otaflow.robot.RobotUpdateState;
+import io.otaflow.rollout.RolloutStatus;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+import java.util.List;
+
+/**
+ * Control plane: the fleet registry in the database. Workflows call these as local activities on the control-plane
+ * worker, so every state change is recorded without a round trip through a task queue. Every method is idempotent:
+ * a retried call leaves the same rows.
+ */
+@ActivityInterface
+public interface RegistryActivities {
+
+  /**
+   * Picks the rollout's target robots and writes one PENDING row per robot with its stage index, in
+   * {@link io.otaflow.plan.StagePlanner} order. Called again for the same rollout, it returns the sizes already stored.
+   *
+   * @return number of robots in each stage, in plan order
+   */
+  @ActivityMethod
+  List<Integer> assignStages(String rolloutId, TargetSelector target, RolloutPlan plan);
+
+  /** Robot IDs of one stage in ascending ID order, after {@code afterRobotId} (null for the first page). */
+  @ActivityMethod
+  List<String> stageRobots(String rolloutId, int stage, String afterRobotId, int limit);
+
+  /** Robot IDs of the rollout currently in {@code state}, in ascending ID order, after {@code afterRobotId}. */
+  @ActivityMethod
+  List<String> robotsInState(String rolloutId, RobotUpdateState state, String afterRobotId, int limit);
+
+  /** Records the rollout's status, the stage it is at (null before the first) and why (null when nothing to say). */
+  @ActivityMethod
+  void recordRolloutStatus(String rolloutId, RolloutStatus status, String stage, String reason);
+
+  /**
+   * Records one robot's state in the rollout; when {@code installedVersion} is not null it is also the robot's
+   * installed version in the fleet.
+   */
+  @ActivityMethod
+  void recordRobotState(String rolloutId, String robotId, RobotUpdateState state, String reason,
+                        String installedVersion);
+}

@@ -1,0 +1,15 @@
+package io.otaflow.robot;
+
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * One robot's update as a saga: download, verify, apply to the inactive slot, health gate, commit. A failure or a
+ * cancellation after apply switches the robot back to its previous slot before the workflow ends.
+ */
+@WorkflowInterface
+public interface RobotUpdateWorkflow {
+
+  @WorkflowMethod
+  RobotUpdateResult update(RobotUpdateRequest request);
+}
