@@ -1,5 +1,6 @@
 package io.otaflow.robot;
 
+import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -12,4 +13,11 @@ public interface RobotUpdateWorkflow {
 
   @WorkflowMethod
   RobotUpdateResult update(RobotUpdateRequest request);
+
+  /**
+   * The parent stops this robot's update: the current step is cancelled, an applied release is switched back, and
+   * the workflow still returns its result (a signal rather than workflow cancellation, so the parent gets one).
+   */
+  @SignalMethod
+  void abort(String reason);
 }

@@ -1,0 +1,27 @@
+package io.otaflow.registry;
+
+import io.temporal.activity.LocalActivityOptions;
+import io.temporal.common.RetryOptions;
+import java.time.Duration;
+
+/** Registry writes run as local activities on the control plane: short, retried through brief database hiccups. */
+public final class RegistryOptions {
+
+  /**
+   * A minute covers writing a 100,000-robot stage assignment; failures (the database down) retry with backoff, while
+   * a rollout naming an unknown robot fails at once.
+   */
+  public static final LocalActivityOptions LOCAL = LocalActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(1))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofMillis(200))
+          .setBackoffCoefficient(2.0)
+          .setMaximumInterval(Duration.ofSeconds(10))
+          .setMaximumAttempts(10)
+          .setDoNotRetry("UnknownRobot")
+          .build())
+      .build();
+
+  private RegistryOptions() {
+  }
+}

@@ -1,0 +1,67 @@
+package io.otaflow.robot;
+
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import java.time.Duration;
+
+/**
+ * Timeouts and retries for work on one robot's task queue. Every step gets {@code robotTimeout} as its
+ * schedule-to-start timeout: a robot whose worker does not pick up the step in that time is OFFLINE, never a hang.
+ */
+public final class RobotActivityOptions {
+
+  private RobotActivityOptions() {
+  }
+
+  /** Downloads are long and flaky: heartbeat every few seconds, retry network errors with backoff. */
+  public static ActivityOptions download(String robotId, Duration robotTimeout) {
+    return base(robotId, robotTimeout)
+        .setStartToCloseTimeout(Duration.ofMinutes(30))
+        .setHeartbeatTimeout(Duration.ofSeconds(30))
+        .setRetryOptions(retry(5, Duration.ofSeconds(1), Duration.ofSeconds(30)))
+        .build();
+  }
+
+  /** Verify, apply, commit: local disk work measured in seconds; a few retries cover a busy disk. */
+  public static ActivityOptions slot(String robotId, Duration robotTimeout) {
+    return base(robotId, robotTimeout)
+        .setStartToCloseTimeout(Duration.ofMinutes(10))
+        .setRetryOptions(retry(3, Duration.ofSeconds(1), Duration.ofSeconds(10)))
+        .build();
+  }
+
+  /** One round of probes must answer quickly; an unhealthy robot is a result, not a failure, so few retries. */
+  public static ActivityOptions health(String robotId, Duration robotTimeout) {
+    return base(robotId, robotTimeout)
+        .setStartToCloseTimeout(Duration.ofMinutes(1))
+        .setRetryOptions(retry(3, Duration.ofSeconds(1), Duration.ofSeconds(5)))
+        .build();
+  }
+
+  /** Rollback is the compensation: try hardest, since leaving a robot on a bad release is the worst outcome. */
+  public static ActivityOptions rollback(String robotId, Duration robotTimeout) {
+    return base(robotId, robotTimeout)
+        .setStartToCloseTimeout(Duration.ofMinutes(10))
+        .setRetryOptions(retry(10, Duration.ofSeconds(1), Duration.ofMinutes(1)))
+        .build();
+  }
+
+  private static ActivityOptions.Builder base(String robotId, Duration robotTimeout) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(RobotNames.robotTaskQueue(robotId))
+        .setScheduleToStartTimeout(robotTimeout)
+        // An aborted step must finish (or stop) on the robot before its compensation runs there.
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
+  }
+
+  private static RetryOptions retry(int attempts, Duration initial, Duration max) {
+    return RetryOptions.newBuilder()
+        .setMaximumAttempts(attempts)
+        .setInitialInterval(initial)
+        .setBackoffCoefficient(2.0)
+        .setMaximumInterval(max)
+        .setDoNotRetry(RobotErrors.PERMANENT.toArray(String[]::new))
+        .build();
+  }
+}

@@ -1,0 +1,175 @@
+package io.otaflow.robot;
+
+import io.otaflow.registry.RegistryActivities;
+import io.otaflow.registry.RegistryOptions;
+import io.otaflow.release.Release;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+
+/**
+ * The robot saga. Steps run on the robot's own task queue and every state change is recorded in the registry. Once
+ * apply has been attempted, any failure, timeout or abort switches the robot back to its previous slot before the
+ * workflow ends, so a robot is never left half-applied.
+ */
+public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
+
+  private static final Logger log = Workflow.getLogger(RobotUpdateWorkflowImpl.class);
+
+  private final RegistryActivities registry =
+      Workflow.newLocalActivityStub(RegistryActivities.class, RegistryOptions.LOCAL);
+
+  private RobotUpdateRequest request;
+  private CancellationScope steps;
+  private String abortReason;
+
+  @Override
+  public RobotUpdateResult update(RobotUpdateRequest request) {
+    this.request = request;
+    RobotUpdateResult[] result = new RobotUpdateResult[1];
+    steps = Workflow.newCancellationScope(() -> result[0] = runSteps());
+    if (abortReason != null) {
+      steps.cancel(abortReason);
+    }
+    steps.run();
+    return result[0];
+  }
+
+  @Override
+  public void abort(String reason) {
+    abortReason = reason;
+    if (steps != null) {
+      steps.cancel(reason);
+    }
+  }
+
+  private RobotUpdateResult runSteps() {
+    String robotId = request.robotId();
+    Release release = request.release();
+    DownloadActivities download = Workflow.newActivityStub(DownloadActivities.class,
+        RobotActivityOptions.download(robotId, request.robotTimeout()));
+    SlotActivities slots = Workflow.newActivityStub(SlotActivities.class,
+        RobotActivityOptions.slot(robotId, request.robotTimeout()));
+    HealthActivities health = Workflow.newActivityStub(HealthActivities.class,
+        RobotActivityOptions.health(robotId, request.robotTimeout()));
+
+    String step = "download";
+    boolean applyAttempted = false;
+    try {
+      record(RobotUpdateState.DOWNLOADING, null, null);
+      StagedArtifact staged = download.download(release);
+      step = "verify";
+      download.verify(release, staged);
+      record(RobotUpdateState.VERIFIED, null, null);
+
+      step = "apply";
+      applyAttempted = true;
+      slots.apply(release, staged);
+      record(RobotUpdateState.APPLIED, null, release.version());
+
+      step = "health";
+      record(RobotUpdateState.HEALTH_CHECKING, null, null);
+      Optional<String> unhealthy = healthGate(health, release);
+      if (unhealthy.isPresent()) {
+        return compensate("health: " + unhealthy.get(), RobotUpdateState.ROLLED_BACK);
+      }
+
+      step = "commit";
+      slots.commit(release);
+      return finish(RobotUpdateState.COMMITTED, null, release.version());
+    } catch (TemporalFailure failure) {
+      String reason = step + ": " + describe(failure);
+      if (!applyAttempted) {
+        return finish(isOffline(failure) ? RobotUpdateState.OFFLINE : RobotUpdateState.FAILED, reason, null);
+      }
+      // A failed apply leaves the previous slot active (the switch is its last, atomic act): nothing was changed.
+      return compensate(reason, step.equals("apply") ? RobotUpdateState.FAILED : RobotUpdateState.ROLLED_BACK);
+    }
+  }
+
+  /** Probes the robot {@code healthChecks} times spread over the soak window; the first failing reading ends it. */
+  private Optional<String> healthGate(HealthActivities health, Release release) {
+    int checks = request.healthChecks();
+    Duration interval = checks > 1 ? request.healthSoak().dividedBy(checks - 1) : Duration.ZERO;
+    for (int check = 0; check < checks; check++) {
+      if (check > 0) {
+        Workflow.sleep(interval);
+      }
+      HealthReport report = health.check(release);
+      if (!report.healthy()) {
+        return Optional.of(report.failure().orElse("unhealthy"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Switches the robot back, even when this workflow is being aborted or cancelled (hence the detached scope). A
+   * robot that cannot be reached for its rollback is OFFLINE, with the reason saying the rollback is unconfirmed.
+   */
+  private RobotUpdateResult compensate(String reason, RobotUpdateState restoredState) {
+    String[] installed = new String[1];
+    TemporalFailure[] rollbackFailure = new TemporalFailure[1];
+    Workflow.newDetachedCancellationScope(() -> {
+      SlotActivities rollback = Workflow.newActivityStub(SlotActivities.class,
+          RobotActivityOptions.rollback(request.robotId(), request.robotTimeout()));
+      try {
+        installed[0] = rollback.rollback(request.release());
+      } catch (TemporalFailure failure) {
+        rollbackFailure[0] = failure;
+      }
+    }).run();
+    if (rollbackFailure[0] != null) {
+      return finish(RobotUpdateState.OFFLINE,
+          reason + "; rollback not confirmed: " + describe(rollbackFailure[0]), null);
+    }
+    return finish(restoredState, reason, installed[0]);
+  }
+
+  /** Records the final state even when the steps were cancelled, and returns it to the parent. */
+  private RobotUpdateResult finish(RobotUpdateState state, String reason, String installedVersion) {
+    Workflow.newDetachedCancellationScope(() -> record(state, reason, installedVersion)).run();
+    if (state == RobotUpdateState.COMMITTED) {
+      log.info("robot {} committed {} in rollout {}", request.robotId(), installedVersion, request.rolloutId());
+    } else {
+      log.warn("robot {} ended {} in rollout {}: {}", request.robotId(), state, request.rolloutId(), reason);
+    }
+    return new RobotUpdateResult(request.robotId(), state, reason, installedVersion);
+  }
+
+  private void record(RobotUpdateState state, String reason, String installedVersion) {
+    registry.recordRobotState(request.rolloutId(), request.robotId(), state, reason, installedVersion);
+  }
+
+  /** A step the robot's worker never picked up: the robot is offline, not broken. */
+  private static boolean isOffline(TemporalFailure failure) {
+    return failure instanceof ActivityFailure && failure.getCause() instanceof TimeoutFailure timeout
+        && timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START;
+  }
+
+  private String describe(TemporalFailure failure) {
+    Throwable cause = failure instanceof ActivityFailure && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof CanceledFailure) {
+      return abortReason == null ? "aborted" : "aborted: " + abortReason;
+    }
+    if (cause instanceof TimeoutFailure timeout) {
+      return switch (timeout.getTimeoutType()) {
+        case TIMEOUT_TYPE_SCHEDULE_TO_START -> "robot offline: no pickup within " + request.robotTimeout();
+        case TIMEOUT_TYPE_HEARTBEAT -> "robot stopped heartbeating";
+        default -> "timed out";
+      };
+    }
+    if (cause instanceof ApplicationFailure application) {
+      return application.getOriginalMessage();
+    }
+    return cause.getMessage();
+  }
+}

@@ -1,0 +1,471 @@
+package io.otaflow.rollout;
+
+import io.otaflow.plan.PlanValidator;
+import io.otaflow.plan.StagePlan;
+import io.otaflow.registry.RegistryActivities;
+import io.otaflow.registry.RegistryOptions;
+import io.otaflow.robot.RobotActivityOptions;
+import io.otaflow.robot.RobotNames;
+import io.otaflow.robot.RobotUpdateRequest;
+import io.otaflow.robot.RobotUpdateResult;
+import io.otaflow.robot.RobotUpdateState;
+import io.otaflow.robot.RobotUpdateWorkflow;
+import io.otaflow.robot.SlotActivities;
+import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.slf4j.Logger;
+
+/**
+ * The rollout algorithm: stages in order, each with an optional approval, a bounded window of robot updates, a
+ * threshold check and a bake time. When a stage falls short or a person aborts, every robot this rollout committed,
+ * in every stage, is switched back. Robot lists are paged from the registry and the workflow continues as new before
+ * its history grows long, so a fleet of 100,000 fits.
+ */
+public class RolloutWorkflowImpl implements RolloutWorkflow {
+
+  /** Continue as new past this many history events: a fifth of Temporal's 51,200 limit. */
+  static final int DEFAULT_HISTORY_BUDGET = 10_000;
+  private static final int PAGE_SIZE = 100;
+  private static final Logger log = Workflow.getLogger(RolloutWorkflowImpl.class);
+
+  private final int historyBudget;
+  private final RegistryActivities registry =
+      Workflow.newLocalActivityStub(RegistryActivities.class, RegistryOptions.LOCAL);
+
+  private RolloutRequest request;
+  private RolloutStatus status = RolloutStatus.PENDING;
+  private int stageIndex = -1;
+  private List<Integer> stageSizes = List.of();
+  private int[] stageCommitted = new int[0];
+  private int[] stageFinished = new int[0];
+  /** Final states of robots (by state name); PENDING and IN_FLIGHT are derived when progress is asked. */
+  private final Map<String, Integer> robotCounts = new TreeMap<>();
+  private String cursor;
+  private boolean rollingBack;
+  private int rolledBack;
+  private int approvedStage = -1;
+  private OperatorCommand pausedBy;
+  private AbortCommand abort;
+  private String reason;
+
+  private final Map<String, Promise<RobotUpdateResult>> inFlight = new LinkedHashMap<>();
+  private final Set<String> abortSent = new HashSet<>();
+
+  public RolloutWorkflowImpl() {
+    this(DEFAULT_HISTORY_BUDGET);
+  }
+
+  /** For tests that exercise continue-as-new without thousands of robots. */
+  public RolloutWorkflowImpl(int historyBudget) {
+    this.historyBudget = historyBudget;
+  }
+
+  @Override
+  public RolloutProgress run(RolloutRequest request, RolloutCheckpoint checkpoint) {
+    this.request = request;
+    if (checkpoint != null) {
+      restore(checkpoint);
+    } else if (!start()) {
+      return progress();
+    }
+
+    while (!rollingBack && abort == null && stageIndex < stageSizes.size()) {
+      StagePlan stage = request.plan().stages().get(stageIndex);
+      if (cursor == null && !enterStage(stage)) {
+        break;
+      }
+      if (!forEachRobot(after -> registry.stageRobots(request.rolloutId(), stageIndex, after, PAGE_SIZE),
+          this::startRobotUpdate, this::robotUpdateFinished, true)) {
+        continueAsNew();
+      }
+      if (abort != null) {
+        break;
+      }
+      StageProgress tally = stageProgress(stageIndex);
+      if (tally.healthyFraction() < stage.minHealthy()) {
+        startRollback(String.format("stage '%s' missed its threshold: %d/%d robots healthy (%.0f%%) < %.0f%%",
+            stage.name(), tally.committed(), tally.size(), tally.healthyFraction() * 100, stage.minHealthy() * 100));
+        break;
+      }
+      log.info("rollout {} stage '{}' passed: {}/{} healthy; baking {}", request.rolloutId(), stage.name(),
+          tally.committed(), tally.size(), stage.bakeTime());
+      if (!stage.bakeTime().isZero()) {
+        Workflow.await(stage.bakeTime(), () -> abort != null);
+      }
+      if (abort == null) {
+        stageIndex++;
+        cursor = null;
+      }
+    }
+
+    if (abort != null && !rollingBack) {
+      String aborted = "aborted by " + abort.by() + ": " + abort.reason();
+      int updated = robotCounts.getOrDefault(RobotUpdateState.COMMITTED.name(), 0);
+      if (!abort.rollback() || updated == 0) {
+        return end(RolloutStatus.ABORTED,
+            updated == 0 ? aborted : aborted + "; rollback declined, " + updated + " robots stay on "
+                + request.release().version());
+      }
+      startRollback(aborted);
+    }
+    if (rollingBack) {
+      return rollBackUpdatedRobots();
+    }
+    return end(RolloutStatus.SUCCEEDED, null);
+  }
+
+  /** Validates, records RUNNING and assigns the stages; false when the rollout ended FAILED instead. */
+  private boolean start() {
+    try {
+      request.release().validate();
+      PlanValidator.validate(request.plan());
+    } catch (IllegalArgumentException invalid) {
+      end(RolloutStatus.FAILED, "invalid rollout: " + invalid.getMessage());
+      return false;
+    }
+    setStatus(RolloutStatus.RUNNING, null);
+    try {
+      stageSizes = registry.assignStages(request.rolloutId(), request.target(), request.plan());
+    } catch (ActivityFailure failure) {
+      end(RolloutStatus.FAILED, "targets: " + message(failure));
+      return false;
+    }
+    stageCommitted = new int[stageSizes.size()];
+    stageFinished = new int[stageSizes.size()];
+    stageIndex = 0;
+    log.info("rollout {} of {} over {} robots, stages {}", request.rolloutId(), request.release().version(),
+        stageSizes.stream().mapToInt(Integer::intValue).sum(), stageSizes);
+    return true;
+  }
+
+  /** Waits out a pause and the stage's approval; false when aborted meanwhile. */
+  private boolean enterStage(StagePlan stage) {
+    Workflow.await(() -> pausedBy == null || abort != null);
+    if (abort != null) {
+      return false;
+    }
+    if (stage.approval() && approvedStage < stageIndex) {
+      setStatus(RolloutStatus.WAITING_APPROVAL, "stage '" + stage.name() + "' waits for approval");
+      Workflow.await(() -> approvedStage >= stageIndex || abort != null);
+      if (abort != null) {
+        return false;
+      }
+    }
+    setStatus(RolloutStatus.RUNNING, null);
+    log.info("rollout {} starts stage '{}' with {} robots", request.rolloutId(), stage.name(),
+        stageSizes.get(stageIndex));
+    return true;
+  }
+
+  /**
+   * Runs {@code start} for every robot that {@code page} yields, at most {@code maxParallel} at once, calling
+   * {@code finished} as each completes. An {@code interruptible} run (a stage) starts no robot while paused and
+   * stops early on abort, telling robots in flight to stop. Returns false, with nothing in flight, when the history
+   * budget is spent and the workflow must continue as new; {@link #cursor} then tells where to pick up.
+   */
+  private <T> boolean forEachRobot(Function<String, List<String>> page, Function<String, Promise<T>> start,
+                                   BiConsumer<String, Promise<T>> finished, boolean interruptible) {
+    BooleanSupplier mayStart = () -> !interruptible || abort == null && pausedBy == null;
+    Map<String, Promise<T>> window = new LinkedHashMap<>();
+    Deque<String> next = new ArrayDeque<>();
+    boolean exhausted = false;
+    int maxParallel = request.plan().maxParallel();
+    while (true) {
+      while (!exhausted && window.size() < maxParallel && mayStart.getAsBoolean() && !historyFull()) {
+        if (next.isEmpty()) {
+          next.addAll(page.apply(cursor));
+          if (next.isEmpty()) {
+            exhausted = true;
+            break;
+          }
+        }
+        String robot = next.poll();
+        window.put(robot, start.apply(robot));
+        cursor = robot;
+      }
+      if (window.isEmpty()) {
+        if (exhausted || interruptible && abort != null) {
+          return true;
+        }
+        if (historyFull()) {
+          return false;
+        }
+      }
+      boolean canStart = !exhausted && window.size() < maxParallel && !historyFull();
+      Workflow.await(() -> window.values().stream().anyMatch(Promise::isCompleted)
+          || canStart && mayStart.getAsBoolean()
+          || interruptible && abort != null && (window.isEmpty() || !abortSent.containsAll(inFlight.keySet())));
+      if (interruptible) {
+        sendAbortToRobots();
+      }
+      window.entrySet().removeIf(entry -> {
+        if (!entry.getValue().isCompleted()) {
+          return false;
+        }
+        finished.accept(entry.getKey(), entry.getValue());
+        return true;
+      });
+    }
+  }
+
+  private boolean historyFull() {
+    return Workflow.getInfo().getHistoryLength() > historyBudget || Workflow.getInfo().isContinueAsNewSuggested();
+  }
+
+  private Promise<RobotUpdateResult> startRobotUpdate(String robotId) {
+    RobotUpdateWorkflow child = Workflow.newChildWorkflowStub(RobotUpdateWorkflow.class,
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(RobotNames.robotWorkflowId(request.rolloutId(), robotId))
+            .setTaskQueue(RobotNames.CONTROL_TASK_QUEUE)
+            // If this rollout is terminated, each robot still gets to roll itself back.
+            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
+            .build());
+    var plan = request.plan();
+    Promise<RobotUpdateResult> result = Async.function(child::update, new RobotUpdateRequest(request.rolloutId(),
+        robotId, stageIndex, request.release(), plan.robotTimeout(), plan.healthChecks(), plan.healthSoak()));
+    inFlight.put(robotId, result);
+    return result;
+  }
+
+  private void robotUpdateFinished(String robotId, Promise<RobotUpdateResult> promise) {
+    inFlight.remove(robotId);
+    abortSent.remove(robotId);
+    RobotUpdateResult result;
+    try {
+      result = promise.get();
+    } catch (TemporalFailure failure) {
+      // The robot workflow itself broke (a bug, or terminated by hand): count it, never hang on it.
+      result = new RobotUpdateResult(robotId, RobotUpdateState.FAILED, "robot workflow: " + message(failure), null);
+    }
+    robotCounts.merge(result.outcome().name(), 1, Integer::sum);
+    stageFinished[stageIndex]++;
+    if (result.outcome() == RobotUpdateState.COMMITTED) {
+      stageCommitted[stageIndex]++;
+    }
+  }
+
+  /** Tells every robot in flight to stop; each rolls itself back if it had applied, and reports as usual. */
+  private void sendAbortToRobots() {
+    if (abort == null) {
+      return;
+    }
+    for (String robotId : inFlight.keySet()) {
+      if (abortSent.add(robotId)) {
+        RobotUpdateWorkflow robot = Workflow.newExternalWorkflowStub(RobotUpdateWorkflow.class,
+            RobotNames.robotWorkflowId(request.rolloutId(), robotId));
+        // A robot whose workflow already ended rejects the signal; its result is on its way anyway.
+        Async.procedure(robot::abort, "aborted by " + abort.by() + ": " + abort.reason());
+      }
+    }
+  }
+
+  private void startRollback(String why) {
+    rollingBack = true;
+    cursor = null;
+    pausedBy = null;
+    setStatus(RolloutStatus.RUNNING, "rolling back: " + why);
+    reason = why;
+    log.warn("rollout {} rolls back every updated robot: {}", request.rolloutId(), why);
+  }
+
+  /** Switches every robot this rollout committed, in every stage, back to its previous release. */
+  private RolloutProgress rollBackUpdatedRobots() {
+    int[] unreachable = {0};
+    if (!forEachRobot(
+        after -> registry.robotsInState(request.rolloutId(), RobotUpdateState.COMMITTED, after, PAGE_SIZE),
+        robotId -> Async.function(Workflow.newActivityStub(SlotActivities.class,
+            RobotActivityOptions.rollback(robotId, request.plan().robotTimeout()))::rollback, request.release()),
+        (robotId, promise) -> {
+          RobotUpdateState state;
+          String detail;
+          String version = null;
+          try {
+            version = promise.get();
+            state = RobotUpdateState.ROLLED_BACK;
+            detail = "rollout rolled back: " + reason;
+            rolledBack++;
+          } catch (TemporalFailure failure) {
+            state = RobotUpdateState.OFFLINE;
+            detail = "rollback not confirmed: " + message(failure);
+            unreachable[0]++;
+          }
+          robotCounts.merge(RobotUpdateState.COMMITTED.name(), -1, Integer::sum);
+          robotCounts.merge(state.name(), 1, Integer::sum);
+          registry.recordRobotState(request.rolloutId(), robotId, state, detail, version);
+        },
+        false)) {
+      continueAsNew();
+    }
+    if (unreachable[0] > 0) {
+      return end(RolloutStatus.FAILED, reason + "; " + unreachable[0] + " robots could not be rolled back");
+    }
+    return end(RolloutStatus.ROLLED_BACK, reason);
+  }
+
+  private void continueAsNew() {
+    Workflow.await(Workflow::isEveryHandlerFinished);
+    log.info("rollout {} continues as new at stage {} after robot {}", request.rolloutId(), stageIndex, cursor);
+    Workflow.continueAsNew(request, checkpoint());
+  }
+
+  private RolloutCheckpoint checkpoint() {
+    return new RolloutCheckpoint(stageIndex, stageSizes, toList(stageCommitted), toList(stageFinished),
+        Map.copyOf(robotCounts), cursor, rollingBack, rolledBack, approvedStage, pausedBy, abort, reason);
+  }
+
+  private void restore(RolloutCheckpoint checkpoint) {
+    stageIndex = checkpoint.stageIndex();
+    stageSizes = checkpoint.stageSizes();
+    stageCommitted = checkpoint.stageCommitted().stream().mapToInt(Integer::intValue).toArray();
+    stageFinished = checkpoint.stageFinished().stream().mapToInt(Integer::intValue).toArray();
+    robotCounts.putAll(checkpoint.robotCounts());
+    cursor = checkpoint.cursor();
+    rollingBack = checkpoint.rollingBack();
+    rolledBack = checkpoint.rolledBack();
+    approvedStage = checkpoint.approvedStage();
+    pausedBy = checkpoint.pausedBy();
+    abort = checkpoint.abort();
+    reason = checkpoint.reason();
+    status = pausedBy != null ? RolloutStatus.PAUSED : RolloutStatus.RUNNING;
+  }
+
+  private RolloutProgress end(RolloutStatus finalStatus, String why) {
+    setStatus(finalStatus, why);
+    log.info("rollout {} ended {}{}", request.rolloutId(), finalStatus, why == null ? "" : ": " + why);
+    return progress();
+  }
+
+  private void setStatus(RolloutStatus newStatus, String why) {
+    status = newStatus;
+    reason = why;
+    registry.recordRolloutStatus(request.rolloutId(), newStatus, currentStageName(), why);
+  }
+
+  private String currentStageName() {
+    return stageIndex >= 0 && stageIndex < request.plan().stages().size()
+        ? request.plan().stages().get(stageIndex).name() : null;
+  }
+
+  private StageProgress stageProgress(int index) {
+    StagePlan stage = request.plan().stages().get(index);
+    return new StageProgress(stage.name(), stageSizes.get(index), stageCommitted[index], stageFinished[index],
+        stage.minHealthy());
+  }
+
+  @Override
+  public RolloutProgress progress() {
+    List<StageProgress> stages = new ArrayList<>();
+    int finished = 0;
+    for (int i = 0; i < stageSizes.size(); i++) {
+      stages.add(stageProgress(i));
+      finished += stageFinished[i];
+    }
+    Map<String, Integer> counts = new TreeMap<>(robotCounts);
+    counts.values().removeIf(count -> count == 0);
+    int total = stageSizes.stream().mapToInt(Integer::intValue).sum();
+    counts.put(RobotUpdateState.PENDING.name(), total - finished - inFlight.size());
+    counts.put("IN_FLIGHT", inFlight.size());
+    return new RolloutProgress(request == null ? null : request.rolloutId(),
+        request == null ? null : request.release().version(), status, stageIndex, stages, counts, rolledBack,
+        reason);
+  }
+
+  @Override
+  public RolloutProgress pause(OperatorCommand command) {
+    pausedBy = command;
+    setStatus(RolloutStatus.PAUSED, "paused by " + command.by() + ": " + command.reason());
+    return progress();
+  }
+
+  @Override
+  public void validatePause(OperatorCommand command) {
+    requireAuthor(command == null ? null : command.by());
+    requireStatus("pause", RolloutStatus.RUNNING);
+  }
+
+  @Override
+  public RolloutProgress resume(OperatorCommand command) {
+    pausedBy = null;
+    setStatus(RolloutStatus.RUNNING, null);
+    return progress();
+  }
+
+  @Override
+  public void validateResume(OperatorCommand command) {
+    requireAuthor(command == null ? null : command.by());
+    requireStatus("resume", RolloutStatus.PAUSED);
+  }
+
+  @Override
+  public RolloutProgress approve(OperatorCommand command) {
+    approvedStage = stageIndex;
+    setStatus(RolloutStatus.RUNNING, null);
+    return progress();
+  }
+
+  @Override
+  public void validateApprove(OperatorCommand command) {
+    requireAuthor(command == null ? null : command.by());
+    requireStatus("approve", RolloutStatus.WAITING_APPROVAL);
+  }
+
+  @Override
+  public RolloutProgress abort(AbortCommand command) {
+    abort = command;
+    log.warn("rollout {} aborted by {}: {}", request.rolloutId(), command.by(), command.reason());
+    return progress();
+  }
+
+  @Override
+  public void validateAbort(AbortCommand command) {
+    requireAuthor(command == null ? null : command.by());
+    if (status.isFinal()) {
+      throw new IllegalStateException("cannot abort: rollout already ended " + status);
+    }
+    if (abort != null || rollingBack) {
+      throw new IllegalStateException("cannot abort: rollout is already rolling back or aborting");
+    }
+  }
+
+  private static void requireAuthor(String by) {
+    if (by == null || by.isBlank()) {
+      throw new IllegalArgumentException("command.by: say who gives the command");
+    }
+  }
+
+  private void requireStatus(String command, RolloutStatus required) {
+    if (rollingBack) {
+      throw new IllegalStateException("cannot " + command + ": rollout is rolling back");
+    }
+    if (status != required) {
+      throw new IllegalStateException("cannot " + command + ": rollout is " + status + ", not " + required);
+    }
+  }
+
+  private static String message(TemporalFailure failure) {
+    Throwable cause = failure.getCause() instanceof ApplicationFailure ? failure.getCause() : failure;
+    return cause instanceof ApplicationFailure application ? application.getOriginalMessage() : cause.getMessage();
+  }
+
+  private static List<Integer> toList(int[] values) {
+    return java.util.Arrays.stream(values).boxed().toList();
+  }
+}
