@@ -23,9 +23,13 @@ public final class RobotActivityOptions {
         .build();
   }
 
-  /** Verify, apply, commit: local disk work measured in seconds; a few retries cover a busy disk. */
+  /**
+   * Verify, apply, commit: local disk work measured in seconds; a few retries cover a busy disk. An aborted apply must
+   * finish on the robot before its compensation runs there, so the workflow waits for it.
+   */
   public static ActivityOptions slot(String robotId, Duration robotTimeout) {
     return base(robotId, robotTimeout)
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
         .setStartToCloseTimeout(Duration.ofMinutes(10))
         .setRetryOptions(retry(3, Duration.ofSeconds(1), Duration.ofSeconds(10)))
         .build();
@@ -50,9 +54,7 @@ public final class RobotActivityOptions {
   private static ActivityOptions.Builder base(String robotId, Duration robotTimeout) {
     return ActivityOptions.newBuilder()
         .setTaskQueue(RobotNames.robotTaskQueue(robotId))
-        .setScheduleToStartTimeout(robotTimeout)
-        // An aborted step must finish (or stop) on the robot before its compensation runs there.
-        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
+        .setScheduleToStartTimeout(robotTimeout);
   }
 
   private static RetryOptions retry(int attempts, Duration initial, Duration max) {

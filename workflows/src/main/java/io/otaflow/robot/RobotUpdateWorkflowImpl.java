@@ -62,7 +62,7 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
         RobotActivityOptions.health(robotId, request.robotTimeout()));
 
     String step = "download";
-    boolean applyAttempted = false;
+    boolean undoOnFailure = false;
     try {
       record(RobotUpdateState.DOWNLOADING, null, null);
       StagedArtifact staged = download.download(release);
@@ -71,15 +71,18 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
       record(RobotUpdateState.VERIFIED, null, null);
 
       step = "apply";
-      applyAttempted = true;
-      slots.apply(release, staged);
+      undoOnFailure = true;
+      SlotSwitch slotSwitch = slots.apply(release, staged);
+      // A robot already committed to this release has nothing to undo: switching it "back" would downgrade it.
+      undoOnFailure = !slotSwitch.fromSlot().equals(slotSwitch.toSlot());
       record(RobotUpdateState.APPLIED, null, release.version());
 
       step = "health";
       record(RobotUpdateState.HEALTH_CHECKING, null, null);
       Optional<String> unhealthy = healthGate(health, release);
       if (unhealthy.isPresent()) {
-        return compensate("health: " + unhealthy.get(), RobotUpdateState.ROLLED_BACK);
+        return undoOnFailure ? compensate("health: " + unhealthy.get(), RobotUpdateState.ROLLED_BACK)
+            : finish(RobotUpdateState.FAILED, "health: " + unhealthy.get(), release.version());
       }
 
       step = "commit";
@@ -87,7 +90,7 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
       return finish(RobotUpdateState.COMMITTED, null, release.version());
     } catch (TemporalFailure failure) {
       String reason = step + ": " + describe(failure);
-      if (!applyAttempted) {
+      if (!undoOnFailure) {
         return finish(isOffline(failure) ? RobotUpdateState.OFFLINE : RobotUpdateState.FAILED, reason, null);
       }
       // A failed apply leaves the previous slot active (the switch is its last, atomic act): nothing was changed.

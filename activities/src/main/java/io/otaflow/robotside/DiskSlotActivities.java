@@ -1,0 +1,125 @@
+package io.otaflow.robotside;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.otaflow.release.Release;
+import io.otaflow.robot.SlotActivities;
+import io.otaflow.robot.SlotSwitch;
+import io.otaflow.robot.StagedArtifact;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The A/B slots on the robot's own disk. All three methods are safe to retry. */
+public class DiskSlotActivities implements SlotActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(DiskSlotActivities.class);
+
+  private final RobotDisk disk;
+  private final long maxExpandedBytes;
+  private final MeterRegistry registry;
+
+  public DiskSlotActivities(RobotDisk disk) {
+    this(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, Metrics.globalRegistry);
+  }
+
+  public DiskSlotActivities(RobotDisk disk, long maxExpandedBytes, MeterRegistry registry) {
+    this.disk = disk;
+    this.maxExpandedBytes = maxExpandedBytes;
+    this.registry = registry;
+  }
+
+  @Override
+  public SlotSwitch apply(Release release, StagedArtifact artifact) {
+    HttpDownloadActivities.requireValid(release);
+    Timer.Sample sample = Timer.start(registry);
+    String outcome = "failed";
+    try {
+      synchronized (disk) {
+        RobotDiskState state = disk.readState();
+        if (release.version().equals(state.installedVersion())) {
+          disk.alignCurrentWith(state);
+          outcome = "already_applied";
+          log.info("robot {}: {} is already active in slot {}", disk.dir(), release.version(), state.activeSlot());
+          return sameSwitch(state);
+        }
+        SlotSwitch result = disk.unpackAndSwitch(Path.of(artifact.path()), release.version(), false, maxExpandedBytes);
+        outcome = "switched";
+        return result;
+      }
+    } catch (ApplicationFailure e) {
+      outcome = "refused";
+      log.warn("robot {}: apply {} refused: {}", disk.dir(), release.version(), e.getOriginalMessage());
+      throw e;
+    } finally {
+      sample.stop(Timer.builder("otaflow.robot.apply").tag("outcome", outcome).register(registry));
+    }
+  }
+
+  /**
+   * A retry of an apply that went through returns the switch it made. A release that was already running
+   * and committed reports no switch at all (fromSlot == toSlot): the rollout changed nothing on this robot.
+   */
+  private static SlotSwitch sameSwitch(RobotDiskState state) {
+    if (state.committed() || state.previousSlot() == null) {
+      return new SlotSwitch(state.activeSlot(), state.activeSlot(), state.installedVersion());
+    }
+    return new SlotSwitch(state.previousSlot(), state.activeSlot(), state.previousVersion());
+  }
+
+  @Override
+  public void commit(Release release) {
+    synchronized (disk) {
+      RobotDiskState state = disk.readState();
+      if (!release.version().equals(state.installedVersion())) {
+        throw ApplicationFailure.newNonRetryableFailure("commit: " + release.version()
+            + " is not the active version (active: " + state.installedVersion() + ")", RobotSideErrors.NOT_ACTIVE);
+      }
+      disk.alignCurrentWith(state);
+      if (!state.committed()) {
+        disk.writeState(new RobotDiskState(state.installedVersion(), state.activeSlot(), state.previousVersion(),
+            state.previousSlot(), true));
+      }
+      deleteStaged(release);
+      log.info("robot {}: {} committed in slot {}", disk.dir(), release.version(), state.activeSlot());
+    }
+  }
+
+  @Override
+  public String rollback(Release release) {
+    synchronized (disk) {
+      RobotDiskState state = disk.readState();
+      disk.alignCurrentWith(state);
+      if (!release.version().equals(state.installedVersion())) {
+        log.info("robot {}: rollback of {} is a no-op, {} is active", disk.dir(), release.version(),
+            state.installedVersion());
+        return state.installedVersion();
+      }
+      if (state.previousSlot() == null) {
+        log.warn("robot {}: cannot roll back {}: no previous release on this robot", disk.dir(), release.version());
+        return state.installedVersion();
+      }
+      // The slot we leave holds a rejected release: it is not offered as a rollback target again.
+      RobotDiskState restored = new RobotDiskState(state.previousVersion(), state.previousSlot(), null, null, true);
+      disk.writeState(restored);
+      disk.switchCurrentTo(restored.activeSlot());
+      deleteStaged(release);
+      log.info("robot {}: rolled back {} (slot {}) to {} (slot {})", disk.dir(), release.version(),
+          state.activeSlot(), restored.installedVersion(), restored.activeSlot());
+      return restored.installedVersion();
+    }
+  }
+
+  private void deleteStaged(Release release) {
+    Path staged = disk.staging().resolve(release.version() + ".tar.gz");
+    try {
+      Files.deleteIfExists(staged);
+    } catch (IOException e) {
+      log.warn("robot {}: cannot delete {}: {}", disk.dir(), staged, e.toString());
+    }
+  }
+}

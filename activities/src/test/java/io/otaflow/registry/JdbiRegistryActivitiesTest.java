@@ -1,0 +1,139 @@
+package io.otaflow.registry;
+
+import static io.otaflow.registry.RegistryFixtures.fourStagePlan;
+import static io.otaflow.registry.RegistryFixtures.robotId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.otaflow.plan.RolloutPlan;
+import io.otaflow.plan.StagePlanner;
+import io.otaflow.plan.TargetSelector;
+import io.otaflow.robot.RobotUpdateState;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class JdbiRegistryActivitiesTest {
+
+  private Jdbi jdbi;
+  private FleetRegistry registry;
+  private JdbiRegistryActivities activities;
+
+  @BeforeEach
+  void setUp() {
+    jdbi = RegistryFixtures.memoryDb();
+    registry = new FleetRegistry(jdbi);
+    activities = new JdbiRegistryActivities(registry);
+  }
+
+  @Test
+  void assignsStagesAsStagePlannerDoes() {
+    RegistryFixtures.insertRobots(jdbi, 50);
+    RolloutPlan plan = fourStagePlan();
+
+    List<Integer> sizes = activities.assignStages("ro-1", TargetSelector.wholeFleet(), plan);
+
+    assertThat(sizes).containsExactly(1, 4, 20, 25);
+    List<String> fleet = IntStream.range(0, 50).mapToObj(RegistryFixtures::robotId).toList();
+    List<List<String>> expected = StagePlanner.assign("ro-1", fleet, plan);
+    for (int stage = 0; stage < 4; stage++) {
+      assertThat(activities.stageRobots("ro-1", stage, null, 100))
+          .containsExactlyElementsOf(expected.get(stage).stream().sorted().toList());
+    }
+    assertThat(registry.rolloutRobotCounts("ro-1")).containsEntry(RobotUpdateState.PENDING, 50);
+  }
+
+  @Test
+  void assigningTwiceKeepsTheFirstAssignment() {
+    RegistryFixtures.insertRobots(jdbi, 50);
+
+    List<Integer> first = activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan());
+    List<Integer> again = activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan());
+
+    assertThat(again).isEqualTo(first);
+    assertThat(registry.rolloutRobots("ro-1")).hasSize(50);
+  }
+
+  @Test
+  void assignsALargeFleetInOneCall() {
+    RegistryFixtures.insertRobots(jdbi, 20_000);
+
+    List<Integer> sizes = activities.assignStages("ro-big", TargetSelector.wholeFleet(), fourStagePlan());
+
+    assertThat(sizes).containsExactly(1, 1_999, 8_000, 10_000);
+    assertThat(registry.rolloutRobotCounts("ro-big")).containsEntry(RobotUpdateState.PENDING, 20_000);
+  }
+
+  @Test
+  void unknownRobotsFailWithoutRetry() {
+    RegistryFixtures.insertRobots(jdbi, 3);
+
+    assertThatThrownBy(() -> activities.assignStages("ro-1",
+        new TargetSelector(Map.of(), List.of(robotId(0), "r98", "r99")), fourStagePlan()))
+        .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+          assertThat(f.isNonRetryable()).isTrue();
+          assertThat(f.getType()).isEqualTo("UnknownRobot");
+          assertThat(f.getOriginalMessage()).isEqualTo("unknown robot(s): r98, r99");
+        });
+    assertThat(registry.rolloutRobots("ro-1")).isEmpty();
+  }
+
+  @Test
+  void pagesCoverEveryRobotExactlyOnce() {
+    RegistryFixtures.insertRobots(jdbi, 50);
+    List<Integer> sizes = activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan());
+    List<String> seen = new ArrayList<>();
+    for (int stage = 0; stage < sizes.size(); stage++) {
+      int s = stage;
+      List<String> stageIds = pageAll(after -> activities.stageRobots("ro-1", s, after, 7));
+      assertThat(stageIds).hasSize(sizes.get(stage)).isSorted();
+      seen.addAll(stageIds);
+    }
+    assertThat(seen).doesNotHaveDuplicates().hasSize(50);
+
+    for (int i = 0; i < 50; i += 3) {
+      activities.recordRobotState("ro-1", robotId(i), RobotUpdateState.COMMITTED, null, "1.4.0");
+    }
+    List<String> committed = pageAll(after -> activities.robotsInState("ro-1", RobotUpdateState.COMMITTED, after, 7));
+    List<String> pending = pageAll(after -> activities.robotsInState("ro-1", RobotUpdateState.PENDING, after, 7));
+    assertThat(committed).hasSize(17).doesNotHaveDuplicates().isSorted();
+    assertThat(pending).hasSize(33).doesNotHaveDuplicates().doesNotContainAnyElementsOf(committed);
+  }
+
+  @Test
+  void recordsStateWithoutARolloutRow() {
+    RegistryFixtures.insertRobots(jdbi, 5);
+    activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan());
+
+    activities.recordRobotState("ro-1", robotId(2), RobotUpdateState.FAILED, "verify: sha256 mismatch", null);
+    activities.recordRobotState("ro-1", robotId(3), RobotUpdateState.COMMITTED, null, "1.4.0");
+    activities.recordRolloutStatus("ro-1", io.otaflow.rollout.RolloutStatus.RUNNING, "canary", null);
+
+    assertThat(registry.rolloutRobots("ro-1")).filteredOn(r -> r.robotId().equals(robotId(2))).singleElement()
+        .satisfies(r -> assertThat(r.reason()).isEqualTo("verify: sha256 mismatch"));
+    assertThat(registry.robot(robotId(3)).orElseThrow().installedVersion()).isEqualTo("1.4.0");
+    assertThat(registry.rollout("ro-1")).isEmpty();
+    assertThat(registry.rolloutEvents("ro-1")).extracting(RolloutEventRecord::kind)
+        .containsExactly("STAGES_ASSIGNED", "ROBOT_STATE", "ROBOT_STATE", "ROLLOUT_STATUS");
+  }
+
+  /** Follows the keyset cursor until a short page. */
+  private static List<String> pageAll(Function<String, List<String>> page) {
+    List<String> all = new ArrayList<>();
+    String after = null;
+    while (true) {
+      List<String> ids = page.apply(after);
+      all.addAll(ids);
+      if (ids.size() < 7) {
+        return all;
+      }
+      after = ids.get(ids.size() - 1);
+    }
+  }
+}

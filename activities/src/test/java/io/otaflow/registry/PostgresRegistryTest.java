@@ -1,0 +1,68 @@
+package io.otaflow.registry;
+
+import static io.otaflow.registry.RegistryFixtures.fourStagePlan;
+import static io.otaflow.registry.RegistryFixtures.release;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.otaflow.plan.TargetSelector;
+import io.otaflow.robot.RobotUpdateState;
+import io.otaflow.rollout.RolloutRequest;
+import io.otaflow.rollout.RolloutStatus;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * The same SQL on PostgreSQL. Runs only when OTAFLOW_TEST_PG_URL names a database (user/password in the URL), for
+ * example {@code jdbc:postgresql://localhost:5432/postgres?user=otaflow}; each run gets its own schema.
+ */
+@EnabledIfEnvironmentVariable(named = "OTAFLOW_TEST_PG_URL", matches = "jdbc:postgresql:.+")
+class PostgresRegistryTest {
+
+  @Test
+  void registryWorksOnPostgres() throws SQLException {
+    String base = System.getenv("OTAFLOW_TEST_PG_URL");
+    String schema = "otaflow_test_" + UUID.randomUUID().toString().replace("-", "");
+    try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA " + schema);
+    }
+    Jdbi jdbi = FleetDatabase.open(base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema, null, null);
+    FleetRegistry registry = new FleetRegistry(jdbi);
+    JdbiRegistryActivities activities = new JdbiRegistryActivities(registry);
+
+    for (int i = 0; i < 50; i++) {
+      registry.registerRobot(RegistryFixtures.robotId(i), Map.of("site", i % 2 == 0 ? "berlin" : "oslo"), "1.0.0");
+    }
+    registry.registerRelease(release("1.4.0"));
+    registry.registerRelease(release("1.4.0"));
+    RolloutRequest request = new RolloutRequest("ro-1", release("1.4.0"), fourStagePlan(), TargetSelector.wholeFleet());
+    registry.createRollout(request);
+    assertThat(registry.rolloutRequest("ro-1")).contains(request);
+    assertThat(registry.matchingRobots(new TargetSelector(Map.of("site", "oslo"), List.of()))).hasSize(25);
+
+    assertThat(activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan()))
+        .containsExactly(1, 4, 20, 25);
+    assertThat(activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan()))
+        .containsExactly(1, 4, 20, 25);
+    String first = activities.stageRobots("ro-1", 0, null, 7).get(0);
+    activities.recordRobotState("ro-1", first, RobotUpdateState.COMMITTED, null, "1.4.0");
+    activities.recordRolloutStatus("ro-1", RolloutStatus.RUNNING, "canary", null);
+
+    assertThat(activities.robotsInState("ro-1", RobotUpdateState.COMMITTED, null, 7)).containsExactly(first);
+    assertThat(activities.robotsInState("ro-1", RobotUpdateState.PENDING, first, 100)).hasSizeLessThan(50);
+    assertThat(registry.robot(first).orElseThrow().installedVersion()).isEqualTo("1.4.0");
+    assertThat(registry.rollout("ro-1").orElseThrow().status()).isEqualTo(RolloutStatus.RUNNING);
+    assertThat(registry.rolloutEvents("ro-1")).hasSize(4);
+
+    try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA " + schema + " CASCADE");
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.otaflow.robotside;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** A real HTTP server on 127.0.0.1 serving artifacts the way good and bad servers do. */
+final class ArtifactServer implements AutoCloseable {
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+
+  ArtifactServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(executor);
+    server.start();
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  /** Serves the file with a correct Content-Length. */
+  String file(String path, Path file) {
+    return handle(path, exchange -> send(exchange, Files.readAllBytes(file), true));
+  }
+
+  /** Serves bytes without Content-Length (chunked), so only the body's end tells the size. */
+  String chunked(String path, byte[] body) {
+    return handle(path, exchange -> send(exchange, body, false));
+  }
+
+  /** Announces the full length, sends only the first {@code sent} bytes and drops the connection. */
+  String closesEarly(String path, byte[] body, int sent) {
+    return handle(path, exchange -> {
+      exchange.sendResponseHeaders(200, body.length);
+      OutputStream out = exchange.getResponseBody();
+      out.write(body, 0, sent);
+      out.flush();
+      // A handler that throws makes the JDK server close the connection mid-body.
+      throw new IOException("simulated connection drop");
+    });
+  }
+
+  /** Announces the full length, sends {@code sent} bytes, then goes silent for a long time. */
+  String stalls(String path, byte[] body, int sent) {
+    return handle(path, exchange -> {
+      exchange.sendResponseHeaders(200, body.length);
+      OutputStream out = exchange.getResponseBody();
+      out.write(body, 0, sent);
+      out.flush();
+      try {
+        Thread.sleep(60_000);
+      } catch (InterruptedException stopped) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IOException("stalled handler stopped");
+    });
+  }
+
+  String status(String path, int status) {
+    return handle(path, exchange -> {
+      exchange.sendResponseHeaders(status, -1);
+      exchange.close();
+    });
+  }
+
+  String bytes(String path, byte[] body) {
+    return handle(path, exchange -> send(exchange, body, true));
+  }
+
+  private String handle(String path, HttpHandler handler) {
+    server.createContext(path, handler);
+    return url(path);
+  }
+
+  private static void send(HttpExchange exchange, byte[] body, boolean fixedLength) throws IOException {
+    exchange.sendResponseHeaders(200, fixedLength ? body.length : 0);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

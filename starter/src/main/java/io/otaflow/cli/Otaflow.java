@@ -1,0 +1,26 @@
+package io.otaflow.cli;
+
+import io.otaflow.cli.bench.BenchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The otaflow command line. */
+@Command(name = "otaflow", mixinStandardHelpOptions = true, version = "otaflow 0.1.0",
+    description = "Over-the-air software rollouts for robot fleets, orchestrated by Temporal.",
+    subcommands = {DemoCommand.class, BenchCommand.class})
+public final class Otaflow {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    Logging.takeOver();
+    return new CommandLine(new Otaflow())
+        .setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
+          commandLine.getErr().println("otaflow: " + failure.getMessage());
+          return 1;
+        })
+        .execute(args);
+  }
+}

@@ -1,0 +1,8 @@
+package io.otaflow.cli.bench;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measures otaflow on this machine.",
+    subcommands = BenchRolloutCommand.class)
+public final class BenchCommand {
+}

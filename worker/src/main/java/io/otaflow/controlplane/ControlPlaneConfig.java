@@ -1,0 +1,52 @@
+package io.otaflow.controlplane;
+
+import io.otaflow.registry.FleetDatabase;
+import io.otaflow.registry.FleetRegistry;
+import io.otaflow.registry.JdbiRegistryActivities;
+import io.otaflow.registry.RegistryActivities;
+import io.temporal.client.WorkflowClient;
+import io.temporal.spring.boot.WorkerOptionsCustomizer;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+public class ControlPlaneConfig {
+
+  /** The registry database: {@code otaflow.database.url} when set, else an H2 file under {@code otaflow.data-dir}. */
+  @Bean
+  Jdbi fleetJdbi(@Value("${otaflow.database.url:}") String url,
+                 @Value("${otaflow.database.user:sa}") String user,
+                 @Value("${otaflow.database.password:}") String password,
+                 @Value("${otaflow.data-dir:./.otaflow/data}") Path dataDir) {
+    return FleetDatabase.open(url.isBlank() ? FleetDatabase.h2FileUrl(dataDir) : url, user, password);
+  }
+
+  @Bean
+  FleetRegistry fleetRegistry(Jdbi fleetJdbi) {
+    return new FleetRegistry(fleetJdbi);
+  }
+
+  /** Named in application.yml ({@code activity-beans}); the workflows call it as local activities. */
+  @Bean
+  RegistryActivities registryActivities(FleetRegistry fleetRegistry) {
+    return new JdbiRegistryActivities(fleetRegistry);
+  }
+
+  @Bean
+  RolloutService rolloutService(FleetRegistry fleetRegistry, WorkflowClient workflowClient) {
+    return new RolloutService(fleetRegistry, workflowClient);
+  }
+
+  /**
+   * Without a zero sticky timeout, the workflow task after a control-plane crash waits forever on the dead worker's
+   * sticky queue when the server is Temporal's test server (it never times sticky tasks out).
+   */
+  @Bean
+  WorkerOptionsCustomizer stickyQueueTimeout() {
+    return (builder, workerName, taskQueue) -> builder.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+  }
+}

@@ -1,0 +1,101 @@
+package io.otaflow.rollout;
+
+import io.otaflow.release.Release;
+import io.otaflow.robot.DownloadActivities;
+import io.otaflow.robot.HealthActivities;
+import io.otaflow.robot.HealthReport;
+import io.otaflow.robot.ProbeResult;
+import io.otaflow.robot.RobotErrors;
+import io.otaflow.robot.SlotActivities;
+import io.otaflow.robot.SlotSwitch;
+import io.otaflow.robot.StagedArtifact;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Test fake for the robot edge: a robot's two slots in memory. The real disk implementation has its own tests; this
+ * one lets workflow tests make a robot hot, corrupt or slow.
+ */
+class FakeRobot implements DownloadActivities, SlotActivities, HealthActivities {
+
+  /** Orders events across robots, so a test can tell what happened before what. */
+  static final AtomicLong CLOCK = new AtomicLong();
+
+  final String id;
+  private volatile String active;
+  private volatile String previous;
+  volatile boolean hot;
+  volatile boolean corruptDownload;
+  /** When set, downloads wait for it: lets a test act while a robot is mid-update. */
+  volatile CountDownLatch downloadGate;
+  final CountDownLatch downloadStarted = new CountDownLatch(1);
+  volatile long downloadedAt = -1;
+  volatile int rollbacks;
+
+  FakeRobot(String id, String installedVersion) {
+    this.id = id;
+    this.active = installedVersion;
+  }
+
+  String installedVersion() {
+    return active;
+  }
+
+  @Override
+  public StagedArtifact download(Release release) {
+    downloadedAt = CLOCK.incrementAndGet();
+    downloadStarted.countDown();
+    CountDownLatch gate = downloadGate;
+    try {
+      // Like the real download, heartbeat while waiting: that is how a cancellation reaches a running activity.
+      while (gate != null && !gate.await(100, TimeUnit.MILLISECONDS)) {
+        Activity.getExecutionContext().heartbeat(null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new StagedArtifact("/staging/" + release.version(), corruptDownload ? "0".repeat(64) : release.sha256(),
+        release.sizeBytes());
+  }
+
+  @Override
+  public void verify(Release release, StagedArtifact artifact) {
+    if (!artifact.sha256().equals(release.sha256())) {
+      throw ApplicationFailure.newNonRetryableFailure("verify: sha256 mismatch", RobotErrors.CHECKSUM_MISMATCH);
+    }
+  }
+
+  @Override
+  public synchronized SlotSwitch apply(Release release, StagedArtifact artifact) {
+    if (!release.version().equals(active)) {
+      previous = active;
+      active = release.version();
+    }
+    return new SlotSwitch("a", "b", previous);
+  }
+
+  @Override
+  public void commit(Release release) {
+  }
+
+  @Override
+  public synchronized String rollback(Release release) {
+    if (release.version().equals(active) && previous != null) {
+      active = previous;
+      previous = null;
+      rollbacks++;
+    }
+    return active;
+  }
+
+  @Override
+  public HealthReport check(Release release) {
+    return new HealthReport(List.of(
+        new ProbeResult("temperature", !hot, hot ? "temperature 93.0C > 80.0C" : "temperature 40.0C"),
+        new ProbeResult("service", release.version().equals(active), "service: running " + active)));
+  }
+}

@@ -1,0 +1,93 @@
+package io.otaflow.rollout;
+
+import io.otaflow.plan.RolloutPlan;
+import io.otaflow.plan.StagePlanner;
+import io.otaflow.plan.TargetSelector;
+import io.otaflow.registry.RegistryActivities;
+import io.otaflow.robot.RobotUpdateState;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Test fake for the database edge: the registry as maps, same paging and idempotency as the real one. */
+class InMemoryRegistry implements RegistryActivities {
+
+  private final List<String> fleet;
+  private final Map<String, Map<String, Integer>> stageOf = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, RobotUpdateState>> states = new ConcurrentHashMap<>();
+  final Map<String, String> installedVersions = new ConcurrentHashMap<>();
+  final List<String> rolloutEvents = new CopyOnWriteArrayList<>();
+
+  InMemoryRegistry(List<String> fleet) {
+    this.fleet = List.copyOf(fleet);
+  }
+
+  @Override
+  public synchronized List<Integer> assignStages(String rolloutId, TargetSelector target, RolloutPlan plan) {
+    List<String> targets = target.robotIds().isEmpty() ? fleet : target.robotIds();
+    List<String> unknown = targets.stream().filter(robot -> !fleet.contains(robot)).toList();
+    if (!unknown.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure("unknown robot(s): " + String.join(", ", unknown),
+          "UnknownRobot");
+    }
+    List<List<String>> stages = StagePlanner.assign(rolloutId, targets, plan);
+    Map<String, Integer> assignment = stageOf.computeIfAbsent(rolloutId, id -> new TreeMap<>());
+    for (int i = 0; i < stages.size(); i++) {
+      for (String robot : stages.get(i)) {
+        assignment.put(robot, i);
+        states.computeIfAbsent(rolloutId, id -> new ConcurrentHashMap<>()).putIfAbsent(robot,
+            RobotUpdateState.PENDING);
+      }
+    }
+    return stages.stream().map(List::size).toList();
+  }
+
+  @Override
+  public synchronized List<String> stageRobots(String rolloutId, int stage, String afterRobotId, int limit) {
+    return page(stageOf.get(rolloutId).entrySet().stream().filter(e -> e.getValue() == stage)
+        .map(Map.Entry::getKey).sorted().toList(), afterRobotId, limit);
+  }
+
+  @Override
+  public synchronized List<String> robotsInState(String rolloutId, RobotUpdateState state, String afterRobotId,
+                                                 int limit) {
+    return page(states.getOrDefault(rolloutId, Map.of()).entrySet().stream().filter(e -> e.getValue() == state)
+        .map(Map.Entry::getKey).sorted().toList(), afterRobotId, limit);
+  }
+
+  private static List<String> page(List<String> sorted, String after, int limit) {
+    List<String> page = new ArrayList<>();
+    for (String robot : sorted) {
+      if ((after == null || robot.compareTo(after) > 0) && page.size() < limit) {
+        page.add(robot);
+      }
+    }
+    return page;
+  }
+
+  @Override
+  public void recordRolloutStatus(String rolloutId, RolloutStatus status, String stage, String reason) {
+    rolloutEvents.add(status + (reason == null ? "" : ": " + reason));
+  }
+
+  @Override
+  public synchronized void recordRobotState(String rolloutId, String robotId, RobotUpdateState state, String reason,
+                                            String installedVersion) {
+    states.computeIfAbsent(rolloutId, id -> new ConcurrentHashMap<>()).put(robotId, state);
+    if (installedVersion != null) {
+      installedVersions.put(robotId, installedVersion);
+    }
+  }
+
+  synchronized RobotUpdateState state(String rolloutId, String robotId) {
+    return states.get(rolloutId).get(robotId);
+  }
+
+  synchronized List<String> stage(String rolloutId, int stage) {
+    return stageRobots(rolloutId, stage, null, Integer.MAX_VALUE);
+  }
+}

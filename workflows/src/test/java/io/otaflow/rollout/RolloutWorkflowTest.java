@@ -1,0 +1,339 @@
+package io.otaflow.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.otaflow.plan.RolloutPlan;
+import io.otaflow.plan.StagePlan;
+import io.otaflow.plan.TargetSelector;
+import io.otaflow.release.Release;
+import io.otaflow.robot.RobotNames;
+import io.otaflow.robot.RobotUpdateState;
+import io.otaflow.robot.RobotUpdateWorkflowImpl;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RolloutWorkflowTest {
+
+  static final Release V1 = new Release("1.0.0", "http://artifacts.test/1.0.0.tar.gz", "a".repeat(64), 1000, "");
+  static final Release V2 = new Release("2.0.0", "http://artifacts.test/2.0.0.tar.gz", "b".repeat(64), 1000, "");
+
+  private TestWorkflowEnvironment env;
+  private InMemoryRegistry registry;
+  private final Map<String, FakeRobot> robots = new LinkedHashMap<>();
+
+  /** Starts a test server with the control-plane worker and one worker per robot on its own task queue. */
+  private void startFleet(int size, int historyBudget, String... offlineRobots) {
+    env = TestWorkflowEnvironment.newInstance();
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= size; i++) {
+      ids.add(String.format("r%02d", i));
+    }
+    registry = new InMemoryRegistry(ids);
+    Worker control = env.newWorker(RobotNames.CONTROL_TASK_QUEUE);
+    control.registerWorkflowImplementationFactory(RolloutWorkflow.class,
+        () -> new RolloutWorkflowImpl(historyBudget));
+    control.registerWorkflowImplementationTypes(RobotUpdateWorkflowImpl.class);
+    control.registerActivitiesImplementations(registry);
+    for (String id : ids) {
+      FakeRobot robot = new FakeRobot(id, V1.version());
+      robots.put(id, robot);
+      if (!List.of(offlineRobots).contains(id)) {
+        env.newWorker(RobotNames.robotTaskQueue(id)).registerActivitiesImplementations(robot);
+      }
+    }
+    env.start();
+  }
+
+  private void startFleet(int size) {
+    startFleet(size, RolloutWorkflowImpl.DEFAULT_HISTORY_BUDGET);
+  }
+
+  @AfterEach
+  void stop() {
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  static RolloutPlan plan(StagePlan... stages) {
+    return new RolloutPlan(List.of(stages), 5, Duration.ofMinutes(5), 3, Duration.ofMinutes(2));
+  }
+
+  /**
+   * For tests that act on a rollout while it runs: the test server skips time only while a client waits for a
+   * result, so here no timer may stand between the rollout and the state the test waits for.
+   */
+  static RolloutPlan interactive(StagePlan... stages) {
+    return new RolloutPlan(List.of(stages), 5, Duration.ofMinutes(5), 1, Duration.ZERO);
+  }
+
+  static RolloutPlan canaryTenFiftyHundred(double minHealthy) {
+    return plan(StagePlan.canary("canary", 1, Duration.ofMinutes(30), 1.0),
+        StagePlan.percent("10%", 10, Duration.ofMinutes(30), minHealthy),
+        StagePlan.percent("50%", 50, Duration.ofHours(1), minHealthy),
+        StagePlan.percent("100%", 100, Duration.ofHours(1), minHealthy));
+  }
+
+  private RolloutWorkflow start(String rolloutId, Release release, RolloutPlan plan) {
+    RolloutWorkflow workflow = env.getWorkflowClient().newWorkflowStub(RolloutWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(RobotNames.rolloutWorkflowId(rolloutId))
+            .setTaskQueue(RobotNames.CONTROL_TASK_QUEUE)
+            .build());
+    WorkflowClient.start(workflow::run, new RolloutRequest(rolloutId, release, plan, TargetSelector.wholeFleet()),
+        null);
+    return workflow;
+  }
+
+  private RolloutProgress result(RolloutWorkflow workflow) {
+    return WorkflowStub.fromTyped(workflow).getResult(RolloutProgress.class);
+  }
+
+  /** Polls the progress query until it matches; the workflow is blocked on a person, so no timing is involved. */
+  private static RolloutProgress awaitProgress(RolloutWorkflow workflow, Predicate<RolloutProgress> condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    RolloutProgress progress = workflow.progress();
+    while (!condition.test(progress)) {
+      assertThat(System.nanoTime()).as("progress never matched; last: %s", progress).isLessThan(deadline);
+      Thread.sleep(20);
+      progress = workflow.progress();
+    }
+    return progress;
+  }
+
+  private List<String> stage(String rolloutId, int stage) {
+    return registry.stage(rolloutId, stage);
+  }
+
+  @Test
+  void allHealthyRolloutCommitsEveryRobotStageByStage() {
+    startFleet(20);
+    RolloutProgress result = result(start("all-healthy", V2, canaryTenFiftyHundred(1.0)));
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThat(result.reason()).isNull();
+    assertThat(result.stages()).extracting(StageProgress::size).containsExactly(1, 1, 8, 10);
+    assertThat(result.robotCounts()).containsEntry("COMMITTED", 20).containsEntry("PENDING", 0);
+    assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("2.0.0"));
+    assertThat(robots.keySet()).allSatisfy(id ->
+        assertThat(registry.state("all-healthy", id)).isEqualTo(RobotUpdateState.COMMITTED));
+    // Stages run in order: every robot of a later stage started after every robot of the earlier one.
+    for (int stage = 1; stage < 4; stage++) {
+      long earlierLast = stage("all-healthy", stage - 1).stream().mapToLong(id -> robots.get(id).downloadedAt).max()
+          .orElseThrow();
+      long laterFirst = stage("all-healthy", stage).stream().mapToLong(id -> robots.get(id).downloadedAt).min()
+          .orElseThrow();
+      assertThat(laterFirst).isGreaterThan(earlierLast);
+    }
+    assertThat(registry.rolloutEvents).first().isEqualTo("RUNNING");
+    assertThat(registry.rolloutEvents).last().isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void rolloutRollsBackEveryUpdatedRobotWhenStageMissesThreshold() {
+    startFleet(20);
+    RolloutPlan plan = plan(StagePlan.canary("canary", 1, Duration.ofMinutes(30), 1.0),
+        StagePlan.percent("25%", 25, Duration.ofMinutes(30), 0.75),
+        StagePlan.percent("100%", 100, Duration.ofHours(1), 0.75));
+    // Predict the second stage (same planner as the registry) and make two of its four robots overheat.
+    List<String> secondStage = io.otaflow.plan.StagePlanner.assign("heatwave", List.copyOf(robots.keySet()), plan)
+        .get(1);
+    assertThat(secondStage).hasSize(4);
+    robots.get(secondStage.get(0)).hot = true;
+    robots.get(secondStage.get(1)).hot = true;
+
+    RolloutProgress result = result(start("heatwave", V2, plan));
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+    assertThat(result.reason()).isEqualTo("stage '25%' missed its threshold: 2/4 robots healthy (50%) < 75%");
+    assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("1.0.0"));
+    // The canary (stage 1) and the healthy robots of stage 2 were committed, then rolled back by the rollout.
+    String canary = stage("heatwave", 0).get(0);
+    assertThat(robots.get(canary).rollbacks).isEqualTo(1);
+    assertThat(result.rolledBack()).isEqualTo(3);
+    assertThat(result.robotCounts()).containsEntry("ROLLED_BACK", 5).containsEntry("PENDING", 15)
+        .doesNotContainKey("COMMITTED");
+    assertThat(stage("heatwave", 2)).allSatisfy(id -> {
+      assertThat(robots.get(id).downloadedAt).as("stage 3 never starts").isEqualTo(-1);
+      assertThat(registry.state("heatwave", id)).isEqualTo(RobotUpdateState.PENDING);
+    });
+    assertThat(registry.state("heatwave", secondStage.get(0))).isEqualTo(RobotUpdateState.ROLLED_BACK);
+    assertThat(registry.installedVersions).containsEntry(canary, "1.0.0");
+  }
+
+  @Test
+  void corruptDownloadFailsBeforeApplyAndCountsAgainstTheStage() {
+    startFleet(10);
+    RolloutPlan plan = plan(StagePlan.canary("canary", 1, Duration.ZERO, 1.0));
+    String canary = io.otaflow.plan.StagePlanner.assign("corrupt", List.copyOf(robots.keySet()), plan).get(0).get(0);
+    robots.get(canary).corruptDownload = true;
+
+    RolloutProgress result = result(start("corrupt", V2, plan));
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+    assertThat(result.robotCounts()).containsEntry("FAILED", 1);
+    assertThat(robots.get(canary).installedVersion()).isEqualTo("1.0.0");
+    assertThat(robots.get(canary).rollbacks).isZero();
+    assertThat(registry.state("corrupt", canary)).isEqualTo(RobotUpdateState.FAILED);
+  }
+
+  @Test
+  void pausedRolloutStartsNoRobotUntilResumed() throws Exception {
+    startFleet(10);
+    RolloutPlan plan = interactive(StagePlan.canary("canary", 1, Duration.ofMinutes(10), 1.0),
+        StagePlan.percent("100%", 100, Duration.ZERO, 1.0));
+    String canary = io.otaflow.plan.StagePlanner.assign("paused", List.copyOf(robots.keySet()), plan).get(0).get(0);
+    CountDownLatch gate = new CountDownLatch(1);
+    robots.get(canary).downloadGate = gate;
+
+    RolloutWorkflow workflow = start("paused", V2, plan);
+    assertThat(robots.get(canary).downloadStarted.await(30, TimeUnit.SECONDS)).isTrue();
+    RolloutProgress paused = workflow.pause(new OperatorCommand("ana", "checking dashboards"));
+    assertThat(paused.status()).isEqualTo(RolloutStatus.PAUSED);
+    assertThat(paused.reason()).isEqualTo("paused by ana: checking dashboards");
+    gate.countDown();
+
+    // The canary finishes; the rollout stays paused before the next stage.
+    RolloutProgress settled = awaitProgress(workflow, p -> p.robotCounts().getOrDefault("COMMITTED", 0) == 1);
+    assertThat(settled.status()).isEqualTo(RolloutStatus.PAUSED);
+    long resumedAt = FakeRobot.CLOCK.incrementAndGet();
+    assertThat(workflow.resume(new OperatorCommand("ana", "looks fine")).status()).isEqualTo(RolloutStatus.RUNNING);
+
+    assertThat(result(workflow).status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThat(stage("paused", 1)).allSatisfy(id ->
+        assertThat(robots.get(id).downloadedAt).as("%s started after resume", id).isGreaterThan(resumedAt));
+  }
+
+  @Test
+  void abortMidStageStopsRobotsAndRollsBackEveryUpdatedRobot() throws Exception {
+    startFleet(10);
+    RolloutPlan plan = interactive(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
+        StagePlan.percent("50%", 50, Duration.ZERO, 1.0),
+        StagePlan.percent("100%", 100, Duration.ZERO, 1.0));
+    List<List<String>> stages = io.otaflow.plan.StagePlanner.assign("abort", List.copyOf(robots.keySet()), plan);
+    CountDownLatch gate = new CountDownLatch(1);
+    for (String id : stages.get(1)) {
+      robots.get(id).downloadGate = gate;
+    }
+
+    RolloutWorkflow workflow = start("abort", V2, plan);
+    String blocked = stages.get(1).get(0);
+    assertThat(robots.get(blocked).downloadStarted.await(30, TimeUnit.SECONDS)).isTrue();
+    workflow.abort(new AbortCommand("ana", "wrong release", true));
+    gate.countDown();
+
+    RolloutProgress result = result(workflow);
+    assertThat(result.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+    assertThat(result.reason()).isEqualTo("aborted by ana: wrong release");
+    assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("1.0.0"));
+    assertThat(robots.get(stages.get(0).get(0)).rollbacks).as("canary rolled back").isEqualTo(1);
+    assertThat(stages.get(2)).allSatisfy(id -> assertThat(robots.get(id).downloadedAt).isEqualTo(-1));
+    assertThat(stages.get(1)).allSatisfy(id ->
+        assertThat(registry.state("abort", id)).isIn(RobotUpdateState.FAILED, RobotUpdateState.ROLLED_BACK));
+  }
+
+  @Test
+  void approvalGateBlocksTheStageUntilApproved() throws Exception {
+    startFleet(10);
+    RolloutPlan plan = interactive(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
+        StagePlan.percent("100%", 100, Duration.ZERO, 1.0).withApproval());
+
+    RolloutWorkflow workflow = start("approval", V2, plan);
+    RolloutProgress waiting = awaitProgress(workflow, p -> p.status() == RolloutStatus.WAITING_APPROVAL);
+    assertThat(waiting.stageIndex()).isEqualTo(1);
+    assertThat(waiting.reason()).isEqualTo("stage '100%' waits for approval");
+    assertThat(waiting.robotCounts()).containsEntry("COMMITTED", 1).containsEntry("PENDING", 9);
+    assertThat(stage("approval", 1)).allSatisfy(id -> assertThat(robots.get(id).downloadedAt).isEqualTo(-1));
+
+    workflow.approve(new OperatorCommand("ana", "canary looks good"));
+    assertThat(result(workflow).status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("2.0.0"));
+  }
+
+  @Test
+  void offlineRobotTimesOutAndCountsAgainstItsStage() {
+    startFleet(10, RolloutWorkflowImpl.DEFAULT_HISTORY_BUDGET, "r03");
+    // The test server does not skip time past a schedule-to-start timeout, so this one is short for real.
+    RolloutProgress result = result(start("offline", V2, new RolloutPlan(
+        List.of(StagePlan.percent("all", 100, Duration.ZERO, 0.9)), 5, Duration.ofSeconds(2), 1, Duration.ZERO)));
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThat(result.robotCounts()).containsEntry("OFFLINE", 1).containsEntry("COMMITTED", 9);
+    assertThat(registry.state("offline", "r03")).isEqualTo(RobotUpdateState.OFFLINE);
+    assertThat(robots.get("r03").installedVersion()).isEqualTo("1.0.0");
+  }
+
+  @Test
+  void invalidCommandsAreRejectedWithAReason() throws Exception {
+    startFleet(5);
+    RolloutPlan plan = interactive(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
+        StagePlan.percent("100%", 100, Duration.ZERO, 1.0).withApproval());
+    RolloutWorkflow workflow = start("commands", V2, plan);
+    awaitProgress(workflow, p -> p.status() == RolloutStatus.WAITING_APPROVAL);
+
+    assertThatThrownBy(() -> workflow.resume(new OperatorCommand("ana", "go")))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause().hasMessageContaining("cannot resume: rollout is WAITING_APPROVAL, not PAUSED");
+    assertThatThrownBy(() -> workflow.pause(new OperatorCommand("ana", "wait")))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause().hasMessageContaining("cannot pause: rollout is WAITING_APPROVAL, not RUNNING");
+    assertThatThrownBy(() -> workflow.approve(new OperatorCommand(" ", "ok")))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause().hasMessageContaining("command.by: say who gives the command");
+
+    workflow.approve(new OperatorCommand("ana", "ok"));
+    assertThat(result(workflow).status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThatThrownBy(() -> workflow.approve(new OperatorCommand("ana", "again")))
+        .isInstanceOf(RuntimeException.class);
+  }
+
+  @Test
+  void unknownTargetRobotFailsTheRolloutWithTheirNames() {
+    startFleet(3);
+    RolloutWorkflow workflow = env.getWorkflowClient().newWorkflowStub(RolloutWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("rollout-unknown").setTaskQueue(RobotNames.CONTROL_TASK_QUEUE)
+            .build());
+    RolloutProgress result = workflow.run(new RolloutRequest("unknown", V2,
+        plan(StagePlan.percent("all", 100, Duration.ZERO, 1.0)),
+        new TargetSelector(Map.of(), List.of("r01", "r98", "r99"))), null);
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.FAILED);
+    assertThat(result.reason()).isEqualTo("targets: unknown robot(s): r98, r99");
+  }
+
+  @Test
+  void longRolloutContinuesAsNewAndStillFinishes() {
+    startFleet(30, 120);
+    RolloutWorkflow workflow = start("long", V2, plan(StagePlan.canary("canary", 2, Duration.ZERO, 1.0),
+        StagePlan.percent("100%", 100, Duration.ofMinutes(1), 1.0)));
+    RolloutProgress result = result(workflow);
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThat(result.robotCounts()).containsEntry("COMMITTED", 30);
+    List<HistoryEvent> lastRun = env.getWorkflowClient()
+        .fetchHistory(RobotNames.rolloutWorkflowId("long")).getEvents();
+    assertThat(lastRun.size()).as("each run stays short").isLessThan(400);
+    assertThat(lastRun.get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId())
+        .as("the last run was continued from an earlier one").isNotEmpty();
+    assertThat(lastRun.get(lastRun.size() - 1).getEventType())
+        .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  }
+}
