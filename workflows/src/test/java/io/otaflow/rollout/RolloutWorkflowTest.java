@@ -18,6 +18,9 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -119,6 +122,18 @@ class RolloutWorkflowTest {
     return progress;
   }
 
+  /**
+   * With {@code -Dotaflow.recordHistories=true}, saves a workflow's history as a test resource for
+   * {@link WorkflowReplayTest}. Re-record only on purpose: the saved histories are what protects replay.
+   */
+  private void recordHistoryIfAsked(String workflowId, String resourceName) throws IOException {
+    if (Boolean.getBoolean("otaflow.recordHistories")) {
+      Path file = Path.of("src/test/resources/histories", resourceName);
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, env.getWorkflowClient().fetchHistory(workflowId).toJson(true));
+    }
+  }
+
   private List<String> stage(String rolloutId, int stage) {
     return registry.stage(rolloutId, stage);
   }
@@ -148,7 +163,7 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void rolloutRollsBackEveryUpdatedRobotWhenStageMissesThreshold() {
+  void rolloutRollsBackEveryUpdatedRobotWhenStageMissesThreshold() throws IOException {
     startFleet(20);
     RolloutPlan plan = plan(StagePlan.canary("canary", 1, Duration.ofMinutes(30), 1.0),
         StagePlan.percent("25%", 25, Duration.ofMinutes(30), 0.75),
@@ -177,6 +192,9 @@ class RolloutWorkflowTest {
     });
     assertThat(registry.state("heatwave", secondStage.get(0))).isEqualTo(RobotUpdateState.ROLLED_BACK);
     assertThat(registry.installedVersions).containsEntry(canary, "1.0.0");
+    recordHistoryIfAsked(RobotNames.rolloutWorkflowId("heatwave"), "rollout-threshold-missed.json");
+    recordHistoryIfAsked(RobotNames.robotWorkflowId("heatwave", secondStage.get(0)), "robot-health-failed.json");
+    recordHistoryIfAsked(RobotNames.robotWorkflowId("heatwave", canary), "robot-committed.json");
   }
 
   @Test
@@ -248,6 +266,8 @@ class RolloutWorkflowTest {
     assertThat(stages.get(2)).allSatisfy(id -> assertThat(robots.get(id).downloadedAt).isEqualTo(-1));
     assertThat(stages.get(1)).allSatisfy(id ->
         assertThat(registry.state("abort", id)).isIn(RobotUpdateState.FAILED, RobotUpdateState.ROLLED_BACK));
+    recordHistoryIfAsked(RobotNames.rolloutWorkflowId("abort"), "rollout-aborted.json");
+    recordHistoryIfAsked(RobotNames.robotWorkflowId("abort", blocked), "robot-aborted.json");
   }
 
   @Test
@@ -266,6 +286,7 @@ class RolloutWorkflowTest {
     workflow.approve(new OperatorCommand("ana", "canary looks good"));
     assertThat(result(workflow).status()).isEqualTo(RolloutStatus.SUCCEEDED);
     assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("2.0.0"));
+    recordHistoryIfAsked(RobotNames.rolloutWorkflowId("approval"), "rollout-approved.json");
   }
 
   @Test

@@ -1,0 +1,40 @@
+package io.otaflow.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import io.otaflow.robot.RobotUpdateWorkflowImpl;
+import io.temporal.testing.WorkflowReplayer;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Replays histories recorded from earlier versions of the workflows (src/test/resources/histories). A change that
+ * makes the workflow code take a different path on an old history fails here: guard it with Workflow.getVersion.
+ * To add histories, run RolloutWorkflowTest with -Dotaflow.recordHistories=true from the workflows module.
+ */
+class WorkflowReplayTest {
+
+  static Stream<String> histories() throws URISyntaxException, IOException {
+    Path folder = Path.of(WorkflowReplayTest.class.getResource("/histories").toURI());
+    try (Stream<Path> files = Files.list(folder)) {
+      List<String> names = files.map(file -> file.getFileName().toString()).sorted().toList();
+      assertThat(names).as("recorded histories").hasSizeGreaterThanOrEqualTo(5);
+      return names.stream();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("histories")
+  void recordedHistoryReplaysOnTheCurrentCode(String history) {
+    Class<?> workflow = history.startsWith("rollout-") ? RolloutWorkflowImpl.class : RobotUpdateWorkflowImpl.class;
+    assertThatCode(() -> WorkflowReplayer.replayWorkflowExecutionFromResource("histories/" + history, workflow))
+        .doesNotThrowAnyException();
+  }
+}
