@@ -8,14 +8,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.UUID;
@@ -168,26 +165,8 @@ public final class RobotDisk {
 
   /** Empties a slot without following links, so a link in it can never delete files elsewhere. */
   public void clearSlot(String name) {
-    Path slot = slot(name);
     try {
-      Files.walkFileTree(slot, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          if (e != null) {
-            throw e;
-          }
-          if (!d.equals(slot)) {
-            Files.delete(d);
-          }
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      FileTrees.deleteContents(slot(name));
     } catch (IOException e) {
       throw new UncheckedIOException("robot disk " + dir + ": cannot clear slot " + name, e);
     }

@@ -41,10 +41,7 @@ final class ArtifactServer implements AutoCloseable {
   /** Announces the full length, sends only the first {@code sent} bytes and drops the connection. */
   String closesEarly(String path, byte[] body, int sent) {
     return handle(path, exchange -> {
-      exchange.sendResponseHeaders(200, body.length);
-      OutputStream out = exchange.getResponseBody();
-      out.write(body, 0, sent);
-      out.flush();
+      sendPart(exchange, body, sent);
       // A handler that throws makes the JDK server close the connection mid-body.
       throw new IOException("simulated connection drop");
     });
@@ -53,10 +50,7 @@ final class ArtifactServer implements AutoCloseable {
   /** Announces the full length, sends {@code sent} bytes, then goes silent for a long time. */
   String stalls(String path, byte[] body, int sent) {
     return handle(path, exchange -> {
-      exchange.sendResponseHeaders(200, body.length);
-      OutputStream out = exchange.getResponseBody();
-      out.write(body, 0, sent);
-      out.flush();
+      sendPart(exchange, body, sent);
       try {
         Thread.sleep(60_000);
       } catch (InterruptedException stopped) {
@@ -87,6 +81,14 @@ final class ArtifactServer implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }
+  }
+
+  /** Announces the full length of {@code body} but sends (and flushes) only its first {@code sent} bytes. */
+  private static void sendPart(HttpExchange exchange, byte[] body, int sent) throws IOException {
+    exchange.sendResponseHeaders(200, body.length);
+    OutputStream out = exchange.getResponseBody();
+    out.write(body, 0, sent);
+    out.flush();
   }
 
   @Override

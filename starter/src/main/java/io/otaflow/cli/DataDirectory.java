@@ -1,12 +1,10 @@
 package io.otaflow.cli;
 
+import io.otaflow.robotside.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The scratch directory a demo or benchmark owns: emptied at the start of every run so runs never mix. A marker file
@@ -27,7 +25,8 @@ public final class DataDirectory {
           throw new IllegalArgumentException("data directory " + absolute
               + " is not empty and was not made by otaflow; choose another --data-dir");
         }
-        deleteTree(absolute);
+        // Symlinks (each robot's current) are deleted as links, never followed.
+        FileTrees.deleteTree(absolute);
       }
       Files.createDirectories(absolute);
       Files.createFile(absolute.resolve(MARKER));
@@ -41,25 +40,5 @@ public final class DataDirectory {
     try (var entries = Files.list(dir)) {
       return entries.findAny().isEmpty();
     }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    // Symlinks (each robot's current) are deleted as links, never followed.
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-        if (failure != null) {
-          throw failure;
-        }
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 }
