@@ -1,6 +1,8 @@
 package io.otaflow.plan;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -16,6 +18,7 @@ public record RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robo
                           Duration healthSoak) {
 
   public RolloutPlan {
-    stages = stages == null ? null : List.copyOf(stages);
+    // Not List.copyOf: a null stage must reach PlanValidator, which names it, instead of failing here unnamed.
+    stages = stages == null ? null : Collections.unmodifiableList(new ArrayList<>(stages));
   }
 }
