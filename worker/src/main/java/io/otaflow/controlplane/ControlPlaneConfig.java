@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -43,9 +44,11 @@ public class ControlPlaneConfig {
 
   /**
    * Without a zero sticky timeout, the workflow task after a control-plane crash waits forever on the dead worker's
-   * sticky queue when the server is Temporal's test server (it never times sticky tasks out).
+   * sticky queue when the server is Temporal's test server (it never times sticky tasks out). Only for that server: a
+   * real cluster times sticky tasks out itself, and keeps the SDK's default.
    */
   @Bean
+  @ConditionalOnProperty(name = "otaflow.temporal.test-server", havingValue = "true")
   WorkerOptionsCustomizer stickyQueueTimeout() {
     return (builder, workerName, taskQueue) -> builder.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
   }

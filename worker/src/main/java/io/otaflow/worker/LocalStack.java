@@ -55,6 +55,7 @@ public final class LocalStack implements AutoCloseable {
     temporal = track(EmbeddedTemporal.start());
     controlPlane = track(ControlPlaneApplication.start(Map.of(
         "spring.temporal.connection.target", temporal.target(),
+        "otaflow.temporal.test-server", "true",
         "otaflow.data-dir", dataDir.toString())));
     artifacts = track(ArtifactServer.start(createDirectories(dataDir.resolve("artifacts"))));
     BuiltArtifact factory = buildArtifact(FACTORY_VERSION);
