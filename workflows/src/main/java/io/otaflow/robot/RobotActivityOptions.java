@@ -1,6 +1,5 @@
 package io.otaflow.robot;
 
-import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
@@ -23,13 +22,9 @@ public final class RobotActivityOptions {
         .build();
   }
 
-  /**
-   * Verify, apply, commit: local disk work measured in seconds; a few retries cover a busy disk. An aborted apply must
-   * finish on the robot before its compensation runs there, so the workflow waits for it.
-   */
+  /** Apply and commit: local disk work measured in seconds; a few retries cover a busy disk. */
   public static ActivityOptions slot(String robotId, Duration robotTimeout) {
     return base(robotId, robotTimeout)
-        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
         .setStartToCloseTimeout(Duration.ofMinutes(10))
         .setRetryOptions(retry(3, Duration.ofSeconds(1), Duration.ofSeconds(10)))
         .build();

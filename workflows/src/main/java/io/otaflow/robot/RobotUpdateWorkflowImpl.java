@@ -12,7 +12,10 @@ import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -72,7 +75,7 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
 
       step = "apply";
       undoOnFailure = true;
-      SlotSwitch slotSwitch = slots.apply(release, staged);
+      SlotSwitch slotSwitch = uncancellable(() -> slots.apply(release, staged));
       // A robot already committed to this release has nothing to undo: switching it "back" would downgrade it.
       undoOnFailure = !slotSwitch.fromSlot().equals(slotSwitch.toSlot());
       record(RobotUpdateState.APPLIED, null, release.version());
@@ -86,16 +89,31 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
       }
 
       step = "commit";
-      slots.commit(release);
+      uncancellable(() -> {
+        slots.commit(release);
+        return null;
+      });
       return finish(RobotUpdateState.COMMITTED, null, release.version());
     } catch (TemporalFailure failure) {
-      String reason = step + ": " + describe(failure);
+      String cause = describe(failure);
+      // Robot-side errors already name their step ("verify: sha256 mismatch ..."); others get it here.
+      String reason = cause.startsWith(step + ":") ? cause : step + ": " + cause;
       if (!undoOnFailure) {
         return finish(isOffline(failure) ? RobotUpdateState.OFFLINE : RobotUpdateState.FAILED, reason, null);
       }
       // A failed apply leaves the previous slot active (the switch is its last, atomic act): nothing was changed.
       return compensate(reason, step.equals("apply") ? RobotUpdateState.FAILED : RobotUpdateState.ROLLED_BACK);
     }
+  }
+
+  /**
+   * Runs a step that changes the robot's slots to its end, even when an abort arrives meanwhile: the compensation
+   * must never race an apply still running on the robot. The abort takes effect at the next step.
+   */
+  private static <T> T uncancellable(Supplier<T> step) {
+    List<T> result = new ArrayList<>(1);
+    Workflow.newDetachedCancellationScope(() -> result.add(step.get())).run();
+    return result.get(0);
   }
 
   /** Probes the robot {@code healthChecks} times spread over the soak window; the first failing reading ends it. */

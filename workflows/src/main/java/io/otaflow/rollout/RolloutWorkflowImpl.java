@@ -397,8 +397,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   @Override
   public void validatePause(OperatorCommand command) {
-    requireAuthor(command == null ? null : command.by());
-    requireStatus("pause", RolloutStatus.RUNNING);
+    requireCommand("pause", command, RolloutStatus.RUNNING);
   }
 
   @Override
@@ -410,8 +409,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   @Override
   public void validateResume(OperatorCommand command) {
-    requireAuthor(command == null ? null : command.by());
-    requireStatus("resume", RolloutStatus.PAUSED);
+    requireCommand("resume", command, RolloutStatus.PAUSED);
   }
 
   @Override
@@ -423,8 +421,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   @Override
   public void validateApprove(OperatorCommand command) {
-    requireAuthor(command == null ? null : command.by());
-    requireStatus("approve", RolloutStatus.WAITING_APPROVAL);
+    requireCommand("approve", command, RolloutStatus.WAITING_APPROVAL);
   }
 
   @Override
@@ -451,7 +448,9 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     }
   }
 
-  private void requireStatus(String command, RolloutStatus required) {
+  /** A person's command needs an author and the one status it applies in. */
+  private void requireCommand(String command, OperatorCommand given, RolloutStatus required) {
+    requireAuthor(given == null ? null : given.by());
     if (rollingBack) {
       throw new IllegalStateException("cannot " + command + ": rollout is rolling back");
     }
