@@ -253,13 +253,18 @@ public class FleetRegistry {
    *
    * @return robots per stage, in plan order
    */
-  public List<Integer> assignStages(String rolloutId, TargetSelector target, RolloutPlan plan) {
+  public List<Integer> assignStages(String rolloutId, TargetSelector target, RolloutPlan plan,
+                                    String releaseVersion) {
     int stageCount = plan.stages().size();
     Optional<List<Integer>> stored = storedStageSizes(rolloutId, stageCount);
     if (stored.isPresent()) {
       return stored.get();
     }
-    List<List<String>> stages = StagePlanner.assign(rolloutId, matchingRobots(target), plan);
+    Set<String> upToDate = new HashSet<>(jdbi.withHandle(h -> h.createQuery(
+            "SELECT robot_id FROM robots WHERE installed_version = :version")
+        .bind("version", releaseVersion).mapTo(String.class).list()));
+    List<String> targets = matchingRobots(target).stream().filter(robot -> !upToDate.contains(robot)).toList();
+    List<List<String>> stages = StagePlanner.assign(rolloutId, targets, plan);
     Instant now = now();
     try {
       jdbi.useTransaction(h -> {
@@ -318,13 +323,14 @@ public class FleetRegistry {
         .mapTo(String.class).list());
   }
 
-  /** One page of the robot IDs in {@code state}, ascending, after {@code afterRobotId} (null for the first page). */
-  public List<String> robotsInState(String rolloutId, RobotUpdateState state, String afterRobotId, int limit) {
+  /** One page of the robot IDs in any of {@code states}, ascending, after {@code afterRobotId} (null for the first page). */
+  public List<String> robotsInState(String rolloutId, List<RobotUpdateState> states, String afterRobotId,
+                                    int limit) {
     requirePositive(limit);
     return jdbi.withHandle(h -> h.createQuery("SELECT robot_id FROM rollout_robots WHERE rollout_id = :id"
-            + " AND state = :state AND robot_id > :after ORDER BY robot_id LIMIT :limit")
-        .bind("id", rolloutId).bind("state", state.name()).bind("after", afterOrStart(afterRobotId))
-        .bind("limit", limit).mapTo(String.class).list());
+            + " AND state IN (<states>) AND robot_id > :after ORDER BY robot_id LIMIT :limit")
+        .bind("id", rolloutId).bindList("states", states.stream().map(Enum::name).toList())
+        .bind("after", afterOrStart(afterRobotId)).bind("limit", limit).mapTo(String.class).list());
   }
 
   /**

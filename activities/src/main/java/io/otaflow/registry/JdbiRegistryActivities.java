@@ -6,6 +6,7 @@ import io.otaflow.robot.RobotUpdateState;
 import io.otaflow.rollout.RolloutStatus;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
+import java.util.Map;
 
 /** {@link RegistryActivities} over the fleet registry; meant to run as local activities on the control plane. */
 public class JdbiRegistryActivities implements RegistryActivities {
@@ -20,9 +21,10 @@ public class JdbiRegistryActivities implements RegistryActivities {
   }
 
   @Override
-  public List<Integer> assignStages(String rolloutId, TargetSelector target, RolloutPlan plan) {
+  public List<Integer> assignStages(String rolloutId, TargetSelector target, RolloutPlan plan,
+                                    String releaseVersion) {
     try {
-      return registry.assignStages(rolloutId, target, plan);
+      return registry.assignStages(rolloutId, target, plan, releaseVersion);
     } catch (UnknownRobotException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), UNKNOWN_ROBOT);
     }
@@ -34,8 +36,14 @@ public class JdbiRegistryActivities implements RegistryActivities {
   }
 
   @Override
-  public List<String> robotsInState(String rolloutId, RobotUpdateState state, String afterRobotId, int limit) {
-    return registry.robotsInState(rolloutId, state, afterRobotId, limit);
+  public List<String> robotsInState(String rolloutId, List<RobotUpdateState> states, String afterRobotId,
+                                    int limit) {
+    return registry.robotsInState(rolloutId, states, afterRobotId, limit);
+  }
+
+  @Override
+  public Map<RobotUpdateState, Integer> countRobots(String rolloutId) {
+    return registry.rolloutRobotCounts(rolloutId);
   }
 
   @Override

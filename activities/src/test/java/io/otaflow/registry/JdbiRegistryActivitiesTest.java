@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.otaflow.plan.RolloutPlan;
+import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.StagePlanner;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.robot.RobotUpdateState;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +39,7 @@ class JdbiRegistryActivitiesTest {
     RegistryFixtures.insertRobots(jdbi, 50);
     RolloutPlan plan = fourStagePlan();
 
-    List<Integer> sizes = activities.assignStages("ro-1", TargetSelector.wholeFleet(), plan);
+    List<Integer> sizes = activities.assignStages("ro-1", TargetSelector.wholeFleet(), plan, "9.9.9");
 
     assertThat(sizes).containsExactly(1, 4, 20, 25);
     List<String> fleet = IntStream.range(0, 50).mapToObj(RegistryFixtures::robotId).toList();
@@ -53,8 +55,8 @@ class JdbiRegistryActivitiesTest {
   void assigningTwiceKeepsTheFirstAssignment() {
     RegistryFixtures.insertRobots(jdbi, 50);
 
-    List<Integer> first = activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan());
-    List<Integer> again = activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan());
+    List<Integer> first = activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9");
+    List<Integer> again = activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9");
 
     assertThat(again).isEqualTo(first);
     assertThat(registry.rolloutRobots("ro-1")).hasSize(50);
@@ -64,10 +66,25 @@ class JdbiRegistryActivitiesTest {
   void assignsALargeFleetInOneCall() {
     RegistryFixtures.insertRobots(jdbi, 20_000);
 
-    List<Integer> sizes = activities.assignStages("ro-big", TargetSelector.wholeFleet(), fourStagePlan());
+    List<Integer> sizes = activities.assignStages("ro-big", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9");
 
     assertThat(sizes).containsExactly(1, 1_999, 8_000, 10_000);
     assertThat(registry.rolloutRobotCounts("ro-big")).containsEntry(RobotUpdateState.PENDING, 20_000);
+  }
+
+  @Test
+  void robotsAlreadyOnTheReleaseAreLeftOut() {
+    RegistryFixtures.insertRobots(jdbi, 10);
+    registry.recordRobotState("earlier", robotId(3), RobotUpdateState.COMMITTED, null, "2.0.0");
+    registry.recordRobotState("earlier", robotId(7), RobotUpdateState.COMMITTED, null, "2.0.0");
+
+    List<Integer> sizes = activities.assignStages("ro-1", TargetSelector.wholeFleet(),
+        new RolloutPlan(List.of(StagePlan.percent("all", 100, Duration.ZERO, 1.0)), 5, Duration.ofMinutes(1), 1,
+            Duration.ZERO), "2.0.0");
+
+    assertThat(sizes).containsExactly(8);
+    assertThat(registry.rolloutRobots("ro-1")).extracting(RolloutRobotRecord::robotId)
+        .doesNotContain(robotId(3), robotId(7));
   }
 
   @Test
@@ -75,7 +92,7 @@ class JdbiRegistryActivitiesTest {
     RegistryFixtures.insertRobots(jdbi, 3);
 
     assertThatThrownBy(() -> activities.assignStages("ro-1",
-        new TargetSelector(Map.of(), List.of(robotId(0), "r98", "r99")), fourStagePlan()))
+        new TargetSelector(Map.of(), List.of(robotId(0), "r98", "r99")), fourStagePlan(), "9.9.9"))
         .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
           assertThat(f.isNonRetryable()).isTrue();
           assertThat(f.getType()).isEqualTo("UnknownRobot");
@@ -87,7 +104,7 @@ class JdbiRegistryActivitiesTest {
   @Test
   void pagesCoverEveryRobotExactlyOnce() {
     RegistryFixtures.insertRobots(jdbi, 50);
-    List<Integer> sizes = activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan());
+    List<Integer> sizes = activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9");
     List<String> seen = new ArrayList<>();
     for (int stage = 0; stage < sizes.size(); stage++) {
       int s = stage;
@@ -100,8 +117,8 @@ class JdbiRegistryActivitiesTest {
     for (int i = 0; i < 50; i += 3) {
       activities.recordRobotState("ro-1", robotId(i), RobotUpdateState.COMMITTED, null, "1.4.0");
     }
-    List<String> committed = pageAll(after -> activities.robotsInState("ro-1", RobotUpdateState.COMMITTED, after, 7));
-    List<String> pending = pageAll(after -> activities.robotsInState("ro-1", RobotUpdateState.PENDING, after, 7));
+    List<String> committed = pageAll(after -> activities.robotsInState("ro-1", List.of(RobotUpdateState.COMMITTED), after, 7));
+    List<String> pending = pageAll(after -> activities.robotsInState("ro-1", List.of(RobotUpdateState.PENDING), after, 7));
     assertThat(committed).hasSize(17).doesNotHaveDuplicates().isSorted();
     assertThat(pending).hasSize(33).doesNotHaveDuplicates().doesNotContainAnyElementsOf(committed);
   }
@@ -109,7 +126,7 @@ class JdbiRegistryActivitiesTest {
   @Test
   void recordsStateWithoutARolloutRow() {
     RegistryFixtures.insertRobots(jdbi, 5);
-    activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan());
+    activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9");
 
     activities.recordRobotState("ro-1", robotId(2), RobotUpdateState.FAILED, "verify: sha256 mismatch", null);
     activities.recordRobotState("ro-1", robotId(3), RobotUpdateState.COMMITTED, null, "1.4.0");

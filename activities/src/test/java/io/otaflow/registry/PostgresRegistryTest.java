@@ -47,16 +47,16 @@ class PostgresRegistryTest {
     assertThat(registry.rolloutRequest("ro-1")).contains(request);
     assertThat(registry.matchingRobots(new TargetSelector(Map.of("site", "oslo"), List.of()))).hasSize(25);
 
-    assertThat(activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan()))
+    assertThat(activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9"))
         .containsExactly(1, 4, 20, 25);
-    assertThat(activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan()))
+    assertThat(activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9"))
         .containsExactly(1, 4, 20, 25);
     String first = activities.stageRobots("ro-1", 0, null, 7).get(0);
     activities.recordRobotState("ro-1", first, RobotUpdateState.COMMITTED, null, "1.4.0");
     activities.recordRolloutStatus("ro-1", RolloutStatus.RUNNING, "canary", null);
 
-    assertThat(activities.robotsInState("ro-1", RobotUpdateState.COMMITTED, null, 7)).containsExactly(first);
-    assertThat(activities.robotsInState("ro-1", RobotUpdateState.PENDING, first, 100)).hasSizeLessThan(50);
+    assertThat(activities.robotsInState("ro-1", List.of(RobotUpdateState.COMMITTED), null, 7)).containsExactly(first);
+    assertThat(activities.robotsInState("ro-1", List.of(RobotUpdateState.PENDING), first, 100)).hasSizeLessThan(50);
     assertThat(registry.robot(first).orElseThrow().installedVersion()).isEqualTo("1.4.0");
     assertThat(registry.rollout("ro-1").orElseThrow().status()).isEqualTo(RolloutStatus.RUNNING);
     assertThat(registry.rolloutEvents("ro-1")).hasSize(4);

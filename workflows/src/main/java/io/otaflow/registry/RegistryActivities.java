@@ -7,6 +7,7 @@ import io.otaflow.rollout.RolloutStatus;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Control plane: the fleet registry in the database. Workflows call these as local activities on the control-plane
@@ -18,20 +19,26 @@ public interface RegistryActivities {
 
   /**
    * Picks the rollout's target robots and writes one PENDING row per robot with its stage index, in
-   * {@link io.otaflow.plan.StagePlanner} order. Called again for the same rollout, it returns the sizes already stored.
+   * {@link io.otaflow.plan.StagePlanner} order. Robots already running {@code releaseVersion} are left out: there is
+   * nothing to install on them, and nothing a rollback of this rollout should take away from them. Called again for
+   * the same rollout, it returns the sizes already stored.
    *
    * @return number of robots in each stage, in plan order
    */
   @ActivityMethod
-  List<Integer> assignStages(String rolloutId, TargetSelector target, RolloutPlan plan);
+  List<Integer> assignStages(String rolloutId, TargetSelector target, RolloutPlan plan, String releaseVersion);
 
   /** Robot IDs of one stage in ascending ID order, after {@code afterRobotId} (null for the first page). */
   @ActivityMethod
   List<String> stageRobots(String rolloutId, int stage, String afterRobotId, int limit);
 
-  /** Robot IDs of the rollout currently in {@code state}, in ascending ID order, after {@code afterRobotId}. */
+  /** Robot IDs of the rollout currently in any of {@code states}, in ascending ID order, after {@code afterRobotId}. */
   @ActivityMethod
-  List<String> robotsInState(String rolloutId, RobotUpdateState state, String afterRobotId, int limit);
+  List<String> robotsInState(String rolloutId, List<RobotUpdateState> states, String afterRobotId, int limit);
+
+  /** How many of the rollout's robots are in each state, as the registry has them. */
+  @ActivityMethod
+  Map<RobotUpdateState, Integer> countRobots(String rolloutId);
 
   /** Records the rollout's status, the stage it is at (null before the first) and why (null when nothing to say). */
   @ActivityMethod

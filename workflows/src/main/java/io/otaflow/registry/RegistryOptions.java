@@ -8,16 +8,16 @@ import java.time.Duration;
 public final class RegistryOptions {
 
   /**
-   * A minute covers writing a 100,000-robot stage assignment; failures (the database down) retry with backoff, while
-   * a rollout naming an unknown robot fails at once.
+   * A minute covers writing a 100,000-robot stage assignment. No attempt limit: while the database is down the
+   * rollout waits for it (a failed rollout mid-rollback would leave robots on the release); a rollout naming an
+   * unknown robot fails at once.
    */
   public static final LocalActivityOptions LOCAL = LocalActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofMinutes(1))
       .setRetryOptions(RetryOptions.newBuilder()
           .setInitialInterval(Duration.ofMillis(200))
           .setBackoffCoefficient(2.0)
-          .setMaximumInterval(Duration.ofSeconds(10))
-          .setMaximumAttempts(10)
+          .setMaximumInterval(Duration.ofSeconds(30))
           .setDoNotRetry("UnknownRobot")
           .build())
       .build();

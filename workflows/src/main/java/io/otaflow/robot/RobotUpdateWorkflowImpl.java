@@ -59,6 +59,9 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
     Release release = request.release();
     DownloadActivities download = Workflow.newActivityStub(DownloadActivities.class,
         RobotActivityOptions.download(robotId, request.robotTimeout()));
+    // Verify hashes a file on the robot's own disk: disk-work options, without the download's heartbeat timeout.
+    DownloadActivities verify = Workflow.newActivityStub(DownloadActivities.class,
+        RobotActivityOptions.slot(robotId, request.robotTimeout()));
     SlotActivities slots = Workflow.newActivityStub(SlotActivities.class,
         RobotActivityOptions.slot(robotId, request.robotTimeout()));
     HealthActivities health = Workflow.newActivityStub(HealthActivities.class,
@@ -70,7 +73,7 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
       record(RobotUpdateState.DOWNLOADING, null, null);
       StagedArtifact staged = download.download(release);
       step = "verify";
-      download.verify(release, staged);
+      verify.verify(release, staged);
       record(RobotUpdateState.VERIFIED, null, null);
 
       step = "apply";
@@ -78,9 +81,8 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
       SlotSwitch slotSwitch = uncancellable(() -> slots.apply(release, staged));
       // A robot already committed to this release has nothing to undo: switching it "back" would downgrade it.
       undoOnFailure = !slotSwitch.fromSlot().equals(slotSwitch.toSlot());
-      record(RobotUpdateState.APPLIED, null, release.version());
-
       step = "health";
+      record(RobotUpdateState.APPLIED, null, release.version());
       record(RobotUpdateState.HEALTH_CHECKING, null, null);
       Optional<String> unhealthy = healthGate(health, release);
       if (unhealthy.isPresent()) {
@@ -134,7 +136,8 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
 
   /**
    * Switches the robot back, even when this workflow is being aborted or cancelled (hence the detached scope). A
-   * robot that cannot be reached for its rollback is OFFLINE, with the reason saying the rollback is unconfirmed.
+   * robot that cannot be reached for its rollback is reported OFFLINE, but stays APPLIED in the registry, so the
+   * rollout's own rollback phase tries it again.
    */
   private RobotUpdateResult compensate(String reason, RobotUpdateState restoredState) {
     String[] installed = new String[1];
@@ -149,8 +152,11 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
       }
     }).run();
     if (rollbackFailure[0] != null) {
-      return finish(RobotUpdateState.OFFLINE,
-          reason + "; rollback not confirmed: " + describe(rollbackFailure[0]), null);
+      String unconfirmed = reason + "; rollback not confirmed: " + describe(rollbackFailure[0]);
+      Workflow.newDetachedCancellationScope(() -> record(RobotUpdateState.APPLIED, unconfirmed, null)).run();
+      log.warn("robot {} may still run {} in rollout {}: {}", request.robotId(), request.release().version(),
+          request.rolloutId(), unconfirmed);
+      return new RobotUpdateResult(request.robotId(), RobotUpdateState.OFFLINE, unconfirmed, null);
     }
     return finish(restoredState, reason, installed[0]);
   }

@@ -11,6 +11,7 @@ import io.otaflow.robot.RobotUpdateResult;
 import io.otaflow.robot.RobotUpdateState;
 import io.otaflow.robot.RobotUpdateWorkflow;
 import io.otaflow.robot.SlotActivities;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -22,6 +23,7 @@ import io.temporal.workflow.Workflow;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +46,12 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   /** Continue as new past this many history events: a fifth of Temporal's 51,200 limit. */
   static final int DEFAULT_HISTORY_BUDGET = 10_000;
   private static final int PAGE_SIZE = 100;
+  /**
+   * Robots a rollback must switch back: committed ones, and applied ones whose own rollback was not confirmed or
+   * whose robot workflow broke off after apply.
+   */
+  private static final List<RobotUpdateState> UPDATED_STATES =
+      List.of(RobotUpdateState.COMMITTED, RobotUpdateState.APPLIED, RobotUpdateState.HEALTH_CHECKING);
   private static final Logger log = Workflow.getLogger(RolloutWorkflowImpl.class);
 
   private final int historyBudget;
@@ -61,12 +69,14 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private String cursor;
   private boolean rollingBack;
   private int rolledBack;
+  private int rollbackUnconfirmed;
   private int approvedStage = -1;
   private OperatorCommand pausedBy;
   private AbortCommand abort;
   private String reason;
 
   private final Map<String, Promise<RobotUpdateResult>> inFlight = new LinkedHashMap<>();
+  private final Map<String, Promise<WorkflowExecution>> started = new HashMap<>();
   private final Set<String> abortSent = new HashSet<>();
 
   public RolloutWorkflowImpl() {
@@ -143,7 +153,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     }
     setStatus(RolloutStatus.RUNNING, null);
     try {
-      stageSizes = registry.assignStages(request.rolloutId(), request.target(), request.plan());
+      stageSizes = registry.assignStages(request.rolloutId(), request.target(), request.plan(),
+          request.release().version());
     } catch (ActivityFailure failure) {
       end(RolloutStatus.FAILED, "targets: " + message(failure));
       return false;
@@ -156,18 +167,18 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     return true;
   }
 
-  /** Waits out a pause and the stage's approval; false when aborted meanwhile. */
+  /** Waits out a pause and the stage's approval (a pause may come while it waits); false when aborted meanwhile. */
   private boolean enterStage(StagePlan stage) {
-    Workflow.await(() -> pausedBy == null || abort != null);
-    if (abort != null) {
-      return false;
-    }
-    if (stage.approval() && approvedStage < stageIndex) {
-      setStatus(RolloutStatus.WAITING_APPROVAL, "stage '" + stage.name() + "' waits for approval");
-      Workflow.await(() -> approvedStage >= stageIndex || abort != null);
+    while (true) {
+      Workflow.await(() -> pausedBy == null || abort != null);
       if (abort != null) {
         return false;
       }
+      if (!stage.approval() || approvedStage >= stageIndex) {
+        break;
+      }
+      setStatus(RolloutStatus.WAITING_APPROVAL, "stage '" + stage.name() + "' waits for approval");
+      Workflow.await(() -> approvedStage >= stageIndex || abort != null);
     }
     setStatus(RolloutStatus.RUNNING, null);
     log.info("rollout {} starts stage '{}' with {} robots", request.rolloutId(), stage.name(),
@@ -192,10 +203,9 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       while (!exhausted && window.size() < maxParallel && mayStart.getAsBoolean() && !historyFull()) {
         if (next.isEmpty()) {
           next.addAll(page.apply(cursor));
-          if (next.isEmpty()) {
-            exhausted = true;
-            break;
-          }
+          exhausted = next.isEmpty();
+          // A pause or abort may have arrived while the page was read: check again before starting anyone.
+          continue;
         }
         String robot = next.poll();
         window.put(robot, start.apply(robot));
@@ -242,11 +252,13 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     Promise<RobotUpdateResult> result = Async.function(child::update, new RobotUpdateRequest(request.rolloutId(),
         robotId, stageIndex, request.release(), plan.robotTimeout(), plan.healthChecks(), plan.healthSoak()));
     inFlight.put(robotId, result);
+    started.put(robotId, Workflow.getWorkflowExecution(child));
     return result;
   }
 
   private void robotUpdateFinished(String robotId, Promise<RobotUpdateResult> promise) {
     inFlight.remove(robotId);
+    started.remove(robotId);
     abortSent.remove(robotId);
     RobotUpdateResult result;
     try {
@@ -267,8 +279,14 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     if (abort == null) {
       return;
     }
-    for (String robotId : inFlight.keySet()) {
+    for (String robotId : List.copyOf(inFlight.keySet())) {
       if (abortSent.add(robotId)) {
+        try {
+          // A signal sent before the child has started would be lost: wait for the start first.
+          started.get(robotId).get();
+        } catch (TemporalFailure neverStarted) {
+          continue;
+        }
         RobotUpdateWorkflow robot = Workflow.newExternalWorkflowStub(RobotUpdateWorkflow.class,
             RobotNames.robotWorkflowId(request.rolloutId(), robotId));
         // A robot whose workflow already ended rejects the signal; its result is on its way anyway.
@@ -286,38 +304,33 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     log.warn("rollout {} rolls back every updated robot: {}", request.rolloutId(), why);
   }
 
-  /** Switches every robot this rollout committed, in every stage, back to its previous release. */
+  /** Switches every robot this rollout updated, in every stage, back to its previous release. */
   private RolloutProgress rollBackUpdatedRobots() {
-    int[] unreachable = {0};
-    if (!forEachRobot(
-        after -> registry.robotsInState(request.rolloutId(), RobotUpdateState.COMMITTED, after, PAGE_SIZE),
+    if (!forEachRobot(after -> registry.robotsInState(request.rolloutId(), UPDATED_STATES, after, PAGE_SIZE),
         robotId -> Async.function(Workflow.newActivityStub(SlotActivities.class,
             RobotActivityOptions.rollback(robotId, request.plan().robotTimeout()))::rollback, request.release()),
-        (robotId, promise) -> {
-          RobotUpdateState state;
-          String detail;
-          String version = null;
-          try {
-            version = promise.get();
-            state = RobotUpdateState.ROLLED_BACK;
-            detail = "rollout rolled back: " + reason;
-            rolledBack++;
-          } catch (TemporalFailure failure) {
-            state = RobotUpdateState.OFFLINE;
-            detail = "rollback not confirmed: " + message(failure);
-            unreachable[0]++;
-          }
-          robotCounts.merge(RobotUpdateState.COMMITTED.name(), -1, Integer::sum);
-          robotCounts.merge(state.name(), 1, Integer::sum);
-          registry.recordRobotState(request.rolloutId(), robotId, state, detail, version);
-        },
-        false)) {
+        this::robotRolledBack, false)) {
       continueAsNew();
     }
-    if (unreachable[0] > 0) {
-      return end(RolloutStatus.FAILED, reason + "; " + unreachable[0] + " robots could not be rolled back");
+    robotCounts.clear();
+    registry.countRobots(request.rolloutId()).forEach((state, count) -> robotCounts.put(state.name(), count));
+    if (rollbackUnconfirmed > 0) {
+      return end(RolloutStatus.FAILED, reason + "; " + rollbackUnconfirmed + " robots could not be rolled back");
     }
     return end(RolloutStatus.ROLLED_BACK, reason);
+  }
+
+  private void robotRolledBack(String robotId, Promise<String> rollback) {
+    try {
+      String version = rollback.get();
+      rolledBack++;
+      registry.recordRobotState(request.rolloutId(), robotId, RobotUpdateState.ROLLED_BACK,
+          "rollout rolled back: " + reason, version);
+    } catch (TemporalFailure failure) {
+      rollbackUnconfirmed++;
+      registry.recordRobotState(request.rolloutId(), robotId, RobotUpdateState.OFFLINE,
+          "rollback not confirmed: " + message(failure), null);
+    }
   }
 
   private void continueAsNew() {
@@ -328,7 +341,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   private RolloutCheckpoint checkpoint() {
     return new RolloutCheckpoint(stageIndex, stageSizes, toList(stageCommitted), toList(stageFinished),
-        Map.copyOf(robotCounts), cursor, rollingBack, rolledBack, approvedStage, pausedBy, abort, reason);
+        Map.copyOf(robotCounts), cursor, rollingBack, rolledBack, rollbackUnconfirmed, approvedStage, pausedBy, abort,
+        reason);
   }
 
   private void restore(RolloutCheckpoint checkpoint) {
@@ -340,6 +354,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     cursor = checkpoint.cursor();
     rollingBack = checkpoint.rollingBack();
     rolledBack = checkpoint.rolledBack();
+    rollbackUnconfirmed = checkpoint.rollbackUnconfirmed();
     approvedStage = checkpoint.approvedStage();
     pausedBy = checkpoint.pausedBy();
     abort = checkpoint.abort();

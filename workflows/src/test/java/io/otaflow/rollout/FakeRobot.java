@@ -35,6 +35,9 @@ class FakeRobot implements DownloadActivities, SlotActivities, HealthActivities 
   final CountDownLatch downloadStarted = new CountDownLatch(1);
   volatile long downloadedAt = -1;
   volatile int rollbacks;
+  volatile int applies;
+  /** A robot whose disk refuses the switch back (read-only after a fault): its rollback can never be confirmed. */
+  volatile boolean rollbackFails;
 
   FakeRobot(String id, String installedVersion) {
     this.id = id;
@@ -71,6 +74,7 @@ class FakeRobot implements DownloadActivities, SlotActivities, HealthActivities 
 
   @Override
   public synchronized SlotSwitch apply(Release release, StagedArtifact artifact) {
+    applies++;
     if (!release.version().equals(active)) {
       previous = active;
       active = release.version();
@@ -84,6 +88,9 @@ class FakeRobot implements DownloadActivities, SlotActivities, HealthActivities 
 
   @Override
   public synchronized String rollback(Release release) {
+    if (rollbackFails) {
+      throw ApplicationFailure.newNonRetryableFailure("rollback: slots/a is read-only", "SlotWriteFailed");
+    }
     if (release.version().equals(active) && previous != null) {
       active = previous;
       previous = null;

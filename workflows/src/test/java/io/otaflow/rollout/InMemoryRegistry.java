@@ -21,13 +21,15 @@ class InMemoryRegistry implements RegistryActivities {
   private final Map<String, Map<String, RobotUpdateState>> states = new ConcurrentHashMap<>();
   final Map<String, String> installedVersions = new ConcurrentHashMap<>();
   final List<String> rolloutEvents = new CopyOnWriteArrayList<>();
+  private final Map<String, String> reasons = new ConcurrentHashMap<>();
 
   InMemoryRegistry(List<String> fleet) {
     this.fleet = List.copyOf(fleet);
   }
 
   @Override
-  public synchronized List<Integer> assignStages(String rolloutId, TargetSelector target, RolloutPlan plan) {
+  public synchronized List<Integer> assignStages(String rolloutId, TargetSelector target, RolloutPlan plan,
+                                                String releaseVersion) {
     List<String> targets = target.robotIds().isEmpty() ? fleet : target.robotIds();
     List<String> unknown = targets.stream().filter(robot -> !fleet.contains(robot)).toList();
     if (!unknown.isEmpty()) {
@@ -53,10 +55,17 @@ class InMemoryRegistry implements RegistryActivities {
   }
 
   @Override
-  public synchronized List<String> robotsInState(String rolloutId, RobotUpdateState state, String afterRobotId,
-                                                 int limit) {
-    return page(states.getOrDefault(rolloutId, Map.of()).entrySet().stream().filter(e -> e.getValue() == state)
-        .map(Map.Entry::getKey).sorted().toList(), afterRobotId, limit);
+  public synchronized List<String> robotsInState(String rolloutId, List<RobotUpdateState> wanted,
+                                                 String afterRobotId, int limit) {
+    return page(states.getOrDefault(rolloutId, Map.of()).entrySet().stream()
+        .filter(e -> wanted.contains(e.getValue())).map(Map.Entry::getKey).sorted().toList(), afterRobotId, limit);
+  }
+
+  @Override
+  public synchronized Map<RobotUpdateState, Integer> countRobots(String rolloutId) {
+    Map<RobotUpdateState, Integer> counts = new TreeMap<>();
+    states.getOrDefault(rolloutId, Map.of()).values().forEach(state -> counts.merge(state, 1, Integer::sum));
+    return counts;
   }
 
   private static List<String> page(List<String> sorted, String after, int limit) {
@@ -78,6 +87,7 @@ class InMemoryRegistry implements RegistryActivities {
   public synchronized void recordRobotState(String rolloutId, String robotId, RobotUpdateState state, String reason,
                                             String installedVersion) {
     states.computeIfAbsent(rolloutId, id -> new ConcurrentHashMap<>()).put(robotId, state);
+    reasons.put(rolloutId + "/" + robotId, reason == null ? "" : reason);
     if (installedVersion != null) {
       installedVersions.put(robotId, installedVersion);
     }
@@ -85,6 +95,10 @@ class InMemoryRegistry implements RegistryActivities {
 
   synchronized RobotUpdateState state(String rolloutId, String robotId) {
     return states.get(rolloutId).get(robotId);
+  }
+
+  String reason(String rolloutId, String robotId) {
+    return reasons.get(rolloutId + "/" + robotId);
   }
 
   synchronized List<String> stage(String rolloutId, int stage) {

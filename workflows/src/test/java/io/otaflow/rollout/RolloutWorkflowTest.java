@@ -238,6 +238,7 @@ class RolloutWorkflowTest {
     assertThat(result(workflow).status()).isEqualTo(RolloutStatus.SUCCEEDED);
     assertThat(stage("paused", 1)).allSatisfy(id ->
         assertThat(robots.get(id).downloadedAt).as("%s started after resume", id).isGreaterThan(resumedAt));
+    recordHistoryIfAsked(RobotNames.rolloutWorkflowId("paused"), "rollout-paused-resumed.json");
   }
 
   @Test
@@ -255,19 +256,49 @@ class RolloutWorkflowTest {
     RolloutWorkflow workflow = start("abort", V2, plan);
     String blocked = stages.get(1).get(0);
     assertThat(robots.get(blocked).downloadStarted.await(30, TimeUnit.SECONDS)).isTrue();
-    workflow.abort(new AbortCommand("ana", "wrong release", true));
-    gate.countDown();
-
-    RolloutProgress result = result(workflow);
+    RolloutProgress result;
+    try {
+      workflow.abort(new AbortCommand("ana", "wrong release", true));
+      // The gate stays shut until the rollout has ended: the abort alone must stop the robots mid-download.
+      result = result(workflow);
+    } finally {
+      gate.countDown();
+    }
     assertThat(result.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
     assertThat(result.reason()).isEqualTo("aborted by ana: wrong release");
+    assertThat(result.rolledBack()).as("only the canary needed the rollout's rollback").isEqualTo(1);
     assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("1.0.0"));
     assertThat(robots.get(stages.get(0).get(0)).rollbacks).as("canary rolled back").isEqualTo(1);
     assertThat(stages.get(2)).allSatisfy(id -> assertThat(robots.get(id).downloadedAt).isEqualTo(-1));
-    assertThat(stages.get(1)).allSatisfy(id ->
-        assertThat(registry.state("abort", id)).isIn(RobotUpdateState.FAILED, RobotUpdateState.ROLLED_BACK));
+    assertThat(stages.get(1)).allSatisfy(id -> {
+      assertThat(robots.get(id).applies).isZero();
+      assertThat(registry.state("abort", id)).isEqualTo(RobotUpdateState.FAILED);
+      assertThat(registry.reason("abort", id)).isEqualTo("download: aborted: aborted by ana: wrong release");
+    });
     recordHistoryIfAsked(RobotNames.rolloutWorkflowId("abort"), "rollout-aborted.json");
     recordHistoryIfAsked(RobotNames.robotWorkflowId("abort", blocked), "robot-aborted.json");
+  }
+
+  @Test
+  void robotThatCannotBeRolledBackFailsTheRolloutAndSaysSo() throws IOException {
+    startFleet(10);
+    RolloutPlan plan = plan(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
+        StagePlan.percent("100%", 100, Duration.ZERO, 1.0));
+    String canary = io.otaflow.plan.StagePlanner.assign("stuck", List.copyOf(robots.keySet()), plan).get(0).get(0);
+    robots.get(canary).hot = true;
+    robots.get(canary).rollbackFails = true;
+
+    RolloutProgress result = result(start("stuck", V2, plan));
+
+    // The robot's own compensation failed; the rollout's rollback phase tried again, failed, and says so.
+    assertThat(result.status()).isEqualTo(RolloutStatus.FAILED);
+    assertThat(result.reason()).isEqualTo(
+        "stage 'canary' missed its threshold: 0/1 robots healthy (0%) < 100%; 1 robots could not be rolled back");
+    assertThat(robots.get(canary).installedVersion()).isEqualTo("2.0.0");
+    assertThat(registry.state("stuck", canary)).isEqualTo(RobotUpdateState.OFFLINE);
+    assertThat(registry.reason("stuck", canary)).isEqualTo("rollback not confirmed: rollback: slots/a is read-only");
+    assertThat(result.robotCounts()).containsEntry("OFFLINE", 1).containsEntry("PENDING", 9);
+    recordHistoryIfAsked(RobotNames.rolloutWorkflowId("stuck"), "rollout-rollback-unconfirmed.json");
   }
 
   @Test
@@ -290,7 +321,7 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void offlineRobotTimesOutAndCountsAgainstItsStage() {
+  void offlineRobotTimesOutAndCountsAgainstItsStage() throws IOException {
     startFleet(10, RolloutWorkflowImpl.DEFAULT_HISTORY_BUDGET, "r03");
     // The test server does not skip time past a schedule-to-start timeout, so this one is short for real.
     RolloutProgress result = result(start("offline", V2, new RolloutPlan(
@@ -300,6 +331,7 @@ class RolloutWorkflowTest {
     assertThat(result.robotCounts()).containsEntry("OFFLINE", 1).containsEntry("COMMITTED", 9);
     assertThat(registry.state("offline", "r03")).isEqualTo(RobotUpdateState.OFFLINE);
     assertThat(robots.get("r03").installedVersion()).isEqualTo("1.0.0");
+    recordHistoryIfAsked(RobotNames.robotWorkflowId("offline", "r03"), "robot-offline.json");
   }
 
   @Test
@@ -341,7 +373,7 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void longRolloutContinuesAsNewAndStillFinishes() {
+  void longRolloutContinuesAsNewAndStillFinishes() throws IOException {
     startFleet(30, 120);
     RolloutWorkflow workflow = start("long", V2, plan(StagePlan.canary("canary", 2, Duration.ZERO, 1.0),
         StagePlan.percent("100%", 100, Duration.ofMinutes(1), 1.0)));
@@ -356,5 +388,6 @@ class RolloutWorkflowTest {
         .as("the last run was continued from an earlier one").isNotEmpty();
     assertThat(lastRun.get(lastRun.size() - 1).getEventType())
         .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    recordHistoryIfAsked(RobotNames.rolloutWorkflowId("long"), "rollout-continued-as-new.json");
   }
 }

@@ -25,7 +25,7 @@ class WorkflowReplayTest {
     Path folder = Path.of(WorkflowReplayTest.class.getResource("/histories").toURI());
     try (Stream<Path> files = Files.list(folder)) {
       List<String> names = files.map(file -> file.getFileName().toString()).sorted().toList();
-      assertThat(names).as("recorded histories").hasSizeGreaterThanOrEqualTo(5);
+      assertThat(names).as("recorded histories").hasSizeGreaterThanOrEqualTo(10);
       return names.stream();
     }
   }
