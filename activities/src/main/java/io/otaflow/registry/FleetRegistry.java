@@ -72,25 +72,37 @@ public class FleetRegistry {
 
   // ---- robots ----
 
-  /** Adds the robot, or refreshes its labels, installed version and last-seen time. */
+  /** Adds the robot, or refreshes its labels, installed version and last-seen time; keeps its agent version. */
   public void registerRobot(String robotId, Map<String, String> labels, String installedVersion) {
+    registerRobot(robotId, labels, installedVersion, null);
+  }
+
+  /**
+   * Adds the robot, or refreshes its labels, installed version, last-seen time and, when {@code agentVersion} is not
+   * null, the version of the agent it runs.
+   */
+  public void registerRobot(String robotId, Map<String, String> labels, String installedVersion,
+                            String agentVersion) {
     requireText(robotId, "robotId");
     String labelsJson = toJson(new TreeMap<>(labels == null ? Map.of() : labels));
     Instant now = now();
     retryOnDuplicate(() -> jdbi.inTransaction(h -> {
       int updated = h.createUpdate("UPDATE robots SET labels = :labels, installed_version = :version,"
-              + " last_seen_at = :now WHERE robot_id = :id")
-          .bind("id", robotId).bind("labels", labelsJson).bind("version", installedVersion).bind("now", ts(now))
+              + " agent_version = COALESCE(:agent, agent_version), last_seen_at = :now WHERE robot_id = :id")
+          .bind("id", robotId).bind("labels", labelsJson).bind("version", installedVersion)
+          .bind("agent", agentVersion).bind("now", ts(now))
           .execute();
       if (updated == 0) {
-        h.createUpdate("INSERT INTO robots (robot_id, labels, installed_version, registered_at, last_seen_at)"
-                + " VALUES (:id, :labels, :version, :now, :now)")
-            .bind("id", robotId).bind("labels", labelsJson).bind("version", installedVersion).bind("now", ts(now))
+        h.createUpdate("INSERT INTO robots (robot_id, labels, installed_version, agent_version, registered_at,"
+                + " last_seen_at) VALUES (:id, :labels, :version, :agent, :now, :now)")
+            .bind("id", robotId).bind("labels", labelsJson).bind("version", installedVersion)
+            .bind("agent", agentVersion).bind("now", ts(now))
             .execute();
       }
       return null;
     }));
-    log.debug("registered robot {} labels={} installed={}", robotId, labelsJson, installedVersion);
+    log.debug("registered robot {} labels={} installed={} agent={}", robotId, labelsJson, installedVersion,
+        agentVersion);
   }
 
   public Optional<RobotRecord> robot(String robotId) {
@@ -424,7 +436,8 @@ public class FleetRegistry {
 
   private static RobotRecord robotRow(ResultSet rs) throws SQLException {
     return new RobotRecord(rs.getString("robot_id"), readLabels(rs.getString("labels")),
-        rs.getString("installed_version"), instant(rs, "registered_at"), instant(rs, "last_seen_at"));
+        rs.getString("installed_version"), instant(rs, "registered_at"), instant(rs, "last_seen_at"),
+        rs.getString("agent_version"));
   }
 
   private static Release releaseRow(ResultSet rs) throws SQLException {

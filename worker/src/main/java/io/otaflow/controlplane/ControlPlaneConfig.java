@@ -1,7 +1,9 @@
 package io.otaflow.controlplane;
 
+import io.otaflow.registry.FleetActivities;
 import io.otaflow.registry.FleetDatabase;
 import io.otaflow.registry.FleetRegistry;
+import io.otaflow.registry.JdbiFleetActivities;
 import io.otaflow.registry.JdbiRegistryActivities;
 import io.otaflow.registry.RegistryActivities;
 import io.temporal.client.WorkflowClient;
@@ -35,6 +37,12 @@ public class ControlPlaneConfig {
   @Bean
   RegistryActivities registryActivities(FleetRegistry fleetRegistry) {
     return new JdbiRegistryActivities(fleetRegistry);
+  }
+
+  /** Named in application.yml ({@code activity-beans}); robot agents reach it through RobotRegistrationWorkflow. */
+  @Bean
+  FleetActivities fleetActivities(FleetRegistry fleetRegistry) {
+    return new JdbiFleetActivities(fleetRegistry);
   }
 
   @Bean

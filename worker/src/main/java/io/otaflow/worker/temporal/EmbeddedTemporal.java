@@ -41,6 +41,20 @@ public final class EmbeddedTemporal implements AutoCloseable {
     throw new IllegalStateException("could not start the embedded Temporal server", last);
   }
 
+  /** Starts the server on {@code port} of every interface the test server binds; fails when the port is taken. */
+  public static EmbeddedTemporal start(int port) {
+    try {
+      return new EmbeddedTemporal(TestServer.createPortBoundServer(port, true), port);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("could not start the Temporal test server on port " + port
+          + " (is it already in use?)", e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
   /** The address to give {@code spring.temporal.connection.target} or any other Temporal client. */
   public String target() {
     return "127.0.0.1:" + port;
