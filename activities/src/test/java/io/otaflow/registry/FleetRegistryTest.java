@@ -47,6 +47,19 @@ class FleetRegistryTest {
   }
 
   @Test
+  void keepsTheAgentVersionWhenARegistrationDoesNotNameOne() {
+    registry.registerRobot("r1", Map.of("site", "oslo"), null, "0.1.0");
+    assertThat(registry.robot("r1").orElseThrow().agentVersion()).isEqualTo("0.1.0");
+    assertThat(registry.robot("r1").orElseThrow().installedVersion()).isNull();
+
+    registry.registerRobot("r1", Map.of("site", "oslo"), "1.0.0");
+    assertThat(registry.robot("r1").orElseThrow().agentVersion()).isEqualTo("0.1.0");
+
+    registry.registerRobot("r1", Map.of("site", "oslo"), "1.0.0", "0.2.0");
+    assertThat(registry.robot("r1").orElseThrow().agentVersion()).isEqualTo("0.2.0");
+  }
+
+  @Test
   void registersReleasesOnce() {
     registry.registerRelease(release("1.4.0"));
     registry.registerRelease(release("1.4.0")); // same again: no-op

@@ -41,7 +41,7 @@ public final class EmbeddedTemporal implements AutoCloseable {
     throw new IllegalStateException("could not start the embedded Temporal server", last);
   }
 
-  /** Starts the server on {@code port} of every interface the test server binds; fails when the port is taken. */
+  /** Starts the server on {@code port}; fails when the port is taken. */
   public static EmbeddedTemporal start(int port) {
     try {
       return new EmbeddedTemporal(TestServer.createPortBoundServer(port, true), port);

@@ -1,0 +1,81 @@
+package io.otaflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.otaflow.controlplane.ControlPlaneApplication;
+import io.otaflow.controlplane.RolloutService;
+import io.otaflow.plan.RolloutPlan;
+import io.otaflow.plan.StagePlan;
+import io.otaflow.plan.TargetSelector;
+import io.otaflow.registry.FleetRegistry;
+import io.otaflow.registry.RobotRecord;
+import io.otaflow.robotside.BuiltArtifact;
+import io.otaflow.robotside.ReleaseArtifacts;
+import io.otaflow.robotside.RobotDisk;
+import io.otaflow.robotside.RobotSensors;
+import io.otaflow.rollout.RolloutProgress;
+import io.otaflow.rollout.RolloutStatus;
+import io.otaflow.worker.agent.RobotAgent;
+import io.otaflow.worker.artifacts.ArtifactServer;
+import io.otaflow.worker.temporal.EmbeddedTemporal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The three processes of a one-machine setup, in one JVM but connected only by address: Temporal's test server, the
+ * control plane, and a robot agent started by the same code as {@code otaflow agent}.
+ */
+class AgentEndToEndTest {
+
+  @TempDir
+  Path dataDir;
+
+  @BeforeAll
+  static void quietLogging() {
+    Logging.takeOver();
+  }
+
+  @Test
+  void agentRegistersItsRobotAndServesARollout() throws Exception {
+    Logging.toFile(dataDir.resolve("otaflow.log"));
+    try (EmbeddedTemporal temporal = EmbeddedTemporal.start();
+         ConfigurableApplicationContext controlPlane = ControlPlaneApplication.start(Map.of(
+             "spring.temporal.connection.target", temporal.target(),
+             "otaflow.temporal.test-server", "true",
+             "otaflow.data-dir", dataDir.resolve("control").toString()));
+         ArtifactServer artifacts = ArtifactServer.start(Files.createDirectories(dataDir.resolve("artifacts")))) {
+      BuiltArtifact factory = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-0.9.0.tar.gz"), "0.9.0");
+      BuiltArtifact next = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-1.0.0.tar.gz"), "1.0.0");
+      RolloutService rollouts = controlPlane.getBean(RolloutService.class);
+      rollouts.registerRelease(next.toRelease("1.0.0", artifacts.url(next.path().getFileName().toString()), "next"));
+      Path robotDir = dataDir.resolve("robots").resolve("r1");
+      RobotDisk.seed(robotDir, factory.path(), "0.9.0");
+      RobotSensors.healthy().write(robotDir);
+
+      try (RobotAgent agent = RobotAgent.start(new RobotAgent.Settings("r1", temporal.target(), "default", robotDir,
+          Map.of("site", "lyon", "model", "mk2"), Duration.ofSeconds(30)))) {
+        RobotRecord robot = controlPlane.getBean(FleetRegistry.class).robot("r1").orElseThrow();
+        assertThat(robot.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("site", "lyon", "model", "mk2"));
+        assertThat(robot.installedVersion()).isEqualTo("0.9.0");
+        assertThat(robot.agentVersion()).isEqualTo(RobotAgent.AGENT_VERSION);
+
+        RolloutPlan plan = new RolloutPlan(List.of(StagePlan.canary("canary", 1, Duration.ZERO, 1.0)),
+            1, Duration.ofSeconds(30), 1, Duration.ofMillis(200));
+        rollouts.startRollout("agent-1", "1.0.0", plan, TargetSelector.wholeFleet());
+        RolloutProgress result = rollouts.awaitResult("agent-1", Duration.ofMinutes(2));
+
+        assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
+        assertThat(new RobotDisk(robotDir).readState().installedVersion()).isEqualTo("1.0.0");
+        assertThat(controlPlane.getBean(FleetRegistry.class).robot("r1").orElseThrow().installedVersion())
+            .isEqualTo("1.0.0");
+      }
+    }
+  }
+}

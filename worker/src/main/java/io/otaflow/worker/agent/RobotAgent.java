@@ -1,0 +1,156 @@
+package io.otaflow.worker.agent;
+
+import io.otaflow.registry.RobotRegistrationWorkflow;
+import io.otaflow.robot.RobotNames;
+import io.otaflow.robotside.HealthThresholds;
+import io.otaflow.robotside.RobotDisk;
+import io.otaflow.robotside.RobotSideActivities;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One robot's agent, without Spring: registers the robot with the control plane (through
+ * {@link RobotRegistrationWorkflow} on {@code otaflow-control}), then serves the robot-side activities on the robot's
+ * own task queue {@code robot-<robotId>} until closed.
+ */
+public final class RobotAgent implements AutoCloseable {
+
+  /** Recorded in the fleet registry with every registration. */
+  public static final String AGENT_VERSION = "0.1.0";
+
+  private final String robotId;
+  private final WorkflowServiceStubs service;
+  private final WorkerFactory factory;
+
+  private RobotAgent(String robotId, WorkflowServiceStubs service, WorkerFactory factory) {
+    this.robotId = robotId;
+    this.service = service;
+    this.factory = factory;
+  }
+
+  /** What the agent needs to start. */
+  public record Settings(String robotId, String temporalAddress, String namespace, Path dataDir,
+                         Map<String, String> labels, Duration registrationTimeout) {
+
+    public Settings {
+      Objects.requireNonNull(robotId, "robotId");
+      if (robotId.isBlank()) {
+        throw new IllegalArgumentException("robot ID must not be blank");
+      }
+      Objects.requireNonNull(temporalAddress, "temporalAddress");
+      namespace = namespace == null ? "default" : namespace;
+      Objects.requireNonNull(dataDir, "dataDir");
+      labels = Map.copyOf(labels == null ? Map.of() : labels);
+      registrationTimeout = registrationTimeout == null ? Duration.ofSeconds(60) : registrationTimeout;
+    }
+  }
+
+  /**
+   * Connects, registers the robot (waiting for the control plane to confirm it) and starts polling. Returns once the
+   * robot's worker polls.
+   *
+   * @throws IllegalStateException when the control plane does not confirm the registration in time
+   */
+  public static RobotAgent start(Settings settings) {
+    RobotDisk disk = new RobotDisk(settings.dataDir());
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(settings.temporalAddress()).build());
+    try {
+      WorkflowClient client = WorkflowClient.newInstance(service,
+          WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
+      register(client, settings, disk.readState().installedVersion());
+      WorkerFactory factory = WorkerFactory.newInstance(client);
+      // Activities only: no workflow runs on a robot, so sticky queues never come into play.
+      Worker worker = factory.newWorker(RobotNames.robotTaskQueue(settings.robotId()), WorkerOptions.newBuilder()
+          .setMaxConcurrentActivityTaskPollers(2)
+          .setMaxConcurrentActivityExecutionSize(4)
+          .build());
+      HttpClient http = HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
+      worker.registerActivitiesImplementations(
+          RobotSideActivities.forRobot(disk, http, HealthThresholds.defaults()));
+      factory.start();
+      return new RobotAgent(settings.robotId(), service, factory);
+    } catch (RuntimeException e) {
+      service.shutdownNow();
+      throw e;
+    }
+  }
+
+  private static void register(WorkflowClient client, Settings settings, String installedVersion) {
+    Duration timeout = settings.registrationTimeout();
+    RobotRegistrationWorkflow workflow = client.newWorkflowStub(RobotRegistrationWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(RobotRegistrationWorkflow.workflowId(settings.robotId()))
+            .setTaskQueue(RobotNames.CONTROL_TASK_QUEUE)
+            // A registration left over from an earlier start of this agent carries stale labels: replace it.
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING)
+            // Nobody waits longer than this, so nothing should be left behind when the control plane is down.
+            .setWorkflowExecutionTimeout(timeout)
+            .build());
+    String noAnswer = "the control plane did not register robot " + settings.robotId() + " within "
+        + timeout.toSeconds() + " s: is `otaflow server` running against " + settings.temporalAddress()
+        + ", namespace " + settings.namespace() + "?";
+    try {
+      WorkflowClient.start(workflow::register, settings.robotId(), new TreeMap<>(settings.labels()),
+          installedVersion, AGENT_VERSION);
+    } catch (WorkflowServiceException e) {
+      throw new IllegalStateException("cannot reach Temporal at " + settings.temporalAddress() + " (namespace "
+          + settings.namespace() + "): " + rootMessage(e), e);
+    }
+    try {
+      WorkflowStub.fromTyped(workflow).getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, Void.class);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(noAnswer, e);
+    } catch (WorkflowFailedException e) {
+      if (e.getCause() instanceof TimeoutFailure) {
+        throw new IllegalStateException(noAnswer, e);
+      }
+      throw new IllegalStateException("registering robot " + settings.robotId() + " failed: " + rootMessage(e), e);
+    }
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage();
+  }
+
+  public String robotId() {
+    return robotId;
+  }
+
+  public String taskQueue() {
+    return RobotNames.robotTaskQueue(robotId);
+  }
+
+  @Override
+  public void close() {
+    factory.shutdown();
+    factory.awaitTermination(10, TimeUnit.SECONDS);
+    service.shutdownNow();
+  }
+}
