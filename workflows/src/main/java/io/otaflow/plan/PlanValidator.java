@@ -74,6 +74,7 @@ public final class PlanValidator {
       throw new InvalidPlanException("healthChecks", "must be at least 1, was " + plan.healthChecks());
     }
     requireNotNegative("healthSoak", plan.healthSoak());
+    requireNotNegative("safeStateDeadline", plan.safeStateDeadline());
     return plan;
   }
 

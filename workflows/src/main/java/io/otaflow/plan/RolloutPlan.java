@@ -13,9 +13,19 @@ import java.util.List;
  * @param robotTimeout how long a robot may take to pick up each step before it is reported OFFLINE
  * @param healthChecks how many times the health gate probes a robot over the soak window (at least 1)
  * @param healthSoak   the soak window the health checks are spread over
+ * @param safeStateDeadline how long a robot may stay unsafe (on a mission, undocked, low battery, outside its
+ *                     maintenance window) before it is DEFERRED instead of updated
  */
 public record RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robotTimeout, int healthChecks,
-                          Duration healthSoak) {
+                          Duration healthSoak, Duration safeStateDeadline) {
+
+  /** Robots get {@link #DEFAULT_SAFE_STATE_DEADLINE} to reach a safe state. */
+  public static final Duration DEFAULT_SAFE_STATE_DEADLINE = Duration.ofHours(1);
+
+  public RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robotTimeout, int healthChecks,
+                     Duration healthSoak) {
+    this(stages, maxParallel, robotTimeout, healthChecks, healthSoak, DEFAULT_SAFE_STATE_DEADLINE);
+  }
 
   public RolloutPlan {
     // Not List.copyOf: a null stage must reach PlanValidator, which names it, instead of failing here unnamed.

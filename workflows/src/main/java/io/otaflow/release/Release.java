@@ -11,8 +11,22 @@ import java.util.regex.Pattern;
  * @param sha256      lowercase hex SHA-256 of the archive
  * @param sizeBytes   exact archive size; a download that does not end at this size is refused
  * @param changelog   free text for people
+ * @param signedManifest the release manifest signed by the control plane (JSON of
+ *                    {@code io.otaflow.signing.SignedManifest}), checked by the robot before anything is applied;
+ *                    null for an unsigned release, which a robot that trusts keys refuses
  */
-public record Release(String version, String artifactUrl, String sha256, long sizeBytes, String changelog) {
+public record Release(String version, String artifactUrl, String sha256, long sizeBytes, String changelog,
+                      String signedManifest) {
+
+  /** An unsigned release. */
+  public Release(String version, String artifactUrl, String sha256, long sizeBytes, String changelog) {
+    this(version, artifactUrl, sha256, sizeBytes, changelog, null);
+  }
+
+  /** The same release with its signed manifest attached. */
+  public Release withSignedManifest(String manifestJson) {
+    return new Release(version, artifactUrl, sha256, sizeBytes, changelog, manifestJson);
+  }
 
   private static final Pattern SEMVER =
       Pattern.compile("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?$");

@@ -30,8 +30,11 @@ public final class RobotActivityOptions {
         .build();
   }
 
-  /** One round of probes must answer quickly; an unhealthy robot is a result, not a failure, so few retries. */
-  public static ActivityOptions health(String robotId, Duration robotTimeout) {
+  /**
+   * Health probes and safe-state checks must answer quickly; an unhealthy or busy robot is a result, not a failure,
+   * so few retries.
+   */
+  public static ActivityOptions probe(String robotId, Duration robotTimeout) {
     return base(robotId, robotTimeout)
         .setStartToCloseTimeout(Duration.ofMinutes(1))
         .setRetryOptions(retry(3, Duration.ofSeconds(1), Duration.ofSeconds(5)))

@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * @param robotTimeout how long the robot may take to pick up each step before it is OFFLINE
  * @param healthChecks probes rounds over {@code healthSoak}
+ * @param safeStateDeadline how long to keep asking an unsafe robot before it is DEFERRED
  */
 public record RobotUpdateRequest(String rolloutId, String robotId, int stage, Release release, Duration robotTimeout,
-                                 int healthChecks, Duration healthSoak) {
+                                 int healthChecks, Duration healthSoak, Duration safeStateDeadline) {
 }

@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
 
   private static final Logger log = Workflow.getLogger(RobotUpdateWorkflowImpl.class);
+  private static final String SAFE_STATE_GATE = "safe-state-gate";
 
   private final RegistryActivities registry =
       Workflow.newLocalActivityStub(RegistryActivities.class, RegistryOptions.LOCAL);
@@ -65,7 +66,7 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
     SlotActivities slots = Workflow.newActivityStub(SlotActivities.class,
         RobotActivityOptions.slot(robotId, request.robotTimeout()));
     HealthActivities health = Workflow.newActivityStub(HealthActivities.class,
-        RobotActivityOptions.health(robotId, request.robotTimeout()));
+        RobotActivityOptions.probe(robotId, request.robotTimeout()));
 
     String step = "download";
     boolean undoOnFailure = false;
@@ -75,6 +76,16 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
       step = "verify";
       verify.verify(release, staged);
       record(RobotUpdateState.VERIFIED, null, null);
+
+      // Robots updated before the safe-state gate existed replay without it.
+      if (Workflow.getVersion(SAFE_STATE_GATE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        step = "safe-state";
+        Optional<String> unsafe = awaitSafeState(release);
+        if (unsafe.isPresent()) {
+          return finish(RobotUpdateState.DEFERRED, "safe-state: still " + unsafe.get() + " after "
+              + request.safeStateDeadline(), null);
+        }
+      }
 
       step = "apply";
       undoOnFailure = true;
@@ -116,6 +127,37 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
     List<T> result = new ArrayList<>(1);
     Workflow.newDetachedCancellationScope(() -> result.add(step.get())).run();
     return result.get(0);
+  }
+
+  /**
+   * Asks the robot whether it may be updated until it says yes or the deadline passes, waiting on a durable timer in
+   * between; returns the last "not now" reason when the deadline passed.
+   */
+  private Optional<String> awaitSafeState(Release release) {
+    SafetyActivities safety = Workflow.newActivityStub(SafetyActivities.class,
+        RobotActivityOptions.probe(request.robotId(), request.robotTimeout()));
+    long deadline = Workflow.currentTimeMillis() + request.safeStateDeadline().toMillis();
+    Duration interval = safeStateInterval(request.safeStateDeadline());
+    SafeStateAnswer answer = safety.checkSafeState(release);
+    if (!answer.safe()) {
+      record(RobotUpdateState.WAITING_SAFE_STATE, answer.reason(), null);
+    }
+    while (!answer.safe()) {
+      long remaining = deadline - Workflow.currentTimeMillis();
+      if (remaining <= 0) {
+        return Optional.of(answer.reason());
+      }
+      Workflow.sleep(Duration.ofMillis(Math.min(remaining, interval.toMillis())));
+      answer = safety.checkSafeState(release);
+    }
+    return Optional.empty();
+  }
+
+  /** About twenty asks over the deadline, at least a second and at most a minute apart. */
+  static Duration safeStateInterval(Duration deadline) {
+    Duration twentieth = deadline.dividedBy(20);
+    return twentieth.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+        : twentieth.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : twentieth;
   }
 
   /** Probes the robot {@code healthChecks} times spread over the soak window; the first failing reading ends it. */

@@ -250,7 +250,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
             .build());
     var plan = request.plan();
     Promise<RobotUpdateResult> result = Async.function(child::update, new RobotUpdateRequest(request.rolloutId(),
-        robotId, stageIndex, request.release(), plan.robotTimeout(), plan.healthChecks(), plan.healthSoak()));
+        robotId, stageIndex, request.release(), plan.robotTimeout(), plan.healthChecks(), plan.healthSoak(),
+        plan.safeStateDeadline()));
     inFlight.put(robotId, result);
     started.put(robotId, Workflow.getWorkflowExecution(child));
     return result;
