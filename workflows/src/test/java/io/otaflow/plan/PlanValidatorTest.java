@@ -213,6 +213,18 @@ class PlanValidatorTest {
   }
 
   @Test
+  void refusesNegativeSafeStateDeadline() {
+    assertRefused(new RolloutPlan(standardStages(), 5, ROBOT_TIMEOUT, 3, SOAK, Duration.ofMinutes(-1)),
+        "safeStateDeadline", "must not be negative, was PT-1M");
+  }
+
+  @Test
+  void refusesMissingSafeStateDeadline() {
+    assertRefused(new RolloutPlan(standardStages(), 5, ROBOT_TIMEOUT, 3, SOAK, null),
+        "safeStateDeadline", "is missing");
+  }
+
+  @Test
   void refusesMissingHealthSoak() {
     assertRefused(standard(5, ROBOT_TIMEOUT, 3, null), "healthSoak", "is missing");
   }

@@ -6,6 +6,8 @@ import io.otaflow.robot.HealthActivities;
 import io.otaflow.robot.HealthReport;
 import io.otaflow.robot.ProbeResult;
 import io.otaflow.robot.RobotErrors;
+import io.otaflow.robot.SafeStateAnswer;
+import io.otaflow.robot.SafetyActivities;
 import io.otaflow.robot.SlotActivities;
 import io.otaflow.robot.SlotSwitch;
 import io.otaflow.robot.StagedArtifact;
@@ -20,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Test fake for the robot edge: a robot's two slots in memory. The real disk implementation has its own tests; this
  * one lets workflow tests make a robot hot, corrupt or slow.
  */
-class FakeRobot implements DownloadActivities, SlotActivities, HealthActivities {
+class FakeRobot implements DownloadActivities, SlotActivities, HealthActivities, SafetyActivities {
 
   /** Orders events across robots, so a test can tell what happened before what. */
   static final AtomicLong CLOCK = new AtomicLong();
@@ -35,6 +37,9 @@ class FakeRobot implements DownloadActivities, SlotActivities, HealthActivities 
   final CountDownLatch downloadStarted = new CountDownLatch(1);
   volatile long downloadedAt = -1;
   volatile int rollbacks;
+  /** How many more safe-state checks answer "mission running"; negative means forever. */
+  volatile int busyChecks;
+  volatile int safeStateChecks;
   volatile int applies;
   /** A robot whose disk refuses the switch back (read-only after a fault): its rollback can never be confirmed. */
   volatile boolean rollbackFails;
@@ -97,6 +102,16 @@ class FakeRobot implements DownloadActivities, SlotActivities, HealthActivities 
       rollbacks++;
     }
     return active;
+  }
+
+  @Override
+  public SafeStateAnswer checkSafeState(Release release) {
+    safeStateChecks++;
+    if (busyChecks == 0) {
+      return SafeStateAnswer.safeNow();
+    }
+    busyChecks--;
+    return SafeStateAnswer.notNow("mission running");
   }
 
   @Override

@@ -22,6 +22,7 @@ class InMemoryRegistry implements RegistryActivities {
   final Map<String, String> installedVersions = new ConcurrentHashMap<>();
   final List<String> rolloutEvents = new CopyOnWriteArrayList<>();
   private final Map<String, String> reasons = new ConcurrentHashMap<>();
+  private final Map<String, List<RobotUpdateState>> history = new ConcurrentHashMap<>();
 
   InMemoryRegistry(List<String> fleet) {
     this.fleet = List.copyOf(fleet);
@@ -88,6 +89,7 @@ class InMemoryRegistry implements RegistryActivities {
                                             String installedVersion) {
     states.computeIfAbsent(rolloutId, id -> new ConcurrentHashMap<>()).put(robotId, state);
     reasons.put(rolloutId + "/" + robotId, reason == null ? "" : reason);
+    history.computeIfAbsent(rolloutId + "/" + robotId, key -> new CopyOnWriteArrayList<>()).add(state);
     if (installedVersion != null) {
       installedVersions.put(robotId, installedVersion);
     }
@@ -95,6 +97,10 @@ class InMemoryRegistry implements RegistryActivities {
 
   synchronized RobotUpdateState state(String rolloutId, String robotId) {
     return states.get(rolloutId).get(robotId);
+  }
+
+  List<RobotUpdateState> history(String rolloutId, String robotId) {
+    return history.getOrDefault(rolloutId + "/" + robotId, List.of());
   }
 
   String reason(String rolloutId, String robotId) {

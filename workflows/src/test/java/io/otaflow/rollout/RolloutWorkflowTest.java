@@ -302,6 +302,38 @@ class RolloutWorkflowTest {
   }
 
   @Test
+  void busyRobotWaitsForASafeStateThenUpdates() {
+    startFleet(5);
+    robots.get("r02").busyChecks = 3;
+    RolloutProgress result = result(start("busy", V2, plan(StagePlan.percent("all", 100, Duration.ZERO, 1.0))));
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThat(robots.get("r02").safeStateChecks).isEqualTo(4);
+    assertThat(robots.get("r02").installedVersion()).isEqualTo("2.0.0");
+    assertThat(registry.history("busy", "r02")).containsSubsequence(RobotUpdateState.VERIFIED,
+        RobotUpdateState.WAITING_SAFE_STATE, RobotUpdateState.APPLIED, RobotUpdateState.COMMITTED);
+    assertThat(registry.history("busy", "r01")).doesNotContain(RobotUpdateState.WAITING_SAFE_STATE);
+  }
+
+  @Test
+  void robotNeverSafeBeforeTheDeadlineIsDeferredUntouched() {
+    startFleet(5);
+    robots.get("r04").busyChecks = -1;
+    RolloutPlan plan = new RolloutPlan(List.of(StagePlan.percent("all", 100, Duration.ZERO, 0.8)), 5,
+        Duration.ofMinutes(5), 1, Duration.ZERO, Duration.ofHours(2));
+    RolloutProgress result = result(start("deferred", V2, plan));
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThat(result.robotCounts()).containsEntry("DEFERRED", 1).containsEntry("COMMITTED", 4);
+    assertThat(registry.state("deferred", "r04")).isEqualTo(RobotUpdateState.DEFERRED);
+    assertThat(registry.reason("deferred", "r04")).isEqualTo("safe-state: still mission running after PT2H");
+    assertThat(robots.get("r04").applies).isZero();
+    assertThat(robots.get("r04").installedVersion()).isEqualTo("1.0.0");
+    // Asked about once a minute (a twentieth of two hours, capped at a minute) until the deadline.
+    assertThat(robots.get("r04").safeStateChecks).isBetween(120, 122);
+  }
+
+  @Test
   void approvalGateBlocksTheStageUntilApproved() throws Exception {
     startFleet(10);
     RolloutPlan plan = interactive(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
