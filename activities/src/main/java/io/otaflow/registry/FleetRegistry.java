@@ -154,16 +154,19 @@ public class FleetRegistry {
     retryOnDuplicate(() -> jdbi.inTransaction(h -> {
       Optional<Release> existing = release(h, release.version());
       if (existing.isPresent()) {
-        if (!existing.get().equals(normalized(release))) {
-          throw new IllegalArgumentException(
-              "release " + release.version() + " is already registered with a different artifact");
+        Release stored = existing.get();
+        if (!stored.equals(normalized(release))) {
+          boolean onlyManifest = stored.equals(normalized(release).withSignedManifest(stored.signedManifest()));
+          throw new IllegalArgumentException("release " + release.version() + " is already registered with a different "
+              + (onlyManifest ? "signed manifest" : "artifact"));
         }
         return null;
       }
-      h.createUpdate("INSERT INTO releases (version, artifact_url, sha256, size_bytes, changelog, registered_at)"
-              + " VALUES (:version, :url, :sha, :size, :changelog, :now)")
+      h.createUpdate("INSERT INTO releases (version, artifact_url, sha256, size_bytes, changelog, signed_manifest,"
+              + " registered_at) VALUES (:version, :url, :sha, :size, :changelog, :manifest, :now)")
           .bind("version", release.version()).bind("url", release.artifactUrl()).bind("sha", release.sha256())
-          .bind("size", release.sizeBytes()).bind("changelog", release.changelog()).bind("now", ts(now()))
+          .bind("size", release.sizeBytes()).bind("changelog", release.changelog())
+          .bind("manifest", release.signedManifest()).bind("now", ts(now()))
           .execute();
       log.debug("registered release {}", release.version());
       return null;
@@ -442,7 +445,7 @@ public class FleetRegistry {
 
   private static Release releaseRow(ResultSet rs) throws SQLException {
     return new Release(rs.getString("version"), rs.getString("artifact_url"), rs.getString("sha256"),
-        rs.getLong("size_bytes"), rs.getString("changelog"));
+        rs.getLong("size_bytes"), rs.getString("changelog"), rs.getString("signed_manifest"));
   }
 
   private static RolloutRecord rolloutRow(ResultSet rs) throws SQLException {
@@ -451,9 +454,9 @@ public class FleetRegistry {
         instant(rs, "created_at"), instant(rs, "updated_at"));
   }
 
-  /** The release as stored: a null changelog is kept as empty text. */
+  /** The release as stored: a null changelog is kept as empty text; the signed manifest is kept as it is. */
   private static Release normalized(Release r) {
-    return new Release(r.version(), r.artifactUrl(), r.sha256(), r.sizeBytes(), r.changelog());
+    return new Release(r.version(), r.artifactUrl(), r.sha256(), r.sizeBytes(), r.changelog(), r.signedManifest());
   }
 
   private static Map<String, String> readLabels(String json) {

@@ -11,6 +11,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,15 +23,22 @@ public class DiskSlotActivities implements SlotActivities {
   private final RobotDisk disk;
   private final long maxExpandedBytes;
   private final MeterRegistry registry;
+  private final ApplyHooks hooks;
 
   public DiskSlotActivities(RobotDisk disk) {
     this(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, Metrics.globalRegistry);
   }
 
   public DiskSlotActivities(RobotDisk disk, long maxExpandedBytes, MeterRegistry registry) {
+    this(disk, maxExpandedBytes, registry, ApplyHooks.defaults(disk.dir()));
+  }
+
+  /** @param hooks kill switch and the commands run around the switch of {@code current} */
+  public DiskSlotActivities(RobotDisk disk, long maxExpandedBytes, MeterRegistry registry, ApplyHooks hooks) {
     this.disk = disk;
     this.maxExpandedBytes = maxExpandedBytes;
     this.registry = registry;
+    this.hooks = hooks;
   }
 
   @Override
@@ -47,7 +55,25 @@ public class DiskSlotActivities implements SlotActivities {
           log.info("robot {}: {} is already active in slot {}", disk.dir(), release.version(), state.activeSlot());
           return sameSwitch(state);
         }
-        SlotSwitch result = disk.unpackAndSwitch(Path.of(artifact.path()), release.version(), false, maxExpandedBytes);
+        Optional<String> killSwitch = hooks.killSwitchOn();
+        if (killSwitch.isPresent()) {
+          throw ApplicationFailure.newNonRetryableFailure("apply: " + killSwitch.get(), RobotSideErrors.KILL_SWITCH);
+        }
+        // The signed manifest's release number goes into state.json with the switch; unsigned keeps the old one.
+        // beforeSwitch hooks (stop the robot's services) run once the slot is unpacked, right before the switch.
+        SlotSwitch result = disk.unpackAndSwitch(Path.of(artifact.path()), release.version(), false, maxExpandedBytes,
+            ReleaseManifestCheck.releaseNumber(release), () -> hooks.run(hooks.beforeSwitch()).ifPresent(failure -> {
+              restartServices(state);
+              throw ApplicationFailure.newNonRetryableFailure("apply: beforeSwitch " + failure
+                  + " (nothing switched, still on " + state.installedVersion() + ")", RobotSideErrors.HOOK_FAILED);
+            }));
+        Optional<String> afterFailure = hooks.run(hooks.afterSwitch());
+        if (afterFailure.isPresent()) {
+          switchBack(state, release);
+          throw ApplicationFailure.newNonRetryableFailure("apply: afterSwitch " + afterFailure.get()
+              + " (switched back to " + state.installedVersion() + " in slot " + state.activeSlot() + ")",
+              RobotSideErrors.HOOK_FAILED);
+        }
         outcome = "switched";
         return result;
       }
@@ -58,6 +84,25 @@ public class DiskSlotActivities implements SlotActivities {
     } finally {
       sample.stop(Timer.builder("otaflow.robot.apply").tag("outcome", outcome).register(registry));
     }
+  }
+
+  /**
+   * Puts state.json and {@code current} back as they were before apply, then runs the afterSwitch hooks again so
+   * the previous release's services start (best effort: the failure being reported is the new release's).
+   */
+  private void switchBack(RobotDiskState before, Release release) {
+    disk.writeState(before);
+    disk.switchCurrentTo(before.activeSlot());
+    log.warn("robot {}: afterSwitch failed on {}, switched back to {} (slot {})", disk.dir(), release.version(),
+        before.installedVersion(), before.activeSlot());
+    restartServices(before);
+  }
+
+  /** Best effort: afterSwitch hooks on the release that stays, so services a beforeSwitch hook stopped run again. */
+  private void restartServices(RobotDiskState staying) {
+    hooks.run(hooks.afterSwitch()).ifPresent(failure ->
+        log.error("robot {}: afterSwitch hooks failed on {} too: {}", disk.dir(), staying.installedVersion(),
+            failure));
   }
 
   /**
@@ -81,8 +126,7 @@ public class DiskSlotActivities implements SlotActivities {
       }
       disk.alignCurrentWith(state);
       if (!state.committed()) {
-        disk.writeState(new RobotDiskState(state.installedVersion(), state.activeSlot(), state.previousVersion(),
-            state.previousSlot(), true));
+        disk.writeState(state.withCommitted(true));
       }
       deleteStaged(release);
       log.info("robot {}: {} committed in slot {}", disk.dir(), release.version(), state.activeSlot());
@@ -104,7 +148,8 @@ public class DiskSlotActivities implements SlotActivities {
         return state.installedVersion();
       }
       // The slot we leave holds a rejected release: it is not offered as a rollback target again.
-      RobotDiskState restored = new RobotDiskState(state.previousVersion(), state.previousSlot(), null, null, true);
+      RobotDiskState restored = new RobotDiskState(state.previousVersion(), state.previousSlot(), null, null, true,
+          state.previousReleaseNumber(), 0);
       disk.writeState(restored);
       disk.switchCurrentTo(restored.activeSlot());
       deleteStaged(release);

@@ -10,26 +10,36 @@ import io.otaflow.robot.RobotErrors;
 import io.otaflow.robot.StagedArtifact;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +60,10 @@ public class HttpDownloadActivities implements DownloadActivities {
   private static final Logger log = LoggerFactory.getLogger(HttpDownloadActivities.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
+  /** A body averaging less than this over {@link #DEFAULT_RATE_WINDOW} is abandoned (retryable). */
+  public static final long DEFAULT_MIN_BYTES_PER_SECOND = 1024;
+  public static final Duration DEFAULT_RATE_WINDOW = Duration.ofSeconds(30);
+  private static final Pattern CONTENT_RANGE = Pattern.compile("^bytes (\\d+)-\\d+/(?:\\d+|\\*)$");
   // The JDK client has no read timeout for a body being streamed: this closes bodies that stop moving.
   private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "otaflow-download-watchdog");
@@ -63,18 +77,36 @@ public class HttpDownloadActivities implements DownloadActivities {
   private final Counter downloadedBytes;
   private final MeterRegistry registry;
   private final Duration stallTimeout;
+  private volatile long minBytesPerSecond = DEFAULT_MIN_BYTES_PER_SECOND;
+  private volatile Duration rateWindow = DEFAULT_RATE_WINDOW;
+  private final ReleaseManifestCheck manifestCheck;
 
   public HttpDownloadActivities(RobotDisk disk, HttpClient http) {
     this(disk, http, FreeSpace.FILE_STORE, Metrics.globalRegistry);
+  }
+
+  /** A robot that checks signed manifests with {@code manifestCheck} (its trusted keys). */
+  public HttpDownloadActivities(RobotDisk disk, HttpClient http, ReleaseManifestCheck manifestCheck) {
+    this(disk, http, FreeSpace.FILE_STORE, Metrics.globalRegistry, DEFAULT_STALL_TIMEOUT, manifestCheck);
   }
 
   public HttpDownloadActivities(RobotDisk disk, HttpClient http, FreeSpace freeSpace, MeterRegistry registry) {
     this(disk, http, freeSpace, registry, DEFAULT_STALL_TIMEOUT);
   }
 
-  /** {@code stallTimeout}: how long a body may deliver no bytes before the download is abandoned (retryable). */
+  /**
+   * {@code stallTimeout}: how long a body may deliver no bytes before the download is abandoned (retryable). A robot
+   * built this way has no trusted keys: see {@link ReleaseManifestCheck#noTrustedKeys()}.
+   */
   public HttpDownloadActivities(RobotDisk disk, HttpClient http, FreeSpace freeSpace, MeterRegistry registry,
       Duration stallTimeout) {
+    this(disk, http, freeSpace, registry, stallTimeout, ReleaseManifestCheck.noTrustedKeys());
+  }
+
+  /** {@code manifestCheck}: how {@code verify} checks the release's signed manifest (the robot's trusted keys). */
+  public HttpDownloadActivities(RobotDisk disk, HttpClient http, FreeSpace freeSpace, MeterRegistry registry,
+      Duration stallTimeout, ReleaseManifestCheck manifestCheck) {
+    this.manifestCheck = Objects.requireNonNull(manifestCheck, "manifestCheck");
     this.stallTimeout = stallTimeout;
     this.disk = disk;
     this.http = http;
@@ -84,6 +116,19 @@ public class HttpDownloadActivities implements DownloadActivities {
         .description("Artifact bytes received by robots")
         .baseUnit("bytes")
         .register(registry);
+  }
+
+  /**
+   * Sets the minimum average rate over a sliding {@code window} below which a download is abandoned (retryable, the
+   * partial file kept for the next attempt); 0 turns the check off. Call before registering with a worker.
+   */
+  public HttpDownloadActivities minimumRate(long bytesPerSecond, Duration window) {
+    if (bytesPerSecond < 0 || window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("minimum rate needs bytesPerSecond >= 0 and a positive window");
+    }
+    this.minBytesPerSecond = bytesPerSecond;
+    this.rateWindow = window;
+    return this;
   }
 
   @Override
@@ -111,53 +156,111 @@ public class HttpDownloadActivities implements DownloadActivities {
     }
     checkFreeSpace(release.sizeBytes());
     ActivityExecutionContext context = Activity.getExecutionContext();
-    boolean done = false;
     try {
-      String sha256 = fetch(release, part, context);
+      Resume resume = resumePoint(release, part, context);
+      String sha256 = fetch(release, part, resume, context);
       Files.move(part, staged, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      context.heartbeat(100);
-      done = true;
       log.info("robot {}: downloaded {} ({} bytes) to {}", disk.dir(), release.version(), release.sizeBytes(), staged);
       return new StagedArtifact(staged.toString(), sha256, release.sizeBytes());
+    } catch (ApplicationFailure e) {
+      if (e.isNonRetryable()) {
+        // No attempt will resume from it: the partial file is only litter.
+        deleteQuietly(part);
+      }
+      throw e;
+    } catch (ActivityCanceledException e) {
+      deleteQuietly(part);
+      throw e;
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause(
           "download: cannot store " + staged + ": " + e, RobotSideErrors.DOWNLOAD_FAILED, e);
-    } finally {
-      if (!done) {
-        // Downloads restart from zero, so a partial file is only litter.
-        deleteQuietly(part);
-      }
     }
   }
 
-  private String fetch(Release release, Path part, ActivityExecutionContext context) throws IOException {
+  /** Where this attempt starts: after the bytes a previous attempt heartbeated, when they are still on disk. */
+  private Resume resumePoint(Release release, Path part, ActivityExecutionContext context) throws IOException {
+    Optional<DownloadProgress> previous;
+    try {
+      previous = context.getHeartbeatDetails(DownloadProgress.class);
+    } catch (RuntimeException unreadable) {
+      // Details of another shape (an older agent's bare percentage): nothing to resume from.
+      previous = Optional.empty();
+    }
+    if (previous.isPresent() && Files.isRegularFile(part)) {
+      DownloadProgress progress = previous.get();
+      long offset = progress.offset();
+      if (offset > 0 && offset <= release.sizeBytes() && size(part) >= offset && progress.sha256State() != null) {
+        try {
+          SHA256Digest digest = new SHA256Digest(Base64.getDecoder().decode(progress.sha256State()));
+          log.info("robot {}: resuming {} at byte {} of {}", disk.dir(), release.version(), offset,
+              release.sizeBytes());
+          return new Resume(offset, digest);
+        } catch (RuntimeException badState) {
+          log.warn("robot {}: cannot restore the hash state of {}, starting over: {}", disk.dir(), part,
+              badState.toString());
+        }
+      }
+    }
+    return Resume.fromStart();
+  }
+
+  private String fetch(Release release, Path part, Resume resume, ActivityExecutionContext context)
+      throws IOException {
     String url = release.artifactUrl();
     long size = release.sizeBytes();
-    HttpResponse<InputStream> response = send(url);
+    if (resume.offset() == size) {
+      // Every byte was on disk already; only the rename was missing.
+      return copy(InputStream.nullInputStream(), part, resume, release, context);
+    }
+    HttpResponse<InputStream> response = send(url, resume.offset());
+    int status = response.statusCode();
+    if (resume.offset() > 0 && (status == 200 || status == 416 || status == 206 && !rangeStartsAt(response,
+        resume.offset()))) {
+      // The server ignored the range (200), cannot serve it (416) or served another one: start over from byte 0.
+      log.info("robot {}: {} answered HTTP {} to a range from byte {}, downloading from the start", disk.dir(), url,
+          status, resume.offset());
+      resume = Resume.fromStart();
+      if (status != 200) {
+        response.body().close();
+        response = send(url, 0);
+        status = response.statusCode();
+      }
+    }
     try (InputStream body = response.body()) {
-      int status = response.statusCode();
       if (status >= 500) {
         throw ApplicationFailure.newFailure(
             "download: HTTP " + status + " from " + url + " (server error, will retry)", RobotSideErrors.DOWNLOAD_FAILED);
       }
-      if (status != 200) {
+      if (status != (resume.offset() > 0 ? 206 : 200)) {
         throw ApplicationFailure.newNonRetryableFailure(
             "download: HTTP " + status + " from " + url, RobotErrors.ARTIFACT_UNAVAILABLE);
       }
       OptionalLong announced = response.headers().firstValueAsLong("Content-Length");
-      if (announced.isPresent() && announced.getAsLong() != size) {
+      long expected = size - resume.offset();
+      if (announced.isPresent() && announced.getAsLong() != expected) {
         // The server says outright it holds a different file: retrying will fetch the same wrong one.
-        throw ApplicationFailure.newNonRetryableFailure("download: server announces " + announced.getAsLong()
-            + " bytes, release declares " + size + " bytes (" + url + ")", RobotErrors.SIZE_MISMATCH);
+        String what = resume.offset() > 0
+            ? "announces " + announced.getAsLong() + " bytes from byte " + resume.offset()
+            : "announces " + announced.getAsLong() + " bytes";
+        throw ApplicationFailure.newNonRetryableFailure("download: server " + what + ", release declares " + size
+            + " bytes (" + url + ")", RobotErrors.SIZE_MISMATCH);
       }
-      return copy(body, part, release, context);
+      return copy(body, part, resume, release, context);
     }
   }
 
-  private HttpResponse<InputStream> send(String url) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT).GET().build();
+  private static boolean rangeStartsAt(HttpResponse<?> response, long offset) {
+    Matcher range = CONTENT_RANGE.matcher(response.headers().firstValue("Content-Range").orElse(""));
+    return range.matches() && Long.parseLong(range.group(1)) == offset;
+  }
+
+  private HttpResponse<InputStream> send(String url, long offset) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT).GET();
+    if (offset > 0) {
+      request.header("Range", "bytes=" + offset + "-");
+    }
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause(
           "download: cannot fetch " + url + ": " + describe(e), RobotSideErrors.DOWNLOAD_FAILED, e);
@@ -168,17 +271,24 @@ public class HttpDownloadActivities implements DownloadActivities {
     }
   }
 
-  /** Streams at most size+1 bytes, hashing on the way, so an endless body cannot fill the disk. */
-  private String copy(InputStream body, Path part, Release release, ActivityExecutionContext context)
+  /**
+   * Appends the body to the partial file from the resume offset, hashing on the way, and streams at most size+1
+   * bytes in all so an endless body cannot fill the disk. Heartbeats the offset and hash state of the bytes forced to
+   * disk, so a later attempt resumes only from bytes that survive a crash.
+   */
+  private String copy(InputStream body, Path part, Resume resume, Release release, ActivityExecutionContext context)
       throws IOException {
     long size = release.sizeBytes();
     long limit = size + 1;
-    MessageDigest digest = ReleaseArtifacts.sha256();
+    SHA256Digest digest = resume.digest();
+    long total = resume.offset();
     Progress progress = new Progress(context, size);
+    RateCheck rate = new RateCheck(minBytesPerSecond, rateWindow, total);
     Watchdog watchdog = new Watchdog(body, stallTimeout);
     byte[] buffer = new byte[64 * 1024];
-    long total = 0;
-    try (OutputStream out = Files.newOutputStream(part); watchdog) {
+    try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE); watchdog) {
+      out.truncate(total);
+      out.position(total);
       while (total < limit) {
         int n;
         try {
@@ -201,7 +311,11 @@ public class HttpDownloadActivities implements DownloadActivities {
         digest.update(buffer, 0, n);
         total += n;
         downloadedBytes.increment(n);
-        progress.advance(total);
+        progress.advance(out, total, digest);
+        rate.check(total, release);
+      }
+      if (total == size) {
+        progress.flush(out, total, digest);
       }
     }
     if (total > size) {
@@ -212,7 +326,9 @@ public class HttpDownloadActivities implements DownloadActivities {
       throw ApplicationFailure.newFailure("download: truncated after " + total + " of " + size
           + " bytes from " + release.artifactUrl(), RobotSideErrors.DOWNLOAD_FAILED);
     }
-    return HexFormat.of().formatHex(digest.digest());
+    byte[] hash = new byte[digest.getDigestSize()];
+    digest.doFinal(hash, 0);
+    return HexFormat.of().formatHex(hash);
   }
 
   private ApplicationFailure stalled(Release release, long total) {
@@ -220,9 +336,12 @@ public class HttpDownloadActivities implements DownloadActivities {
         + total + " of " + release.sizeBytes() + " bytes from " + release.artifactUrl(), RobotSideErrors.DOWNLOAD_FAILED);
   }
 
-  private void write(OutputStream out, byte[] buffer, int n, long total, long size) throws IOException {
+  private void write(FileChannel out, byte[] buffer, int n, long total, long size) throws IOException {
     try {
-      out.write(buffer, 0, n);
+      ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+      while (chunk.hasRemaining()) {
+        out.write(chunk);
+      }
     } catch (IOException e) {
       if (String.valueOf(e.getMessage()).contains("No space left")) {
         throw ApplicationFailure.newNonRetryableFailureWithCause("download: disk full after " + total + " of "
@@ -266,6 +385,14 @@ public class HttpDownloadActivities implements DownloadActivities {
       log.warn("robot {}: {} failed verification, deleted {}", disk.dir(), release.version(), file);
       throw ApplicationFailure.newNonRetryableFailure("verify: sha256 mismatch: expected "
           + release.sha256().substring(0, 8) + "…, got " + actual.substring(0, 8) + "…", RobotErrors.CHECKSUM_MISMATCH);
+    }
+    try {
+      manifestCheck.check(release, actual, disk.readState());
+    } catch (ApplicationFailure e) {
+      deleteQuietly(file);
+      log.warn("robot {}: {} refused by its manifest check, deleted {}: {}", disk.dir(), release.version(), file,
+          e.getOriginalMessage());
+      throw e;
     }
     log.info("robot {}: {} verified (sha256 {})", disk.dir(), release.version(), actual);
   }
@@ -346,25 +473,91 @@ public class HttpDownloadActivities implements DownloadActivities {
     }
   }
 
-  /** Heartbeats the percentage at most once a second or every 5 percent, whichever comes first. */
+  /** Where an attempt starts: the offset in the partial file and the hash state of the bytes before it. */
+  private record Resume(long offset, SHA256Digest digest) {
+    static Resume fromStart() {
+      return new Resume(0, new SHA256Digest());
+    }
+  }
+
+  /**
+   * Heartbeats after every chunk (the SDK throttles what reaches the server) with the offset and hash state of the
+   * bytes last forced to disk; forces at most once a second, or every 5 percent, whichever comes first.
+   */
   private static final class Progress {
     private final ActivityExecutionContext context;
     private final long size;
-    private long lastBeatNanos = System.nanoTime();
-    private int lastPercent = 0;
+    private long lastForceNanos = System.nanoTime();
+    private int lastPercent = -1;
+    private DownloadProgress durable;
 
     Progress(ActivityExecutionContext context, long size) {
       this.context = context;
       this.size = size;
     }
 
-    void advance(long bytes) {
-      int percent = (int) Math.min(100, bytes * 100 / size);
+    void advance(FileChannel out, long bytes, SHA256Digest digest) throws IOException {
+      int percent = percent(bytes);
+      if (durable == null || percent >= lastPercent + 5 || System.nanoTime() - lastForceNanos >= 1_000_000_000L) {
+        flush(out, bytes, digest);
+      } else {
+        context.heartbeat(durable);
+      }
+    }
+
+    void flush(FileChannel out, long bytes, SHA256Digest digest) throws IOException {
+      out.force(false);
+      durable = new DownloadProgress(bytes, Base64.getEncoder().encodeToString(digest.getEncodedState()),
+          percent(bytes));
+      lastPercent = durable.percent();
+      lastForceNanos = System.nanoTime();
+      context.heartbeat(durable);
+    }
+
+    private int percent(long bytes) {
+      return (int) Math.min(100, bytes * 100 / size);
+    }
+  }
+
+  /** Refuses a body whose average rate over the last window is below the minimum (retryable: the next may be fast). */
+  private static final class RateCheck {
+    private final long minBytesPerSecond;
+    private final long windowNanos;
+    private final ArrayDeque<long[]> samples = new ArrayDeque<>();
+
+    RateCheck(long minBytesPerSecond, Duration window, long startBytes) {
+      this.minBytesPerSecond = minBytesPerSecond;
+      this.windowNanos = window.toNanos();
+      samples.add(new long[] {System.nanoTime(), startBytes});
+    }
+
+    void check(long bytes, Release release) {
+      if (minBytesPerSecond <= 0) {
+        return;
+      }
       long now = System.nanoTime();
-      if (percent >= lastPercent + 5 || now - lastBeatNanos >= 1_000_000_000L) {
-        context.heartbeat(percent);
-        lastPercent = percent;
-        lastBeatNanos = now;
+      if (now - samples.peekLast()[0] >= 100_000_000L) {
+        samples.addLast(new long[] {now, bytes});
+      }
+      // Keep the newest sample that is at least a window old: the window's start.
+      while (samples.size() > 1) {
+        Iterator<long[]> oldest = samples.iterator();
+        oldest.next();
+        if (now - oldest.next()[0] < windowNanos) {
+          break;
+        }
+        samples.removeFirst();
+      }
+      long[] first = samples.peekFirst();
+      long elapsed = now - first[0];
+      if (elapsed < windowNanos) {
+        return;
+      }
+      long rate = (long) ((bytes - first[1]) * 1e9 / elapsed);
+      if (rate < minBytesPerSecond) {
+        throw ApplicationFailure.newFailure("download: too slow, " + rate + " B/s below the minimum "
+            + minBytesPerSecond + " B/s after " + bytes + " of " + release.sizeBytes() + " bytes from "
+            + release.artifactUrl(), RobotSideErrors.DOWNLOAD_FAILED);
       }
     }
   }

@@ -185,6 +185,24 @@ public final class RobotDisk {
    * inactive slot is emptied again and {@code current} and state.json stay as they were.
    */
   SlotSwitch unpackAndSwitch(Path archive, String version, boolean committed, long maxExpandedBytes) {
+    return unpackAndSwitch(archive, version, committed, maxExpandedBytes, null);
+  }
+
+  /**
+   * As above, recording {@code releaseNumber} (from the release's signed manifest) for the new slot; null keeps the
+   * number the robot had, as an unsigned release does. The number replaced becomes the previous slot's.
+   */
+  SlotSwitch unpackAndSwitch(Path archive, String version, boolean committed, long maxExpandedBytes,
+                             Long releaseNumber) {
+    return unpackAndSwitch(archive, version, committed, maxExpandedBytes, releaseNumber, () -> { });
+  }
+
+  /**
+   * As above, running {@code beforeSwitch} once the slot is unpacked, right before state.json and {@code current}
+   * change (apply's beforeSwitch hooks); when it throws, the inactive slot is emptied and nothing else changes.
+   */
+  SlotSwitch unpackAndSwitch(Path archive, String version, boolean committed, long maxExpandedBytes,
+                             Long releaseNumber, Runnable beforeSwitch) {
     RobotDiskState before = readState();
     alignCurrentWith(before);
     String from = before.activeSlot();
@@ -193,13 +211,16 @@ public final class RobotDisk {
     try {
       new ArchiveExtractor(maxExpandedBytes).extract(archive, slot(to));
       ArchiveExtractor.requireVersion(slot(to), version);
+      beforeSwitch.run();
     } catch (RuntimeException e) {
       clearSlot(to);
       throw e;
     }
     // Without a previous version the old slot is empty: never offer it as a rollback target.
     boolean hadVersion = before.installedVersion() != null;
-    writeState(new RobotDiskState(version, to, before.installedVersion(), hadVersion ? from : null, committed));
+    long number = releaseNumber != null ? releaseNumber : before.releaseNumber();
+    writeState(new RobotDiskState(version, to, before.installedVersion(), hadVersion ? from : null, committed,
+        number, before.releaseNumber()));
     switchCurrentTo(to);
     log.info("robot disk {}: {} unpacked into slot {}, current switched from slot {} (was {})",
         dir, version, to, from, before.installedVersion());

@@ -1,5 +1,7 @@
 package io.otaflow.robotside;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -11,9 +13,36 @@ import java.util.UUID;
 
 /**
  * The robot's own readings, kept in {@code <robot-dir>/sensors.json} so a simulator (or a person) can make a
- * robot hot, flat or slow by editing one file.
+ * robot hot, flat or slow by editing one file. {@code missionActive}, {@code docked} and {@code charging} feed the
+ * safe-state gate; files written before they existed read as idle and docked.
  */
-public record RobotSensors(double batteryPercent, double temperatureC, long latencyMs, boolean serviceUp) {
+public record RobotSensors(double batteryPercent, double temperatureC, long latencyMs, boolean serviceUp,
+                           boolean missionActive, boolean docked, boolean charging) {
+
+  /** Idle, docked, not charging. */
+  public RobotSensors(double batteryPercent, double temperatureC, long latencyMs, boolean serviceUp) {
+    this(batteryPercent, temperatureC, latencyMs, serviceUp, false, true, false);
+  }
+
+  /** Reads old and new files alike: a missing field takes the value of {@link #healthy()}. */
+  @JsonCreator
+  static RobotSensors fromJson(@JsonProperty("batteryPercent") Double batteryPercent,
+                               @JsonProperty("temperatureC") Double temperatureC,
+                               @JsonProperty("latencyMs") Long latencyMs,
+                               @JsonProperty("serviceUp") Boolean serviceUp,
+                               @JsonProperty("missionActive") Boolean missionActive,
+                               @JsonProperty("docked") Boolean docked,
+                               @JsonProperty("charging") Boolean charging) {
+    RobotSensors d = healthy();
+    return new RobotSensors(
+        batteryPercent == null ? d.batteryPercent : batteryPercent,
+        temperatureC == null ? d.temperatureC : temperatureC,
+        latencyMs == null ? d.latencyMs : latencyMs,
+        serviceUp == null ? d.serviceUp : serviceUp,
+        missionActive == null ? d.missionActive : missionActive,
+        docked == null ? d.docked : docked,
+        charging == null ? d.charging : charging);
+  }
 
   public static final String FILE = "sensors.json";
 
@@ -51,18 +80,30 @@ public record RobotSensors(double batteryPercent, double temperatureC, long late
   }
 
   public RobotSensors withTemperatureC(double value) {
-    return new RobotSensors(batteryPercent, value, latencyMs, serviceUp);
+    return new RobotSensors(batteryPercent, value, latencyMs, serviceUp, missionActive, docked, charging);
   }
 
   public RobotSensors withBatteryPercent(double value) {
-    return new RobotSensors(value, temperatureC, latencyMs, serviceUp);
+    return new RobotSensors(value, temperatureC, latencyMs, serviceUp, missionActive, docked, charging);
   }
 
   public RobotSensors withLatencyMs(long value) {
-    return new RobotSensors(batteryPercent, temperatureC, value, serviceUp);
+    return new RobotSensors(batteryPercent, temperatureC, value, serviceUp, missionActive, docked, charging);
   }
 
   public RobotSensors withServiceUp(boolean value) {
-    return new RobotSensors(batteryPercent, temperatureC, latencyMs, value);
+    return new RobotSensors(batteryPercent, temperatureC, latencyMs, value, missionActive, docked, charging);
+  }
+
+  public RobotSensors withMissionActive(boolean value) {
+    return new RobotSensors(batteryPercent, temperatureC, latencyMs, serviceUp, value, docked, charging);
+  }
+
+  public RobotSensors withDocked(boolean value) {
+    return new RobotSensors(batteryPercent, temperatureC, latencyMs, serviceUp, missionActive, value, charging);
+  }
+
+  public RobotSensors withCharging(boolean value) {
+    return new RobotSensors(batteryPercent, temperatureC, latencyMs, serviceUp, missionActive, docked, value);
   }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -23,25 +24,41 @@ public class SensorHealthActivities implements HealthActivities {
   private final RobotDisk disk;
   private final HealthThresholds thresholds;
   private final MeterRegistry registry;
+  private final List<HealthProbe> probes;
 
   public SensorHealthActivities(RobotDisk disk, HealthThresholds thresholds) {
     this(disk, thresholds, Metrics.globalRegistry);
   }
 
   public SensorHealthActivities(RobotDisk disk, HealthThresholds thresholds, MeterRegistry registry) {
+    this(disk, thresholds, List.of(), registry);
+  }
+
+  /**
+   * @param probes extra probes (TCP latency, systemd units, HTTP endpoints, commands); a TCP latency probe replaces
+   *     the latency read from sensors.json
+   */
+  public SensorHealthActivities(RobotDisk disk, HealthThresholds thresholds, List<HealthProbe> probes,
+                                MeterRegistry registry) {
     this.disk = disk;
     this.thresholds = thresholds;
+    this.probes = List.copyOf(probes);
     this.registry = registry;
   }
 
   @Override
   public HealthReport check(Release release) {
     RobotSensors sensors = RobotSensors.read(disk.dir());
-    HealthReport report = new HealthReport(List.of(
-        battery(sensors.batteryPercent()),
-        temperature(sensors.temperatureC()),
-        latency(sensors.latencyMs()),
-        service(sensors.serviceUp(), release.version())));
+    List<ProbeResult> results = new ArrayList<>();
+    results.add(battery(sensors.batteryPercent()));
+    results.add(temperature(sensors.temperatureC()));
+    List<ProbeResult> extra = probes.stream().map(HealthProbe::probe).toList();
+    if (extra.stream().noneMatch(p -> p.probe().equals("latency"))) {
+      results.add(latency(sensors.latencyMs()));
+    }
+    results.add(service(sensors.serviceUp(), release.version()));
+    results.addAll(extra);
+    HealthReport report = new HealthReport(results);
     registry.counter("otaflow.robot.health.checks", "outcome", report.healthy() ? "healthy" : "unhealthy")
         .increment();
     if (!report.healthy()) {

@@ -22,7 +22,7 @@ class FleetDatabaseTest {
     var tables = jdbi.withHandle(h -> h.createQuery("SELECT LOWER(table_name) FROM information_schema.tables"
         + " WHERE LOWER(table_schema) = 'public'").mapTo(String.class).list());
     assertThat(tables).contains("robots", "releases", "rollouts", "rollout_robots", "rollout_events");
-    assertThat(appliedMigrations(jdbi)).containsExactly("1");
+    assertThat(appliedMigrations(jdbi)).startsWith("1", "2").doesNotHaveDuplicates();
   }
 
   @Test
@@ -41,7 +41,7 @@ class FleetDatabaseTest {
     assertThat(registry.robot("r1")).get()
         .satisfies(r -> assertThat(r.labels()).containsExactly(Map.entry("site", "berlin")));
     assertThat(registry.release("1.1.0")).contains(RegistryFixtures.release("1.1.0"));
-    assertThat(appliedMigrations(second)).containsExactly("1");
+    assertThat(appliedMigrations(second)).startsWith("1", "2").doesNotHaveDuplicates();
     shutdown(url);
   }
 

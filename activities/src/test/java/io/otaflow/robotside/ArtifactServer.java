@@ -9,8 +9,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** A real HTTP server on 127.0.0.1 serving artifacts the way good and bad servers do. */
 final class ArtifactServer implements AutoCloseable {
@@ -69,6 +72,50 @@ final class ArtifactServer implements AutoCloseable {
 
   String bytes(String path, byte[] body) {
     return handle(path, exchange -> send(exchange, body, true));
+  }
+
+  /**
+   * Serves {@code body} answering {@code Range: bytes=N-} with 206 (or ignoring it with a full 200 when
+   * {@code honoursRange} is false), at most {@code bytesPerSecond} (0: unthrottled); counts what it sends.
+   */
+  Ranged ranged(String path, byte[] body, boolean honoursRange, long bytesPerSecond) {
+    Ranged ranged = new Ranged(url(path));
+    handle(path, exchange -> {
+      String range = exchange.getRequestHeaders().getFirst("Range");
+      ranged.ranges.add(String.valueOf(range));
+      int from = 0;
+      if (range != null && honoursRange) {
+        from = Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
+        exchange.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
+      }
+      exchange.sendResponseHeaders(from > 0 ? 206 : 200, body.length - from);
+      int chunk = bytesPerSecond > 0 ? (int) Math.max(1, bytesPerSecond / 10) : 64 * 1024;
+      try (OutputStream out = exchange.getResponseBody()) {
+        for (int at = from; at < body.length; at += chunk) {
+          int n = Math.min(chunk, body.length - at);
+          out.write(body, at, n);
+          out.flush();
+          ranged.servedBytes.addAndGet(n);
+          if (bytesPerSecond > 0) {
+            Thread.sleep(100);
+          }
+        }
+      } catch (InterruptedException stopped) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    return ranged;
+  }
+
+  /** What a ranged handler saw: each request's Range header ("null" when none) and the body bytes it sent. */
+  static final class Ranged {
+    final String url;
+    final List<String> ranges = new CopyOnWriteArrayList<>();
+    final AtomicLong servedBytes = new AtomicLong();
+
+    Ranged(String url) {
+      this.url = url;
+    }
   }
 
   private String handle(String path, HttpHandler handler) {

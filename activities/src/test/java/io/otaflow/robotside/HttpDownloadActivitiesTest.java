@@ -60,7 +60,9 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
     assertThat(failure.getType()).isEqualTo(RobotSideErrors.DOWNLOAD_FAILED);
     assertThat(failure.isNonRetryable()).isFalse();
     assertThat(failure.getOriginalMessage()).isEqualTo("download: truncated after 60000 of 100000 bytes from " + url);
-    assertThat(listing(disk.staging())).isEmpty();
+    // Kept for the next attempt, which resumes from its last heartbeat.
+    assertThat(listing(disk.staging())).containsExactly(disk.staging().resolve("1.0.0.tar.gz.part"));
+    assertThat(Files.size(disk.staging().resolve("1.0.0.tar.gz.part"))).isEqualTo(60_000);
   }
 
   @Test
@@ -74,7 +76,7 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
     assertThat(failure.getType()).isEqualTo(RobotSideErrors.DOWNLOAD_FAILED);
     assertThat(failure.isNonRetryable()).isFalse();
     assertThat(failure.getOriginalMessage()).startsWith("download: truncated after ").contains(" of 300000 bytes from " + url);
-    assertThat(listing(disk.staging())).isEmpty();
+    assertThat(listing(disk.staging())).containsExactly(disk.staging().resolve("1.0.0.tar.gz.part"));
   }
 
   @Test
@@ -89,7 +91,7 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
     assertThat(failure.isNonRetryable()).isFalse();
     assertThat(failure.getOriginalMessage()).startsWith("download: stalled, no data for 1s after ")
         .endsWith(" of 300000 bytes from " + url);
-    assertThat(listing(disk.staging())).isEmpty();
+    assertThat(listing(disk.staging())).containsExactly(disk.staging().resolve("1.0.0.tar.gz.part"));
   }
 
   @Test

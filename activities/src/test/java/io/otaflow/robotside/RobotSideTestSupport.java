@@ -52,7 +52,7 @@ abstract class RobotSideTestSupport {
         new HttpDownloadActivities(disk, HttpClient.newHttpClient(), dir -> freeBytes, meters, Duration.ofSeconds(1)),
         new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters),
         new SensorHealthActivities(disk, HealthThresholds.defaults(), meters));
-    env.setActivityHeartbeatListener(Integer.class, heartbeats::add);
+    env.setActivityHeartbeatListener(DownloadProgress.class, progress -> heartbeats.add(progress.percent()));
     ActivityOptions options = ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofSeconds(30))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())

@@ -1,33 +1,48 @@
 package io.otaflow.cli;
 
+import io.otaflow.robotside.AgentConfig;
 import io.otaflow.worker.agent.RobotAgent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "agent", mixinStandardHelpOptions = true,
     description = {"Runs one robot's agent until stopped (Ctrl-C): registers the robot with the control plane "
         + "(otaflow server must be running), then serves its updates on task queue robot-<robot-id>.",
-        "The robot's disk (slots, current, state.json) lives under --data-dir and is created when missing."})
+        "Configuration comes from --config (see deploy/agent/agent.yaml); the flags below override the file. "
+            + "Without a file, --robot-id, --temporal-address and --data-dir are needed.",
+        "The robot's disk (slots, current, state.json) lives under the data directory and is created when missing."})
 final class AgentCommand implements Callable<Integer> {
 
-  @Option(names = "--robot-id", required = true, description = "The robot's ID in the fleet.")
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "agent.yaml: Temporal connection and TLS, "
+      + "safe-state rules, apply hooks, health probes.")
+  Path config;
+
+  @Option(names = "--robot-id", description = "The robot's ID in the fleet (overrides robotId).")
   String robotId;
 
-  @Option(names = "--temporal-address", required = true, description = "Temporal frontend host:port.")
+  @Option(names = "--temporal-address", description = "Temporal frontend host:port (overrides temporal.address).")
   String temporalAddress;
 
-  @Option(names = "--data-dir", required = true, description = "The robot's disk directory.")
+  @Option(names = "--data-dir", description = "The robot's disk directory (overrides dataDir; default "
+      + AgentConfig.DEFAULT_DATA_DIR + ").")
   Path dataDir;
 
-  @Option(names = "--namespace", defaultValue = "default", description = "Temporal namespace (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--namespace", description = "Temporal namespace (overrides temporal.namespace; default: default).")
   String namespace;
 
-  @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label to target the robot by; repeatable.")
+  @Option(names = "--label", paramLabel = "KEY=VALUE",
+      description = "A label to target the robot by; repeatable; added to the file's labels.")
   Map<String, String> labels = new LinkedHashMap<>();
 
   @Option(names = "--register-timeout", defaultValue = "60",
@@ -36,10 +51,23 @@ final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RobotAgent agent = RobotAgent.start(new RobotAgent.Settings(robotId, temporalAddress, namespace, dataDir,
-        labels, Duration.ofSeconds(registerTimeoutSeconds)));
+    RobotAgent.Settings settings;
+    try {
+      AgentConfig file = config == null ? AgentConfig.defaults() : AgentConfig.load(config);
+      AgentConfig merged = file.withOverrides(robotId, temporalAddress, namespace,
+          dataDir == null ? null : dataDir.toString(), labels);
+      if (config == null && merged.dataDir() == null) {
+        throw new IllegalArgumentException("dataDir: missing (give --data-dir, or --config with dataDir)");
+      }
+      settings = RobotAgent.Settings.from(merged, Duration.ofSeconds(registerTimeoutSeconds));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          (config == null ? "" : "--config ") + e.getMessage(), e);
+    }
+    RobotAgent agent = RobotAgent.start(settings);
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "otaflow-agent-shutdown"));
-    System.out.println("robot " + robotId + " registered; serving " + agent.taskQueue() + " on " + temporalAddress);
+    System.out.println("robot " + settings.robotId() + " registered; serving " + agent.taskQueue() + " on "
+        + settings.temporalAddress());
     System.out.flush();
     Blocking.untilKilled();
     return 0;

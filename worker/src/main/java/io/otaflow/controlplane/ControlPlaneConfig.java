@@ -6,6 +6,7 @@ import io.otaflow.registry.FleetRegistry;
 import io.otaflow.registry.JdbiFleetActivities;
 import io.otaflow.registry.JdbiRegistryActivities;
 import io.otaflow.registry.RegistryActivities;
+import io.otaflow.registry.RobotTelemetryStore;
 import io.temporal.client.WorkflowClient;
 import io.temporal.spring.boot.WorkerOptionsCustomizer;
 import java.nio.file.Path;
@@ -41,8 +42,8 @@ public class ControlPlaneConfig {
 
   /** Named in application.yml ({@code activity-beans}); robot agents reach it through RobotRegistrationWorkflow. */
   @Bean
-  FleetActivities fleetActivities(FleetRegistry fleetRegistry) {
-    return new JdbiFleetActivities(fleetRegistry);
+  FleetActivities fleetActivities(FleetRegistry fleetRegistry, Jdbi fleetJdbi) {
+    return new JdbiFleetActivities(fleetRegistry, new RobotTelemetryStore(fleetJdbi));
   }
 
   @Bean

@@ -6,6 +6,10 @@ import io.otaflow.registry.FleetRegistry;
 import io.otaflow.release.Release;
 import io.otaflow.robotside.BuiltArtifact;
 import io.otaflow.robotside.ReleaseArtifacts;
+import io.otaflow.signing.ManifestSigner;
+import io.otaflow.signing.ManifestVerifier;
+import io.otaflow.signing.ReleaseManifest;
+import io.otaflow.signing.SignedManifest;
 import io.otaflow.worker.artifacts.ArtifactServer;
 import io.otaflow.worker.fleet.SimulatedFleet;
 import io.otaflow.worker.temporal.EmbeddedTemporal;
@@ -14,8 +18,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Map;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -27,12 +37,18 @@ public final class LocalStack implements AutoCloseable {
 
   /** The release every simulated robot leaves the factory with. */
   public static final String FACTORY_VERSION = "0.9.0";
+  /** How long a manifest signed by {@link #publish} is accepted by robots. */
+  public static final Duration MANIFEST_VALIDITY = Duration.ofDays(1);
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private EmbeddedTemporal temporal;
   private ConfigurableApplicationContext controlPlane;
   private ArtifactServer artifacts;
   private SimulatedFleet fleet;
+  /** Signs every release this stack publishes; the simulated robots trust its public key and nothing else. */
+  private final KeyPair signingKey = ManifestSigner.generate();
+  private final Map<String, Release> published = new HashMap<>();
+  private long lastReleaseNumber;
 
   private LocalStack() {
   }
@@ -60,14 +76,33 @@ public final class LocalStack implements AutoCloseable {
     artifacts = track(ArtifactServer.start(createDirectories(dataDir.resolve("artifacts"))));
     BuiltArtifact factory = buildArtifact(FACTORY_VERSION);
     fleet = track(SimulatedFleet.start(dataDir.resolve("fleet"), robots, factory.path(), FACTORY_VERSION,
-        registry(), client(), extraRobotActivities));
+        registry(), client(), trustedKeys(), extraRobotActivities));
   }
 
-  /** Builds {@code version}'s artifact, serves it, and registers the release with the control plane. */
-  public Release publish(String version, String changelog) {
+  /**
+   * Builds {@code version}'s artifact, serves it, signs its manifest with the stack's key (the next release number,
+   * valid for {@link #MANIFEST_VALIDITY}) and registers the release with the control plane. Publishing a version
+   * again returns the release published first.
+   */
+  public synchronized Release publish(String version, String changelog) {
+    Release known = published.get(version);
+    if (known != null) {
+      return known;
+    }
     BuiltArtifact artifact = buildArtifact(version);
     Release release = artifact.toRelease(version, artifacts.url(artifact.path().getFileName().toString()), changelog);
-    return rollouts().registerRelease(release);
+    ReleaseManifest manifest = new ReleaseManifest(version, artifact.sha256(), artifact.sizeBytes(), Map.of(),
+        Instant.now().plus(MANIFEST_VALIDITY).truncatedTo(ChronoUnit.SECONDS), ++lastReleaseNumber, false);
+    SignedManifest signed = ManifestSigner.sign(manifest, signingKey.getPrivate(), signingKey.getPublic());
+    Release registered = rollouts().registerRelease(release.withSignedManifest(signed.toJson()));
+    published.put(version, registered);
+    return registered;
+  }
+
+  /** The keys the simulated robots trust: the stack's signing key alone. */
+  public ManifestVerifier trustedKeys() {
+    return new ManifestVerifier(Map.of(ManifestSigner.keyId(signingKey.getPublic()), signingKey.getPublic()),
+        Clock.systemUTC());
   }
 
   private BuiltArtifact buildArtifact(String version) {

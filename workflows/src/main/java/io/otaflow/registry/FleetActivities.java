@@ -20,4 +20,8 @@ public interface FleetActivities {
    */
   @ActivityMethod
   void registerRobot(String robotId, Map<String, String> labels, String installedVersion, String agentVersion);
+
+  /** Stores the robot's latest battery, temperature and installed version, and marks it seen. */
+  @ActivityMethod
+  void recordTelemetry(RobotTelemetry telemetry);
 }

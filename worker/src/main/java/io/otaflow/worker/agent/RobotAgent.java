@@ -2,7 +2,7 @@ package io.otaflow.worker.agent;
 
 import io.otaflow.registry.RobotRegistrationWorkflow;
 import io.otaflow.robot.RobotNames;
-import io.otaflow.robotside.HealthThresholds;
+import io.otaflow.robotside.AgentConfig;
 import io.otaflow.robotside.RobotDisk;
 import io.otaflow.robotside.RobotSideActivities;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -13,19 +13,29 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.TimeoutFailure;
+import io.temporal.serviceclient.SimpleSslContextBuilder;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * One robot's agent, without Spring: registers the robot with the control plane (through
@@ -40,16 +50,37 @@ public final class RobotAgent implements AutoCloseable {
   private final String robotId;
   private final WorkflowServiceStubs service;
   private final WorkerFactory factory;
+  private final TelemetryReporter telemetry;
 
-  private RobotAgent(String robotId, WorkflowServiceStubs service, WorkerFactory factory) {
+  private RobotAgent(String robotId, WorkflowServiceStubs service, WorkerFactory factory,
+                     TelemetryReporter telemetry) {
     this.robotId = robotId;
     this.service = service;
     this.factory = factory;
+    this.telemetry = telemetry;
   }
 
-  /** What the agent needs to start. */
+  /**
+   * What the agent needs to start.
+   *
+   * @param config the rest of agent.yaml (TLS, API key, safe state, hooks, health probes); its robotId, address,
+   *     namespace, dataDir and labels are replaced by the other components
+   */
   public record Settings(String robotId, String temporalAddress, String namespace, Path dataDir,
-                         Map<String, String> labels, Duration registrationTimeout) {
+                         Map<String, String> labels, Duration registrationTimeout, AgentConfig config) {
+
+    /** Everything else default: no TLS, no hooks, default safe-state rules and health probes. */
+    public Settings(String robotId, String temporalAddress, String namespace, Path dataDir,
+                    Map<String, String> labels, Duration registrationTimeout) {
+      this(robotId, temporalAddress, namespace, dataDir, labels, registrationTimeout, null);
+    }
+
+    /** From a configuration (file and flags merged); {@link AgentConfig#validate()} is called here. */
+    public static Settings from(AgentConfig config, Duration registrationTimeout) {
+      config.validate();
+      return new Settings(config.robotId(), config.temporal().address(), config.temporal().namespace(),
+          config.dataDirPath(), config.labels(), registrationTimeout, config);
+    }
 
     public Settings {
       Objects.requireNonNull(robotId, "robotId");
@@ -61,6 +92,8 @@ public final class RobotAgent implements AutoCloseable {
       Objects.requireNonNull(dataDir, "dataDir");
       labels = Map.copyOf(labels == null ? Map.of() : labels);
       registrationTimeout = registrationTimeout == null ? Duration.ofSeconds(60) : registrationTimeout;
+      config = (config == null ? AgentConfig.defaults() : config)
+          .withOverrides(robotId, temporalAddress, namespace, dataDir.toString(), labels);
     }
   }
 
@@ -72,8 +105,11 @@ public final class RobotAgent implements AutoCloseable {
    */
   public static RobotAgent start(Settings settings) {
     RobotDisk disk = new RobotDisk(settings.dataDir());
-    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(settings.temporalAddress()).build());
+    Object[] activities = RobotSideActivities.forRobot(disk, HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build(), settings.config());
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(serviceOptions(settings.config()));
     try {
       WorkflowClient client = WorkflowClient.newInstance(service,
           WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
@@ -84,18 +120,61 @@ public final class RobotAgent implements AutoCloseable {
           .setMaxConcurrentActivityTaskPollers(2)
           .setMaxConcurrentActivityExecutionSize(4)
           .build());
-      HttpClient http = HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
-      worker.registerActivitiesImplementations(
-          RobotSideActivities.forRobot(disk, http, HealthThresholds.defaults()));
+      worker.registerActivitiesImplementations(activities);
       factory.start();
-      return new RobotAgent(settings.robotId(), service, factory);
+      TelemetryReporter telemetry = TelemetryReporter.start(settings.robotId(), disk, client,
+          settings.config().telemetryIntervalDuration());
+      return new RobotAgent(settings.robotId(), service, factory, telemetry);
     } catch (RuntimeException e) {
       service.shutdownNow();
       throw e;
     }
+  }
+
+  /** Target, mTLS (temporal.tls) and API key (temporal.apiKey, which turns TLS on by itself). */
+  static WorkflowServiceStubsOptions serviceOptions(AgentConfig config) {
+    AgentConfig.Temporal temporal = config.temporal();
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
+        .setTarget(temporal.address());
+    AgentConfig.Tls tls = temporal.tls();
+    if (tls != null) {
+      try (InputStream cert = Files.newInputStream(Path.of(tls.certChainFile()));
+           InputStream key = Files.newInputStream(Path.of(tls.keyFile()))) {
+        SimpleSslContextBuilder ssl = SimpleSslContextBuilder.forPKCS8(cert, key);
+        if (tls.caFile() != null) {
+          ssl.setTrustManager(trustManager(Path.of(tls.caFile())));
+        }
+        options.setSslContext(ssl.build());
+      } catch (IOException | GeneralSecurityException e) {
+        throw new IllegalArgumentException("temporal.tls: cannot use " + tls.certChainFile() + " / " + tls.keyFile()
+            + (tls.caFile() == null ? "" : " / " + tls.caFile()) + ": " + e.getMessage(), e);
+      }
+    }
+    if (temporal.apiKey() != null) {
+      String apiKey = temporal.apiKey();
+      options.addApiKey(() -> apiKey);
+      if (tls == null) {
+        options.setEnableHttps(true);
+      }
+    }
+    return options.build();
+  }
+
+  private static TrustManager trustManager(Path caFile) throws IOException, GeneralSecurityException {
+    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+    store.load(null, null);
+    try (InputStream in = Files.newInputStream(caFile)) {
+      int i = 0;
+      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        store.setCertificateEntry("ca-" + i++, certificate);
+      }
+      if (i == 0) {
+        throw new GeneralSecurityException("no certificate in " + caFile);
+      }
+    }
+    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(store);
+    return factory.getTrustManagers()[0];
   }
 
   private static void register(WorkflowClient client, Settings settings, String installedVersion) {
@@ -149,6 +228,7 @@ public final class RobotAgent implements AutoCloseable {
 
   @Override
   public void close() {
+    telemetry.close();
     factory.shutdown();
     factory.awaitTermination(10, TimeUnit.SECONDS);
     service.shutdownNow();

@@ -12,14 +12,18 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Serves release artifacts from one directory over HTTP on 127.0.0.1: GET and HEAD, and single open-ended
- * {@code Range: bytes=N-} requests answered 206, so a robot can resume an interrupted download.
+ * {@code Range: bytes=N-} requests answered 206, so a robot can resume an interrupted download. Counts the bytes it
+ * serves per file and can be throttled, for tests that interrupt a download.
  */
 public final class ArtifactServer implements AutoCloseable {
 
@@ -28,6 +32,8 @@ public final class ArtifactServer implements AutoCloseable {
   private final Path root;
   private final HttpServer server;
   private final ExecutorService executor;
+  private final Map<String, AtomicLong> bytesServed = new ConcurrentHashMap<>();
+  private volatile long bytesPerSecond;
 
   private ArtifactServer(Path root, HttpServer server, ExecutorService executor) {
     this.root = root;
@@ -65,6 +71,24 @@ public final class ArtifactServer implements AutoCloseable {
     return root;
   }
 
+  /** Body bytes sent so far for {@code fileName}, over every request (full and ranged); for tests and figures. */
+  public long bytesServed(String fileName) {
+    AtomicLong count = bytesServed.get(fileName);
+    return count == null ? 0 : count.get();
+  }
+
+  /**
+   * Limits every body to about {@code bytesPerSecond} (0: unlimited), so that in a test a download lasts long enough
+   * to be interrupted. Applies to requests that start afterwards.
+   */
+  public ArtifactServer throttle(long bytesPerSecond) {
+    if (bytesPerSecond < 0) {
+      throw new IllegalArgumentException("bytesPerSecond must be >= 0: " + bytesPerSecond);
+    }
+    this.bytesPerSecond = bytesPerSecond;
+    return this;
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String method = exchange.getRequestMethod();
@@ -79,11 +103,11 @@ public final class ArtifactServer implements AutoCloseable {
         exchange.sendResponseHeaders(404, -1);
         return;
       }
-      serve(exchange, file, method.equals("HEAD"));
+      serve(exchange, file, name, method.equals("HEAD"));
     }
   }
 
-  private static void serve(HttpExchange exchange, Path file, boolean headOnly) throws IOException {
+  private void serve(HttpExchange exchange, Path file, String name, boolean headOnly) throws IOException {
     long length = Files.size(file);
     long from = 0;
     int status = 200;
@@ -109,9 +133,30 @@ public final class ArtifactServer implements AutoCloseable {
       return;
     }
     exchange.sendResponseHeaders(status, count);
+    AtomicLong served = bytesServed.computeIfAbsent(name, unused -> new AtomicLong());
+    long rate = bytesPerSecond;
+    // Throttled: a tenth of the rate every 100 ms. Each chunk is flushed before it counts as served.
+    byte[] buffer = new byte[rate > 0 ? (int) Math.max(1, Math.min(64 * 1024, rate / 10)) : 64 * 1024];
     try (InputStream in = Files.newInputStream(file); OutputStream out = exchange.getResponseBody()) {
       in.skipNBytes(from);
-      in.transferTo(out);
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        out.write(buffer, 0, n);
+        out.flush();
+        served.addAndGet(n);
+        if (rate > 0) {
+          pause(n * 1000L / rate);
+        }
+      }
+    }
+  }
+
+  private static void pause(long millis) throws IOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("artifact server stopping", e);
     }
   }
 

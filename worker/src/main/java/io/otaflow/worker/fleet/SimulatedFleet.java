@@ -6,6 +6,7 @@ import io.otaflow.robotside.HealthThresholds;
 import io.otaflow.robotside.RobotDisk;
 import io.otaflow.robotside.RobotSensors;
 import io.otaflow.robotside.RobotSideActivities;
+import io.otaflow.signing.ManifestVerifier;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -47,6 +48,17 @@ public final class SimulatedFleet implements AutoCloseable {
    */
   public static SimulatedFleet start(Path fleetDir, int size, Path factoryArtifact, String factoryVersion,
                                      FleetRegistry registry, WorkflowClient client, Object... extraActivities) {
+    return start(fleetDir, size, factoryArtifact, factoryVersion, registry, client, (ManifestVerifier) null,
+        extraActivities);
+  }
+
+  /**
+   * As above, with robots that trust {@code trustedKeys} (signed releases): they refuse releases not signed by one
+   * of them. Null: robots without trusted keys, which accept unsigned releases.
+   */
+  public static SimulatedFleet start(Path fleetDir, int size, Path factoryArtifact, String factoryVersion,
+                                     FleetRegistry registry, WorkflowClient client, ManifestVerifier trustedKeys,
+                                     Object... extraActivities) {
     HttpClient http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5))
@@ -62,7 +74,7 @@ public final class SimulatedFleet implements AutoCloseable {
         RobotSensors.healthy().write(disk.dir());
         registry.registerRobot(robotId, labels(index), factoryVersion);
         disks.put(robotId, disk);
-        factories.add(startWorker(client, robotId, disk, http, extraActivities));
+        factories.add(startWorker(client, robotId, disk, http, trustedKeys, extraActivities));
       }
       return fleet;
     } catch (RuntimeException e) {
@@ -104,7 +116,7 @@ public final class SimulatedFleet implements AutoCloseable {
    * One activity poller and a few slots keep a thousand robots affordable in one JVM.
    */
   private static WorkerFactory startWorker(WorkflowClient client, String robotId, RobotDisk disk, HttpClient http,
-                                           Object[] extraActivities) {
+                                           ManifestVerifier trustedKeys, Object[] extraActivities) {
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setWorkflowCacheSize(1)
         .setMaxWorkflowThreadCount(1)
@@ -114,8 +126,9 @@ public final class SimulatedFleet implements AutoCloseable {
         .setMaxConcurrentActivityExecutionSize(4)
         .setMaxConcurrentLocalActivityExecutionSize(1)
         .build());
-    worker.registerActivitiesImplementations(
-        RobotSideActivities.forRobot(disk, http, HealthThresholds.defaults()));
+    worker.registerActivitiesImplementations(trustedKeys == null
+        ? RobotSideActivities.forRobot(disk, http, HealthThresholds.defaults())
+        : RobotSideActivities.forRobot(disk, http, HealthThresholds.defaults(), trustedKeys));
     if (extraActivities.length > 0) {
       worker.registerActivitiesImplementations(extraActivities);
     }

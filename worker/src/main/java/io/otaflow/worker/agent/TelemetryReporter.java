@@ -1,0 +1,80 @@
+package io.otaflow.worker.agent;
+
+import io.otaflow.registry.RobotTelemetry;
+import io.otaflow.registry.RobotTelemetryWorkflow;
+import io.otaflow.robot.RobotNames;
+import io.otaflow.robotside.RobotDisk;
+import io.otaflow.robotside.RobotSensors;
+import io.temporal.client.BatchRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the robot's battery, temperature and installed version to the control plane on a fixed interval, as a
+ * signal-with-start of the robot's {@link RobotTelemetryWorkflow}. Best effort: a report that cannot be sent is
+ * logged and the next one tries again.
+ */
+public final class TelemetryReporter implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TelemetryReporter.class);
+
+  private final String robotId;
+  private final RobotDisk disk;
+  private final WorkflowClient client;
+  private final Clock clock;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "otaflow-telemetry");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  private TelemetryReporter(String robotId, RobotDisk disk, WorkflowClient client, Clock clock) {
+    this.robotId = robotId;
+    this.disk = disk;
+    this.client = client;
+    this.clock = clock;
+  }
+
+  /** Reports at once, then every {@code interval}. */
+  public static TelemetryReporter start(String robotId, RobotDisk disk, WorkflowClient client, Duration interval) {
+    TelemetryReporter reporter = new TelemetryReporter(robotId, disk, client, Clock.systemUTC());
+    reporter.timer.scheduleAtFixedRate(reporter::reportQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    return reporter;
+  }
+
+  /** Sends one report now. */
+  public RobotTelemetry report() {
+    RobotSensors sensors = RobotSensors.read(disk.dir());
+    RobotTelemetry telemetry = new RobotTelemetry(robotId, sensors.batteryPercent(), sensors.temperatureC(),
+        disk.readState().installedVersion(), clock.millis());
+    RobotTelemetryWorkflow workflow = client.newWorkflowStub(RobotTelemetryWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(RobotTelemetryWorkflow.workflowId(robotId))
+        .setTaskQueue(RobotNames.CONTROL_TASK_QUEUE)
+        .build());
+    BatchRequest request = client.newSignalWithStartRequest();
+    request.add(workflow::run, robotId);
+    request.add(workflow::report, telemetry);
+    client.signalWithStart(request);
+    return telemetry;
+  }
+
+  private void reportQuietly() {
+    try {
+      report();
+    } catch (RuntimeException e) {
+      log.warn("robot {}: telemetry not sent, next try in one interval: {}", robotId, e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}
