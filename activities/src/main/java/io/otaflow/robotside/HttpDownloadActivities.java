@@ -154,9 +154,9 @@ public class HttpDownloadActivities implements DownloadActivities {
       log.info("robot {}: {} already staged at {}", disk.dir(), release.version(), staged);
       return new StagedArtifact(staged.toString(), release.sha256(), release.sizeBytes());
     }
-    checkFreeSpace(release.sizeBytes());
     ActivityExecutionContext context = Activity.getExecutionContext();
     try {
+      checkFreeSpace(release.sizeBytes());
       Resume resume = resumePoint(release, part, context);
       String sha256 = fetch(release, part, resume, context);
       Files.move(part, staged, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -61,6 +61,27 @@ class ArtifactServerTest {
   }
 
   @Test
+  void countsTheBodyBytesItServesPerFile() throws Exception {
+    http.send(get("release-1.0.0.tar.gz").build(), HttpResponse.BodyHandlers.ofString());
+    http.send(get("release-1.0.0.tar.gz").header("Range", "bytes=15-").build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(server.bytesServed("release-1.0.0.tar.gz")).isEqualTo(BODY.length() + 5);
+    assertThat(server.bytesServed("release-9.9.9.tar.gz")).isZero();
+  }
+
+  @Test
+  void throttledBodiesTakeTheirTime() throws Exception {
+    server.throttle(10);
+    long started = System.nanoTime();
+
+    HttpResponse<String> response = http.send(get("release-1.0.0.tar.gz").build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.body()).isEqualTo(BODY);
+    // 20 bytes at 10 B/s: one byte every 100 ms.
+    assertThat(System.nanoTime() - started).isGreaterThan(1_500_000_000L);
+  }
+
+  @Test
   void headGivesTheLengthWithoutABody() throws Exception {
     HttpResponse<String> response = http.send(
         get("release-1.0.0.tar.gz").method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
