@@ -40,12 +40,17 @@ public final class ReleaseArtifacts {
    * etc/robot-service.conf and lib/payload.bin. Same version, same bytes.
    */
   public static BuiltArtifact build(Path outputFile, String version) {
+    return build(outputFile, version, PAYLOAD_BYTES);
+  }
+
+  /** As {@link #build(Path, String)} with {@code payloadBytes} of padding, for downloads that must take a while. */
+  public static BuiltArtifact build(Path outputFile, String version, int payloadBytes) {
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put("VERSION", (version + "\n").getBytes(StandardCharsets.UTF_8));
     files.put("bin/robot-service", serviceScript(version));
     files.put("etc/robot-service.conf", ("# robot-service " + version + "\nlisten=127.0.0.1:7070\nlog_level=info\n")
         .getBytes(StandardCharsets.UTF_8));
-    files.put("lib/payload.bin", payload(version));
+    files.put("lib/payload.bin", payload(version, payloadBytes));
     List<String> names = new ArrayList<>(files.keySet());
     names.add(1, "manifest.json");
     Map<String, Object> manifest = new LinkedHashMap<>();
@@ -116,8 +121,8 @@ public final class ReleaseArtifacts {
     return script.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] payload(String version) {
-    byte[] bytes = new byte[PAYLOAD_BYTES];
+  private static byte[] payload(String version, int size) {
+    byte[] bytes = new byte[size];
     new SplittableRandom(version.hashCode()).nextBytes(bytes);
     return bytes;
   }

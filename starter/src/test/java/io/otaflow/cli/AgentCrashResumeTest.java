@@ -2,7 +2,6 @@ package io.otaflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.otaflow.controlplane.ControlPlaneApplication;
 import io.otaflow.controlplane.RolloutService;
 import io.otaflow.plan.RolloutPlan;
@@ -24,30 +23,21 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -92,7 +82,7 @@ class AgentCrashResumeTest {
            ArtifactServer artifacts = ArtifactServer.start(Files.createDirectories(dataDir.resolve("artifacts")))) {
         BuiltArtifact factory = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-0.9.0.tar.gz"), "0.9.0");
         String fileName = "otaflow-1.0.0.tar.gz";
-        BuiltArtifact next = paddedArtifact(artifacts.directory().resolve(fileName), "1.0.0");
+        BuiltArtifact next = ReleaseArtifacts.build(artifacts.directory().resolve(fileName), "1.0.0", PAYLOAD_BYTES);
         artifacts.throttle(THROTTLE_BYTES_PER_SECOND);
         RolloutService rollouts = controlPlane.getBean(RolloutService.class);
         rollouts.registerRelease(next.toRelease("1.0.0", artifacts.url(fileName), "next"));
@@ -179,45 +169,6 @@ class AgentCrashResumeTest {
     } catch (RuntimeException notYet) {
       return Optional.empty();
     }
-  }
-
-  /** Like {@link ReleaseArtifacts#build} with a payload of a few MB, so that the download takes time. */
-  private static BuiltArtifact paddedArtifact(Path outputFile, String version) throws IOException {
-    Map<String, byte[]> files = new LinkedHashMap<>();
-    files.put("VERSION", (version + "\n").getBytes(StandardCharsets.UTF_8));
-    Map<String, Object> manifest = new LinkedHashMap<>();
-    manifest.put("version", version);
-    manifest.put("files", List.of("VERSION", "manifest.json", "bin/robot-service", "etc/robot-service.conf",
-        "lib/payload.bin"));
-    files.put("manifest.json", new ObjectMapper().writeValueAsBytes(manifest));
-    files.put("bin/robot-service", ("#!/bin/sh\necho \"robot-service " + version + " running\"\n")
-        .getBytes(StandardCharsets.UTF_8));
-    files.put("etc/robot-service.conf", ("# robot-service " + version + "\n").getBytes(StandardCharsets.UTF_8));
-    byte[] payload = new byte[PAYLOAD_BYTES];
-    new SplittableRandom(7).nextBytes(payload);
-    files.put("lib/payload.bin", payload);
-    Date buildTime = new Date(1_700_000_000_000L);
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(outputFile));
-         GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(out);
-         TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
-      for (String dir : List.of("bin/", "etc/", "lib/")) {
-        TarArchiveEntry entry = new TarArchiveEntry(dir);
-        entry.setModTime(buildTime);
-        entry.setMode(040755);
-        tar.putArchiveEntry(entry);
-        tar.closeArchiveEntry();
-      }
-      for (Map.Entry<String, byte[]> file : files.entrySet()) {
-        TarArchiveEntry entry = new TarArchiveEntry(file.getKey());
-        entry.setSize(file.getValue().length);
-        entry.setModTime(buildTime);
-        entry.setMode(file.getKey().startsWith("bin/") ? 0100755 : 0100644);
-        tar.putArchiveEntry(entry);
-        tar.write(file.getValue());
-        tar.closeArchiveEntry();
-      }
-    }
-    return new BuiltArtifact(outputFile, ReleaseArtifacts.sha256Hex(outputFile), Files.size(outputFile));
   }
 
   private static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

@@ -1,5 +1,9 @@
 package io.otaflow.registry;
 
+import io.otaflow.robot.RobotNames;
+import io.temporal.client.BatchRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
@@ -14,6 +18,18 @@ public interface RobotTelemetryWorkflow {
 
   static String workflowId(String robotId) {
     return "robot-telemetry-" + robotId;
+  }
+
+  /** Delivers one report, starting the robot's telemetry workflow if it is not running. */
+  static void send(WorkflowClient client, RobotTelemetry telemetry) {
+    RobotTelemetryWorkflow workflow = client.newWorkflowStub(RobotTelemetryWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(workflowId(telemetry.robotId()))
+        .setTaskQueue(RobotNames.CONTROL_TASK_QUEUE)
+        .build());
+    BatchRequest request = client.newSignalWithStartRequest();
+    request.add(workflow::run, telemetry.robotId());
+    request.add(workflow::report, telemetry);
+    client.signalWithStart(request);
   }
 
   @WorkflowMethod

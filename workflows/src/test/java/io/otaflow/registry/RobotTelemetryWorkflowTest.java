@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otaflow.robot.RobotNames;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.client.BatchRequest;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -73,15 +70,8 @@ class RobotTelemetryWorkflowTest {
   }
 
   private void signalWithStart(String robotId, double battery, long sentAt) {
-    WorkflowClient client = env.getWorkflowClient();
-    RobotTelemetryWorkflow workflow = client.newWorkflowStub(RobotTelemetryWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(RobotTelemetryWorkflow.workflowId(robotId))
-        .setTaskQueue(RobotNames.CONTROL_TASK_QUEUE)
-        .build());
-    BatchRequest request = client.newSignalWithStartRequest();
-    request.add(workflow::run, robotId);
-    request.add(workflow::report, new RobotTelemetry(robotId, battery, 40.0, "1.0.0", sentAt));
-    client.signalWithStart(request);
+    RobotTelemetryWorkflow.send(env.getWorkflowClient(),
+        new RobotTelemetry(robotId, battery, 40.0, "1.0.0", sentAt));
   }
 
   private void awaitRecorded(int count) throws InterruptedException {

@@ -2,12 +2,9 @@ package io.otaflow.worker.agent;
 
 import io.otaflow.registry.RobotTelemetry;
 import io.otaflow.registry.RobotTelemetryWorkflow;
-import io.otaflow.robot.RobotNames;
 import io.otaflow.robotside.RobotDisk;
 import io.otaflow.robotside.RobotSensors;
-import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -54,14 +51,7 @@ public final class TelemetryReporter implements AutoCloseable {
     RobotSensors sensors = RobotSensors.read(disk.dir());
     RobotTelemetry telemetry = new RobotTelemetry(robotId, sensors.batteryPercent(), sensors.temperatureC(),
         disk.readState().installedVersion(), clock.millis());
-    RobotTelemetryWorkflow workflow = client.newWorkflowStub(RobotTelemetryWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(RobotTelemetryWorkflow.workflowId(robotId))
-        .setTaskQueue(RobotNames.CONTROL_TASK_QUEUE)
-        .build());
-    BatchRequest request = client.newSignalWithStartRequest();
-    request.add(workflow::run, robotId);
-    request.add(workflow::report, telemetry);
-    client.signalWithStart(request);
+    RobotTelemetryWorkflow.send(client, telemetry);
     return telemetry;
   }
 
