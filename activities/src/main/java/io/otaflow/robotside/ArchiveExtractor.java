@@ -3,6 +3,7 @@ package io.otaflow.robotside;
 import io.otaflow.robot.RobotErrors;
 import io.temporal.failure.ApplicationFailure;
 import java.io.BufferedInputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -93,7 +94,8 @@ final class ArchiveExtractor {
   private static TarArchiveInputStream open(Path archive) {
     InputStream in = null;
     try {
-      in = new BufferedInputStream(Files.newInputStream(archive));
+      // FileInputStream, unlike Files.newInputStream, also reads an archive streamed in through a pipe.
+      in = new BufferedInputStream(new FileInputStream(archive.toFile()));
       return new TarArchiveInputStream(new GzipCompressorInputStream(in));
     } catch (IOException e) {
       closeQuietly(in);
