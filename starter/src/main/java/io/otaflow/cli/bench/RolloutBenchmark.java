@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class RolloutBenchmark {
 
-  /** download, verify, apply, one health check, commit. */
-  static final int ROBOT_ACTIVITIES = 5;
+  /** download, verify, safe-state check, apply, one health check, commit. */
+  static final int ROBOT_ACTIVITIES = 6;
   private static final String FLOOR_TASK_QUEUE = "otaflow-bench";
   private static final Duration TIMEOUT = Duration.ofMinutes(30);
 
