@@ -24,10 +24,6 @@ import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,13 +62,12 @@ class AgentCrashResumeTest {
   @Test
   void killedAgentResumesItsDownloadAfterRestart() throws Exception {
     Logging.toFile(dataDir.resolve("otaflow.log"));
-    int port = freePort();
+    int port = TestProcesses.freePort();
     String target = "127.0.0.1:" + port;
     List<Process> processes = new ArrayList<>();
     WorkflowServiceStubs service = null;
     try {
-      processes.add(javaProcess("temporal", "io.temporal.testserver.TestServer", Integer.toString(port)));
-      waitFor("the Temporal test server to listen on " + target, Duration.ofSeconds(60), () -> listening(port));
+      processes.add(TestProcesses.temporalTestServer(dataDir, port));
       service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
       try (ConfigurableApplicationContext controlPlane = ControlPlaneApplication.start(Map.of(
                "spring.temporal.connection.target", target,
@@ -92,7 +86,7 @@ class AgentCrashResumeTest {
 
         Process agent = startAgent(robotDir, target, "agent-1");
         processes.add(agent);
-        waitFor("robot r1 to register", Duration.ofSeconds(90),
+        TestProcesses.waitFor("robot r1 to register", Duration.ofSeconds(90),
             () -> controlPlane.getBean(FleetRegistry.class).robot("r1").isPresent());
 
         RolloutPlan plan = new RolloutPlan(List.of(StagePlan.canary("canary", 1, Duration.ZERO, 1.0)),
@@ -101,7 +95,7 @@ class AgentCrashResumeTest {
         String robotWorkflow = RobotNames.robotWorkflowId("crash-1", "r1");
         WorkflowServiceStubs stubs = service;
         long size = next.sizeBytes();
-        waitFor("30% of the artifact served and a download heartbeat recorded", Duration.ofSeconds(60),
+        TestProcesses.waitFor("30% of the artifact served and a download heartbeat recorded", Duration.ofSeconds(60),
             () -> artifacts.bytesServed(fileName) > size * 3 / 10 && recordedProgress(stubs, robotWorkflow).isPresent());
 
         agent.destroyForcibly();
@@ -136,20 +130,8 @@ class AgentCrashResumeTest {
   }
 
   private Process startAgent(Path robotDir, String target, String name) throws IOException {
-    return javaProcess(name, Otaflow.class.getName(), "agent", "--robot-id", "r1", "--temporal-address", target,
-        "--data-dir", robotDir.toString(), "--register-timeout", "60");
-  }
-
-  /** A JVM on this test's class path; its output goes to {@code <name>.log} in the data directory. */
-  private Process javaProcess(String name, String mainClass, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(dataDir.resolve(name + ".log").toFile())
-        .start();
+    return TestProcesses.java(dataDir, name, Map.of(), Otaflow.class.getName(), "agent", "--robot-id", "r1",
+        "--temporal-address", target, "--data-dir", robotDir.toString(), "--register-timeout", "60");
   }
 
   /** The download progress of the robot's pending activity as the Temporal server last recorded it. */
@@ -171,16 +153,6 @@ class AgentCrashResumeTest {
     }
   }
 
-  private static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
-  }
-
   /** The value once it has not changed for a second (at most 10 s). */
   private static long settled(LongSupplier value) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -194,20 +166,5 @@ class AgentCrashResumeTest {
       last = now;
     }
     return last;
-  }
-
-  private static boolean listening(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-      return true;
-    } catch (IOException notYet) {
-      return false;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

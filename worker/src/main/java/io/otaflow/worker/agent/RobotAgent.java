@@ -31,6 +31,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -51,13 +52,15 @@ public final class RobotAgent implements AutoCloseable {
   private final WorkflowServiceStubs service;
   private final WorkerFactory factory;
   private final TelemetryReporter telemetry;
+  private final SystemdService systemd;
 
   private RobotAgent(String robotId, WorkflowServiceStubs service, WorkerFactory factory,
-                     TelemetryReporter telemetry) {
+                     TelemetryReporter telemetry, SystemdService systemd) {
     this.robotId = robotId;
     this.service = service;
     this.factory = factory;
     this.telemetry = telemetry;
+    this.systemd = systemd;
   }
 
   /**
@@ -99,11 +102,16 @@ public final class RobotAgent implements AutoCloseable {
 
   /**
    * Connects, registers the robot (waiting for the control plane to confirm it) and starts polling. Returns once the
-   * robot's worker polls.
+   * robot's worker polls. Run by systemd ({@code NOTIFY_SOCKET} set), it then reports ready and keeps the unit's
+   * watchdog fed.
    *
    * @throws IllegalStateException when the control plane does not confirm the registration in time
    */
   public static RobotAgent start(Settings settings) {
+    return start(settings, SystemdService.fromEnvironment(System.getenv(), ProcessHandle.current().pid()));
+  }
+
+  static RobotAgent start(Settings settings, SystemdService systemd) {
     RobotDisk disk = new RobotDisk(settings.dataDir());
     Object[] activities = RobotSideActivities.forRobot(disk, HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
@@ -127,7 +135,9 @@ public final class RobotAgent implements AutoCloseable {
       factory.start();
       TelemetryReporter telemetry = TelemetryReporter.start(settings.robotId(), disk, client,
           settings.config().telemetryIntervalDuration());
-      return new RobotAgent(settings.robotId(), service, factory, telemetry);
+      systemd.ready("serving " + worker.getTaskQueue() + " on " + settings.temporalAddress(),
+          () -> workerProblem(factory, worker.getTaskQueue()));
+      return new RobotAgent(settings.robotId(), service, factory, telemetry, systemd);
     } catch (RuntimeException e) {
       service.shutdownNow();
       throw e;
@@ -213,6 +223,14 @@ public final class RobotAgent implements AutoCloseable {
     }
   }
 
+  /** What the watchdog checks: the worker still runs. A JVM too stuck to run the check misses its pings too. */
+  private static Optional<String> workerProblem(WorkerFactory factory, String taskQueue) {
+    if (factory.isShutdown() || factory.isTerminated()) {
+      return Optional.of("the worker polling " + taskQueue + " has shut down");
+    }
+    return Optional.empty();
+  }
+
   private static String rootMessage(Throwable failure) {
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {
@@ -231,6 +249,7 @@ public final class RobotAgent implements AutoCloseable {
 
   @Override
   public void close() {
+    systemd.close();
     telemetry.close();
     factory.shutdown();
     factory.awaitTermination(10, TimeUnit.SECONDS);

@@ -1,0 +1,92 @@
+package io.otaflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.otaflow.controlplane.ControlPlaneApplication;
+import io.otaflow.registry.FleetRegistry;
+import io.otaflow.worker.temporal.EmbeddedTemporal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * {@code otaflow agent} as systemd runs it ({@code Type=notify}, {@code WatchdogSec=1}): in its own JVM, with
+ * {@code NOTIFY_SOCKET} and {@code WATCHDOG_USEC} in its environment and this test as systemd's notification socket.
+ */
+class AgentSystemdTest {
+
+  private static final Duration WATCHDOG = Duration.ofSeconds(1);
+
+  // Kept when the test fails: the agent's log is in it.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dataDir;
+
+  @BeforeAll
+  static void quietLogging() {
+    Logging.takeOver();
+  }
+
+  @Test
+  void agentReportsReadyFeedsTheWatchdogAndGoesSilentWhenHung() throws Exception {
+    Logging.toFile(dataDir.resolve("otaflow.log"));
+    Process agent = null;
+    try (EmbeddedTemporal temporal = EmbeddedTemporal.start();
+         ConfigurableApplicationContext controlPlane = ControlPlaneApplication.start(Map.of(
+             "spring.temporal.connection.target", temporal.target(),
+             "otaflow.temporal.test-server", "true",
+             "otaflow.data-dir", dataDir.resolve("control").toString()));
+         NotifySocketReceiver systemd = new NotifySocketReceiver(dataDir.resolve("notify.sock"))) {
+      agent = TestProcesses.java(dataDir, "agent",
+          Map.of("NOTIFY_SOCKET", systemd.path().toString(), "WATCHDOG_USEC", Long.toString(WATCHDOG.toNanos() / 1000)),
+          Otaflow.class.getName(), "agent", "--robot-id", "r1", "--temporal-address", temporal.target(),
+          "--data-dir", dataDir.resolve("r1").toString());
+
+      assertThat(systemd.next(Duration.ofSeconds(90))).hasValueSatisfying(ready ->
+          assertThat(ready).isEqualTo("READY=1\nSTATUS=serving robot-r1 on " + temporal.target()));
+      // Ready means registered: systemd starts what comes after the agent only once the robot is in the fleet.
+      assertThat(controlPlane.getBean(FleetRegistry.class).robot("r1")).isPresent();
+      assertThat(systemd.next(WATCHDOG)).contains("WATCHDOG=1");
+      assertThat(systemd.next(WATCHDOG)).contains("WATCHDOG=1");
+
+      // A frozen JVM is what a hung agent looks like to systemd: no ping for longer than WatchdogSec.
+      signal(agent, "STOP");
+      while (systemd.next(Duration.ofMillis(100)).isPresent()) {
+        // pings sent before the freeze
+      }
+      assertThat(systemd.next(WATCHDOG.multipliedBy(2))).isEmpty();
+      signal(agent, "CONT");
+      assertThat(systemd.next(WATCHDOG)).contains("WATCHDOG=1");
+
+      agent.destroy(); // SIGTERM, as `systemctl stop` sends
+      assertThat(lastMessage(systemd)).contains("STOPPING=1");
+      assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(agent.exitValue()).isEqualTo(143);
+    } finally {
+      if (agent != null) {
+        agent.destroyForcibly();
+      }
+    }
+  }
+
+  private static Optional<String> lastMessage(NotifySocketReceiver systemd) {
+    Optional<String> last = Optional.empty();
+    for (Optional<String> message = systemd.next(Duration.ofSeconds(10)); message.isPresent();
+         message = systemd.next(Duration.ofSeconds(2))) {
+      last = message;
+    }
+    return last;
+  }
+
+  private static void signal(Process process, String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(kill.exitValue()).as("kill -" + signal).isZero();
+  }
+}

@@ -1,0 +1,69 @@
+package io.otaflow.cli;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** Tests that run otaflow's processes (Temporal's test server, an agent) in JVMs of their own. */
+final class TestProcesses {
+
+  private TestProcesses() {
+  }
+
+  /**
+   * A JVM on this test's class path, with {@code environment} added to this one's; its output goes to
+   * {@code <logDir>/<name>.log}.
+   */
+  static Process java(Path logDir, String name, Map<String, String> environment, String mainClass, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(logDir.resolve(name + ".log").toFile());
+    builder.environment().putAll(environment);
+    return builder.start();
+  }
+
+  /** Temporal's test server on {@code port}, in its own JVM; returns once it listens. */
+  static Process temporalTestServer(Path logDir, int port) throws IOException, InterruptedException {
+    Process server = java(logDir, "temporal", Map.of(), "io.temporal.testserver.TestServer", Integer.toString(port));
+    waitFor("the Temporal test server to listen on port " + port, Duration.ofSeconds(60), () -> listening(port));
+    return server;
+  }
+
+  static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  static boolean listening(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+      return true;
+    } catch (IOException notYet) {
+      return false;
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}
