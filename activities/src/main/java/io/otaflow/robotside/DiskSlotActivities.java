@@ -15,7 +15,10 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The A/B slots on the robot's own disk. All three methods are safe to retry. */
+/**
+ * The A/B slots on the robot's own disk. All three methods are safe to retry, and heartbeat while they run (hooks and
+ * unpacking can take minutes), so a step lost with a killed agent is retried soon after it restarts.
+ */
 public class DiskSlotActivities implements SlotActivities {
 
   private static final Logger log = LoggerFactory.getLogger(DiskSlotActivities.class);
@@ -43,6 +46,10 @@ public class DiskSlotActivities implements SlotActivities {
 
   @Override
   public SlotSwitch apply(Release release, StagedArtifact artifact) {
+    return ActivityKeepAlive.during(() -> unpackAndSwitch(release, artifact));
+  }
+
+  private SlotSwitch unpackAndSwitch(Release release, StagedArtifact artifact) {
     HttpDownloadActivities.requireValid(release);
     Timer.Sample sample = Timer.start(registry);
     String outcome = "failed";
@@ -118,6 +125,10 @@ public class DiskSlotActivities implements SlotActivities {
 
   @Override
   public void commit(Release release) {
+    ActivityKeepAlive.during(() -> markCommitted(release));
+  }
+
+  private void markCommitted(Release release) {
     synchronized (disk) {
       RobotDiskState state = disk.readState();
       if (!release.version().equals(state.installedVersion())) {
@@ -135,6 +146,10 @@ public class DiskSlotActivities implements SlotActivities {
 
   @Override
   public String rollback(Release release) {
+    return ActivityKeepAlive.during(() -> switchToPrevious(release));
+  }
+
+  private String switchToPrevious(Release release) {
     synchronized (disk) {
       RobotDiskState state = disk.readState();
       disk.alignCurrentWith(state);

@@ -365,8 +365,13 @@ public class HttpDownloadActivities implements DownloadActivities {
     }
   }
 
+  /** Heartbeats while it hashes: a large artifact on a slow robot disk takes a while. */
   @Override
   public void verify(Release release, StagedArtifact artifact) {
+    ActivityKeepAlive.during(() -> checkStaged(release, artifact));
+  }
+
+  private void checkStaged(Release release, StagedArtifact artifact) {
     requireValid(release);
     Path file = Path.of(artifact.path()).toAbsolutePath().normalize();
     if (!file.startsWith(disk.staging()) || !Files.isRegularFile(file)) {

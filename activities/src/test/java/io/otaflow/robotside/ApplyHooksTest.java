@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.otaflow.release.Release;
+import io.otaflow.robot.SlotActivities;
 import io.otaflow.robot.SlotSwitch;
+import io.temporal.activity.ActivityOptions;
 import io.otaflow.robot.StagedArtifact;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Kill switch and the commands apply runs around the switch of {@code current}: real files, real processes. */
@@ -63,6 +67,31 @@ class ApplyHooksTest extends RobotSideTestSupport {
 
     assertThat(result.previousVersion()).isEqualTo("1.0.0");
     assertThat(Files.readAllLines(log)).containsExactly("stop 1.0.0", "start 2.0.0");
+  }
+
+  @Test
+  void applyHeartbeatsWhileAHookRuns() throws Exception {
+    install(servedRelease("1.0.0"));
+    Release v2 = servedRelease("2.0.0");
+    StagedArtifact staged = staged(v2);
+    TestActivityEnvironment activities = TestActivityEnvironment.newInstance();
+    try {
+      AtomicInteger heartbeats = new AtomicInteger();
+      activities.setActivityHeartbeatListener(Object.class, details -> heartbeats.incrementAndGet());
+      activities.registerActivitiesImplementations(slotsWith(List.of("sleep 1.5"), List.of()));
+      SlotActivities stub = activities.newActivityStub(SlotActivities.class, ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1))
+          .setHeartbeatTimeout(Duration.ofMillis(300))
+          .build());
+
+      assertThat(stub.apply(v2, staged).previousVersion()).isEqualTo("1.0.0");
+
+      // The hook alone outlasts the heartbeat timeout five times over: without heartbeats the step would be lost.
+      assertThat(heartbeats.get()).isGreaterThanOrEqualTo(2);
+      assertThat(currentVersion()).isEqualTo("2.0.0");
+    } finally {
+      activities.close();
+    }
   }
 
   @Test

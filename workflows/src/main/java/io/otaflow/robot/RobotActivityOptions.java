@@ -10,6 +10,9 @@ import java.time.Duration;
  */
 public final class RobotActivityOptions {
 
+  /** How soon the server gives up on a verify, apply, commit or rollback whose agent went silent. */
+  public static final Duration LOCAL_WORK_HEARTBEAT = Duration.ofSeconds(30);
+
   private RobotActivityOptions() {
   }
 
@@ -22,10 +25,15 @@ public final class RobotActivityOptions {
         .build();
   }
 
-  /** Apply and commit: local disk work measured in seconds; a few retries cover a busy disk. */
+  /**
+   * Verify, apply and commit: local disk work (hashing, unpacking, hook commands) that usually takes seconds; a few
+   * retries cover a busy disk. The robot heartbeats while it works, so a step lost with a killed agent is retried
+   * after the heartbeat timeout, not after the 10 minutes a slow disk may need.
+   */
   public static ActivityOptions slot(String robotId, Duration robotTimeout) {
     return base(robotId, robotTimeout)
         .setStartToCloseTimeout(Duration.ofMinutes(10))
+        .setHeartbeatTimeout(LOCAL_WORK_HEARTBEAT)
         .setRetryOptions(retry(3, Duration.ofSeconds(1), Duration.ofSeconds(10)))
         .build();
   }
@@ -45,6 +53,7 @@ public final class RobotActivityOptions {
   public static ActivityOptions rollback(String robotId, Duration robotTimeout) {
     return base(robotId, robotTimeout)
         .setStartToCloseTimeout(Duration.ofMinutes(10))
+        .setHeartbeatTimeout(LOCAL_WORK_HEARTBEAT)
         .setRetryOptions(retry(10, Duration.ofSeconds(1), Duration.ofMinutes(1)))
         .build();
   }
