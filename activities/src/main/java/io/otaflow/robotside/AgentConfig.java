@@ -53,8 +53,15 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
     }
   }
 
-  /** mTLS: client certificate chain and PKCS#8 key (PEM); caFile null: the JVM's trusted CAs. */
+  /**
+   * TLS: client certificate chain and PKCS#8 key (PEM) for mTLS, or neither for TLS that authenticates only the
+   * server (with an API key, say); caFile null: the JVM's trusted CAs.
+   */
   public record Tls(String certChainFile, String keyFile, String caFile) {
+
+    public boolean hasClientCertificate() {
+      return certChainFile != null || keyFile != null;
+    }
   }
 
   /**
@@ -220,8 +227,13 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
     }
     Tls tls = temporal.tls();
     if (tls != null) {
-      requireFile(tls.certChainFile(), "temporal.tls.certChainFile");
-      requireFile(tls.keyFile(), "temporal.tls.keyFile");
+      if (tls.hasClientCertificate()) {
+        requireFile(tls.certChainFile(), "temporal.tls.certChainFile");
+        requireFile(tls.keyFile(), "temporal.tls.keyFile");
+      } else if (tls.caFile() == null) {
+        throw new IllegalArgumentException("temporal.tls: empty; give certChainFile and keyFile (mTLS), caFile, "
+            + "or both");
+      }
       if (tls.caFile() != null) {
         requireFile(tls.caFile(), "temporal.tls.caFile");
       }
@@ -252,7 +264,7 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
 
   private static void requireFile(String value, String field) {
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(field + ": missing (temporal.tls needs certChainFile and keyFile)");
+      throw new IllegalArgumentException(field + ": missing (a client certificate needs certChainFile and keyFile)");
     }
     if (!Files.isReadable(Path.of(value))) {
       throw new IllegalArgumentException(field + ": " + value + " does not exist or is not readable");

@@ -128,6 +128,9 @@ class AgentConfigTest {
         "health.latency.port: expected a port 1-65535, got null");
     assertBad("robotId: r1\ntemporal: {address: \"a:1\", tls: {certChainFile: /nope.pem, keyFile: /nope.key}}\n",
         "temporal.tls.certChainFile: /nope.pem does not exist or is not readable");
+    assertBad("robotId: r1\ntemporal: {address: \"a:1\", tls: {keyFile: /nope.key}}\n",
+        "temporal.tls.certChainFile: missing (a client certificate needs certChainFile and keyFile)");
+    assertBad("robotId: r1\ntemporal: {address: \"a:1\", tls: {}}\n", "temporal.tls: empty");
     assertBad("robotId: r1\ntemporal: {address: nowhere}\n", "temporal.address: 'nowhere' is not host:port");
     assertBad("temporal: {address: \"a:1\"}\n", "robotId: missing");
     assertBad("robotId: r1\nhealth: {systemdUnits: robot-app}\n", "health.systemdUnits: expected a list");

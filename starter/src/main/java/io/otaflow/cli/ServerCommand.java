@@ -2,6 +2,7 @@ package io.otaflow.cli;
 
 import io.otaflow.controlplane.ControlPlaneApplication;
 import io.otaflow.robot.RobotNames;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,7 +10,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "server", mixinStandardHelpOptions = true,
     description = {"Runs the control plane until stopped (Ctrl-C): the Temporal worker on otaflow-control "
@@ -40,6 +44,30 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--test-server",
       description = "Temporal is the test server (otaflow dev-server): lets a restarted control plane resume workflows.")
   boolean testServer;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "mTLS client certificate chain (PEM) for Temporal; needs --tls-key.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "The --tls-cert private key (PKCS#8 PEM).")
+  Path tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "FILE",
+      description = "CA certificate(s) (PEM) the Temporal server's certificate must chain to; turns TLS on "
+          + "(default with --tls-cert or --api-key-file: the JVM's trusted CAs).")
+  Path tlsCa;
+
+  @Option(names = "--tls-server-name", paramLabel = "NAME",
+      description = "Name on the server certificate when it differs from the --temporal-address host; needs --tls-cert.")
+  String tlsServerName;
+
+  @Option(names = "--api-key-file", paramLabel = "FILE",
+      description = "File holding a Temporal Cloud API key, sent as 'authorization: Bearer <key>'; turns TLS on. "
+          + "A file, not a flag, so the key does not show in ps.")
+  Path apiKeyFile;
+
+  @Spec
+  CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -74,6 +102,52 @@ final class ServerCommand implements Callable<Integer> {
     if (testServer) {
       properties.put("otaflow.temporal.test-server", "true");
     }
+    properties.putAll(temporalSecurity());
     return properties;
+  }
+
+  /** The TLS and API key flags as the starter's spring.temporal.connection properties (CA: ControlPlaneConfig). */
+  private Map<String, String> temporalSecurity() {
+    Map<String, String> properties = new LinkedHashMap<>();
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ParameterException(spec.commandLine(),
+          "--tls-cert and --tls-key go together: the client certificate chain and its private key");
+    }
+    if (tlsCert != null) {
+      properties.put("spring.temporal.connection.mtls.cert-chain-file", readable(tlsCert, "--tls-cert"));
+      properties.put("spring.temporal.connection.mtls.key-file", readable(tlsKey, "--tls-key"));
+    }
+    if (tlsServerName != null) {
+      // The starter applies server-name only to an mTLS connection.
+      if (tlsCert == null) {
+        throw new ParameterException(spec.commandLine(), "--tls-server-name needs --tls-cert and --tls-key");
+      }
+      properties.put("spring.temporal.connection.mtls.server-name", tlsServerName);
+    }
+    if (tlsCa != null) {
+      properties.put("otaflow.temporal.tls.ca-file", readable(tlsCa, "--tls-ca"));
+    }
+    if (apiKeyFile != null) {
+      String apiKey;
+      try {
+        apiKey = Files.readString(Path.of(readable(apiKeyFile, "--api-key-file"))).strip();
+      } catch (IOException e) {
+        throw new ParameterException(spec.commandLine(), "--api-key-file: cannot read " + apiKeyFile + ": "
+            + e.getMessage(), e);
+      }
+      if (apiKey.isEmpty()) {
+        throw new ParameterException(spec.commandLine(), "--api-key-file: " + apiKeyFile + " is empty");
+      }
+      properties.put("spring.temporal.connection.api-key", apiKey);
+    }
+    return properties;
+  }
+
+  private String readable(Path file, String option) {
+    Path absolute = file.toAbsolutePath().normalize();
+    if (!Files.isReadable(absolute) || Files.isDirectory(absolute)) {
+      throw new ParameterException(spec.commandLine(), option + ": " + file + " does not exist or is not readable");
+    }
+    return absolute.toString();
   }
 }

@@ -7,9 +7,15 @@ import io.otaflow.registry.JdbiFleetActivities;
 import io.otaflow.registry.JdbiRegistryActivities;
 import io.otaflow.registry.RegistryActivities;
 import io.otaflow.registry.RobotTelemetryStore;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.otaflow.worker.temporal.TemporalTls;
 import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.spring.boot.WorkerOptionsCustomizer;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.beans.factory.annotation.Value;
@@ -49,6 +55,27 @@ public class ControlPlaneConfig {
   @Bean
   RolloutService rolloutService(FleetRegistry fleetRegistry, WorkflowClient workflowClient) {
     return new RolloutService(fleetRegistry, workflowClient);
+  }
+
+  /**
+   * The starter's {@code spring.temporal.connection.mtls} trusts only the JVM's CAs; {@code otaflow.temporal.tls.ca-file}
+   * replaces its TLS context with one trusting that CA, keeping the mtls client certificate (PKCS#8 files) if any.
+   */
+  @Bean
+  @ConditionalOnProperty(name = "otaflow.temporal.tls.ca-file")
+  TemporalOptionsCustomizer<WorkflowServiceStubsOptions.Builder> temporalCa(
+      @Value("${otaflow.temporal.tls.ca-file}") Path caFile,
+      @Value("${spring.temporal.connection.mtls.cert-chain-file:}") String certChainFile,
+      @Value("${spring.temporal.connection.mtls.key-file:}") String keyFile) {
+    SslContext ssl;
+    try {
+      ssl = TemporalTls.sslContext(certChainFile.isBlank() ? null : Path.of(certChainFile),
+          keyFile.isBlank() ? null : Path.of(keyFile), caFile);
+    } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalStateException("otaflow.temporal.tls.ca-file: cannot use " + caFile
+          + (keyFile.isBlank() ? "" : " with mtls " + certChainFile + " / " + keyFile) + ": " + e.getMessage(), e);
+    }
+    return builder -> builder.setSslContext(ssl);
   }
 
   /**

@@ -1,10 +1,13 @@
 package io.otaflow.worker.agent;
 
+import io.grpc.Context;
+import io.grpc.Status;
 import io.otaflow.registry.RobotRegistrationWorkflow;
 import io.otaflow.robot.RobotNames;
 import io.otaflow.robotside.AgentConfig;
 import io.otaflow.robotside.RobotDisk;
 import io.otaflow.robotside.RobotSideActivities;
+import io.otaflow.worker.temporal.TemporalTls;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -13,30 +16,28 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.TimeoutFailure;
-import io.temporal.serviceclient.SimpleSslContextBuilder;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLException;
 
 /**
  * One robot's agent, without Spring: registers the robot with the control plane (through
@@ -144,23 +145,20 @@ public final class RobotAgent implements AutoCloseable {
     }
   }
 
-  /** Target, mTLS (temporal.tls) and API key (temporal.apiKey, which turns TLS on by itself). */
+  /** Target, TLS (temporal.tls) and API key (temporal.apiKey, which turns TLS on by itself). */
   static WorkflowServiceStubsOptions serviceOptions(AgentConfig config) {
     AgentConfig.Temporal temporal = config.temporal();
     WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
         .setTarget(temporal.address());
     AgentConfig.Tls tls = temporal.tls();
     if (tls != null) {
-      try (InputStream cert = Files.newInputStream(Path.of(tls.certChainFile()));
-           InputStream key = Files.newInputStream(Path.of(tls.keyFile()))) {
-        SimpleSslContextBuilder ssl = SimpleSslContextBuilder.forPKCS8(cert, key);
-        if (tls.caFile() != null) {
-          ssl.setTrustManager(trustManager(Path.of(tls.caFile())));
-        }
-        options.setSslContext(ssl.build());
-      } catch (IOException | GeneralSecurityException e) {
-        throw new IllegalArgumentException("temporal.tls: cannot use " + tls.certChainFile() + " / " + tls.keyFile()
-            + (tls.caFile() == null ? "" : " / " + tls.caFile()) + ": " + e.getMessage(), e);
+      try {
+        options.setSslContext(TemporalTls.sslContext(path(tls.certChainFile()), path(tls.keyFile()),
+            path(tls.caFile())));
+      } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+        throw new IllegalArgumentException("temporal.tls: cannot use " + Stream.of(tls.certChainFile(),
+            tls.keyFile(), tls.caFile()).filter(Objects::nonNull).collect(Collectors.joining(" / "))
+            + ": " + e.getMessage(), e);
       }
     }
     if (temporal.apiKey() != null) {
@@ -173,21 +171,8 @@ public final class RobotAgent implements AutoCloseable {
     return options.build();
   }
 
-  private static TrustManager trustManager(Path caFile) throws IOException, GeneralSecurityException {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
-    try (InputStream in = Files.newInputStream(caFile)) {
-      int i = 0;
-      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        store.setCertificateEntry("ca-" + i++, certificate);
-      }
-      if (i == 0) {
-        throw new GeneralSecurityException("no certificate in " + caFile);
-      }
-    }
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(store);
-    return factory.getTrustManagers()[0];
+  private static Path path(String file) {
+    return file == null ? null : Path.of(file);
   }
 
   private static void register(WorkflowClient client, Settings settings, String installedVersion) {
@@ -204,12 +189,17 @@ public final class RobotAgent implements AutoCloseable {
     String noAnswer = "the control plane did not register robot " + settings.robotId() + " within "
         + timeout.toSeconds() + " s: is `otaflow server` running against " + settings.temporalAddress()
         + ", namespace " + settings.namespace() + "?";
-    try {
-      WorkflowClient.start(workflow::register, settings.robotId(), new TreeMap<>(settings.labels()),
-          installedVersion, AGENT_VERSION);
+    // The SDK retries an unreachable server (UNAVAILABLE, which is also how a failed TLS handshake shows) for a
+    // minute; the registration timeout bounds the start call too.
+    ScheduledExecutorService deadlineTimer = Executors.newSingleThreadScheduledExecutor();
+    try (Context.CancellableContext bounded = Context.current()
+        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS, deadlineTimer)) {
+      bounded.run(() -> WorkflowClient.start(workflow::register, settings.robotId(),
+          new TreeMap<>(settings.labels()), installedVersion, AGENT_VERSION));
     } catch (WorkflowServiceException e) {
-      throw new IllegalStateException("cannot reach Temporal at " + settings.temporalAddress() + " (namespace "
-          + settings.namespace() + "): " + rootMessage(e), e);
+      throw connectionFailure(settings, e);
+    } finally {
+      deadlineTimer.shutdownNow();
     }
     try {
       WorkflowStub.fromTyped(workflow).getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, Void.class);
@@ -229,6 +219,34 @@ public final class RobotAgent implements AutoCloseable {
       return Optional.of("the worker polling " + taskQueue + " has shut down");
     }
     return Optional.empty();
+  }
+
+  private static IllegalStateException connectionFailure(Settings settings, WorkflowServiceException e) {
+    String temporal = "Temporal at " + settings.temporalAddress() + " (namespace " + settings.namespace() + ")";
+    Status status = Status.fromThrowable(e);
+    if (status.getCode() == Status.Code.UNAUTHENTICATED || status.getCode() == Status.Code.PERMISSION_DENIED) {
+      return new IllegalStateException(temporal + " refused the agent's credentials (API key or client "
+          + "certificate): " + status.getCode() + (status.getDescription() == null ? ""
+          : ": " + status.getDescription()), e);
+    }
+    if (hasCause(e, CertificateException.class)) {
+      return new IllegalStateException(temporal + " presented a certificate the agent does not trust (check "
+          + "temporal.tls.caFile): " + rootMessage(e), e);
+    }
+    if (hasCause(e, SSLException.class)) {
+      return new IllegalStateException("TLS handshake with " + temporal + " failed (does the server accept the "
+          + "agent's client certificate, temporal.tls.certChainFile?): " + rootMessage(e), e);
+    }
+    return new IllegalStateException("cannot reach " + temporal + ": " + rootMessage(e), e);
+  }
+
+  private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String rootMessage(Throwable failure) {

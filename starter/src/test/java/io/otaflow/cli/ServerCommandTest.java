@@ -1,0 +1,81 @@
+package io.otaflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/** The server's TLS and API key flags become the Spring properties the control plane connects with. */
+class ServerCommandTest {
+
+  @TempDir
+  Path temp;
+
+  Path cert;
+  Path key;
+  Path ca;
+
+  @BeforeEach
+  void files() throws Exception {
+    cert = Files.writeString(temp.resolve("client.pem"), "cert");
+    key = Files.writeString(temp.resolve("client.key"), "key");
+    ca = Files.writeString(temp.resolve("ca.pem"), "ca");
+  }
+
+  Map<String, String> properties(String... args) {
+    ServerCommand server = new ServerCommand();
+    new CommandLine(server).parseArgs(args);
+    return server.properties(temp);
+  }
+
+  @Test
+  void withoutSecurityFlagsTheConnectionIsPlain() {
+    assertThat(properties("--temporal-address", "t:7233")).containsOnlyKeys("spring.temporal.connection.target",
+        "spring.temporal.namespace", "otaflow.data-dir");
+  }
+
+  @Test
+  void mutualTlsFlagsMapToTheStarterAndTheCaFile() {
+    assertThat(properties("--tls-cert", cert.toString(), "--tls-key", key.toString(), "--tls-ca", ca.toString(),
+        "--tls-server-name", "temporal.internal")).containsAllEntriesOf(Map.of(
+        "spring.temporal.connection.mtls.cert-chain-file", cert.toString(),
+        "spring.temporal.connection.mtls.key-file", key.toString(),
+        "spring.temporal.connection.mtls.server-name", "temporal.internal",
+        "otaflow.temporal.tls.ca-file", ca.toString()));
+  }
+
+  @Test
+  void apiKeyIsReadFromItsFile() throws Exception {
+    Path apiKey = Files.writeString(temp.resolve("api-key"), "secret-key\n");
+
+    assertThat(properties("--api-key-file", apiKey.toString(), "--tls-ca", ca.toString()))
+        .containsEntry("spring.temporal.connection.api-key", "secret-key")
+        .containsEntry("otaflow.temporal.tls.ca-file", ca.toString())
+        .doesNotContainKey("spring.temporal.connection.mtls.key-file");
+  }
+
+  @Test
+  void badCombinationsAreParameterErrors() throws Exception {
+    Path empty = Files.writeString(temp.resolve("empty-key"), " \n");
+
+    assertBad("--tls-cert and --tls-key go together: the client certificate chain and its private key",
+        "--tls-cert", cert.toString());
+    assertBad("--tls-key: " + temp.resolve("nope.key") + " does not exist or is not readable",
+        "--tls-cert", cert.toString(), "--tls-key", temp.resolve("nope.key").toString());
+    assertBad("--tls-server-name needs --tls-cert and --tls-key", "--tls-server-name", "temporal.internal");
+    assertBad("--tls-ca: " + temp.resolve("nope.pem") + " does not exist or is not readable",
+        "--tls-ca", temp.resolve("nope.pem").toString());
+    assertBad("--api-key-file: " + empty + " is empty", "--api-key-file", empty.toString());
+  }
+
+  private void assertBad(String message, String... args) {
+    assertThatThrownBy(() -> properties(args)).isInstanceOf(ParameterException.class).hasMessage(message);
+  }
+}
