@@ -1,5 +1,6 @@
 package io.otaflow.controlplane;
 
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.otaflow.registry.FleetActivities;
 import io.otaflow.registry.FleetDatabase;
 import io.otaflow.registry.FleetRegistry;
@@ -7,7 +8,6 @@ import io.otaflow.registry.JdbiFleetActivities;
 import io.otaflow.registry.JdbiRegistryActivities;
 import io.otaflow.registry.RegistryActivities;
 import io.otaflow.registry.RobotTelemetryStore;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.otaflow.worker.temporal.TemporalTls;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
