@@ -78,13 +78,11 @@ final class CommandRunner {
       finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
+      killTree(process);
       return new Result(display, -1, false, "", "interrupted");
     }
     if (!finished) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
+      killTree(process);
     }
     try {
       reader.join(1000);
@@ -96,5 +94,15 @@ final class CommandRunner {
       output = String.join(" | ", tail).strip();
     }
     return new Result(display, finished ? process.exitValue() : -1, !finished, output, null);
+  }
+
+  /**
+   * The shell first, then what it started: killed the other way round, the shell may still report its child's death
+   * ("Killed") into the output. The children are listed before, as they leave the tree when the shell dies.
+   */
+  private static void killTree(Process process) {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
   }
 }
