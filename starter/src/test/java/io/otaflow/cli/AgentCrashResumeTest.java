@@ -78,6 +78,7 @@ class AgentCrashResumeTest {
       try (ConfigurableApplicationContext controlPlane = ControlPlaneApplication.start(Map.of(
                "spring.temporal.connection.target", target,
                "otaflow.temporal.test-server", "true",
+               "spring.main.web-application-type", "none",
                "otaflow.data-dir", dataDir.resolve("control").toString()));
            ArtifactServer artifacts = ArtifactServer.start(Files.createDirectories(dataDir.resolve("artifacts")))) {
         BuiltArtifact factory = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-0.9.0.tar.gz"), "0.9.0");
