@@ -102,7 +102,7 @@ public final class RolloutWatcher {
   }
 
   /** Status, stage and the non-zero counts, like {@code RUNNING stage 2/4 10% COMMITTED 3 IN_FLIGHT 2}. */
-  private static String summary(RolloutProgress progress) {
+  static String summary(RolloutProgress progress) {
     StringBuilder text = new StringBuilder().append(progress.status()).append(stageName(progress));
     new TreeMap<>(progress.robotCounts()).forEach((state, count) -> {
       if (count > 0) {
