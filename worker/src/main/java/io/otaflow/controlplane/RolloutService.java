@@ -1,5 +1,7 @@
 package io.otaflow.controlplane;
 
+import static net.logstash.logback.argument.StructuredArguments.value;
+
 import io.otaflow.plan.PlanValidator;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.TargetSelector;
@@ -81,12 +83,16 @@ public class RolloutService {
       }
       SignedManifest manifest = signingKey.sign(release, labels, nextReleaseNumber());
       signed = release.withSignedManifest(manifest.toJson());
+    } else if (!labels.isEmpty()) {
+      throw new IllegalArgumentException("labels: only a signed manifest carries target labels, and the control plane"
+          + " has no signing key (otaflow server --signing-key); sign the manifest with otaflow release sign");
     }
     registry.registerRelease(signed);
     Release registered = registry.release(release.version()).orElseThrow();
     if (existing.isEmpty()) {
-      log.info("registered release {} ({})", release.version(), registered.signedManifest() == null ? "unsigned"
-          : "release number " + SignedManifest.fromJson(registered.signedManifest()).manifest().releaseNumber());
+      String signature = registered.signedManifest() == null ? "unsigned"
+          : "release number " + SignedManifest.fromJson(registered.signedManifest()).manifest().releaseNumber();
+      log.info("registered release {} ({})", value("release", release.version()), signature);
     }
     return new RegisteredRelease(registered, existing.isEmpty());
   }
@@ -129,7 +135,9 @@ public class RolloutService {
   }
 
   private static void requireSameLabels(Release registered, Map<String, String> labels) {
-    Map<String, String> signedFor = SignedManifest.fromJson(registered.signedManifest()).manifest().targetLabels();
+    // A release registered before the control plane had a key stays unsigned, for every robot.
+    Map<String, String> signedFor = registered.signedManifest() == null ? Map.of()
+        : SignedManifest.fromJson(registered.signedManifest()).manifest().targetLabels();
     if (!signedFor.equals(labels)) {
       throw new RegistryConflictException("release " + registered.version()
           + " is already registered, signed for target labels " + signedFor + ", not " + new TreeMap<>(labels));
@@ -165,8 +173,8 @@ public class RolloutService {
         .setTaskQueue(RobotNames.CONTROL_TASK_QUEUE)
         .build());
     WorkflowClient.start(workflow::run, request, null);
-    log.info("rollout {} started: release {}, {} stages, target {}", rolloutId, releaseVersion, plan.stages().size(),
-        target);
+    log.info("rollout {} started: release {}, {} stages, target {}", value("rolloutId", rolloutId),
+        value("release", releaseVersion), plan.stages().size(), target);
     return request;
   }
 
@@ -203,7 +211,7 @@ public class RolloutService {
     RolloutWorkflow workflow = workflow(rolloutId);
     try {
       RolloutProgress progress = update.apply(workflow);
-      log.info("rollout {} {}: now {}", rolloutId, name, progress.status());
+      log.info("rollout {} {}: now {}", value("rolloutId", rolloutId), name, progress.status());
       return progress;
     } catch (WorkflowNotFoundException closed) {
       throw new RolloutEndedException(name, registry.rollout(rolloutId).orElseThrow().status());
