@@ -148,7 +148,11 @@ public class FleetRegistry {
 
   // ---- releases ----
 
-  /** Registers a release once; the same release again is a no-op, a changed one is refused. */
+  /**
+   * Registers a release once; the same release again is a no-op.
+   *
+   * @throws RegistryConflictException when the version is registered with another artifact or manifest
+   */
   public void registerRelease(Release release) {
     release.validate();
     retryOnDuplicate(() -> jdbi.inTransaction(h -> {
@@ -157,8 +161,8 @@ public class FleetRegistry {
         Release stored = existing.get();
         if (!stored.equals(normalized(release))) {
           boolean onlyManifest = stored.equals(normalized(release).withSignedManifest(stored.signedManifest()));
-          throw new IllegalArgumentException("release " + release.version() + " is already registered with a different "
-              + (onlyManifest ? "signed manifest" : "artifact"));
+          throw new RegistryConflictException("release " + release.version()
+              + " is already registered with a different " + (onlyManifest ? "signed manifest" : "artifact"));
         }
         return null;
       }
@@ -508,8 +512,8 @@ public class FleetRegistry {
     return false;
   }
 
-  private static IllegalArgumentException duplicateRollout(String rolloutId) {
-    return new IllegalArgumentException("rollout " + rolloutId + " already exists");
+  private static RegistryConflictException duplicateRollout(String rolloutId) {
+    return new RegistryConflictException("rollout " + rolloutId + " already exists");
   }
 
   private static String afterOrStart(String afterRobotId) {

@@ -126,6 +126,13 @@ public final class ManifestSigner {
     }
   }
 
+  /** Where {@code otaflow keys generate} puts the public key of a private key file: NAME.key -> NAME.pub beside it. */
+  public static Path publicKeyFile(Path privateKeyFile) {
+    String name = privateKeyFile.getFileName().toString();
+    String base = name.endsWith(".key") ? name.substring(0, name.length() - ".key".length()) : name;
+    return privateKeyFile.resolveSibling(base + ".pub");
+  }
+
   public static PrivateKey readPrivateKey(Path file) {
     byte[] der = unpem(file, PRIVATE_LABEL);
     try {

@@ -66,7 +66,7 @@ final class Demo {
     try (LocalStack stack = LocalStack.start(dataDir, robots)) {
       stack.publish(FIRST_RELEASE, "first release of the demo");
       stack.publish(SECOND_RELEASE, "a release that overheats robots in the second stage");
-      RolloutWatcher watcher = new RolloutWatcher(stack.rollouts(), progress);
+      RolloutWatcher watcher = new RolloutWatcher(stack.rollouts()::progress, progress);
       List<RolloutReport> reports = new ArrayList<>();
 
       tell("Rollout " + FIRST_ROLLOUT + ": " + FIRST_RELEASE + " to the whole fleet, every robot healthy");

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "otaflow", mixinStandardHelpOptions = true, version = "otaflow 0.1.0",
     description = "Over-the-air software rollouts for robot fleets, orchestrated by Temporal.",
     subcommands = {DemoCommand.class, BenchCommand.class, KeysCommand.class, ReleaseCommand.class,
-        DevServerCommand.class, ServerCommand.class, AgentCommand.class})
+        DevServerCommand.class, ServerCommand.class, AgentCommand.class, RolloutCommand.class, RobotsCommand.class})
 public final class Otaflow {
 
   public static void main(String[] args) {
@@ -17,11 +17,15 @@ public final class Otaflow {
 
   static int run(String... args) {
     Logging.takeOver();
+    return commandLine().execute(args);
+  }
+
+  /** The command line with its error handling: a failure is one line on stderr (no stack trace) and exit code 1. */
+  static CommandLine commandLine() {
     return new CommandLine(new Otaflow())
         .setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
           commandLine.getErr().println("otaflow: " + failure.getMessage());
           return 1;
-        })
-        .execute(args);
+        });
   }
 }

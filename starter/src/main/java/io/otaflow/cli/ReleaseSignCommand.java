@@ -12,21 +12,15 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 // No mixinStandardHelpOptions: its -V/--version would take --version from the release version.
 @Command(name = "sign",
@@ -78,7 +72,7 @@ final class ReleaseSignCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--version must not be blank");
     }
     PrintWriter err = spec.commandLine().getErr();
-    Path publicFile = publicKeyFile(key);
+    Path publicFile = ManifestSigner.publicKeyFile(key);
     for (Path file : new Path[] {key, publicFile, artifact}) {
       if (!Files.isRegularFile(file)) {
         err.println("otaflow: " + describe(file) + " " + file + " not found");
@@ -116,48 +110,10 @@ final class ReleaseSignCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** NAME.key -> NAME.pub, in the same directory. */
-  static Path publicKeyFile(Path privateKeyFile) {
-    String name = privateKeyFile.getFileName().toString();
-    String base = name.endsWith(".key") ? name.substring(0, name.length() - ".key".length()) : name;
-    return privateKeyFile.resolveSibling(base + ".pub");
-  }
-
   private String describe(Path file) {
     if (file.equals(key)) {
       return "private key";
     }
     return file.equals(artifact) ? "artifact" : "public key (expected next to the private key)";
-  }
-
-  /** 30d, 12h, 90m, 45s, or ISO-8601 (PT36H); must be positive. */
-  static final class DurationConverter implements ITypeConverter<Duration> {
-
-    private static final Pattern SHORT = Pattern.compile("(\\d+)([dhms])");
-
-    @Override
-    public Duration convert(String value) {
-      Duration duration;
-      Matcher matcher = SHORT.matcher(value.trim().toLowerCase(Locale.ROOT));
-      try {
-        if (matcher.matches()) {
-          long amount = Long.parseLong(matcher.group(1));
-          duration = switch (matcher.group(2)) {
-            case "d" -> Duration.ofDays(amount);
-            case "h" -> Duration.ofHours(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofSeconds(amount);
-          };
-        } else {
-          duration = Duration.parse(value.trim());
-        }
-      } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-        throw new TypeConversionException("'" + value + "' is not a duration (use 30d, 12h, 90m, 45s or PT36H)");
-      }
-      if (duration.isZero() || duration.isNegative()) {
-        throw new TypeConversionException("'" + value + "' must be a positive duration");
-      }
-      return duration;
-    }
   }
 }

@@ -1,6 +1,5 @@
 package io.otaflow.cli;
 
-import io.otaflow.controlplane.RolloutService;
 import io.otaflow.rollout.RolloutProgress;
 import io.otaflow.rollout.StageProgress;
 import java.io.PrintStream;
@@ -17,24 +16,31 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Waits for a rollout to end, optionally showing robots finished, stage and counts: as a progress bar on a terminal,
- * as a line per change otherwise (CI logs, pipes), where a bar's carriage returns would be noise.
+ * as a line per change otherwise (CI logs, pipes), where a bar's carriage returns would be noise. Reads progress from
+ * wherever it is given: the in-process {@code RolloutService} (demo, bench) or the control plane's REST API.
  */
 public final class RolloutWatcher {
 
   private static final Duration POLL = Duration.ofMillis(500);
 
-  private final RolloutService rollouts;
+  /** A rollout's progress now, by rollout ID. */
+  @FunctionalInterface
+  public interface ProgressSource {
+    RolloutProgress progress(String rolloutId);
+  }
+
+  private final ProgressSource rollouts;
   private final PrintStream progressOut;
 
   /** @param progressOut where the bar goes, or null to wait silently (JSON output, tests) */
-  public RolloutWatcher(RolloutService rollouts, PrintStream progressOut) {
+  public RolloutWatcher(ProgressSource rollouts, PrintStream progressOut) {
     this.rollouts = rollouts;
     this.progressOut = progressOut;
   }
 
   public RolloutProgress await(String rolloutId, Duration timeout) throws TimeoutException {
     if (progressOut == null) {
-      return rollouts.awaitResult(rolloutId, timeout);
+      return poll(rolloutId, timeout, progress -> { });
     }
     if (System.console() == null) {
       String[] last = {""};
@@ -58,20 +64,24 @@ public final class RolloutWatcher {
     }
   }
 
-  /** Waits in short slices, showing the progress query's answer between them and the final result at the end. */
+  /** Asks for progress every {@link #POLL} and shows it, until the rollout is in a final state. */
   private RolloutProgress poll(String rolloutId, Duration timeout, Consumer<RolloutProgress> show)
       throws TimeoutException {
     Instant deadline = Instant.now().plus(timeout);
     while (true) {
+      RolloutProgress progress = rollouts.progress(rolloutId);
+      show.accept(progress);
+      if (progress.status().isFinal()) {
+        return progress;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new TimeoutException("rollout " + rolloutId + " did not end within " + timeout);
+      }
       try {
-        RolloutProgress result = rollouts.awaitResult(rolloutId, POLL);
-        show.accept(result);
-        return result;
-      } catch (TimeoutException stillRunning) {
-        if (Instant.now().isAfter(deadline)) {
-          throw new TimeoutException("rollout " + rolloutId + " did not end within " + timeout);
-        }
-        show.accept(rollouts.progress(rolloutId));
+        Thread.sleep(POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while watching rollout " + rolloutId, e);
       }
     }
   }
@@ -92,7 +102,7 @@ public final class RolloutWatcher {
   }
 
   /** Status, stage and the non-zero counts, like {@code RUNNING stage 2/4 10% COMMITTED 3 IN_FLIGHT 2}. */
-  private static String summary(RolloutProgress progress) {
+  static String summary(RolloutProgress progress) {
     StringBuilder text = new StringBuilder().append(progress.status()).append(stageName(progress));
     new TreeMap<>(progress.robotCounts()).forEach((state, count) -> {
       if (count > 0) {

@@ -1,13 +1,16 @@
 package io.otaflow.cli;
 
 import io.otaflow.controlplane.ControlPlaneApplication;
+import io.otaflow.controlplane.ReleaseSigningKey;
 import io.otaflow.robot.RobotNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,17 +72,43 @@ final class ServerCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+      description = "Port of the REST API that otaflow release publish, rollout and robots talk to "
+          + "(default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  int httpPort;
+
+  @Option(names = "--http-address", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+      description = "Address the REST API listens on (default: ${DEFAULT-VALUE}). The API has no authentication "
+          + "yet: anyone who reaches it can publish releases and start rollouts, so keep it on loopback or behind "
+          + "an authenticating proxy.")
+  String httpAddress;
+
+  @Option(names = "--signing-key", paramLabel = "FILE",
+      description = "Private key (NAME.key from otaflow keys generate, NAME.pub beside it) to sign the manifest of "
+          + "every release published without one, with the next release number.")
+  Path signingKey;
+
+  @Option(names = "--manifest-validity", defaultValue = "30d", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How long robots accept a manifest signed with --signing-key (default: ${DEFAULT-VALUE}).")
+  Duration manifestValidity;
+
   @Override
   public Integer call() throws Exception {
     Path dir = dataDir.toAbsolutePath().normalize();
     Files.createDirectories(dir);
     Logging.toFile(dir.resolve("otaflow-server.log"));
+    // Read here first so that a missing or wrong key file is one clear line, not a Spring context failure.
+    String signing = signingKey == null ? "releases published without a manifest stay unsigned"
+        : "signing releases with key " + ReleaseSigningKey.fromKeyFile(signingKey, manifestValidity).keyId();
     ConfigurableApplicationContext context = ControlPlaneApplication.start(properties(dir));
     Runtime.getRuntime().addShutdownHook(new Thread(context::close, "otaflow-server-shutdown"));
     System.out.println("otaflow control plane connected to Temporal at " + temporalAddress + " (namespace "
         + namespace + "), serving task queue " + RobotNames.CONTROL_TASK_QUEUE + "; registry "
         + (databaseUrl == null || databaseUrl.isBlank() ? "H2 under " + dir : databaseUrl)
         + "; log " + dir.resolve("otaflow-server.log"));
+    int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+    System.out.println("REST API on http://" + httpAddress + ":" + port + " (no authentication); " + signing);
     System.out.flush();
     Blocking.untilKilled();
     return 0;
@@ -103,6 +132,12 @@ final class ServerCommand implements Callable<Integer> {
       properties.put("otaflow.temporal.test-server", "true");
     }
     properties.putAll(temporalSecurity());
+    properties.put("server.port", Integer.toString(httpPort));
+    properties.put("server.address", httpAddress);
+    if (signingKey != null) {
+      properties.put("otaflow.signing.key-file", signingKey.toAbsolutePath().toString());
+    }
+    properties.put("otaflow.signing.manifest-validity", manifestValidity.toString());
     return properties;
   }
 

@@ -88,6 +88,7 @@ class AgentCrashResumeTest {
     controlPlane = ControlPlaneApplication.start(Map.of(
         "spring.temporal.connection.target", target,
         "otaflow.temporal.test-server", "true",
+        "spring.main.web-application-type", "none",
         "otaflow.data-dir", dataDir.resolve("control").toString()));
     rollouts = controlPlane.getBean(RolloutService.class);
     artifacts = ArtifactServer.start(Files.createDirectories(dataDir.resolve("artifacts")));

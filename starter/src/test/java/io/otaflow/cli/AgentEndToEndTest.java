@@ -52,6 +52,7 @@ class AgentEndToEndTest {
          ConfigurableApplicationContext controlPlane = ControlPlaneApplication.start(Map.of(
              "spring.temporal.connection.target", temporal.target(),
              "otaflow.temporal.test-server", "true",
+             "spring.main.web-application-type", "none",
              "otaflow.data-dir", dataDir.resolve("control").toString()));
          ArtifactServer artifacts = ArtifactServer.start(Files.createDirectories(dataDir.resolve("artifacts")))) {
       BuiltArtifact factory = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-0.9.0.tar.gz"), "0.9.0");

@@ -41,6 +41,7 @@ class AgentSystemdTest {
          ConfigurableApplicationContext controlPlane = ControlPlaneApplication.start(Map.of(
              "spring.temporal.connection.target", temporal.target(),
              "otaflow.temporal.test-server", "true",
+             "spring.main.web-application-type", "none",
              "otaflow.data-dir", dataDir.resolve("control").toString()));
          NotifySocketReceiver systemd = new NotifySocketReceiver(dataDir.resolve("notify.sock"))) {
       agent = TestProcesses.java(dataDir, "agent",

@@ -48,13 +48,23 @@ public class ControlPlaneConfig {
 
   /** Named in application.yml ({@code activity-beans}); robot agents reach it through RobotRegistrationWorkflow. */
   @Bean
-  FleetActivities fleetActivities(FleetRegistry fleetRegistry, Jdbi fleetJdbi) {
-    return new JdbiFleetActivities(fleetRegistry, new RobotTelemetryStore(fleetJdbi));
+  FleetActivities fleetActivities(FleetRegistry fleetRegistry, RobotTelemetryStore robotTelemetryStore) {
+    return new JdbiFleetActivities(fleetRegistry, robotTelemetryStore);
   }
 
   @Bean
-  RolloutService rolloutService(FleetRegistry fleetRegistry, WorkflowClient workflowClient) {
-    return new RolloutService(fleetRegistry, workflowClient);
+  RobotTelemetryStore robotTelemetryStore(Jdbi fleetJdbi) {
+    return new RobotTelemetryStore(fleetJdbi);
+  }
+
+  /** Signs releases registered without a manifest when {@code otaflow.signing.key-file} names a private key. */
+  @Bean
+  RolloutService rolloutService(FleetRegistry fleetRegistry, WorkflowClient workflowClient,
+                                @Value("${otaflow.signing.key-file:}") String signingKeyFile,
+                                @Value("${otaflow.signing.manifest-validity:30d}") Duration manifestValidity) {
+    ReleaseSigningKey signingKey = signingKeyFile.isBlank() ? null
+        : ReleaseSigningKey.fromKeyFile(Path.of(signingKeyFile), manifestValidity);
+    return new RolloutService(fleetRegistry, workflowClient, signingKey);
   }
 
   /**

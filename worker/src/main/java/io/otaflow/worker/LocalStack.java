@@ -8,8 +8,6 @@ import io.otaflow.robotside.BuiltArtifact;
 import io.otaflow.robotside.ReleaseArtifacts;
 import io.otaflow.signing.ManifestSigner;
 import io.otaflow.signing.ManifestVerifier;
-import io.otaflow.signing.ReleaseManifest;
-import io.otaflow.signing.SignedManifest;
 import io.otaflow.worker.artifacts.ArtifactServer;
 import io.otaflow.worker.fleet.SimulatedFleet;
 import io.otaflow.worker.temporal.EmbeddedTemporal;
@@ -21,8 +19,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -31,13 +27,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Everything otaflow needs, in this process, under one data directory: the embedded Temporal server, the control
- * plane (connected to it by address, H2 file registry), the artifact server and a simulated fleet.
+ * plane (connected to it by address, H2 file registry, signing releases with a key made at start, no HTTP API), the
+ * artifact server and a simulated fleet.
  */
 public final class LocalStack implements AutoCloseable {
 
   /** The release every simulated robot leaves the factory with. */
   public static final String FACTORY_VERSION = "0.9.0";
-  /** How long a manifest signed by {@link #publish} is accepted by robots. */
+  /** How long a manifest the control plane signs for {@link #publish} is accepted by robots. */
   public static final Duration MANIFEST_VALIDITY = Duration.ofDays(1);
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -45,10 +42,9 @@ public final class LocalStack implements AutoCloseable {
   private ConfigurableApplicationContext controlPlane;
   private ArtifactServer artifacts;
   private SimulatedFleet fleet;
-  /** Signs every release this stack publishes; the simulated robots trust its public key and nothing else. */
+  /** The control plane signs every release with it; the simulated robots trust its public key and nothing else. */
   private final KeyPair signingKey = ManifestSigner.generate();
   private final Map<String, Release> published = new HashMap<>();
-  private long lastReleaseNumber;
 
   private LocalStack() {
   }
@@ -71,8 +67,11 @@ public final class LocalStack implements AutoCloseable {
     temporal = track(EmbeddedTemporal.start());
     controlPlane = track(ControlPlaneApplication.start(Map.of(
         "spring.temporal.connection.target", temporal.target(),
+        "spring.main.web-application-type", "none",
         "otaflow.temporal.test-server", "true",
-        "otaflow.data-dir", dataDir.toString())));
+        "otaflow.data-dir", dataDir.toString(),
+        "otaflow.signing.key-file", writeSigningKey(dataDir.resolve("keys")).toString(),
+        "otaflow.signing.manifest-validity", MANIFEST_VALIDITY.toString())));
     artifacts = track(ArtifactServer.start(createDirectories(dataDir.resolve("artifacts"))));
     BuiltArtifact factory = buildArtifact(FACTORY_VERSION);
     fleet = track(SimulatedFleet.start(dataDir.resolve("fleet"), robots, factory.path(), FACTORY_VERSION,
@@ -80,9 +79,9 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * Builds {@code version}'s artifact, serves it, signs its manifest with the stack's key (the next release number,
-   * valid for {@link #MANIFEST_VALIDITY}) and registers the release with the control plane. Publishing a version
-   * again returns the release published first.
+   * Builds {@code version}'s artifact, serves it and registers the release with the control plane, which signs its
+   * manifest (the next release number, valid for {@link #MANIFEST_VALIDITY}). Publishing a version again returns the
+   * release published first.
    */
   public synchronized Release publish(String version, String changelog) {
     Release known = published.get(version);
@@ -91,12 +90,18 @@ public final class LocalStack implements AutoCloseable {
     }
     BuiltArtifact artifact = buildArtifact(version);
     Release release = artifact.toRelease(version, artifacts.url(artifact.path().getFileName().toString()), changelog);
-    ReleaseManifest manifest = new ReleaseManifest(version, artifact.sha256(), artifact.sizeBytes(), Map.of(),
-        Instant.now().plus(MANIFEST_VALIDITY).truncatedTo(ChronoUnit.SECONDS), ++lastReleaseNumber, false);
-    SignedManifest signed = ManifestSigner.sign(manifest, signingKey.getPrivate(), signingKey.getPublic());
-    Release registered = rollouts().registerRelease(release.withSignedManifest(signed.toJson()));
+    Release registered = rollouts().registerRelease(release);
     published.put(version, registered);
     return registered;
+  }
+
+  /** Writes the signing key where the control plane reads it, under a name no earlier run of the stack used. */
+  private Path writeSigningKey(Path dir) {
+    Path privateKey = createDirectories(dir).resolve("local-stack-" + ManifestSigner.keyId(signingKey.getPublic())
+        + ".key");
+    ManifestSigner.writePrivateKey(privateKey, signingKey.getPrivate());
+    ManifestSigner.writePublicKey(ManifestSigner.publicKeyFile(privateKey), signingKey.getPublic());
+    return privateKey;
   }
 
   /** The keys the simulated robots trust: the stack's signing key alone. */

@@ -92,4 +92,12 @@ class RolloutServiceTest {
         .hasMessage("release.version: '2.0' is not a semantic version (like 1.2.3)");
     assertThat(registry.releases()).isEmpty();
   }
+
+  @Test
+  void labelsWithoutASigningKeyAreRefusedInsteadOfIgnored() {
+    assertThatThrownBy(() -> service.registerRelease(RELEASE, Map.of("model", "mk2")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("labels: only a signed manifest carries target labels");
+    assertThat(registry.releases()).isEmpty();
+  }
 }

@@ -27,6 +27,15 @@ public record RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robo
     this(stages, maxParallel, robotTimeout, healthChecks, healthSoak, DEFAULT_SAFE_STATE_DEADLINE);
   }
 
+  /**
+   * The plan with the documented default for what a plan file may leave out (a null {@code safeStateDeadline});
+   * records read from JSON or YAML get nulls where a field is absent.
+   */
+  public RolloutPlan withDefaults() {
+    return safeStateDeadline != null ? this
+        : new RolloutPlan(stages, maxParallel, robotTimeout, healthChecks, healthSoak, DEFAULT_SAFE_STATE_DEADLINE);
+  }
+
   public RolloutPlan {
     // Not List.copyOf: a null stage must reach PlanValidator, which names it, instead of failing here unnamed.
     stages = stages == null ? null : Collections.unmodifiableList(new ArrayList<>(stages));

@@ -57,7 +57,7 @@ final class RolloutBenchmark {
       say("Rolling 1.0.0 out to " + robots + " robots, " + maxParallel + " at a time");
       long started = System.nanoTime();
       stack.rollouts().startRollout("bench", "1.0.0", plan(), TargetSelector.wholeFleet());
-      RolloutProgress rollout = new RolloutWatcher(stack.rollouts(), progress).await("bench", TIMEOUT);
+      RolloutProgress rollout = new RolloutWatcher(stack.rollouts()::progress, progress).await("bench", TIMEOUT);
       double rolloutSeconds = seconds(started);
 
       say("Floor: " + robots + " bare children x " + ROBOT_ACTIVITIES + " no-op activities on the robot queues");

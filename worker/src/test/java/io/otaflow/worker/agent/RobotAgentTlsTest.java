@@ -135,6 +135,7 @@ class RobotAgentTlsTest {
     Map<String, String> properties = new HashMap<>(connection);
     properties.put("otaflow.temporal.tls.ca-file", certificates.caFile().toString());
     properties.put("otaflow.temporal.test-server", "true");
+    properties.put("spring.main.web-application-type", "none");
     properties.put("otaflow.data-dir", dataDir.resolve("control").toString());
     return ControlPlaneApplication.start(properties);
   }

@@ -1,0 +1,117 @@
+package io.otaflow.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.otaflow.rollout.RolloutProgress;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * The control plane's REST API as the CLI uses it. Every failure becomes a {@link ControlPlaneException} whose message
+ * is what the user should read: the server's own error, or why the server could not be reached.
+ */
+final class ControlPlaneClient {
+
+  static final ObjectMapper JSON = new ObjectMapper()
+      .findAndRegisterModules()
+      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final URI server;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  ControlPlaneClient(URI server) {
+    this.server = server;
+  }
+
+  /** A failed call, with the message to show. */
+  static final class ControlPlaneException extends RuntimeException {
+    ControlPlaneException(String message) {
+      super(message);
+    }
+  }
+
+  /** A successful answer: its status (201 created, 200 otherwise) and body. */
+  record Answer(int status, JsonNode body) {
+  }
+
+  Answer get(String path) {
+    return send(request(path).GET().build());
+  }
+
+  Answer post(String path, Object body) {
+    String json;
+    try {
+      json = JSON.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot encode request: " + e.getOriginalMessage(), e);
+    }
+    return send(request(path).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  RolloutProgress progress(String rolloutId) {
+    return read(get("/api/rollouts/" + rolloutId).body(), RolloutProgress.class);
+  }
+
+  static <T> T read(JsonNode body, Class<T> type) {
+    try {
+      return JSON.treeToValue(body, type);
+    } catch (JsonProcessingException e) {
+      throw new ControlPlaneException("unexpected answer from the control plane: " + e.getOriginalMessage());
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(server.resolve(path)).timeout(TIMEOUT).header("Accept", "application/json");
+  }
+
+  private Answer send(HttpRequest request) {
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (ConnectException | HttpConnectTimeoutException e) {
+      throw new ControlPlaneException("cannot reach the otaflow control plane at " + server
+          + ": is `otaflow server` running?");
+    } catch (IOException e) {
+      throw new ControlPlaneException("lost the otaflow control plane at " + server + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ControlPlaneException("interrupted while talking to the control plane");
+    }
+    JsonNode body = parse(response.body());
+    if (response.statusCode() >= 400) {
+      String error = body != null && body.hasNonNull("error") ? body.get("error").asText()
+          : "HTTP " + response.statusCode() + " " + abbreviate(response.body());
+      throw new ControlPlaneException(error);
+    }
+    if (body == null) {
+      throw new ControlPlaneException("unexpected answer from " + server + " (HTTP " + response.statusCode()
+          + ", not JSON): is it the otaflow control plane?");
+    }
+    return new Answer(response.statusCode(), body);
+  }
+
+  private static JsonNode parse(String text) {
+    try {
+      return text.isBlank() ? null : JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+  }
+
+  private static String abbreviate(String text) {
+    String line = text.strip().replaceAll("\\s+", " ");
+    return line.length() <= 200 ? line : line.substring(0, 200) + "...";
+  }
+}

@@ -1,0 +1,75 @@
+package io.otaflow.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.otaflow.rollout.RolloutProgress;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Rollouts on a running control plane; pause, resume, approve and abort are refused when they do not fit. */
+@Command(name = "rollout", mixinStandardHelpOptions = true,
+    description = "Starts, watches and steers rollouts on a running control plane (otaflow server).",
+    subcommands = {RolloutStartCommand.class, RolloutStatusCommand.class})
+final class RolloutCommand {
+
+  @Spec
+  CommandSpec spec;
+
+  /** Who gives a command and why: both go to the rollout's audit trail. */
+  static final class Operator {
+    @Parameters(index = "0", paramLabel = "ROLLOUT_ID", description = "The rollout.")
+    String rolloutId;
+
+    @Option(names = "--operator", required = true, paramLabel = "NAME", description = "Who gives the command.")
+    String operator;
+
+    @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why.")
+    String reason;
+
+    ObjectNode body() {
+      ObjectNode body = ControlPlaneClient.JSON.createObjectNode();
+      body.put("operator", operator);
+      body.put("reason", reason);
+      return body;
+    }
+  }
+
+  @Command(name = "pause", mixinStandardHelpOptions = true,
+      description = "Pauses a RUNNING rollout: robots updating now finish, no new ones start.")
+  int pause(@Mixin Operator operator, @Mixin ControlPlaneOptions controlPlane) {
+    return send("pause", operator, operator.body(), controlPlane);
+  }
+
+  @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resumes a PAUSED rollout.")
+  int resume(@Mixin Operator operator, @Mixin ControlPlaneOptions controlPlane) {
+    return send("resume", operator, operator.body(), controlPlane);
+  }
+
+  @Command(name = "approve", mixinStandardHelpOptions = true,
+      description = "Approves the next stage of a rollout WAITING_APPROVAL.")
+  int approve(@Mixin Operator operator, @Mixin ControlPlaneOptions controlPlane) {
+    return send("approve", operator, operator.body(), controlPlane);
+  }
+
+  @Command(name = "abort", mixinStandardHelpOptions = true,
+      description = "Stops a rollout: robots updating now stop, and every robot it updated is rolled back unless "
+          + "--no-rollback.")
+  int abort(@Mixin Operator operator, @Mixin ControlPlaneOptions controlPlane,
+            @Option(names = "--no-rollback", description = "Leave the robots already updated on the new release.")
+            boolean noRollback) {
+    return send("abort", operator, operator.body().put("rollback", !noRollback), controlPlane);
+  }
+
+  private int send(String command, Operator operator, ObjectNode body, ControlPlaneOptions controlPlane) {
+    RolloutProgress progress = ControlPlaneClient.read(controlPlane.client()
+        .post("/api/rollouts/" + operator.rolloutId + "/" + command, body).body(), RolloutProgress.class);
+    PrintWriter say = spec.commandLine().getOut();
+    say.println(RolloutStatusCommand.describe(progress));
+    say.flush();
+    return 0;
+  }
+}

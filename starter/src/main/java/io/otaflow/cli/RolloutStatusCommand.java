@@ -1,0 +1,82 @@
+package io.otaflow.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.otaflow.rollout.RolloutProgress;
+import io.otaflow.rollout.RolloutStatus;
+import io.otaflow.rollout.StageProgress;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = {"Shows a rollout's status, stages and robot counts.",
+        "With --watch, shows its progress until it ends; exits 0 only if it SUCCEEDED (2 if it ended otherwise)."})
+final class RolloutStatusCommand implements Callable<Integer> {
+
+  /** Exit code of a watched rollout that ended other than SUCCEEDED (1 is for errors). */
+  static final int NOT_SUCCEEDED = 2;
+  /** Long bakes and approvals can keep a rollout going for weeks; Ctrl-C stops the watching, not the rollout. */
+  private static final Duration WATCH_LIMIT = Duration.ofDays(60);
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ControlPlaneOptions controlPlane;
+
+  @Parameters(index = "0", paramLabel = "ROLLOUT_ID", description = "The rollout.")
+  String rolloutId;
+
+  @Option(names = "--watch", description = "Show progress until the rollout ends.")
+  boolean watch;
+
+  @Option(names = "--json", description = "Print the progress as JSON (after the end, with --watch).")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    ControlPlaneClient client = controlPlane.client();
+    if (watch) {
+      return watch(client, rolloutId, json, spec.commandLine().getOut());
+    }
+    print(client.progress(rolloutId), json, spec.commandLine().getOut());
+    return 0;
+  }
+
+  /** Shows progress on stdout until the rollout ends, then its final state; 0 only on SUCCEEDED. */
+  static int watch(ControlPlaneClient client, String rolloutId, boolean json, PrintWriter out) throws Exception {
+    // The bar or progress lines go to stdout unless the answer must be pure JSON.
+    RolloutWatcher watcher = new RolloutWatcher(client::progress, json ? null : System.out);
+    RolloutProgress result = watcher.await(rolloutId, WATCH_LIMIT);
+    print(result, json, out);
+    return result.status() == RolloutStatus.SUCCEEDED ? 0 : NOT_SUCCEEDED;
+  }
+
+  static void print(RolloutProgress progress, boolean json, PrintWriter out) throws JsonProcessingException {
+    out.println(json ? ControlPlaneClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(progress)
+        : describe(progress));
+    out.flush();
+  }
+
+  /** Several lines: the summary, the reason if any, one line per stage. */
+  static String describe(RolloutProgress progress) {
+    StringBuilder text = new StringBuilder("rollout ").append(progress.rolloutId()).append(" (release ")
+        .append(progress.releaseVersion()).append("): ").append(RolloutWatcher.summary(progress));
+    if (progress.reason() != null) {
+      text.append("\n  reason: ").append(progress.reason());
+    }
+    for (int i = 0; i < progress.stages().size(); i++) {
+      StageProgress stage = progress.stages().get(i);
+      text.append(String.format("%n  %s stage %d %-10s %d robots, %d finished, %d committed (needs %.0f%%)",
+          i == progress.stageIndex() ? ">" : " ", i + 1, stage.name(), stage.size(), stage.finished(),
+          stage.committed(), stage.minHealthy() * 100));
+    }
+    return text.toString();
+  }
+}

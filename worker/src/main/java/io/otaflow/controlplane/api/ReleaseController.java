@@ -1,0 +1,50 @@
+package io.otaflow.controlplane.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.otaflow.controlplane.RolloutService;
+import io.otaflow.controlplane.RolloutService.RegisteredRelease;
+import io.otaflow.controlplane.UnknownReleaseException;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Releases: register (signing the manifest when the control plane has a key), list, look up. */
+@RestController
+@RequestMapping("/api/releases")
+class ReleaseController {
+
+  private final RolloutService rollouts;
+  private final ObjectMapper json;
+
+  ReleaseController(RolloutService rollouts, ObjectMapper json) {
+    this.rollouts = rollouts;
+    this.json = json;
+  }
+
+  /** 201 when registered now, 200 when the identical release was registered before. */
+  @PostMapping
+  ResponseEntity<ReleaseView> register(@RequestBody ReleaseRegistration registration) {
+    RegisteredRelease registered = rollouts.registerRelease(registration.toRelease(), registration.labelsOrNone());
+    ReleaseView view = ReleaseView.of(registered.release(), json);
+    return registered.created()
+        ? ResponseEntity.created(URI.create("/api/releases/" + view.version())).body(view)
+        : ResponseEntity.status(HttpStatus.OK).body(view);
+  }
+
+  @GetMapping
+  List<ReleaseView> list() {
+    return rollouts.releases().stream().map(release -> ReleaseView.of(release, json)).toList();
+  }
+
+  @GetMapping("/{version}")
+  ReleaseView get(@PathVariable String version) {
+    return ReleaseView.of(rollouts.release(version).orElseThrow(() -> new UnknownReleaseException(version)), json);
+  }
+}
