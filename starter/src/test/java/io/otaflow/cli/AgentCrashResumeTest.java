@@ -2,7 +2,6 @@ package io.otaflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.otaflow.controlplane.ControlPlaneApplication;
 import io.otaflow.controlplane.RolloutService;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
@@ -85,11 +84,7 @@ class AgentCrashResumeTest {
     target = "127.0.0.1:" + port;
     processes.add(TestProcesses.temporalTestServer(dataDir, port));
     service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
-    controlPlane = ControlPlaneApplication.start(Map.of(
-        "spring.temporal.connection.target", target,
-        "otaflow.temporal.test-server", "true",
-        "spring.main.web-application-type", "none",
-        "otaflow.data-dir", dataDir.resolve("control").toString()));
+    controlPlane = TestControlPlane.start(target, dataDir);
     rollouts = controlPlane.getBean(RolloutService.class);
     artifacts = ArtifactServer.start(Files.createDirectories(dataDir.resolve("artifacts")));
     BuiltArtifact factory = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-0.9.0.tar.gz"), "0.9.0");

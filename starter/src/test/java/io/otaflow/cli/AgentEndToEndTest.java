@@ -2,7 +2,6 @@ package io.otaflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.otaflow.controlplane.ControlPlaneApplication;
 import io.otaflow.controlplane.RolloutService;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
@@ -49,11 +48,7 @@ class AgentEndToEndTest {
   void agentRegistersItsRobotAndServesARollout() throws Exception {
     Logging.toFile(dataDir.resolve("otaflow.log"));
     try (EmbeddedTemporal temporal = EmbeddedTemporal.start();
-         ConfigurableApplicationContext controlPlane = ControlPlaneApplication.start(Map.of(
-             "spring.temporal.connection.target", temporal.target(),
-             "otaflow.temporal.test-server", "true",
-             "spring.main.web-application-type", "none",
-             "otaflow.data-dir", dataDir.resolve("control").toString()));
+         ConfigurableApplicationContext controlPlane = TestControlPlane.start(temporal.target(), dataDir);
          ArtifactServer artifacts = ArtifactServer.start(Files.createDirectories(dataDir.resolve("artifacts")))) {
       BuiltArtifact factory = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-0.9.0.tar.gz"), "0.9.0");
       BuiltArtifact next = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-1.0.0.tar.gz"), "1.0.0");

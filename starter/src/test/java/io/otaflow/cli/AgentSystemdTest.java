@@ -2,7 +2,6 @@ package io.otaflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.otaflow.controlplane.ControlPlaneApplication;
 import io.otaflow.registry.FleetRegistry;
 import io.otaflow.worker.temporal.EmbeddedTemporal;
 import java.nio.file.Path;
@@ -38,11 +37,7 @@ class AgentSystemdTest {
     Logging.toFile(dataDir.resolve("otaflow.log"));
     Process agent = null;
     try (EmbeddedTemporal temporal = EmbeddedTemporal.start();
-         ConfigurableApplicationContext controlPlane = ControlPlaneApplication.start(Map.of(
-             "spring.temporal.connection.target", temporal.target(),
-             "otaflow.temporal.test-server", "true",
-             "spring.main.web-application-type", "none",
-             "otaflow.data-dir", dataDir.resolve("control").toString()));
+         ConfigurableApplicationContext controlPlane = TestControlPlane.start(temporal.target(), dataDir);
          NotifySocketReceiver systemd = new NotifySocketReceiver(dataDir.resolve("notify.sock"))) {
       agent = TestProcesses.java(dataDir, "agent",
           Map.of("NOTIFY_SOCKET", systemd.path().toString(), "WATCHDOG_USEC", Long.toString(WATCHDOG.toNanos() / 1000)),
