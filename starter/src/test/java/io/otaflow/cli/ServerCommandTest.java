@@ -37,8 +37,11 @@ class ServerCommandTest {
 
   @Test
   void withoutSecurityFlagsTheConnectionIsPlain() {
-    assertThat(properties("--temporal-address", "t:7233")).containsOnlyKeys("spring.temporal.connection.target",
-        "spring.temporal.namespace", "otaflow.data-dir");
+    Map<String, String> properties = properties("--temporal-address", "t:7233");
+
+    assertThat(properties).containsEntry("spring.temporal.connection.target", "t:7233");
+    assertThat(properties.keySet()).noneMatch(key -> key.startsWith("spring.temporal.connection.mtls")
+        || key.equals("spring.temporal.connection.api-key") || key.startsWith("otaflow.temporal.tls"));
   }
 
   @Test
