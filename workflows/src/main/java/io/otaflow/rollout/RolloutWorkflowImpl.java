@@ -58,6 +58,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private final RegistryActivities registry =
       Workflow.newLocalActivityStub(RegistryActivities.class, RegistryOptions.LOCAL);
 
+  private static final String SKIP_EMPTY_STAGE_BAKE = "skip-empty-stage-bake";
+
   private RolloutRequest request;
   private RolloutStatus status = RolloutStatus.PENDING;
   private int stageIndex = -1;
@@ -115,9 +117,10 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
             stage.name(), tally.committed(), tally.size(), tally.healthyFraction() * 100, stage.minHealthy() * 100));
         break;
       }
+      boolean bakes = bakes(stage, tally);
       log.info("rollout {} stage '{}' passed: {}/{} healthy; baking {}", request.rolloutId(), stage.name(),
-          tally.committed(), tally.size(), stage.bakeTime());
-      if (!stage.bakeTime().isZero()) {
+          tally.committed(), tally.size(), bakes ? stage.bakeTime() : "not at all");
+      if (bakes) {
         Workflow.await(stage.bakeTime(), () -> abort != null);
       }
       if (abort == null) {
@@ -140,6 +143,18 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       return rollBackUpdatedRobots();
     }
     return end(RolloutStatus.SUCCEEDED, null);
+  }
+
+  /**
+   * Baking watches the robots a stage updated; a stage that got none (1 robot, 50% after a canary of 1) has nothing to
+   * watch. Rollouts recorded before this rule bake such stages anyway, so that they replay.
+   */
+  private static boolean bakes(StagePlan stage, StageProgress tally) {
+    if (stage.bakeTime().isZero()) {
+      return false;
+    }
+    return tally.size() > 0
+        || Workflow.getVersion(SKIP_EMPTY_STAGE_BAKE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION;
   }
 
   /** Validates, records RUNNING and assigns the stages; false when the rollout ended FAILED instead. */

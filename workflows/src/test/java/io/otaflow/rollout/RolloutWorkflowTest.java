@@ -405,6 +405,22 @@ class RolloutWorkflowTest {
   }
 
   @Test
+  void stagesThatUpdateNoRobotDoNotBake() throws IOException {
+    startFleet(1);
+    RolloutProgress result = result(start("one-robot", V2, canaryTenFiftyHundred(1.0)));
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThat(result.stages()).extracting(StageProgress::size).containsExactly(1, 0, 0, 0);
+    List<HistoryEvent> history = env.getWorkflowClient()
+        .fetchHistory(RobotNames.rolloutWorkflowId("one-robot")).getEvents();
+    assertThat(history).filteredOn(event -> event.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED)
+        .as("only the canary's bake").singleElement()
+        .satisfies(timer -> assertThat(timer.getTimerStartedEventAttributes().getStartToFireTimeout().getSeconds())
+            .isEqualTo(Duration.ofMinutes(30).toSeconds()));
+    recordHistoryIfAsked(RobotNames.rolloutWorkflowId("one-robot"), "rollout-empty-stages.json");
+  }
+
+  @Test
   void longRolloutContinuesAsNewAndStillFinishes() throws IOException {
     startFleet(30, 120);
     RolloutWorkflow workflow = start("long", V2, plan(StagePlan.canary("canary", 2, Duration.ZERO, 1.0),
