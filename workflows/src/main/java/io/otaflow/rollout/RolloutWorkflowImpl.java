@@ -23,7 +23,6 @@ import io.temporal.workflow.Workflow;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,8 +76,11 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private AbortCommand abort;
   private String reason;
 
-  private final Map<String, Promise<RobotUpdateResult>> inFlight = new LinkedHashMap<>();
-  private final Map<String, Promise<WorkflowExecution>> started = new HashMap<>();
+  /**
+   * The robot updates of the current stage that have not reported yet, with the promise of their start: an abort
+   * signal sent before the start would be lost. (Their results are in forEachRobot's window.)
+   */
+  private final Map<String, Promise<WorkflowExecution>> inFlight = new LinkedHashMap<>();
   private final Set<String> abortSent = new HashSet<>();
 
   public RolloutWorkflowImpl() {
@@ -267,14 +269,12 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     Promise<RobotUpdateResult> result = Async.function(child::update, new RobotUpdateRequest(request.rolloutId(),
         robotId, stageIndex, request.release(), plan.robotTimeout(), plan.healthChecks(), plan.healthSoak(),
         plan.safeStateDeadline()));
-    inFlight.put(robotId, result);
-    started.put(robotId, Workflow.getWorkflowExecution(child));
+    inFlight.put(robotId, Workflow.getWorkflowExecution(child));
     return result;
   }
 
   private void robotUpdateFinished(String robotId, Promise<RobotUpdateResult> promise) {
     inFlight.remove(robotId);
-    started.remove(robotId);
     abortSent.remove(robotId);
     RobotUpdateResult result;
     try {
@@ -299,7 +299,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       if (abortSent.add(robotId)) {
         try {
           // A signal sent before the child has started would be lost: wait for the start first.
-          started.get(robotId).get();
+          inFlight.get(robotId).get();
         } catch (TemporalFailure neverStarted) {
           continue;
         }
