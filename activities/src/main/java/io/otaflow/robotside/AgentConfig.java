@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.otaflow.config.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -255,7 +256,7 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
     if (telemetryInterval == null) {
       return Duration.ofMinutes(1);
     }
-    Duration interval = Durations.parse(telemetryInterval, "telemetryInterval");
+    Duration interval = Durations.parsePositive(telemetryInterval, "telemetryInterval");
     if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException("telemetryInterval: " + telemetryInterval + " is shorter than 1s");
     }
@@ -320,7 +321,7 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
   /** Hooks around the switch and the kill switch apply obeys. */
   public ApplyHooks applyHooks() {
     Duration timeout = hooks.timeout() == null ? ApplyHooks.DEFAULT_TIMEOUT
-        : Durations.parse(hooks.timeout(), "hooks.timeout");
+        : Durations.parsePositive(hooks.timeout(), "hooks.timeout");
     requireCommands(hooks.beforeSwitch(), "hooks.beforeSwitch");
     requireCommands(hooks.afterSwitch(), "hooks.afterSwitch");
     return new ApplyHooks(hooks.beforeSwitch(), hooks.afterSwitch(), timeout, safeStateRules().killSwitchFile());
@@ -359,7 +360,7 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
             + (check == null ? null : check.url()));
       }
       Duration timeout = check.timeout() == null ? Duration.ofSeconds(5)
-          : Durations.parse(check.timeout(), field + ".timeout");
+          : Durations.parsePositive(check.timeout(), field + ".timeout");
       probes.add(HealthProbe.http(check.url(), timeout));
     }
     for (int i = 0; i < health.commands().size(); i++) {
@@ -369,7 +370,7 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
         throw new IllegalArgumentException(field + ".command: missing");
       }
       Duration timeout = check.timeout() == null ? Duration.ofSeconds(30)
-          : Durations.parse(check.timeout(), field + ".timeout");
+          : Durations.parsePositive(check.timeout(), field + ".timeout");
       String name = check.name() == null || check.name().isBlank() ? "command" : check.name();
       probes.add(HealthProbe.command(name, check.command(), timeout));
     }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "start", mixinStandardHelpOptions = true,
     description = {"Starts a rollout of a registered release on a running control plane.",
-        "The plan file is YAML or JSON (see deploy/examples/plan.yaml); durations are ISO-8601 (PT30S, PT10M, PT1H).",
+        "The plan file is YAML or JSON (see deploy/examples/plan.yaml); durations like 30s, 10m, 1h or ISO-8601 (PT1H30M).",
         "With --watch, shows its progress until it ends; exits 0 only if it SUCCEEDED (2 if it ended otherwise)."})
 final class RolloutStartCommand implements Callable<Integer> {
 

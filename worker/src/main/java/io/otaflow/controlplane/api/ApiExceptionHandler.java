@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.otaflow.config.Durations;
 import io.otaflow.controlplane.RolloutEndedException;
 import io.otaflow.controlplane.UnknownReleaseException;
 import io.otaflow.controlplane.UnknownRolloutException;
@@ -96,7 +97,7 @@ class ApiExceptionHandler {
     }
     if (cause instanceof InvalidFormatException format) {
       // The only date-time values in requests are a plan's durations.
-      String hint = format.getTargetType() == Duration.class ? " (durations are ISO-8601, like PT10M or PT1H30M)" : "";
+      String hint = format.getTargetType() == Duration.class ? " (write durations like " + Durations.FORMS + ")" : "";
       return path(format) + ": '" + format.getValue() + "' is not a " + format.getTargetType().getSimpleName() + hint;
     }
     if (cause instanceof JsonMappingException mapping) {

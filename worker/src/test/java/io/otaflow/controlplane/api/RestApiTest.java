@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.otaflow.controlplane.ControlPlaneApplication;
 import io.otaflow.controlplane.RolloutService;
+import io.otaflow.plan.RolloutPlan;
+import io.otaflow.plan.StagePlan;
 import io.otaflow.registry.FleetRegistry;
 import io.otaflow.registry.RobotTelemetry;
 import io.otaflow.registry.RobotTelemetryStore;
@@ -40,9 +43,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 class RestApiTest {
 
   private static final String SHA = "c".repeat(64);
+  /** Durations in every form plan files may use: short (2m), a number of seconds, ISO-8601. */
   private static final String PLAN = """
-      {"stages": [{"name": "all", "percent": 100, "bakeTime": "PT0S", "minHealthy": 1.0}],
-       "maxParallel": 5, "robotTimeout": "PT2M", "healthChecks": 1, "healthSoak": "PT0S"}""";
+      {"stages": [{"name": "all", "percent": 100, "bakeTime": 0, "minHealthy": 1.0}],
+       "maxParallel": 5, "robotTimeout": "2m", "healthChecks": 1, "healthSoak": "PT0S"}""";
   private static final AtomicInteger VERSIONS = new AtomicInteger();
 
   @TempDir
@@ -182,6 +186,22 @@ class RestApiTest {
 
   // ---- rollouts ----
 
+  /** deploy/examples/plan.yaml, as `otaflow rollout start --plan` sends it: YAML read into JSON. */
+  @Test
+  void theExamplePlanIsAccepted() throws Exception {
+    JsonNode examplePlan = new ObjectMapper(new YAMLFactory())
+        .readTree(Path.of("..", "deploy", "examples", "plan.yaml").toFile());
+    Answer started = post("/api/rollouts", rollout("example-plan", registeredRelease(), examplePlan.toString(), "{}"));
+
+    assertThat(started.status).as(started.body.toString()).isEqualTo(201);
+    RolloutPlan plan = controlPlane.getBean(FleetRegistry.class).rolloutRequest("example-plan").orElseThrow().plan();
+    assertThat(plan.stages()).extracting(StagePlan::bakeTime)
+        .containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ZERO);
+    assertThat(plan.robotTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(plan.safeStateDeadline()).isEqualTo(Duration.ofHours(1));
+    post("/api/rollouts/example-plan/abort", command("ana", "cleanup"));
+  }
+
   @Test
   void rolloutIsStartedSteeredAndReadOverHttp() throws Exception {
     String version = registeredRelease();
@@ -256,10 +276,10 @@ class RestApiTest {
   @Test
   void unreadablePlanFieldsAreNamed() throws Exception {
     String version = registeredRelease();
-    Answer duration = post("/api/rollouts", rollout("x", version, PLAN.replace("\"PT2M\"", "\"2 minutes\""), "{}"));
+    Answer duration = post("/api/rollouts", rollout("x", version, PLAN.replace("\"2m\"", "\"2 minutes\""), "{}"));
     assertThat(duration.status).isEqualTo(400);
-    assertThat(duration.error()).isEqualTo("plan.robotTimeout: '2 minutes' is not a Duration (durations are"
-        + " ISO-8601, like PT10M or PT1H30M)");
+    assertThat(duration.error()).isEqualTo("plan.robotTimeout: '2 minutes' is not a Duration (write durations like"
+        + " 30s, 5m, 1h, 2d, 500ms or ISO-8601 like PT1H30M)");
 
     Answer typo = post("/api/rollouts", rollout("x", version, PLAN.replace("\"bakeTime\"", "\"bakeTim\""), "{}"));
     assertThat(typo.status).isEqualTo(400);
