@@ -7,6 +7,7 @@ import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.registry.FleetRegistry;
 import io.otaflow.registry.RegistryConflictException;
+import io.otaflow.registry.RolloutRecord;
 import io.otaflow.release.Release;
 import io.otaflow.robot.RobotNames;
 import io.otaflow.rollout.AbortCommand;
@@ -180,7 +181,11 @@ public class RolloutService {
 
   /** @throws UnknownRolloutException when no rollout has this ID */
   public RolloutProgress progress(String rolloutId) {
-    return workflow(rolloutId).progress();
+    try {
+      return workflow(rolloutId).progress();
+    } catch (WorkflowNotFoundException e) {
+      throw unknownOr(rolloutId, e);
+    }
   }
 
   public RolloutProgress pause(String rolloutId, OperatorCommand command) {
@@ -208,13 +213,13 @@ public class RolloutService {
    * @throws io.temporal.client.WorkflowUpdateException when a validator refused the command
    */
   private RolloutProgress command(String rolloutId, String name, Function<RolloutWorkflow, RolloutProgress> update) {
-    RolloutWorkflow workflow = workflow(rolloutId);
     try {
-      RolloutProgress progress = update.apply(workflow);
+      RolloutProgress progress = update.apply(workflow(rolloutId));
       log.info("rollout {} {}: now {}", value("rolloutId", rolloutId), name, progress.status());
       return progress;
     } catch (WorkflowNotFoundException closed) {
-      throw new RolloutEndedException(name, registry.rollout(rolloutId).orElseThrow().status());
+      RolloutRecord rollout = registry.rollout(rolloutId).orElseThrow(() -> new UnknownRolloutException(rolloutId));
+      throw new RolloutEndedException(name, rollout.status());
     }
   }
 
@@ -224,10 +229,13 @@ public class RolloutService {
     return stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, RolloutProgress.class);
   }
 
+  /** Temporal does not know the workflow: the registry tells an unknown rollout from one whose history is gone. */
+  private RuntimeException unknownOr(String rolloutId, WorkflowNotFoundException notFound) {
+    return registry.rollout(rolloutId).isEmpty() ? new UnknownRolloutException(rolloutId) : notFound;
+  }
+
+  // Only a workflow Temporal does not know costs a registry lookup; progress polls (rollout status --watch) do not.
   private RolloutWorkflow workflow(String rolloutId) {
-    if (registry.rollout(rolloutId).isEmpty()) {
-      throw new UnknownRolloutException(rolloutId);
-    }
     return client.newWorkflowStub(RolloutWorkflow.class, RobotNames.rolloutWorkflowId(rolloutId));
   }
 }
