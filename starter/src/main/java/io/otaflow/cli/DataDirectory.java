@@ -1,6 +1,6 @@
 package io.otaflow.cli;
 
-import io.otaflow.robotside.FileTrees;
+import io.otaflow.robot.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

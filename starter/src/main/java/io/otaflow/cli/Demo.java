@@ -2,15 +2,15 @@ package io.otaflow.cli;
 
 import io.otaflow.cli.DemoReport.RobotReport;
 import io.otaflow.cli.DemoReport.RolloutReport;
+import io.otaflow.devstack.LocalStack;
+import io.otaflow.devstack.SimulatedFleet;
+import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.StagePlanner;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.registry.RolloutRobotRecord;
 import io.otaflow.rollout.RolloutProgress;
-import io.otaflow.rollout.RolloutStatus;
-import io.otaflow.worker.LocalStack;
-import io.otaflow.worker.fleet.SimulatedFleet;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -86,7 +86,7 @@ final class Demo {
     stack.rollouts().startRollout(rolloutId, release, plan(), TargetSelector.wholeFleet());
     RolloutProgress result = watcher.await(rolloutId, ROLLOUT_TIMEOUT);
     List<RobotReport> robotReports = new ArrayList<>();
-    for (RolloutRobotRecord robot : stack.registry().rolloutRobots(rolloutId)) {
+    for (RolloutRobotRecord robot : stack.rolloutRobots().rolloutRobots(rolloutId)) {
       Path robotDir = stack.fleet().disk(robot.robotId()).dir();
       robotReports.add(new RobotReport(robot.robotId(), robot.state(), versionOnDisk(robotDir)));
     }

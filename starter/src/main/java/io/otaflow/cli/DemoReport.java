@@ -1,7 +1,7 @@
 package io.otaflow.cli;
 
-import io.otaflow.robot.RobotUpdateState;
-import io.otaflow.rollout.RolloutStatus;
+import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.domain.RolloutStatus;
 import java.util.List;
 
 /** What the demo did, as printed by {@code otaflow demo --json}. */

@@ -1,6 +1,6 @@
 package io.otaflow.cli;
 
-import io.otaflow.worker.temporal.EmbeddedTemporal;
+import io.otaflow.devstack.EmbeddedTemporal;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package io.otaflow.cli;
 
-import io.otaflow.config.Durations;
+import io.otaflow.wire.Durations;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

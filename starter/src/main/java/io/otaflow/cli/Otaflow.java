@@ -1,5 +1,6 @@
 package io.otaflow.cli;
 
+import io.otaflow.agent.AgentCommand;
 import io.otaflow.cli.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

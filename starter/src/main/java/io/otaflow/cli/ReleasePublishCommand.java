@@ -2,7 +2,7 @@ package io.otaflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.otaflow.robotside.ReleaseArtifacts;
+import io.otaflow.signing.ArtifactDigest;
 import io.otaflow.signing.ReleaseManifest;
 import io.otaflow.signing.SignedManifest;
 import java.io.IOException;
@@ -105,7 +105,7 @@ final class ReleasePublishCommand implements Callable<Integer> {
     ObjectNode release = ControlPlaneClient.JSON.createObjectNode();
     release.put("version", version);
     try {
-      release.put("sha256", ReleaseArtifacts.sha256Hex(artifact));
+      release.put("sha256", ArtifactDigest.sha256Hex(artifact));
       release.put("sizeBytes", Files.size(artifact));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read artifact " + artifact, e);

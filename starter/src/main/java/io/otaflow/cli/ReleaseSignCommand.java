@@ -1,6 +1,6 @@
 package io.otaflow.cli;
 
-import io.otaflow.robotside.ReleaseArtifacts;
+import io.otaflow.signing.ArtifactDigest;
 import io.otaflow.signing.ManifestSigner;
 import io.otaflow.signing.ReleaseManifest;
 import io.otaflow.signing.SignedManifest;
@@ -83,7 +83,7 @@ final class ReleaseSignCommand implements Callable<Integer> {
     try {
       PrivateKey privateKey = ManifestSigner.readPrivateKey(key);
       PublicKey publicKey = ManifestSigner.readPublicKey(publicFile);
-      ReleaseManifest manifest = new ReleaseManifest(version, ReleaseArtifacts.sha256Hex(artifact),
+      ReleaseManifest manifest = new ReleaseManifest(version, ArtifactDigest.sha256Hex(artifact),
           Files.size(artifact), labels, Instant.now().plus(expiresIn).truncatedTo(ChronoUnit.SECONDS),
           releaseNumber, rollback);
       signed = ManifestSigner.sign(manifest, privateKey, publicKey);

@@ -1,17 +1,17 @@
 package io.otaflow.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.otaflow.domain.RolloutStatus;
 import io.otaflow.rollout.RolloutProgress;
-import io.otaflow.rollout.RolloutStatus;
 import io.otaflow.rollout.StageProgress;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,

@@ -2,7 +2,7 @@ package io.otaflow.cli;
 
 import io.otaflow.controlplane.ControlPlaneApplication;
 import io.otaflow.controlplane.ReleaseSigningKey;
-import io.otaflow.robot.RobotNames;
+import io.otaflow.domain.OtaflowNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +104,7 @@ final class ServerCommand implements Callable<Integer> {
     ConfigurableApplicationContext context = ControlPlaneApplication.start(properties(dir));
     Runtime.getRuntime().addShutdownHook(new Thread(context::close, "otaflow-server-shutdown"));
     System.out.println("otaflow control plane connected to Temporal at " + temporalAddress + " (namespace "
-        + namespace + "), serving task queue " + RobotNames.CONTROL_TASK_QUEUE + "; registry "
+        + namespace + "), serving task queue " + OtaflowNames.CONTROL_TASK_QUEUE + "; registry "
         + (databaseUrl == null || databaseUrl.isBlank() ? "H2 under " + dir : databaseUrl)
         + "; log " + dir.resolve("otaflow-server.log"));
     int port = ((WebServerApplicationContext) context).getWebServer().getPort();

@@ -3,23 +3,22 @@ package io.otaflow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otaflow.controlplane.RolloutService;
+import io.otaflow.devstack.ArtifactServer;
+import io.otaflow.domain.OtaflowNames;
+import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.TargetSelector;
-import io.otaflow.registry.FleetRegistry;
-import io.otaflow.robot.RobotActivityOptions;
-import io.otaflow.robot.RobotNames;
-import io.otaflow.robotside.BuiltArtifact;
-import io.otaflow.robotside.DownloadProgress;
-import io.otaflow.robotside.ReleaseArtifacts;
-import io.otaflow.robotside.RobotDisk;
-import io.otaflow.robotside.RobotSensors;
+import io.otaflow.robot.DownloadProgress;
+import io.otaflow.robot.RobotDisk;
+import io.otaflow.robot.RobotSensors;
+import io.otaflow.robot.fixtures.BuiltArtifact;
+import io.otaflow.robot.fixtures.ReleaseArtifacts;
+import io.otaflow.robotupdate.RobotActivityOptions;
 import io.otaflow.rollout.RolloutProgress;
-import io.otaflow.rollout.RolloutStatus;
-import io.otaflow.worker.artifacts.ArtifactServer;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.common.converter.DefaultDataConverter;
@@ -30,9 +29,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -119,7 +118,7 @@ class AgentCrashResumeTest {
     Process agent = startAgent("agent-1");
 
     rollouts.startRollout("crash-1", "1.0.0", PLAN, TargetSelector.wholeFleet());
-    String robotWorkflow = RobotNames.robotWorkflowId("crash-1", "r1");
+    String robotWorkflow = OtaflowNames.robotWorkflowId("crash-1", "r1");
     long size = next.sizeBytes();
     TestProcesses.waitFor("30% of the artifact served and a download heartbeat recorded", Duration.ofSeconds(60),
         () -> artifacts.bytesServed(fileName) > size * 3 / 10 && recordedProgress(robotWorkflow).isPresent());
@@ -130,7 +129,7 @@ class AgentCrashResumeTest {
     long resumeOffset = recordedProgress(robotWorkflow).map(DownloadProgress::offset).orElse(0L);
 
     startAgent("agent-2");
-    RolloutProgress result = rollouts.awaitResult("crash-1", Duration.ofMinutes(4));
+    RolloutProgress result = new RolloutWatcher(rollouts::progress, null).await("crash-1", Duration.ofMinutes(4));
     long servedInAll = artifacts.bytesServed(fileName);
 
     System.out.printf("crash-resume: artifact %d bytes; served before kill %d (%.0f%%); resume offset %d "
@@ -171,13 +170,13 @@ class AgentCrashResumeTest {
     assertThat(new RobotDisk(robotDir).readState().installedVersion()).isEqualTo("0.9.0");
 
     startAgent("agent-2", "--config", config.toString());
-    RolloutProgress result = rollouts.awaitResult("crash-2", Duration.ofMinutes(4));
+    RolloutProgress result = new RolloutWatcher(rollouts::progress, null).await("crash-2", Duration.ofMinutes(4));
 
     System.out.printf("crash-apply: rollout ended %.1f s after the kill (heartbeat timeout %d s)%n",
         (System.nanoTime() - killed) / 1e9, RobotActivityOptions.LOCAL_WORK_HEARTBEAT.toSeconds());
     assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
     assertThat(new RobotDisk(robotDir).readState().installedVersion()).isEqualTo("1.0.0");
-    assertThat(applyAttempt(RobotNames.robotWorkflowId("crash-2", "r1"))).isEqualTo(2);
+    assertThat(applyAttempt(OtaflowNames.robotWorkflowId("crash-2", "r1"))).isEqualTo(2);
   }
 
   private Process startAgent(String name, String... moreArgs) throws Exception {

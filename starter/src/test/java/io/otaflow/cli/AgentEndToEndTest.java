@@ -2,29 +2,29 @@ package io.otaflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.otaflow.agent.AgentConfig;
+import io.otaflow.agent.RobotAgent;
 import io.otaflow.controlplane.RolloutService;
+import io.otaflow.devstack.ArtifactServer;
+import io.otaflow.devstack.EmbeddedTemporal;
+import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.TargetSelector;
-import io.otaflow.registry.FleetRegistry;
 import io.otaflow.registry.RobotRecord;
-import io.otaflow.registry.RobotTelemetryStore;
-import io.otaflow.robotside.BuiltArtifact;
-import io.otaflow.robotside.ReleaseArtifacts;
-import io.otaflow.robotside.RobotDisk;
-import io.otaflow.robotside.RobotSensors;
+import io.otaflow.registry.RobotRepository;
+import io.otaflow.registry.TelemetryRepository;
+import io.otaflow.robot.RobotDisk;
+import io.otaflow.robot.RobotSensors;
+import io.otaflow.robot.fixtures.BuiltArtifact;
+import io.otaflow.robot.fixtures.ReleaseArtifacts;
 import io.otaflow.rollout.RolloutProgress;
-import io.otaflow.rollout.RolloutStatus;
-import io.otaflow.worker.agent.RobotAgent;
-import io.otaflow.worker.artifacts.ArtifactServer;
-import io.otaflow.worker.temporal.EmbeddedTemporal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,15 +58,15 @@ class AgentEndToEndTest {
       RobotDisk.seed(robotDir, factory.path(), "0.9.0");
       RobotSensors.healthy().write(robotDir);
 
-      try (RobotAgent agent = RobotAgent.start(new RobotAgent.Settings("r1", temporal.target(), "default", robotDir,
-          Map.of("site", "lyon", "model", "mk2"), Duration.ofSeconds(30)))) {
-        RobotRecord robot = controlPlane.getBean(FleetRegistry.class).robot("r1").orElseThrow();
+      try (RobotAgent agent = RobotAgent.start(AgentConfig.defaults().withOverrides("r1", temporal.target(),
+          "default", robotDir.toString(), Map.of("site", "lyon", "model", "mk2")), Duration.ofSeconds(30))) {
+        RobotRecord robot = controlPlane.getBean(RobotRepository.class).robot("r1").orElseThrow();
         assertThat(robot.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("site", "lyon", "model", "mk2"));
         assertThat(robot.installedVersion()).isEqualTo("0.9.0");
         assertThat(robot.agentVersion()).isEqualTo(RobotAgent.AGENT_VERSION);
 
         // The agent's first telemetry report goes out as soon as it serves.
-        RobotTelemetryStore telemetry = new RobotTelemetryStore(controlPlane.getBean(Jdbi.class));
+        TelemetryRepository telemetry = controlPlane.getBean(TelemetryRepository.class);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (telemetry.latest("r1").isEmpty()) {
           assertThat(System.nanoTime()).as("no telemetry from r1").isLessThan(deadline);
@@ -80,11 +80,11 @@ class AgentEndToEndTest {
         RolloutPlan plan = new RolloutPlan(List.of(StagePlan.canary("canary", 1, Duration.ZERO, 1.0)),
             1, Duration.ofSeconds(30), 1, Duration.ofMillis(200));
         rollouts.startRollout("agent-1", "1.0.0", plan, TargetSelector.wholeFleet());
-        RolloutProgress result = rollouts.awaitResult("agent-1", Duration.ofMinutes(2));
+        RolloutProgress result = new RolloutWatcher(rollouts::progress, null).await("agent-1", Duration.ofMinutes(2));
 
         assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
         assertThat(new RobotDisk(robotDir).readState().installedVersion()).isEqualTo("1.0.0");
-        assertThat(controlPlane.getBean(FleetRegistry.class).robot("r1").orElseThrow().installedVersion())
+        assertThat(controlPlane.getBean(RobotRepository.class).robot("r1").orElseThrow().installedVersion())
             .isEqualTo("1.0.0");
       }
     }

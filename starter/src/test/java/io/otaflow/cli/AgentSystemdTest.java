@@ -2,8 +2,8 @@ package io.otaflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.otaflow.registry.FleetRegistry;
-import io.otaflow.worker.temporal.EmbeddedTemporal;
+import io.otaflow.devstack.EmbeddedTemporal;
+import io.otaflow.registry.RobotRepository;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -47,7 +47,7 @@ class AgentSystemdTest {
       assertThat(systemd.next(Duration.ofSeconds(90))).hasValueSatisfying(ready ->
           assertThat(ready).isEqualTo("READY=1\nSTATUS=serving robot-r1 on " + temporal.target()));
       // Ready means registered: systemd starts what comes after the agent only once the robot is in the fleet.
-      assertThat(controlPlane.getBean(FleetRegistry.class).robot("r1")).isPresent();
+      assertThat(controlPlane.getBean(RobotRepository.class).robot("r1")).isPresent();
       assertThat(systemd.next(WATCHDOG)).contains("WATCHDOG=1");
       assertThat(systemd.next(WATCHDOG)).contains("WATCHDOG=1");
 

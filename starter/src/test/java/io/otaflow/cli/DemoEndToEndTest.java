@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otaflow.cli.DemoReport.RobotReport;
 import io.otaflow.cli.DemoReport.RolloutReport;
+import io.otaflow.devstack.SimulatedFleet;
+import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.StagePlanner;
-import io.otaflow.robot.RobotUpdateState;
-import io.otaflow.robotside.RobotDisk;
-import io.otaflow.robotside.RobotDiskState;
-import io.otaflow.rollout.RolloutStatus;
-import io.otaflow.worker.fleet.SimulatedFleet;
+import io.otaflow.robot.RobotDisk;
+import io.otaflow.robot.RobotDiskState;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;

@@ -2,18 +2,18 @@ package io.otaflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.otaflow.agent.AgentConfig;
+import io.otaflow.agent.RobotAgent;
 import io.otaflow.controlplane.ControlPlaneApplication;
-import io.otaflow.registry.FleetRegistry;
-import io.otaflow.robotside.AgentConfig;
-import io.otaflow.robotside.BuiltArtifact;
-import io.otaflow.robotside.ReleaseArtifacts;
-import io.otaflow.robotside.RobotDisk;
-import io.otaflow.robotside.RobotDiskState;
-import io.otaflow.robotside.RobotSensors;
+import io.otaflow.devstack.ArtifactServer;
+import io.otaflow.devstack.EmbeddedTemporal;
+import io.otaflow.registry.RobotRepository;
+import io.otaflow.robot.RobotDisk;
+import io.otaflow.robot.RobotDiskState;
+import io.otaflow.robot.RobotSensors;
+import io.otaflow.robot.fixtures.BuiltArtifact;
+import io.otaflow.robot.fixtures.ReleaseArtifacts;
 import io.otaflow.signing.ManifestSigner;
-import io.otaflow.worker.agent.RobotAgent;
-import io.otaflow.worker.artifacts.ArtifactServer;
-import io.otaflow.worker.temporal.EmbeddedTemporal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -82,13 +82,13 @@ class RolloutCommandsEndToEndTest {
       RobotSensors.healthy().write(robotDir);
       Path plan = Files.writeString(dir.resolve("plan.yaml"), PLAN);
 
-      try (RobotAgent agent = RobotAgent.start(RobotAgent.Settings.from(AgentConfig.parse("""
+      try (RobotAgent agent = RobotAgent.start(AgentConfig.parse("""
           robotId: r1
           labels: {site: lyon}
           dataDir: %s
           temporal: {address: "%s"}
           trustedKeysDir: %s
-          """.formatted(robotDir, temporal.target(), keys)), Duration.ofSeconds(30)))) {
+          """.formatted(robotDir, temporal.target(), keys)), Duration.ofSeconds(30))) {
         assertThat(otaflow("robots", "--server", server)).as(err.toString()).isZero();
         assertThat(out.toString()).contains("r1").contains("0.9.0").contains("site=lyon");
 
@@ -123,7 +123,7 @@ class RolloutCommandsEndToEndTest {
         assertThat(new RobotDisk(robotDir).readState())
             .extracting(RobotDiskState::installedVersion, RobotDiskState::releaseNumber)
             .containsExactly("2.0.0", 6L);
-        assertThat(controlPlane.getBean(FleetRegistry.class).robot("r1").orElseThrow().installedVersion())
+        assertThat(controlPlane.getBean(RobotRepository.class).robot("r1").orElseThrow().installedVersion())
             .isEqualTo("2.0.0");
 
         // Server errors come back as the server's message, with a non-zero exit code.

@@ -3,7 +3,7 @@ package io.otaflow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import io.otaflow.robotside.ReleaseArtifacts;
+import io.otaflow.signing.ArtifactDigest;
 import io.otaflow.signing.ManifestSigner;
 import io.otaflow.signing.ManifestVerifier;
 import io.otaflow.signing.SignedManifest;
@@ -58,7 +58,7 @@ class SigningCommandsTest {
     assertThat(signed.manifest().expiresAt()).isBetween(Instant.now().plus(Duration.ofDays(6)),
         Instant.now().plus(Duration.ofDays(7)));
     ManifestVerifier verifier = ManifestVerifier.fromKeyDirectory(keys, Clock.systemUTC());
-    assertThatCode(() -> verifier.verify(signed, ReleaseArtifacts.sha256Hex(artifact), 7))
+    assertThatCode(() -> verifier.verify(signed, ArtifactDigest.sha256Hex(artifact), 7))
         .doesNotThrowAnyException();
   }
 
@@ -73,7 +73,7 @@ class SigningCommandsTest {
 
     assertThat(out.toString()).contains("(release number 4, rollback)");
     assertThatCode(() -> ManifestVerifier.fromKeyDirectory(temp, Clock.systemUTC())
-        .verify(SignedManifest.read(temp.resolve("m.json")), ReleaseArtifacts.sha256Hex(artifact), 7))
+        .verify(SignedManifest.read(temp.resolve("m.json")), ArtifactDigest.sha256Hex(artifact), 7))
         .doesNotThrowAnyException();
   }
 

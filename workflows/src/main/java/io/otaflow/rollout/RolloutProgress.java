@@ -1,5 +1,6 @@
 package io.otaflow.rollout;
 
+import io.otaflow.domain.RolloutStatus;
 import java.util.List;
 import java.util.Map;
 

@@ -7,7 +7,7 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * One rollout of one release over a fleet: stages in order, one {@link io.otaflow.robot.RobotUpdateWorkflow} child
+ * One rollout of one release over a fleet: stages in order, one {@link io.otaflow.robotupdate.RobotUpdateWorkflow} child
  * per robot, bake times, thresholds, approvals, and rollback of every robot it updated when a stage falls short or a
  * person aborts. Commands arrive as Updates whose validators reject what does not fit the current status.
  */

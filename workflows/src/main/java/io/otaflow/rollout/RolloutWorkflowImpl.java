@@ -1,16 +1,17 @@
 package io.otaflow.rollout;
 
+import io.otaflow.domain.OtaflowNames;
+import io.otaflow.domain.RegistryOptions;
+import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.PlanValidator;
 import io.otaflow.plan.StagePlan;
-import io.otaflow.registry.RegistryActivities;
-import io.otaflow.registry.RegistryOptions;
-import io.otaflow.robot.RobotActivityOptions;
-import io.otaflow.robot.RobotNames;
-import io.otaflow.robot.RobotUpdateRequest;
-import io.otaflow.robot.RobotUpdateResult;
-import io.otaflow.robot.RobotUpdateState;
-import io.otaflow.robot.RobotUpdateWorkflow;
-import io.otaflow.robot.SlotActivities;
+import io.otaflow.robotupdate.RobotActivityOptions;
+import io.otaflow.robotupdate.RobotStateActivities;
+import io.otaflow.robotupdate.RobotUpdateRequest;
+import io.otaflow.robotupdate.RobotUpdateResult;
+import io.otaflow.robotupdate.RobotUpdateWorkflow;
+import io.otaflow.robotupdate.SlotActivities;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ActivityFailure;
@@ -54,8 +55,10 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private static final Logger log = Workflow.getLogger(RolloutWorkflowImpl.class);
 
   private final int historyBudget;
-  private final RegistryActivities registry =
-      Workflow.newLocalActivityStub(RegistryActivities.class, RegistryOptions.LOCAL);
+  private final RolloutRegistryActivities registry =
+      Workflow.newLocalActivityStub(RolloutRegistryActivities.class, RegistryOptions.LOCAL);
+  private final RobotStateActivities robotStates =
+      Workflow.newLocalActivityStub(RobotStateActivities.class, RegistryOptions.LOCAL);
 
   private static final String SKIP_EMPTY_STAGE_BAKE = "skip-empty-stage-bake";
 
@@ -260,8 +263,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private Promise<RobotUpdateResult> startRobotUpdate(String robotId) {
     RobotUpdateWorkflow child = Workflow.newChildWorkflowStub(RobotUpdateWorkflow.class,
         ChildWorkflowOptions.newBuilder()
-            .setWorkflowId(RobotNames.robotWorkflowId(request.rolloutId(), robotId))
-            .setTaskQueue(RobotNames.CONTROL_TASK_QUEUE)
+            .setWorkflowId(OtaflowNames.robotWorkflowId(request.rolloutId(), robotId))
+            .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
             // If this rollout is terminated, each robot still gets to roll itself back.
             .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
             .build());
@@ -304,7 +307,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
           continue;
         }
         RobotUpdateWorkflow robot = Workflow.newExternalWorkflowStub(RobotUpdateWorkflow.class,
-            RobotNames.robotWorkflowId(request.rolloutId(), robotId));
+            OtaflowNames.robotWorkflowId(request.rolloutId(), robotId));
         // A robot whose workflow already ended rejects the signal; its result is on its way anyway.
         Async.procedure(robot::abort, "aborted by " + abort.by() + ": " + abort.reason());
       }
@@ -340,11 +343,11 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     try {
       String version = rollback.get();
       rolledBack++;
-      registry.recordRobotState(request.rolloutId(), robotId, RobotUpdateState.ROLLED_BACK,
+      robotStates.recordRobotState(request.rolloutId(), robotId, RobotUpdateState.ROLLED_BACK,
           "rollout rolled back: " + reason, version);
     } catch (TemporalFailure failure) {
       rollbackUnconfirmed++;
-      registry.recordRobotState(request.rolloutId(), robotId, RobotUpdateState.OFFLINE,
+      robotStates.recordRobotState(request.rolloutId(), robotId, RobotUpdateState.OFFLINE,
           "rollback not confirmed: " + message(failure), null);
     }
   }

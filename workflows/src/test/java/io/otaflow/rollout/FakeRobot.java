@@ -1,16 +1,16 @@
 package io.otaflow.rollout;
 
 import io.otaflow.release.Release;
-import io.otaflow.robot.DownloadActivities;
-import io.otaflow.robot.HealthActivities;
-import io.otaflow.robot.HealthReport;
-import io.otaflow.robot.ProbeResult;
-import io.otaflow.robot.RobotErrors;
-import io.otaflow.robot.SafeStateAnswer;
-import io.otaflow.robot.SafetyActivities;
-import io.otaflow.robot.SlotActivities;
-import io.otaflow.robot.SlotSwitch;
-import io.otaflow.robot.StagedArtifact;
+import io.otaflow.robotupdate.DownloadActivities;
+import io.otaflow.robotupdate.HealthActivities;
+import io.otaflow.robotupdate.HealthReport;
+import io.otaflow.robotupdate.ProbeResult;
+import io.otaflow.robotupdate.RobotErrors;
+import io.otaflow.robotupdate.SafeStateAnswer;
+import io.otaflow.robotupdate.SafetyActivities;
+import io.otaflow.robotupdate.SlotActivities;
+import io.otaflow.robotupdate.SlotSwitch;
+import io.otaflow.robotupdate.StagedArtifact;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;

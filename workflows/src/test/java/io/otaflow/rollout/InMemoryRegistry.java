@@ -1,10 +1,12 @@
 package io.otaflow.rollout;
 
+import io.otaflow.domain.RegistryOptions;
+import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlanner;
 import io.otaflow.plan.TargetSelector;
-import io.otaflow.registry.RegistryActivities;
-import io.otaflow.robot.RobotUpdateState;
+import io.otaflow.robotupdate.RobotStateActivities;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Test fake for the database edge: the registry as maps, same paging and idempotency as the real one. */
-class InMemoryRegistry implements RegistryActivities {
+class InMemoryRegistry implements RolloutRegistryActivities, RobotStateActivities {
 
   private final List<String> fleet;
   private final Map<String, Map<String, Integer>> stageOf = new ConcurrentHashMap<>();
@@ -35,7 +37,7 @@ class InMemoryRegistry implements RegistryActivities {
     List<String> unknown = targets.stream().filter(robot -> !fleet.contains(robot)).toList();
     if (!unknown.isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure("unknown robot(s): " + String.join(", ", unknown),
-          "UnknownRobot");
+          RegistryOptions.UNKNOWN_ROBOT);
     }
     List<List<String>> stages = StagePlanner.assign(rolloutId, targets, plan);
     Map<String, Integer> assignment = stageOf.computeIfAbsent(rolloutId, id -> new TreeMap<>());

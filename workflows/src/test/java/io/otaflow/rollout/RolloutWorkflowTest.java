@@ -3,13 +3,14 @@ package io.otaflow.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.otaflow.domain.OtaflowNames;
+import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.release.Release;
-import io.otaflow.robot.RobotNames;
-import io.otaflow.robot.RobotUpdateState;
-import io.otaflow.robot.RobotUpdateWorkflowImpl;
+import io.otaflow.robotupdate.RobotUpdateWorkflowImpl;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -49,7 +50,7 @@ class RolloutWorkflowTest {
       ids.add(String.format("r%02d", i));
     }
     registry = new InMemoryRegistry(ids);
-    Worker control = env.newWorker(RobotNames.CONTROL_TASK_QUEUE);
+    Worker control = env.newWorker(OtaflowNames.CONTROL_TASK_QUEUE);
     control.registerWorkflowImplementationFactory(RolloutWorkflow.class,
         () -> new RolloutWorkflowImpl(historyBudget));
     control.registerWorkflowImplementationTypes(RobotUpdateWorkflowImpl.class);
@@ -58,7 +59,7 @@ class RolloutWorkflowTest {
       FakeRobot robot = new FakeRobot(id, V1.version());
       robots.put(id, robot);
       if (!List.of(offlineRobots).contains(id)) {
-        env.newWorker(RobotNames.robotTaskQueue(id)).registerActivitiesImplementations(robot);
+        env.newWorker(OtaflowNames.robotTaskQueue(id)).registerActivitiesImplementations(robot);
       }
     }
     env.start();
@@ -97,8 +98,8 @@ class RolloutWorkflowTest {
   private RolloutWorkflow start(String rolloutId, Release release, RolloutPlan plan) {
     RolloutWorkflow workflow = env.getWorkflowClient().newWorkflowStub(RolloutWorkflow.class,
         WorkflowOptions.newBuilder()
-            .setWorkflowId(RobotNames.rolloutWorkflowId(rolloutId))
-            .setTaskQueue(RobotNames.CONTROL_TASK_QUEUE)
+            .setWorkflowId(OtaflowNames.rolloutWorkflowId(rolloutId))
+            .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
             .build());
     WorkflowClient.start(workflow::run, new RolloutRequest(rolloutId, release, plan, TargetSelector.wholeFleet()),
         null);
@@ -192,9 +193,9 @@ class RolloutWorkflowTest {
     });
     assertThat(registry.state("heatwave", secondStage.get(0))).isEqualTo(RobotUpdateState.ROLLED_BACK);
     assertThat(registry.installedVersions).containsEntry(canary, "1.0.0");
-    recordHistoryIfAsked(RobotNames.rolloutWorkflowId("heatwave"), "rollout-threshold-missed.json");
-    recordHistoryIfAsked(RobotNames.robotWorkflowId("heatwave", secondStage.get(0)), "robot-health-failed.json");
-    recordHistoryIfAsked(RobotNames.robotWorkflowId("heatwave", canary), "robot-committed.json");
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("heatwave"), "rollout-threshold-missed.json");
+    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("heatwave", secondStage.get(0)), "robot-health-failed.json");
+    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("heatwave", canary), "robot-committed.json");
   }
 
   @Test
@@ -238,7 +239,7 @@ class RolloutWorkflowTest {
     assertThat(result(workflow).status()).isEqualTo(RolloutStatus.SUCCEEDED);
     assertThat(stage("paused", 1)).allSatisfy(id ->
         assertThat(robots.get(id).downloadedAt).as("%s started after resume", id).isGreaterThan(resumedAt));
-    recordHistoryIfAsked(RobotNames.rolloutWorkflowId("paused"), "rollout-paused-resumed.json");
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("paused"), "rollout-paused-resumed.json");
   }
 
   @Test
@@ -275,8 +276,8 @@ class RolloutWorkflowTest {
       assertThat(registry.state("abort", id)).isEqualTo(RobotUpdateState.FAILED);
       assertThat(registry.reason("abort", id)).isEqualTo("download: aborted: aborted by ana: wrong release");
     });
-    recordHistoryIfAsked(RobotNames.rolloutWorkflowId("abort"), "rollout-aborted.json");
-    recordHistoryIfAsked(RobotNames.robotWorkflowId("abort", blocked), "robot-aborted.json");
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("abort"), "rollout-aborted.json");
+    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("abort", blocked), "robot-aborted.json");
   }
 
   @Test
@@ -298,7 +299,7 @@ class RolloutWorkflowTest {
     assertThat(registry.state("stuck", canary)).isEqualTo(RobotUpdateState.OFFLINE);
     assertThat(registry.reason("stuck", canary)).isEqualTo("rollback not confirmed: rollback: slots/a is read-only");
     assertThat(result.robotCounts()).containsEntry("OFFLINE", 1).containsEntry("PENDING", 9);
-    recordHistoryIfAsked(RobotNames.rolloutWorkflowId("stuck"), "rollout-rollback-unconfirmed.json");
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("stuck"), "rollout-rollback-unconfirmed.json");
   }
 
   @Test
@@ -349,7 +350,7 @@ class RolloutWorkflowTest {
     workflow.approve(new OperatorCommand("ana", "canary looks good"));
     assertThat(result(workflow).status()).isEqualTo(RolloutStatus.SUCCEEDED);
     assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("2.0.0"));
-    recordHistoryIfAsked(RobotNames.rolloutWorkflowId("approval"), "rollout-approved.json");
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("approval"), "rollout-approved.json");
   }
 
   @Test
@@ -363,7 +364,7 @@ class RolloutWorkflowTest {
     assertThat(result.robotCounts()).containsEntry("OFFLINE", 1).containsEntry("COMMITTED", 9);
     assertThat(registry.state("offline", "r03")).isEqualTo(RobotUpdateState.OFFLINE);
     assertThat(robots.get("r03").installedVersion()).isEqualTo("1.0.0");
-    recordHistoryIfAsked(RobotNames.robotWorkflowId("offline", "r03"), "robot-offline.json");
+    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("offline", "r03"), "robot-offline.json");
   }
 
   @Test
@@ -394,7 +395,7 @@ class RolloutWorkflowTest {
   void unknownTargetRobotFailsTheRolloutWithTheirNames() {
     startFleet(3);
     RolloutWorkflow workflow = env.getWorkflowClient().newWorkflowStub(RolloutWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId("rollout-unknown").setTaskQueue(RobotNames.CONTROL_TASK_QUEUE)
+        WorkflowOptions.newBuilder().setWorkflowId("rollout-unknown").setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
             .build());
     RolloutProgress result = workflow.run(new RolloutRequest("unknown", V2,
         plan(StagePlan.percent("all", 100, Duration.ZERO, 1.0)),
@@ -412,12 +413,12 @@ class RolloutWorkflowTest {
     assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
     assertThat(result.stages()).extracting(StageProgress::size).containsExactly(1, 0, 0, 0);
     List<HistoryEvent> history = env.getWorkflowClient()
-        .fetchHistory(RobotNames.rolloutWorkflowId("one-robot")).getEvents();
+        .fetchHistory(OtaflowNames.rolloutWorkflowId("one-robot")).getEvents();
     assertThat(history).filteredOn(event -> event.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED)
         .as("only the canary's bake").singleElement()
         .satisfies(timer -> assertThat(timer.getTimerStartedEventAttributes().getStartToFireTimeout().getSeconds())
             .isEqualTo(Duration.ofMinutes(30).toSeconds()));
-    recordHistoryIfAsked(RobotNames.rolloutWorkflowId("one-robot"), "rollout-empty-stages.json");
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("one-robot"), "rollout-empty-stages.json");
   }
 
   @Test
@@ -430,12 +431,12 @@ class RolloutWorkflowTest {
     assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
     assertThat(result.robotCounts()).containsEntry("COMMITTED", 30);
     List<HistoryEvent> lastRun = env.getWorkflowClient()
-        .fetchHistory(RobotNames.rolloutWorkflowId("long")).getEvents();
+        .fetchHistory(OtaflowNames.rolloutWorkflowId("long")).getEvents();
     assertThat(lastRun.size()).as("each run stays short").isLessThan(400);
     assertThat(lastRun.get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId())
         .as("the last run was continued from an earlier one").isNotEmpty();
     assertThat(lastRun.get(lastRun.size() - 1).getEventType())
         .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
-    recordHistoryIfAsked(RobotNames.rolloutWorkflowId("long"), "rollout-continued-as-new.json");
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("long"), "rollout-continued-as-new.json");
   }
 }

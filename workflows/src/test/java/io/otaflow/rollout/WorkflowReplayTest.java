@@ -3,7 +3,7 @@ package io.otaflow.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import io.otaflow.robot.RobotUpdateWorkflowImpl;
+import io.otaflow.robotupdate.RobotUpdateWorkflowImpl;
 import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
 import java.net.URISyntaxException;

@@ -1,20 +1,17 @@
 package io.otaflow.cli.bench;
 
 import io.otaflow.cli.RolloutWatcher;
+import io.otaflow.devstack.LocalStack;
+import io.otaflow.devstack.bench.BenchFloor;
+import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.rollout.RolloutProgress;
-import io.otaflow.rollout.RolloutStatus;
-import io.otaflow.worker.LocalStack;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.worker.WorkerFactory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One all-healthy rollout over a simulated fleet, then the floor: a bare parent workflow fanning out the same number
@@ -24,7 +21,6 @@ final class RolloutBenchmark {
 
   /** download, verify, safe-state check, apply, one health check, commit. */
   static final int ROBOT_ACTIVITIES = 6;
-  private static final String FLOOR_TASK_QUEUE = "otaflow-bench";
   private static final Duration TIMEOUT = Duration.ofMinutes(30);
 
   private final Path dataDir;
@@ -52,7 +48,7 @@ final class RolloutBenchmark {
 
   Result run() throws Exception {
     say("Starting the embedded server, the control plane and " + robots + " robots under " + dataDir);
-    try (LocalStack stack = LocalStack.start(dataDir, robots, new BenchRobotActivities.Noop())) {
+    try (LocalStack stack = LocalStack.start(dataDir, robots)) {
       stack.publish("1.0.0", "benchmark release");
       say("Rolling 1.0.0 out to " + robots + " robots, " + maxParallel + " at a time");
       long started = System.nanoTime();
@@ -61,29 +57,10 @@ final class RolloutBenchmark {
       double rolloutSeconds = seconds(started);
 
       say("Floor: " + robots + " bare children x " + ROBOT_ACTIVITIES + " no-op activities on the robot queues");
-      double floorSeconds = runFloor(stack.client(), stack.fleet().robotIds());
+      double floorSeconds = BenchFloor.run(stack.client(), stack.fleet().robotIds(), maxParallel, ROBOT_ACTIVITIES,
+          TIMEOUT);
       return new Result(robots, maxParallel, rollout.status(), rolloutSeconds, robots / rolloutSeconds,
           ROBOT_ACTIVITIES, floorSeconds, robots / floorSeconds, floorSeconds / rolloutSeconds);
-    }
-  }
-
-  private double runFloor(WorkflowClient client, List<String> robotIds) {
-    WorkerFactory factory = WorkerFactory.newInstance(client);
-    factory.newWorker(FLOOR_TASK_QUEUE)
-        .registerWorkflowImplementationTypes(BenchFloorWorkflowImpl.class, BenchRobotWorkflowImpl.class);
-    factory.start();
-    try {
-      BenchFloorWorkflow floor = client.newWorkflowStub(BenchFloorWorkflow.class, WorkflowOptions.newBuilder()
-          .setWorkflowId("bench-floor")
-          .setTaskQueue(FLOOR_TASK_QUEUE)
-          .setWorkflowExecutionTimeout(TIMEOUT)
-          .build());
-      long started = System.nanoTime();
-      floor.run(robotIds, maxParallel, ROBOT_ACTIVITIES);
-      return seconds(started);
-    } finally {
-      factory.shutdownNow();
-      factory.awaitTermination(10, TimeUnit.SECONDS);
     }
   }
 

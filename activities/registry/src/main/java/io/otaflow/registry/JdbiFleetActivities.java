@@ -1,0 +1,34 @@
+package io.otaflow.registry;
+
+import io.otaflow.domain.RegistryOptions;
+import io.otaflow.fleet.FleetActivities;
+import io.otaflow.fleet.RobotTelemetry;
+import io.temporal.failure.ApplicationFailure;
+import java.util.Map;
+
+/** {@link FleetActivities} over the fleet registry; runs on the control-plane worker. */
+public class JdbiFleetActivities implements FleetActivities {
+
+  private final RobotRepository robots;
+  private final TelemetryRepository telemetry;
+
+  public JdbiFleetActivities(RobotRepository robots, TelemetryRepository telemetry) {
+    this.robots = robots;
+    this.telemetry = telemetry;
+  }
+
+  @Override
+  public void registerRobot(String robotId, Map<String, String> labels, String installedVersion,
+                            String agentVersion) {
+    robots.registerRobot(robotId, labels, installedVersion, agentVersion);
+  }
+
+  @Override
+  public void recordTelemetry(RobotTelemetry report) {
+    try {
+      telemetry.record(report);
+    } catch (UnknownRobotException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), RegistryOptions.UNKNOWN_ROBOT);
+    }
+  }
+}

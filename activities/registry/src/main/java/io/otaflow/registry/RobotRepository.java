@@ -1,0 +1,136 @@
+package io.otaflow.registry;
+
+import static io.otaflow.registry.RegistryJdbc.fromJson;
+import static io.otaflow.registry.RegistryJdbc.instant;
+import static io.otaflow.registry.RegistryJdbc.retryOnDuplicate;
+import static io.otaflow.registry.RegistryJdbc.timestamp;
+import static io.otaflow.registry.RegistryJdbc.toJson;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.otaflow.plan.TargetSelector;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The fleet: table {@code robots}, one row per robot that ever registered. */
+public class RobotRepository {
+
+  private static final Logger log = LoggerFactory.getLogger(RobotRepository.class);
+
+  private final Jdbi jdbi;
+  private final Clock clock;
+
+  public RobotRepository(Jdbi jdbi, Clock clock) {
+    this.jdbi = Objects.requireNonNull(jdbi);
+    this.clock = Objects.requireNonNull(clock);
+  }
+
+  /**
+   * Adds the robot, or refreshes its labels, installed version, last-seen time and, when {@code agentVersion} is not
+   * null, the version of the agent it runs.
+   */
+  public void registerRobot(String robotId, Map<String, String> labels, String installedVersion,
+                            String agentVersion) {
+    String labelsJson = toJson(new TreeMap<>(labels == null ? Map.of() : labels));
+    Instant now = RegistryJdbc.now(clock);
+    retryOnDuplicate(() -> jdbi.inTransaction(h -> {
+      int updated = h.createUpdate("UPDATE robots SET labels = :labels, installed_version = :version,"
+              + " agent_version = COALESCE(:agent, agent_version), last_seen_at = :now WHERE robot_id = :id")
+          .bind("id", robotId).bind("labels", labelsJson).bind("version", installedVersion)
+          .bind("agent", agentVersion).bind("now", timestamp(now))
+          .execute();
+      if (updated == 0) {
+        h.createUpdate("INSERT INTO robots (robot_id, labels, installed_version, agent_version, registered_at,"
+                + " last_seen_at) VALUES (:id, :labels, :version, :agent, :now, :now)")
+            .bind("id", robotId).bind("labels", labelsJson).bind("version", installedVersion)
+            .bind("agent", agentVersion).bind("now", timestamp(now))
+            .execute();
+      }
+      return null;
+    }));
+    log.debug("registered robot {} labels={} installed={} agent={}", robotId, labelsJson, installedVersion,
+        agentVersion);
+  }
+
+  public Optional<RobotRecord> robot(String robotId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM robots WHERE robot_id = :id")
+        .bind("id", robotId).map((rs, ctx) -> robotRow(rs)).findOne());
+  }
+
+  public List<RobotRecord> robots() {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM robots ORDER BY robot_id")
+        .map((rs, ctx) -> robotRow(rs)).list());
+  }
+
+  /**
+   * Robot IDs (ascending) the selector picks: the listed IDs when there are any, narrowed to robots carrying every
+   * label when labels are given; both empty means the whole fleet.
+   *
+   * @throws UnknownRobotException naming every listed ID the registry does not know
+   */
+  public List<String> matchingRobots(TargetSelector target) {
+    Map<String, String> wanted = target.labels();
+    List<String> ids = new ArrayList<>();
+    Set<String> known = new HashSet<>();
+    jdbi.useHandle(h -> h.createQuery("SELECT robot_id, labels FROM robots ORDER BY robot_id")
+        .map((rs, ctx) -> {
+          String id = rs.getString("robot_id");
+          known.add(id);
+          if (wanted.isEmpty() || readLabels(rs.getString("labels")).entrySet().containsAll(wanted.entrySet())) {
+            ids.add(id);
+          }
+          return id;
+        })
+        .forEach(id -> { }));
+    if (target.robotIds().isEmpty()) {
+      return ids;
+    }
+    Set<String> requested = new LinkedHashSet<>(target.robotIds());
+    List<String> unknown = requested.stream().filter(id -> !known.contains(id)).toList();
+    if (!unknown.isEmpty()) {
+      throw new UnknownRobotException(unknown);
+    }
+    return ids.stream().filter(requested::contains).toList();
+  }
+
+  /** IDs of the robots whose installed version is {@code version}. */
+  public Set<String> robotsRunning(String version) {
+    return new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT robot_id FROM robots WHERE installed_version = :v")
+        .bind("v", version).mapTo(String.class).list()));
+  }
+
+  /**
+   * Within {@code h}'s transaction: the robot now runs {@code version} and was just seen. Returns false for a robot
+   * the registry does not know.
+   */
+  static boolean recordInstalledVersion(Handle h, String robotId, String version, Instant now) {
+    return h.createUpdate("UPDATE robots SET installed_version = COALESCE(:version, installed_version),"
+            + " last_seen_at = :now WHERE robot_id = :robot")
+        .bind("robot", robotId).bind("version", version).bind("now", timestamp(now)).execute() > 0;
+  }
+
+  private static RobotRecord robotRow(ResultSet rs) throws SQLException {
+    return new RobotRecord(rs.getString("robot_id"), readLabels(rs.getString("labels")),
+        rs.getString("installed_version"), instant(rs, "registered_at"), instant(rs, "last_seen_at"),
+        rs.getString("agent_version"));
+  }
+
+  private static Map<String, String> readLabels(String json) {
+    return Collections.unmodifiableMap(fromJson(json, new TypeReference<TreeMap<String, String>>() { }));
+  }
+}

@@ -1,0 +1,106 @@
+package io.otaflow.registry;
+
+import static io.otaflow.registry.RegistryJdbc.fromJson;
+import static io.otaflow.registry.RegistryJdbc.instant;
+import static io.otaflow.registry.RegistryJdbc.isDuplicate;
+import static io.otaflow.registry.RegistryJdbc.timestamp;
+import static io.otaflow.registry.RegistryJdbc.toJson;
+
+import io.otaflow.domain.RolloutStatus;
+import io.otaflow.plan.RolloutPlan;
+import io.otaflow.plan.TargetSelector;
+import io.otaflow.rollout.RolloutRequest;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Table {@code rollouts}: each rollout's release, plan and target, and where it stands; every change is logged. */
+public class RolloutRepository {
+
+  private static final Logger log = LoggerFactory.getLogger(RolloutRepository.class);
+
+  private final Jdbi jdbi;
+  private final Clock clock;
+
+  public RolloutRepository(Jdbi jdbi, Clock clock) {
+    this.jdbi = Objects.requireNonNull(jdbi);
+    this.clock = Objects.requireNonNull(clock);
+  }
+
+  /**
+   * Stores a new PENDING rollout with its plan and target; its release must be stored first.
+   *
+   * @throws RegistryConflictException when the rollout ID is taken
+   */
+  public void createRollout(RolloutRequest request) {
+    Instant now = RegistryJdbc.now(clock);
+    try {
+      jdbi.useTransaction(h -> {
+        h.createUpdate("INSERT INTO rollouts (rollout_id, release_version, plan_json, target_json, status,"
+                + " created_at, updated_at) VALUES (:id, :version, :plan, :target, :status, :now, :now)")
+            .bind("id", request.rolloutId()).bind("version", request.release().version())
+            .bind("plan", toJson(request.plan())).bind("target", toJson(request.target()))
+            .bind("status", RolloutStatus.PENDING.name()).bind("now", timestamp(now))
+            .execute();
+        RolloutEventLog.append(h, request.rolloutId(), null, RolloutEventRecord.ROLLOUT_STATUS,
+            RolloutStatus.PENDING.name(), null, null, now);
+      });
+    } catch (UnableToExecuteStatementException e) {
+      if (isDuplicate(e)) {
+        throw new RegistryConflictException("rollout " + request.rolloutId() + " already exists");
+      }
+      throw e;
+    }
+    log.debug("created rollout {} of release {}", request.rolloutId(), request.release().version());
+  }
+
+  public Optional<RolloutRecord> rollout(String rolloutId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollouts WHERE rollout_id = :id")
+        .bind("id", rolloutId).map((rs, ctx) -> rolloutRow(rs)).findOne());
+  }
+
+  /** Newest first. */
+  public List<RolloutRecord> rollouts() {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollouts ORDER BY created_at DESC, rollout_id DESC")
+        .map((rs, ctx) -> rolloutRow(rs)).list());
+  }
+
+  /** The request a rollout was created from (release, plan, target), for restarting or showing it. */
+  public Optional<RolloutRequest> rolloutRequest(String rolloutId) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT r.rollout_id, r.plan_json, r.target_json, rel.* FROM rollouts r"
+                + " JOIN releases rel ON rel.version = r.release_version WHERE r.rollout_id = :id")
+        .bind("id", rolloutId)
+        .map((rs, ctx) -> new RolloutRequest(rs.getString("rollout_id"), ReleaseRepository.releaseRow(rs),
+            fromJson(rs.getString("plan_json"), RolloutPlan.class),
+            fromJson(rs.getString("target_json"), TargetSelector.class)))
+        .findOne());
+  }
+
+  public void recordRolloutStatus(String rolloutId, RolloutStatus status, String stage, String reason) {
+    Instant now = RegistryJdbc.now(clock);
+    jdbi.useTransaction(h -> {
+      h.createUpdate("UPDATE rollouts SET status = :status, stage = :stage, reason = :reason, updated_at = :now"
+              + " WHERE rollout_id = :id")
+          .bind("id", rolloutId).bind("status", status.name()).bind("stage", stage).bind("reason", reason)
+          .bind("now", timestamp(now)).execute();
+      RolloutEventLog.append(h, rolloutId, null, RolloutEventRecord.ROLLOUT_STATUS, status.name(), stage, reason,
+          now);
+    });
+    log.debug("rollout {} status {} stage={} reason={}", rolloutId, status, stage, reason);
+  }
+
+  private static RolloutRecord rolloutRow(ResultSet rs) throws SQLException {
+    return new RolloutRecord(rs.getString("rollout_id"), rs.getString("release_version"),
+        RolloutStatus.valueOf(rs.getString("status")), rs.getString("stage"), rs.getString("reason"),
+        instant(rs, "created_at"), instant(rs, "updated_at"));
+  }
+}

@@ -1,0 +1,174 @@
+package io.otaflow.registry;
+
+import static io.otaflow.registry.RegistryJdbc.afterOrStart;
+import static io.otaflow.registry.RegistryJdbc.instant;
+import static io.otaflow.registry.RegistryJdbc.isDuplicate;
+import static io.otaflow.registry.RegistryJdbc.requirePositive;
+import static io.otaflow.registry.RegistryJdbc.retryOnDuplicate;
+import static io.otaflow.registry.RegistryJdbc.timestamp;
+
+import io.otaflow.domain.RobotUpdateState;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Table {@code rollout_robots}: each rollout's robots, their stage and where each stands; every change is logged. */
+public class RolloutRobotRepository {
+
+  private static final Logger log = LoggerFactory.getLogger(RolloutRobotRepository.class);
+
+  /** Rows per JDBC batch when storing stages; keeps driver buffers small for fleets of 100,000. */
+  private static final int BATCH_SIZE = 2_000;
+
+  private final Jdbi jdbi;
+  private final Clock clock;
+
+  public RolloutRobotRepository(Jdbi jdbi, Clock clock) {
+    this.jdbi = Objects.requireNonNull(jdbi);
+    this.clock = Objects.requireNonNull(clock);
+  }
+
+  /**
+   * Stores each stage's robots PENDING, in one transaction. When the rollout already has its stages (a retry, or a
+   * concurrent attempt that stored them first), returns the stored sizes instead and stores nothing.
+   *
+   * @param stages robot IDs per stage, in plan order
+   * @return robots per stage, in plan order
+   */
+  public List<Integer> storeStages(String rolloutId, List<List<String>> stages) {
+    Optional<List<Integer>> stored = stageSizes(rolloutId, stages.size());
+    if (stored.isPresent()) {
+      return stored.get();
+    }
+    List<Integer> sizes = stages.stream().map(List::size).toList();
+    Instant now = RegistryJdbc.now(clock);
+    try {
+      jdbi.useTransaction(h -> {
+        for (int stage = 0; stage < stages.size(); stage++) {
+          insertStage(h, rolloutId, stage, stages.get(stage), now);
+        }
+        RolloutEventLog.append(h, rolloutId, null, RolloutEventRecord.STAGES_ASSIGNED, null, null,
+            "stage sizes " + sizes, now);
+      });
+    } catch (UnableToExecuteStatementException e) {
+      if (isDuplicate(e)) {
+        return stageSizes(rolloutId, stages.size()).orElseThrow(() -> e);
+      }
+      throw e;
+    }
+    log.debug("rollout {} assigned stages {}", rolloutId, sizes);
+    return sizes;
+  }
+
+  /** Robots per stage as stored, or empty when the rollout has no stages stored yet. */
+  public Optional<List<Integer>> stageSizes(String rolloutId, int stageCount) {
+    List<int[]> counts = jdbi.withHandle(h -> h.createQuery("SELECT stage_index, COUNT(*) AS n FROM rollout_robots"
+            + " WHERE rollout_id = :id AND stage_index >= 0 GROUP BY stage_index")
+        .bind("id", rolloutId).map((rs, ctx) -> new int[] {rs.getInt("stage_index"), rs.getInt("n")}).list());
+    if (counts.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Integer> sizes = new ArrayList<>(Collections.nCopies(stageCount, 0));
+    for (int[] count : counts) {
+      if (count[0] < stageCount) {
+        sizes.set(count[0], count[1]);
+      }
+    }
+    return Optional.of(List.copyOf(sizes));
+  }
+
+  private static void insertStage(Handle h, String rolloutId, int stage, List<String> robotIds, Instant now) {
+    for (int from = 0; from < robotIds.size(); from += BATCH_SIZE) {
+      PreparedBatch batch = h.prepareBatch("INSERT INTO rollout_robots (rollout_id, robot_id, stage_index, state,"
+          + " updated_at) VALUES (:rollout, :robot, :stage, :state, :now)");
+      for (String robotId : robotIds.subList(from, Math.min(robotIds.size(), from + BATCH_SIZE))) {
+        batch.bind("rollout", rolloutId).bind("robot", robotId).bind("stage", stage)
+            .bind("state", RobotUpdateState.PENDING.name()).bind("now", timestamp(now)).add();
+      }
+      batch.execute();
+    }
+  }
+
+  /** One page of a stage's robot IDs, ascending, after {@code afterRobotId} (null for the first page). */
+  public List<String> stageRobots(String rolloutId, int stage, String afterRobotId, int limit) {
+    requirePositive(limit);
+    return jdbi.withHandle(h -> h.createQuery("SELECT robot_id FROM rollout_robots WHERE rollout_id = :id"
+            + " AND stage_index = :stage AND robot_id > :after ORDER BY robot_id LIMIT :limit")
+        .bind("id", rolloutId).bind("stage", stage).bind("after", afterOrStart(afterRobotId)).bind("limit", limit)
+        .mapTo(String.class).list());
+  }
+
+  /** One page of the robot IDs in any of {@code states}, ascending, after {@code afterRobotId} (null for the first page). */
+  public List<String> robotsInState(String rolloutId, List<RobotUpdateState> states, String afterRobotId,
+                                    int limit) {
+    requirePositive(limit);
+    return jdbi.withHandle(h -> h.createQuery("SELECT robot_id FROM rollout_robots WHERE rollout_id = :id"
+            + " AND state IN (<states>) AND robot_id > :after ORDER BY robot_id LIMIT :limit")
+        .bind("id", rolloutId).bindList("states", states.stream().map(Enum::name).toList())
+        .bind("after", afterOrStart(afterRobotId)).bind("limit", limit).mapTo(String.class).list());
+  }
+
+  /**
+   * Stores one robot's state in a rollout and logs it; a non-null {@code installedVersion} also becomes the robot's
+   * installed version in the fleet.
+   */
+  public void recordRobotState(String rolloutId, String robotId, RobotUpdateState state, String reason,
+                               String installedVersion) {
+    Instant now = RegistryJdbc.now(clock);
+    retryOnDuplicate(() -> jdbi.inTransaction(h -> {
+      int updated = h.createUpdate("UPDATE rollout_robots SET state = :state, reason = :reason, updated_at = :now"
+              + " WHERE rollout_id = :rollout AND robot_id = :robot")
+          .bind("rollout", rolloutId).bind("robot", robotId).bind("state", state.name()).bind("reason", reason)
+          .bind("now", timestamp(now)).execute();
+      if (updated == 0) {
+        h.createUpdate("INSERT INTO rollout_robots (rollout_id, robot_id, stage_index, state, reason, updated_at)"
+                + " VALUES (:rollout, :robot, -1, :state, :reason, :now)")
+            .bind("rollout", rolloutId).bind("robot", robotId).bind("state", state.name()).bind("reason", reason)
+            .bind("now", timestamp(now)).execute();
+      }
+      RolloutEventLog.append(h, rolloutId, robotId, RolloutEventRecord.ROBOT_STATE, state.name(), null, reason, now);
+      if (installedVersion != null) {
+        RobotRepository.recordInstalledVersion(h, robotId, installedVersion, now);
+      }
+      return null;
+    }));
+    log.debug("rollout {} robot {} state {} reason={} installed={}", rolloutId, robotId, state, reason,
+        installedVersion);
+  }
+
+  /** Ordered by stage, then robot ID. */
+  public List<RolloutRobotRecord> rolloutRobots(String rolloutId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollout_robots WHERE rollout_id = :id"
+            + " ORDER BY stage_index, robot_id")
+        .bind("id", rolloutId)
+        .map((rs, ctx) -> new RolloutRobotRecord(rs.getString("robot_id"), rs.getInt("stage_index"),
+            RobotUpdateState.valueOf(rs.getString("state")), rs.getString("reason"), instant(rs, "updated_at")))
+        .list());
+  }
+
+  /** Robots per state, every state present (zero when none), in enum order. */
+  public Map<RobotUpdateState, Integer> countsByState(String rolloutId) {
+    Map<RobotUpdateState, Integer> counts = new EnumMap<>(RobotUpdateState.class);
+    for (RobotUpdateState state : RobotUpdateState.values()) {
+      counts.put(state, 0);
+    }
+    jdbi.useHandle(h -> h.createQuery("SELECT state, COUNT(*) AS n FROM rollout_robots WHERE rollout_id = :id"
+            + " GROUP BY state")
+        .bind("id", rolloutId)
+        .map((rs, ctx) -> counts.put(RobotUpdateState.valueOf(rs.getString("state")), rs.getInt("n")))
+        .forEach(ignored -> { }));
+    return counts;
+  }
+}

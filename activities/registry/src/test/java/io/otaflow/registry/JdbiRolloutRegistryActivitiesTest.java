@@ -1,0 +1,156 @@
+package io.otaflow.registry;
+
+import static io.otaflow.registry.RegistryFixtures.fourStagePlan;
+import static io.otaflow.registry.RegistryFixtures.robotId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.plan.RolloutPlan;
+import io.otaflow.plan.StagePlan;
+import io.otaflow.plan.StagePlanner;
+import io.otaflow.plan.TargetSelector;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class JdbiRolloutRegistryActivitiesTest {
+
+  private Jdbi jdbi;
+  private RegistryFixtures.Repositories registry;
+  private JdbiRolloutRegistryActivities activities;
+
+  @BeforeEach
+  void setUp() {
+    jdbi = RegistryFixtures.memoryDb();
+    registry = RegistryFixtures.repositories(jdbi);
+    activities = registry.rolloutActivities();
+  }
+
+  @Test
+  void assignsStagesAsStagePlannerDoes() {
+    RegistryFixtures.insertRobots(jdbi, 50);
+    RolloutPlan plan = fourStagePlan();
+
+    List<Integer> sizes = activities.assignStages("ro-1", TargetSelector.wholeFleet(), plan, "9.9.9");
+
+    assertThat(sizes).containsExactly(1, 4, 20, 25);
+    List<String> fleet = IntStream.range(0, 50).mapToObj(RegistryFixtures::robotId).toList();
+    List<List<String>> expected = StagePlanner.assign("ro-1", fleet, plan);
+    for (int stage = 0; stage < 4; stage++) {
+      assertThat(activities.stageRobots("ro-1", stage, null, 100))
+          .containsExactlyElementsOf(expected.get(stage).stream().sorted().toList());
+    }
+    assertThat(registry.rolloutRobots().countsByState("ro-1")).containsEntry(RobotUpdateState.PENDING, 50);
+  }
+
+  @Test
+  void assigningTwiceKeepsTheFirstAssignment() {
+    RegistryFixtures.insertRobots(jdbi, 50);
+
+    List<Integer> first = activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9");
+    List<Integer> again = activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9");
+
+    assertThat(again).isEqualTo(first);
+    assertThat(registry.rolloutRobots().rolloutRobots("ro-1")).hasSize(50);
+  }
+
+  @Test
+  void assignsALargeFleetInOneCall() {
+    RegistryFixtures.insertRobots(jdbi, 20_000);
+
+    List<Integer> sizes = activities.assignStages("ro-big", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9");
+
+    assertThat(sizes).containsExactly(1, 1_999, 8_000, 10_000);
+    assertThat(registry.rolloutRobots().countsByState("ro-big")).containsEntry(RobotUpdateState.PENDING, 20_000);
+  }
+
+  @Test
+  void robotsAlreadyOnTheReleaseAreLeftOut() {
+    RegistryFixtures.insertRobots(jdbi, 10);
+    registry.rolloutRobots().recordRobotState("earlier", robotId(3), RobotUpdateState.COMMITTED, null, "2.0.0");
+    registry.rolloutRobots().recordRobotState("earlier", robotId(7), RobotUpdateState.COMMITTED, null, "2.0.0");
+
+    List<Integer> sizes = activities.assignStages("ro-1", TargetSelector.wholeFleet(),
+        new RolloutPlan(List.of(StagePlan.percent("all", 100, Duration.ZERO, 1.0)), 5, Duration.ofMinutes(1), 1,
+            Duration.ZERO), "2.0.0");
+
+    assertThat(sizes).containsExactly(8);
+    assertThat(registry.rolloutRobots().rolloutRobots("ro-1")).extracting(RolloutRobotRecord::robotId)
+        .doesNotContain(robotId(3), robotId(7));
+  }
+
+  @Test
+  void unknownRobotsFailWithoutRetry() {
+    RegistryFixtures.insertRobots(jdbi, 3);
+
+    assertThatThrownBy(() -> activities.assignStages("ro-1",
+        new TargetSelector(Map.of(), List.of(robotId(0), "r98", "r99")), fourStagePlan(), "9.9.9"))
+        .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+          assertThat(f.isNonRetryable()).isTrue();
+          assertThat(f.getType()).isEqualTo("UnknownRobot");
+          assertThat(f.getOriginalMessage()).isEqualTo("unknown robot(s): r98, r99");
+        });
+    assertThat(registry.rolloutRobots().rolloutRobots("ro-1")).isEmpty();
+  }
+
+  @Test
+  void pagesCoverEveryRobotExactlyOnce() {
+    RegistryFixtures.insertRobots(jdbi, 50);
+    List<Integer> sizes = activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9");
+    List<String> seen = new ArrayList<>();
+    for (int stage = 0; stage < sizes.size(); stage++) {
+      int s = stage;
+      List<String> stageIds = pageAll(after -> activities.stageRobots("ro-1", s, after, 7));
+      assertThat(stageIds).hasSize(sizes.get(stage)).isSorted();
+      seen.addAll(stageIds);
+    }
+    assertThat(seen).doesNotHaveDuplicates().hasSize(50);
+
+    for (int i = 0; i < 50; i += 3) {
+      registry.rolloutRobots().recordRobotState("ro-1", robotId(i), RobotUpdateState.COMMITTED, null, "1.4.0");
+    }
+    List<String> committed = pageAll(after -> activities.robotsInState("ro-1", List.of(RobotUpdateState.COMMITTED), after, 7));
+    List<String> pending = pageAll(after -> activities.robotsInState("ro-1", List.of(RobotUpdateState.PENDING), after, 7));
+    assertThat(committed).hasSize(17).doesNotHaveDuplicates().isSorted();
+    assertThat(pending).hasSize(33).doesNotHaveDuplicates().doesNotContainAnyElementsOf(committed);
+  }
+
+  @Test
+  void recordsStateWithoutARolloutRow() {
+    RegistryFixtures.insertRobots(jdbi, 5);
+    activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9");
+
+    registry.rolloutRobots().recordRobotState("ro-1", robotId(2), RobotUpdateState.FAILED, "verify: sha256 mismatch", null);
+    registry.rolloutRobots().recordRobotState("ro-1", robotId(3), RobotUpdateState.COMMITTED, null, "1.4.0");
+    activities.recordRolloutStatus("ro-1", io.otaflow.domain.RolloutStatus.RUNNING, "canary", null);
+
+    assertThat(registry.rolloutRobots().rolloutRobots("ro-1")).filteredOn(r -> r.robotId().equals(robotId(2))).singleElement()
+        .satisfies(r -> assertThat(r.reason()).isEqualTo("verify: sha256 mismatch"));
+    assertThat(registry.robots().robot(robotId(3)).orElseThrow().installedVersion()).isEqualTo("1.4.0");
+    assertThat(registry.rollouts().rollout("ro-1")).isEmpty();
+    assertThat(registry.events().events("ro-1")).extracting(RolloutEventRecord::kind)
+        .containsExactly("STAGES_ASSIGNED", "ROBOT_STATE", "ROBOT_STATE", "ROLLOUT_STATUS");
+  }
+
+  /** Follows the keyset cursor until a short page. */
+  private static List<String> pageAll(Function<String, List<String>> page) {
+    List<String> all = new ArrayList<>();
+    String after = null;
+    while (true) {
+      List<String> ids = page.apply(after);
+      all.addAll(ids);
+      if (ids.size() < 7) {
+        return all;
+      }
+      after = ids.get(ids.size() - 1);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.otaflow.registry;
+
+import static io.otaflow.registry.RegistryFixtures.fourStagePlan;
+import static io.otaflow.registry.RegistryFixtures.release;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.domain.RolloutStatus;
+import io.otaflow.plan.TargetSelector;
+import io.otaflow.rollout.RolloutRequest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * The same SQL on PostgreSQL. Runs only when OTAFLOW_TEST_PG_URL names a database (user/password in the URL), for
+ * example {@code jdbc:postgresql://localhost:5432/postgres?user=otaflow}; each run gets its own schema.
+ */
+@EnabledIfEnvironmentVariable(named = "OTAFLOW_TEST_PG_URL", matches = "jdbc:postgresql:.+")
+class PostgresRegistryTest {
+
+  @Test
+  void registryWorksOnPostgres() throws SQLException {
+    String base = System.getenv("OTAFLOW_TEST_PG_URL");
+    String schema = "otaflow_test_" + UUID.randomUUID().toString().replace("-", "");
+    try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA " + schema);
+    }
+    Jdbi jdbi = FleetDatabase.open(base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema, null, null);
+    RegistryFixtures.Repositories registry = RegistryFixtures.repositories(jdbi);
+    JdbiRolloutRegistryActivities activities = registry.rolloutActivities();
+
+    for (int i = 0; i < 50; i++) {
+      registry.robots().registerRobot(RegistryFixtures.robotId(i), Map.of("site", i % 2 == 0 ? "berlin" : "oslo"), "1.0.0", null);
+    }
+    registry.releases().registerRelease(release("1.4.0"));
+    registry.releases().registerRelease(release("1.4.0"));
+    RolloutRequest request = new RolloutRequest("ro-1", release("1.4.0"), fourStagePlan(), TargetSelector.wholeFleet());
+    registry.rollouts().createRollout(request);
+    assertThat(registry.rollouts().rolloutRequest("ro-1")).contains(request);
+    assertThat(registry.robots().matchingRobots(new TargetSelector(Map.of("site", "oslo"), List.of()))).hasSize(25);
+
+    assertThat(activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9"))
+        .containsExactly(1, 4, 20, 25);
+    assertThat(activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9"))
+        .containsExactly(1, 4, 20, 25);
+    String first = activities.stageRobots("ro-1", 0, null, 7).get(0);
+    registry.rolloutRobots().recordRobotState("ro-1", first, RobotUpdateState.COMMITTED, null, "1.4.0");
+    activities.recordRolloutStatus("ro-1", RolloutStatus.RUNNING, "canary", null);
+
+    assertThat(activities.robotsInState("ro-1", List.of(RobotUpdateState.COMMITTED), null, 7)).containsExactly(first);
+    assertThat(activities.robotsInState("ro-1", List.of(RobotUpdateState.PENDING), first, 100)).hasSizeLessThan(50);
+    assertThat(registry.robots().robot(first).orElseThrow().installedVersion()).isEqualTo("1.4.0");
+    assertThat(registry.rollouts().rollout("ro-1").orElseThrow().status()).isEqualTo(RolloutStatus.RUNNING);
+    assertThat(registry.events().events("ro-1")).hasSize(4);
+
+    try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA " + schema + " CASCADE");
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.otaflow.registry;
+
+import io.otaflow.plan.RolloutPlan;
+import io.otaflow.plan.StagePlan;
+import io.otaflow.release.Release;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/** Shared test data: a fresh in-memory registry per test, a valid release and the four-stage plan. */
+final class RegistryFixtures {
+
+  static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+  private RegistryFixtures() {
+  }
+
+  /** An in-memory H2 database of its own, alive until the JVM exits. */
+  static Jdbi memoryDb() {
+    return FleetDatabase.open("jdbc:h2:mem:registry-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
+        "sa", "");
+  }
+
+  /** Every repository over one database, as the control plane wires them. */
+  record Repositories(RobotRepository robots, ReleaseRepository releases, RolloutRepository rollouts,
+                      RolloutRobotRepository rolloutRobots, RolloutEventLog events, TelemetryRepository telemetry) {
+
+    JdbiRolloutRegistryActivities rolloutActivities() {
+      return new JdbiRolloutRegistryActivities(robots, rollouts, rolloutRobots);
+    }
+  }
+
+  static Repositories repositories(Jdbi jdbi) {
+    return repositories(jdbi, Clock.systemUTC());
+  }
+
+  static Repositories repositories(Jdbi jdbi, Clock clock) {
+    return new Repositories(new RobotRepository(jdbi, clock), new ReleaseRepository(jdbi, clock),
+        new RolloutRepository(jdbi, clock), new RolloutRobotRepository(jdbi, clock), new RolloutEventLog(jdbi),
+        new TelemetryRepository(jdbi, clock));
+  }
+
+  static Release release(String version) {
+    return new Release(version, "https://releases.example.com/otaflow-" + version + ".tar.gz", "a".repeat(64), 4096,
+        "fixes");
+  }
+
+  /** canary 1 robot, then 10%, 50%, 100%. */
+  static RolloutPlan fourStagePlan() {
+    return new RolloutPlan(java.util.List.of(
+        StagePlan.canary("canary", 1, Duration.ofMinutes(5), 1.0),
+        StagePlan.percent("10%", 10, Duration.ofMinutes(10), 0.9),
+        StagePlan.percent("50%", 50, Duration.ofMinutes(30), 0.95).withApproval(),
+        StagePlan.percent("100%", 100, Duration.ZERO, 0.95)),
+        20, Duration.ofMinutes(15), 3, Duration.ofSeconds(90));
+  }
+
+  static String robotId(int i) {
+    return String.format("r%05d", i);
+  }
+
+  /** Many robots in one batch: registering them one by one would make large-fleet tests slow. */
+  static void insertRobots(Jdbi jdbi, int count) {
+    jdbi.useTransaction(h -> {
+      PreparedBatch batch = h.prepareBatch("INSERT INTO robots (robot_id, labels, installed_version, registered_at,"
+          + " last_seen_at) VALUES (:id, '{}', '1.0.0', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+      IntStream.range(0, count).forEach(i -> batch.bind("id", robotId(i)).add());
+      batch.execute();
+    });
+  }
+
+  /** A clock the test moves by hand. */
+  static final class TestClock extends Clock {
+    private Instant now;
+
+    TestClock(Instant start) {
+      now = start;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package io.otaflow.registry;
+
+import static io.otaflow.registry.RegistryFixtures.T0;
+import static io.otaflow.registry.RegistryFixtures.release;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.domain.RolloutStatus;
+import io.otaflow.plan.TargetSelector;
+import io.otaflow.release.Release;
+import io.otaflow.rollout.RolloutRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RegistryRepositoriesTest {
+
+  private Jdbi jdbi;
+  private RegistryFixtures.TestClock clock;
+  private RegistryFixtures.Repositories registry;
+
+  @BeforeEach
+  void setUp() {
+    jdbi = RegistryFixtures.memoryDb();
+    clock = new RegistryFixtures.TestClock(T0);
+    registry = RegistryFixtures.repositories(jdbi, clock);
+  }
+
+  @Test
+  void registersAndUpdatesRobots() {
+    registry.robots().registerRobot("r2", Map.of("site", "oslo"), "1.0.0", null);
+    registry.robots().registerRobot("r1", Map.of("site", "berlin", "model", "mk2"), "1.0.0", null);
+    clock.advance(Duration.ofMinutes(1));
+    registry.robots().registerRobot("r1", Map.of("site", "paris"), "1.1.0", null);
+
+    RobotRecord r1 = registry.robots().robot("r1").orElseThrow();
+    assertThat(r1.labels()).isEqualTo(Map.of("site", "paris"));
+    assertThat(r1.installedVersion()).isEqualTo("1.1.0");
+    assertThat(r1.registeredAt()).isEqualTo(T0);
+    assertThat(r1.lastSeenAt()).isEqualTo(T0.plus(Duration.ofMinutes(1)));
+    assertThat(registry.robots().robots()).extracting(RobotRecord::robotId).containsExactly("r1", "r2");
+    assertThat(registry.robots().robot("nope")).isEmpty();
+  }
+
+  @Test
+  void keepsTheAgentVersionWhenARegistrationDoesNotNameOne() {
+    registry.robots().registerRobot("r1", Map.of("site", "oslo"), null, "0.1.0");
+    assertThat(registry.robots().robot("r1").orElseThrow().agentVersion()).isEqualTo("0.1.0");
+    assertThat(registry.robots().robot("r1").orElseThrow().installedVersion()).isNull();
+
+    registry.robots().registerRobot("r1", Map.of("site", "oslo"), "1.0.0", null);
+    assertThat(registry.robots().robot("r1").orElseThrow().agentVersion()).isEqualTo("0.1.0");
+
+    registry.robots().registerRobot("r1", Map.of("site", "oslo"), "1.0.0", "0.2.0");
+    assertThat(registry.robots().robot("r1").orElseThrow().agentVersion()).isEqualTo("0.2.0");
+  }
+
+  @Test
+  void registersReleasesOnce() {
+    registry.releases().registerRelease(release("1.4.0"));
+    registry.releases().registerRelease(release("1.4.0")); // same again: no-op
+    registry.releases().registerRelease(release("2.0.0-rc.1"));
+
+    assertThat(registry.releases().release("1.4.0")).contains(release("1.4.0"));
+    assertThat(registry.releases().releases()).extracting(Release::version).containsExactly("1.4.0", "2.0.0-rc.1");
+    assertThat(registry.releases().release("9.9.9")).isEmpty();
+
+    Release changed = new Release("1.4.0", release("1.4.0").artifactUrl(), "b".repeat(64), 4096, "fixes");
+    assertThatThrownBy(() -> registry.releases().registerRelease(changed))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("release 1.4.0 is already registered with a different artifact");
+  }
+
+  @Test
+  void matchesRobotsByFleetLabelsAndIds() {
+    registry.robots().registerRobot("r1", Map.of("site", "berlin", "model", "mk2"), "1.0.0", null);
+    registry.robots().registerRobot("r2", Map.of("site", "berlin", "model", "mk1"), "1.0.0", null);
+    registry.robots().registerRobot("r3", Map.of("site", "oslo", "model", "mk2"), "1.0.0", null);
+
+    assertThat(registry.robots().matchingRobots(TargetSelector.wholeFleet())).containsExactly("r1", "r2", "r3");
+    assertThat(registry.robots().matchingRobots(new TargetSelector(Map.of("site", "berlin"), null)))
+        .containsExactly("r1", "r2");
+    assertThat(registry.robots().matchingRobots(new TargetSelector(Map.of("site", "berlin", "model", "mk2"), null)))
+        .containsExactly("r1");
+    assertThat(registry.robots().matchingRobots(new TargetSelector(Map.of("site", "rome"), null))).isEmpty();
+    assertThat(registry.robots().matchingRobots(new TargetSelector(null, List.of("r3", "r1")))).containsExactly("r1", "r3");
+
+    assertThatThrownBy(() -> registry.robots().matchingRobots(new TargetSelector(null, List.of("r1", "r99", "r98"))))
+        .isInstanceOf(UnknownRobotException.class)
+        .hasMessage("unknown robot(s): r99, r98")
+        .satisfies(e -> assertThat(((UnknownRobotException) e).robotIds()).containsExactly("r99", "r98"));
+  }
+
+  @Test
+  void createsRolloutsAndKeepsTheirPlan() {
+    registry.releases().registerRelease(release("1.4.0"));
+    RolloutRequest request = new RolloutRequest("ro-1", release("1.4.0"), RegistryFixtures.fourStagePlan(),
+        new TargetSelector(Map.of("site", "berlin"), List.of()));
+    registry.rollouts().createRollout(request);
+    clock.advance(Duration.ofSeconds(1));
+    registry.rollouts().createRollout(new RolloutRequest("ro-2", release("1.4.0"), RegistryFixtures.fourStagePlan(),
+        TargetSelector.wholeFleet()));
+
+    assertThat(registry.rollouts().rollout("ro-1")).contains(
+        new RolloutRecord("ro-1", "1.4.0", RolloutStatus.PENDING, null, null, T0, T0));
+    assertThat(registry.rollouts().rollouts()).extracting(RolloutRecord::rolloutId).containsExactly("ro-2", "ro-1");
+    // Durations and nested records survive the JSON round trip.
+    assertThat(registry.rollouts().rolloutRequest("ro-1")).contains(request);
+    assertThat(registry.events().events("ro-1")).singleElement()
+        .satisfies(e -> assertThat(e.status()).isEqualTo("PENDING"));
+
+    assertThatThrownBy(() -> registry.rollouts().createRollout(request))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("rollout ro-1 already exists");
+    // A rollout of a release the registry does not hold breaks the database's reference, and is not stored.
+    assertThatThrownBy(() -> registry.rollouts().createRollout(new RolloutRequest("ro-3", release("3.0.0"),
+        RegistryFixtures.fourStagePlan(), TargetSelector.wholeFleet())))
+        .isInstanceOf(UnableToExecuteStatementException.class);
+    assertThat(registry.rollouts().rollout("ro-3")).isEmpty();
+  }
+
+  @Test
+  void recordsRolloutStatusOnTheRowAndInTheLog() {
+    registry.releases().registerRelease(release("1.4.0"));
+    registry.rollouts().createRollout(new RolloutRequest("ro-1", release("1.4.0"), RegistryFixtures.fourStagePlan(),
+        TargetSelector.wholeFleet()));
+    clock.advance(Duration.ofMinutes(2));
+
+    registry.rollouts().recordRolloutStatus("ro-1", RolloutStatus.RUNNING, "canary", null);
+    registry.rollouts().recordRolloutStatus("ro-1", RolloutStatus.ROLLED_BACK, "10%", "stage 10% missed its threshold");
+    registry.rollouts().recordRolloutStatus("ro-1", RolloutStatus.ROLLED_BACK, "10%", "stage 10% missed its threshold");
+
+    assertThat(registry.rollouts().rollout("ro-1")).contains(new RolloutRecord("ro-1", "1.4.0", RolloutStatus.ROLLED_BACK,
+        "10%", "stage 10% missed its threshold", T0, T0.plus(Duration.ofMinutes(2))));
+    assertThat(registry.events().events("ro-1")).extracting(RolloutEventRecord::status)
+        .containsExactly("PENDING", "RUNNING", "ROLLED_BACK", "ROLLED_BACK");
+    String raw = jdbi.withHandle(h -> h.createQuery("SELECT status FROM rollouts WHERE rollout_id = 'ro-1'")
+        .mapTo(String.class).one());
+    assertThat(raw).isEqualTo("ROLLED_BACK");
+  }
+
+  @Test
+  void recordsRobotStateAndInstalledVersion() {
+    registry.robots().registerRobot("r1", Map.of(), "1.0.0", null);
+    clock.advance(Duration.ofMinutes(3));
+
+    registry.rolloutRobots().recordRobotState("ro-1", "r1", RobotUpdateState.DOWNLOADING, null, null);
+    assertThat(registry.robots().robot("r1").orElseThrow().installedVersion()).isEqualTo("1.0.0");
+    registry.rolloutRobots().recordRobotState("ro-1", "r1", RobotUpdateState.COMMITTED, null, "1.4.0");
+
+    RobotRecord robot = registry.robots().robot("r1").orElseThrow();
+    assertThat(robot.installedVersion()).isEqualTo("1.4.0");
+    assertThat(robot.lastSeenAt()).isEqualTo(T0.plus(Duration.ofMinutes(3)));
+    assertThat(registry.rolloutRobots().rolloutRobots("ro-1")).containsExactly(
+        new RolloutRobotRecord("r1", -1, RobotUpdateState.COMMITTED, null, T0.plus(Duration.ofMinutes(3))));
+    assertThat(registry.rolloutRobots().countsByState("ro-1"))
+        .containsEntry(RobotUpdateState.COMMITTED, 1).containsEntry(RobotUpdateState.PENDING, 0);
+    assertThat(registry.events().events("ro-1")).extracting(RolloutEventRecord::robotId, RolloutEventRecord::status)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("r1", "DOWNLOADING"),
+            org.assertj.core.groups.Tuple.tuple("r1", "COMMITTED"));
+    String raw = jdbi.withHandle(h -> h.createQuery("SELECT state FROM rollout_robots WHERE robot_id = 'r1'")
+        .mapTo(String.class).one());
+    assertThat(raw).isEqualTo("COMMITTED");
+  }
+}

@@ -1,0 +1,54 @@
+package io.otaflow.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.otaflow.fleet.RobotTelemetry;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TelemetryRepositoryTest {
+
+  private static final Instant NOW = Instant.parse("2030-01-01T12:00:00Z");
+
+  private RegistryFixtures.Repositories registry;
+  private TelemetryRepository store;
+
+  @BeforeEach
+  void setUp() {
+    Jdbi jdbi = RegistryFixtures.memoryDb();
+    registry = RegistryFixtures.repositories(jdbi);
+    store = new TelemetryRepository(jdbi, Clock.fixed(NOW, ZoneOffset.UTC));
+    registry.robots().registerRobot("r1", Map.of("site", "lyon"), "0.9.0", null);
+  }
+
+  @Test
+  void latestReportWinsAndRefreshesTheRobot() {
+    store.record(new RobotTelemetry("r1", 80.0, 41.5, "0.9.0", 1_000));
+    store.record(new RobotTelemetry("r1", 78.5, 43.0, "1.0.0", 2_000));
+
+    assertThat(store.latest("r1")).contains(new RobotTelemetry("r1", 78.5, 43.0, "1.0.0", 2_000));
+    RobotRecord robot = registry.robots().robot("r1").orElseThrow();
+    assertThat(robot.installedVersion()).isEqualTo("1.0.0");
+    assertThat(robot.lastSeenAt()).isEqualTo(NOW);
+  }
+
+  @Test
+  void reportWithoutAVersionKeepsTheKnownOne() {
+    store.record(new RobotTelemetry("r1", 80.0, 41.5, null, 1_000));
+
+    assertThat(registry.robots().robot("r1").orElseThrow().installedVersion()).isEqualTo("0.9.0");
+  }
+
+  @Test
+  void reportOfAnUnregisteredRobotIsRefused() {
+    assertThatThrownBy(() -> store.record(new RobotTelemetry("r404", 80.0, 41.5, "1.0.0", 1_000)))
+        .isInstanceOf(UnknownRobotException.class).hasMessage("unknown robot(s): r404");
+    assertThat(store.latest("r404")).isEmpty();
+  }
+}

@@ -1,0 +1,185 @@
+package io.otaflow.robot;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.otaflow.release.Release;
+import io.otaflow.robotupdate.SlotActivities;
+import io.otaflow.robotupdate.SlotSwitch;
+import io.otaflow.robotupdate.StagedArtifact;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The A/B slots on the robot's own disk. All three methods are safe to retry, and heartbeat while they run (hooks and
+ * unpacking can take minutes), so a step lost with a killed agent is retried soon after it restarts.
+ */
+public class DiskSlotActivities implements SlotActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(DiskSlotActivities.class);
+
+  private final RobotDisk disk;
+  private final long maxExpandedBytes;
+  private final MeterRegistry registry;
+  private final ApplyHooks hooks;
+
+  public DiskSlotActivities(RobotDisk disk) {
+    this(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, Metrics.globalRegistry);
+  }
+
+  public DiskSlotActivities(RobotDisk disk, long maxExpandedBytes, MeterRegistry registry) {
+    this(disk, maxExpandedBytes, registry, ApplyHooks.defaults(disk.dir()));
+  }
+
+  /** @param hooks kill switch and the commands run around the switch of {@code current} */
+  public DiskSlotActivities(RobotDisk disk, long maxExpandedBytes, MeterRegistry registry, ApplyHooks hooks) {
+    this.disk = disk;
+    this.maxExpandedBytes = maxExpandedBytes;
+    this.registry = registry;
+    this.hooks = hooks;
+  }
+
+  @Override
+  public SlotSwitch apply(Release release, StagedArtifact artifact) {
+    return ActivityKeepAlive.during(() -> unpackAndSwitch(release, artifact));
+  }
+
+  private SlotSwitch unpackAndSwitch(Release release, StagedArtifact artifact) {
+    HttpDownloadActivities.requireValid(release);
+    Timer.Sample sample = Timer.start(registry);
+    String outcome = "failed";
+    try {
+      synchronized (disk) {
+        RobotDiskState state = disk.readState();
+        if (release.version().equals(state.installedVersion())) {
+          disk.alignCurrentWith(state);
+          outcome = "already_applied";
+          log.info("robot {}: {} is already active in slot {}", disk.dir(), release.version(), state.activeSlot());
+          return sameSwitch(state);
+        }
+        Optional<String> killSwitch = hooks.killSwitchOn();
+        if (killSwitch.isPresent()) {
+          throw ApplicationFailure.newNonRetryableFailure("apply: " + killSwitch.get(), RobotSideErrors.KILL_SWITCH);
+        }
+        // The signed manifest's release number goes into state.json with the switch; unsigned keeps the old one.
+        // beforeSwitch hooks (stop the robot's services) run once the slot is unpacked, right before the switch.
+        SlotSwitch result = disk.unpackAndSwitch(Path.of(artifact.path()), release.version(), false, maxExpandedBytes,
+            ReleaseManifestCheck.releaseNumber(release), () -> hooks.run(hooks.beforeSwitch()).ifPresent(failure -> {
+              restartServices(state);
+              throw ApplicationFailure.newNonRetryableFailure("apply: beforeSwitch " + failure
+                  + " (nothing switched, still on " + state.installedVersion() + ")", RobotSideErrors.HOOK_FAILED);
+            }));
+        Optional<String> afterFailure = hooks.run(hooks.afterSwitch());
+        if (afterFailure.isPresent()) {
+          switchBack(state, release);
+          throw ApplicationFailure.newNonRetryableFailure("apply: afterSwitch " + afterFailure.get()
+              + " (switched back to " + state.installedVersion() + " in slot " + state.activeSlot() + ")",
+              RobotSideErrors.HOOK_FAILED);
+        }
+        outcome = "switched";
+        return result;
+      }
+    } catch (ApplicationFailure e) {
+      outcome = "refused";
+      log.warn("robot {}: apply {} refused: {}", disk.dir(), release.version(), e.getOriginalMessage());
+      throw e;
+    } finally {
+      sample.stop(Timer.builder("otaflow.robot.apply").tag("outcome", outcome).register(registry));
+    }
+  }
+
+  /**
+   * Puts state.json and {@code current} back as they were before apply, then runs the afterSwitch hooks again so
+   * the previous release's services start (best effort: the failure being reported is the new release's).
+   */
+  private void switchBack(RobotDiskState before, Release release) {
+    disk.writeState(before);
+    disk.switchCurrentTo(before.activeSlot());
+    log.warn("robot {}: afterSwitch failed on {}, switched back to {} (slot {})", disk.dir(), release.version(),
+        before.installedVersion(), before.activeSlot());
+    restartServices(before);
+  }
+
+  /** Best effort: afterSwitch hooks on the release that stays, so services a beforeSwitch hook stopped run again. */
+  private void restartServices(RobotDiskState staying) {
+    hooks.run(hooks.afterSwitch()).ifPresent(failure ->
+        log.error("robot {}: afterSwitch hooks failed on {} too: {}", disk.dir(), staying.installedVersion(),
+            failure));
+  }
+
+  /**
+   * A retry of an apply that went through returns the switch it made. A release that was already running
+   * and committed reports no switch at all (fromSlot == toSlot): the rollout changed nothing on this robot.
+   */
+  private static SlotSwitch sameSwitch(RobotDiskState state) {
+    if (state.committed() || state.previousSlot() == null) {
+      return new SlotSwitch(state.activeSlot(), state.activeSlot(), state.installedVersion());
+    }
+    return new SlotSwitch(state.previousSlot(), state.activeSlot(), state.previousVersion());
+  }
+
+  @Override
+  public void commit(Release release) {
+    ActivityKeepAlive.during(() -> markCommitted(release));
+  }
+
+  private void markCommitted(Release release) {
+    synchronized (disk) {
+      RobotDiskState state = disk.readState();
+      if (!release.version().equals(state.installedVersion())) {
+        throw ApplicationFailure.newNonRetryableFailure("commit: " + release.version()
+            + " is not the active version (active: " + state.installedVersion() + ")", RobotSideErrors.NOT_ACTIVE);
+      }
+      disk.alignCurrentWith(state);
+      if (!state.committed()) {
+        disk.writeState(state.withCommitted(true));
+      }
+      deleteStaged(release);
+      log.info("robot {}: {} committed in slot {}", disk.dir(), release.version(), state.activeSlot());
+    }
+  }
+
+  @Override
+  public String rollback(Release release) {
+    return ActivityKeepAlive.during(() -> switchToPrevious(release));
+  }
+
+  private String switchToPrevious(Release release) {
+    synchronized (disk) {
+      RobotDiskState state = disk.readState();
+      disk.alignCurrentWith(state);
+      if (!release.version().equals(state.installedVersion())) {
+        log.info("robot {}: rollback of {} is a no-op, {} is active", disk.dir(), release.version(),
+            state.installedVersion());
+        return state.installedVersion();
+      }
+      if (state.previousSlot() == null) {
+        log.warn("robot {}: cannot roll back {}: no previous release on this robot", disk.dir(), release.version());
+        return state.installedVersion();
+      }
+      // The slot we leave holds a rejected release: it is not offered as a rollback target again.
+      RobotDiskState restored = new RobotDiskState(state.previousVersion(), state.previousSlot(), null, null, true,
+          state.previousReleaseNumber(), 0);
+      disk.writeState(restored);
+      disk.switchCurrentTo(restored.activeSlot());
+      deleteStaged(release);
+      log.info("robot {}: rolled back {} (slot {}) to {} (slot {})", disk.dir(), release.version(),
+          state.activeSlot(), restored.installedVersion(), restored.activeSlot());
+      return restored.installedVersion();
+    }
+  }
+
+  private void deleteStaged(Release release) {
+    Path staged = disk.staging().resolve(release.version() + ".tar.gz");
+    try {
+      Files.deleteIfExists(staged);
+    } catch (IOException e) {
+      log.warn("robot {}: cannot delete {}: {}", disk.dir(), staged, e.toString());
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.otaflow.robot;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Deletes directory trees without following symbolic links: a link is deleted as a link, so a link inside a tree (a
+ * robot's {@code current}, or one planted in an archive) can never make a delete reach files outside it.
+ */
+public final class FileTrees {
+
+  private FileTrees() {
+  }
+
+  /** Deletes {@code root} and everything below it. */
+  public static void deleteTree(Path root) throws IOException {
+    delete(root, false);
+  }
+
+  /** Deletes everything below {@code root} and keeps {@code root} itself, empty. */
+  public static void deleteContents(Path root) throws IOException {
+    delete(root, true);
+  }
+
+  private static void delete(Path root, boolean keepRoot) throws IOException {
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+        if (failure != null) {
+          throw failure;
+        }
+        if (!(keepRoot && dir.equals(root))) {
+          Files.delete(dir);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

@@ -1,0 +1,570 @@
+package io.otaflow.robot;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.otaflow.release.Release;
+import io.otaflow.robotupdate.DownloadActivities;
+import io.otaflow.robotupdate.RobotErrors;
+import io.otaflow.robotupdate.StagedArtifact;
+import io.otaflow.signing.ArtifactDigest;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Downloads a release artifact over HTTP into the robot's staging area and verifies it. */
+public class HttpDownloadActivities implements DownloadActivities {
+
+  /** Where the free space figure comes from; a test substitutes a full disk. */
+  @FunctionalInterface
+  public interface FreeSpace {
+    FreeSpace FILE_STORE = dir -> Files.getFileStore(dir).getUsableSpace();
+
+    long usableBytes(Path dir) throws IOException;
+  }
+
+  /** Room kept free beyond the artifact itself, for state.json, logs and the robot's own work. */
+  public static final long SPACE_MARGIN_BYTES = 8L * 1024 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(HttpDownloadActivities.class);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
+  /** A body averaging less than this over {@link #DEFAULT_RATE_WINDOW} is abandoned (retryable). */
+  public static final long DEFAULT_MIN_BYTES_PER_SECOND = 1024;
+  public static final Duration DEFAULT_RATE_WINDOW = Duration.ofSeconds(30);
+  private static final Pattern CONTENT_RANGE = Pattern.compile("^bytes (\\d+)-\\d+/(?:\\d+|\\*)$");
+  // The JDK client has no read timeout for a body being streamed: this closes bodies that stop moving.
+  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "otaflow-download-watchdog");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  private final RobotDisk disk;
+  private final HttpClient http;
+  private final FreeSpace freeSpace;
+  private final Counter downloadedBytes;
+  private final MeterRegistry registry;
+  private final Duration stallTimeout;
+  private volatile long minBytesPerSecond = DEFAULT_MIN_BYTES_PER_SECOND;
+  private volatile Duration rateWindow = DEFAULT_RATE_WINDOW;
+  private final ReleaseManifestCheck manifestCheck;
+
+  public HttpDownloadActivities(RobotDisk disk, HttpClient http) {
+    this(disk, http, FreeSpace.FILE_STORE, Metrics.globalRegistry);
+  }
+
+  /** A robot that checks signed manifests with {@code manifestCheck} (its trusted keys). */
+  public HttpDownloadActivities(RobotDisk disk, HttpClient http, ReleaseManifestCheck manifestCheck) {
+    this(disk, http, FreeSpace.FILE_STORE, Metrics.globalRegistry, DEFAULT_STALL_TIMEOUT, manifestCheck);
+  }
+
+  public HttpDownloadActivities(RobotDisk disk, HttpClient http, FreeSpace freeSpace, MeterRegistry registry) {
+    this(disk, http, freeSpace, registry, DEFAULT_STALL_TIMEOUT);
+  }
+
+  /**
+   * {@code stallTimeout}: how long a body may deliver no bytes before the download is abandoned (retryable). A robot
+   * built this way has no trusted keys: see {@link ReleaseManifestCheck#noTrustedKeys()}.
+   */
+  public HttpDownloadActivities(RobotDisk disk, HttpClient http, FreeSpace freeSpace, MeterRegistry registry,
+      Duration stallTimeout) {
+    this(disk, http, freeSpace, registry, stallTimeout, ReleaseManifestCheck.noTrustedKeys());
+  }
+
+  /** {@code manifestCheck}: how {@code verify} checks the release's signed manifest (the robot's trusted keys). */
+  public HttpDownloadActivities(RobotDisk disk, HttpClient http, FreeSpace freeSpace, MeterRegistry registry,
+      Duration stallTimeout, ReleaseManifestCheck manifestCheck) {
+    this.manifestCheck = Objects.requireNonNull(manifestCheck, "manifestCheck");
+    this.stallTimeout = stallTimeout;
+    this.disk = disk;
+    this.http = http;
+    this.freeSpace = freeSpace;
+    this.registry = registry;
+    this.downloadedBytes = Counter.builder("otaflow.robot.download.bytes")
+        .description("Artifact bytes received by robots")
+        .baseUnit("bytes")
+        .register(registry);
+  }
+
+  /**
+   * Sets the minimum average rate over a sliding {@code window} below which a download is abandoned (retryable, the
+   * partial file kept for the next attempt); 0 turns the check off. Call before registering with a worker.
+   */
+  public HttpDownloadActivities minimumRate(long bytesPerSecond, Duration window) {
+    if (bytesPerSecond < 0 || window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("minimum rate needs bytesPerSecond >= 0 and a positive window");
+    }
+    this.minBytesPerSecond = bytesPerSecond;
+    this.rateWindow = window;
+    return this;
+  }
+
+  @Override
+  public StagedArtifact download(Release release) {
+    requireValid(release);
+    Timer.Sample sample = Timer.start(registry);
+    String outcome = "failed";
+    try {
+      StagedArtifact staged = stage(release);
+      outcome = "ok";
+      return staged;
+    } finally {
+      sample.stop(Timer.builder("otaflow.robot.download").tag("outcome", outcome).register(registry));
+    }
+  }
+
+  private StagedArtifact stage(Release release) {
+    Path staged = stagedPath(release);
+    Path part = disk.staging().resolve(release.version() + ".tar.gz.part");
+    // A previous attempt may have finished without its result reaching the workflow.
+    if (Files.isRegularFile(staged) && size(staged) == release.sizeBytes()
+        && ArtifactDigest.sha256Hex(staged).equals(release.sha256())) {
+      log.info("robot {}: {} already staged at {}", disk.dir(), release.version(), staged);
+      return new StagedArtifact(staged.toString(), release.sha256(), release.sizeBytes());
+    }
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    try {
+      checkFreeSpace(release.sizeBytes());
+      Resume resume = resumePoint(release, part, context);
+      String sha256 = fetch(release, part, resume, context);
+      Files.move(part, staged, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      log.info("robot {}: downloaded {} ({} bytes) to {}", disk.dir(), release.version(), release.sizeBytes(), staged);
+      return new StagedArtifact(staged.toString(), sha256, release.sizeBytes());
+    } catch (ApplicationFailure e) {
+      if (e.isNonRetryable()) {
+        // No attempt will resume from it: the partial file is only litter.
+        deleteQuietly(part);
+      }
+      throw e;
+    } catch (ActivityCanceledException e) {
+      deleteQuietly(part);
+      throw e;
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailureWithCause(
+          "download: cannot store " + staged + ": " + e, RobotSideErrors.DOWNLOAD_FAILED, e);
+    }
+  }
+
+  /** Where this attempt starts: after the bytes a previous attempt heartbeated, when they are still on disk. */
+  private Resume resumePoint(Release release, Path part, ActivityExecutionContext context) throws IOException {
+    Optional<DownloadProgress> previous;
+    try {
+      previous = context.getHeartbeatDetails(DownloadProgress.class);
+    } catch (RuntimeException unreadable) {
+      // Details of another shape (an older agent's bare percentage): nothing to resume from.
+      previous = Optional.empty();
+    }
+    if (previous.isPresent() && Files.isRegularFile(part)) {
+      DownloadProgress progress = previous.get();
+      long offset = progress.offset();
+      if (offset > 0 && offset <= release.sizeBytes() && size(part) >= offset && progress.sha256State() != null) {
+        try {
+          SHA256Digest digest = new SHA256Digest(Base64.getDecoder().decode(progress.sha256State()));
+          log.info("robot {}: resuming {} at byte {} of {}", disk.dir(), release.version(), offset,
+              release.sizeBytes());
+          return new Resume(offset, digest);
+        } catch (RuntimeException badState) {
+          log.warn("robot {}: cannot restore the hash state of {}, starting over: {}", disk.dir(), part,
+              badState.toString());
+        }
+      }
+    }
+    return Resume.fromStart();
+  }
+
+  private String fetch(Release release, Path part, Resume resume, ActivityExecutionContext context)
+      throws IOException {
+    String url = release.artifactUrl();
+    long size = release.sizeBytes();
+    if (resume.offset() == size) {
+      // Every byte was on disk already; only the rename was missing.
+      return copy(InputStream.nullInputStream(), part, resume, release, context);
+    }
+    HttpResponse<InputStream> response = send(url, resume.offset());
+    int status = response.statusCode();
+    if (resume.offset() > 0 && (status == 200 || status == 416 || status == 206 && !rangeStartsAt(response,
+        resume.offset()))) {
+      // The server ignored the range (200), cannot serve it (416) or served another one: start over from byte 0.
+      log.info("robot {}: {} answered HTTP {} to a range from byte {}, downloading from the start", disk.dir(), url,
+          status, resume.offset());
+      resume = Resume.fromStart();
+      if (status != 200) {
+        response.body().close();
+        response = send(url, 0);
+        status = response.statusCode();
+      }
+    }
+    try (InputStream body = response.body()) {
+      if (status >= 500) {
+        throw ApplicationFailure.newFailure(
+            "download: HTTP " + status + " from " + url + " (server error, will retry)", RobotSideErrors.DOWNLOAD_FAILED);
+      }
+      if (status != (resume.offset() > 0 ? 206 : 200)) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "download: HTTP " + status + " from " + url, RobotErrors.ARTIFACT_UNAVAILABLE);
+      }
+      OptionalLong announced = response.headers().firstValueAsLong("Content-Length");
+      long expected = size - resume.offset();
+      if (announced.isPresent() && announced.getAsLong() != expected) {
+        // The server says outright it holds a different file: retrying will fetch the same wrong one.
+        String what = resume.offset() > 0
+            ? "announces " + announced.getAsLong() + " bytes from byte " + resume.offset()
+            : "announces " + announced.getAsLong() + " bytes";
+        throw ApplicationFailure.newNonRetryableFailure("download: server " + what + ", release declares " + size
+            + " bytes (" + url + ")", RobotErrors.SIZE_MISMATCH);
+      }
+      return copy(body, part, resume, release, context);
+    }
+  }
+
+  private static boolean rangeStartsAt(HttpResponse<?> response, long offset) {
+    Matcher range = CONTENT_RANGE.matcher(response.headers().firstValue("Content-Range").orElse(""));
+    return range.matches() && Long.parseLong(range.group(1)) == offset;
+  }
+
+  private HttpResponse<InputStream> send(String url, long offset) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT).GET();
+    if (offset > 0) {
+      request.header("Range", "bytes=" + offset + "-");
+    }
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailureWithCause(
+          "download: cannot fetch " + url + ": " + describe(e), RobotSideErrors.DOWNLOAD_FAILED, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailureWithCause(
+          "download: interrupted fetching " + url, RobotSideErrors.DOWNLOAD_FAILED, e);
+    }
+  }
+
+  /**
+   * Appends the body to the partial file from the resume offset, hashing on the way, and streams at most size+1
+   * bytes in all so an endless body cannot fill the disk. Heartbeats the offset and hash state of the bytes forced to
+   * disk, so a later attempt resumes only from bytes that survive a crash.
+   */
+  private String copy(InputStream body, Path part, Resume resume, Release release, ActivityExecutionContext context)
+      throws IOException {
+    long size = release.sizeBytes();
+    long limit = size + 1;
+    SHA256Digest digest = resume.digest();
+    long total = resume.offset();
+    Progress progress = new Progress(context, size);
+    RateCheck rate = new RateCheck(minBytesPerSecond, rateWindow, total);
+    Watchdog watchdog = new Watchdog(body, stallTimeout);
+    byte[] buffer = new byte[64 * 1024];
+    try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE); watchdog) {
+      out.truncate(total);
+      out.position(total);
+      while (total < limit) {
+        int n;
+        try {
+          n = body.read(buffer, 0, (int) Math.min(buffer.length, limit - total));
+        } catch (IOException e) {
+          if (watchdog.fired()) {
+            throw stalled(release, total);
+          }
+          throw ApplicationFailure.newFailureWithCause("download: truncated after " + total + " of " + size
+              + " bytes from " + release.artifactUrl() + " (" + describe(e) + ")", RobotSideErrors.DOWNLOAD_FAILED, e);
+        }
+        if (n < 0) {
+          if (watchdog.fired()) {
+            throw stalled(release, total);
+          }
+          break;
+        }
+        watchdog.moved();
+        write(out, buffer, n, total, size);
+        digest.update(buffer, 0, n);
+        total += n;
+        downloadedBytes.increment(n);
+        progress.advance(out, total, digest);
+        rate.check(total, release);
+      }
+      if (total == size) {
+        progress.flush(out, total, digest);
+      }
+    }
+    if (total > size) {
+      throw ApplicationFailure.newNonRetryableFailure("download: server sent more than the declared " + size
+          + " bytes from " + release.artifactUrl(), RobotErrors.SIZE_MISMATCH);
+    }
+    if (total < size) {
+      throw ApplicationFailure.newFailure("download: truncated after " + total + " of " + size
+          + " bytes from " + release.artifactUrl(), RobotSideErrors.DOWNLOAD_FAILED);
+    }
+    byte[] hash = new byte[digest.getDigestSize()];
+    digest.doFinal(hash, 0);
+    return HexFormat.of().formatHex(hash);
+  }
+
+  private ApplicationFailure stalled(Release release, long total) {
+    return ApplicationFailure.newFailure("download: stalled, no data for " + stallTimeout.toSeconds() + "s after "
+        + total + " of " + release.sizeBytes() + " bytes from " + release.artifactUrl(), RobotSideErrors.DOWNLOAD_FAILED);
+  }
+
+  private void write(FileChannel out, byte[] buffer, int n, long total, long size) throws IOException {
+    try {
+      ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+      while (chunk.hasRemaining()) {
+        out.write(chunk);
+      }
+    } catch (IOException e) {
+      if (String.valueOf(e.getMessage()).contains("No space left")) {
+        throw ApplicationFailure.newNonRetryableFailureWithCause("download: disk full after " + total + " of "
+            + size + " bytes in " + disk.staging(), RobotErrors.DISK_FULL, e);
+      }
+      throw e;
+    }
+  }
+
+  private void checkFreeSpace(long size) {
+    long needed = size + SPACE_MARGIN_BYTES;
+    long free;
+    try {
+      free = freeSpace.usableBytes(disk.staging());
+    } catch (IOException e) {
+      throw new UncheckedIOException("download: cannot read free space of " + disk.staging(), e);
+    }
+    if (free < needed) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "download: needs " + needed + " bytes, only " + free + " free on " + disk.staging(), RobotErrors.DISK_FULL);
+    }
+  }
+
+  /** Heartbeats while it hashes: a large artifact on a slow robot disk takes a while. */
+  @Override
+  public void verify(Release release, StagedArtifact artifact) {
+    ActivityKeepAlive.during(() -> checkStaged(release, artifact));
+  }
+
+  private void checkStaged(Release release, StagedArtifact artifact) {
+    requireValid(release);
+    Path file = Path.of(artifact.path()).toAbsolutePath().normalize();
+    if (!file.startsWith(disk.staging()) || !Files.isRegularFile(file)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "verify: staged artifact missing: " + file, RobotSideErrors.ARTIFACT_MISSING);
+    }
+    long actualSize = size(file);
+    if (actualSize != release.sizeBytes()) {
+      deleteQuietly(file);
+      throw ApplicationFailure.newNonRetryableFailure("verify: size mismatch: expected " + release.sizeBytes()
+          + " bytes, got " + actualSize, RobotErrors.SIZE_MISMATCH);
+    }
+    String actual = ArtifactDigest.sha256Hex(file);
+    if (!actual.equals(release.sha256())) {
+      deleteQuietly(file);
+      log.warn("robot {}: {} failed verification, deleted {}", disk.dir(), release.version(), file);
+      throw ApplicationFailure.newNonRetryableFailure("verify: sha256 mismatch: expected "
+          + release.sha256().substring(0, 8) + "…, got " + actual.substring(0, 8) + "…", RobotErrors.CHECKSUM_MISMATCH);
+    }
+    try {
+      manifestCheck.check(release, actual, disk.readState());
+    } catch (ApplicationFailure e) {
+      deleteQuietly(file);
+      log.warn("robot {}: {} refused by its manifest check, deleted {}: {}", disk.dir(), release.version(), file,
+          e.getOriginalMessage());
+      throw e;
+    }
+    log.info("robot {}: {} verified (sha256 {})", disk.dir(), release.version(), actual);
+  }
+
+  private Path stagedPath(Release release) {
+    return disk.staging().resolve(release.version() + ".tar.gz");
+  }
+
+  /** The version becomes a file name: only a validated release may reach the disk. */
+  static void requireValid(Release release) {
+    try {
+      release.validate();
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "ReleaseInvalid");
+    }
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The JDK client wraps the telling cause ("fixed content-length: N, bytes received: M") in a bare "closed". */
+  private static String describe(Exception e) {
+    Throwable telling = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+    String name = telling.getClass().getSimpleName();
+    return telling.getMessage() == null ? name : name + ": " + telling.getMessage();
+  }
+
+  private static void deleteQuietly(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      log.warn("cannot delete {}: {}", path, e.toString());
+    }
+  }
+
+  /** Closes the body when no byte arrived for the stall timeout, which unblocks the reading thread. */
+  private static final class Watchdog implements AutoCloseable {
+    private final InputStream body;
+    private final long stallNanos;
+    private final ScheduledFuture<?> check;
+    private volatile long lastMoveNanos = System.nanoTime();
+    private volatile boolean fired;
+
+    Watchdog(InputStream body, Duration stallTimeout) {
+      this.body = body;
+      this.stallNanos = stallTimeout.toNanos();
+      long period = Math.max(50, Math.min(1000, stallTimeout.toMillis() / 4));
+      this.check = WATCHDOG.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    void moved() {
+      lastMoveNanos = System.nanoTime();
+    }
+
+    boolean fired() {
+      return fired;
+    }
+
+    private void check() {
+      if (!fired && System.nanoTime() - lastMoveNanos > stallNanos) {
+        fired = true;
+        try {
+          body.close();
+        } catch (IOException | RuntimeException e) {
+          log.debug("closing a stalled download body failed: {}", e.toString());
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      check.cancel(false);
+    }
+  }
+
+  /** Where an attempt starts: the offset in the partial file and the hash state of the bytes before it. */
+  private record Resume(long offset, SHA256Digest digest) {
+    static Resume fromStart() {
+      return new Resume(0, new SHA256Digest());
+    }
+  }
+
+  /**
+   * Heartbeats after every chunk (the SDK throttles what reaches the server) with the offset and hash state of the
+   * bytes last forced to disk; forces at most once a second, or every 5 percent, whichever comes first.
+   */
+  private static final class Progress {
+    private final ActivityExecutionContext context;
+    private final long size;
+    private long lastForceNanos = System.nanoTime();
+    private int lastPercent = -1;
+    private DownloadProgress durable;
+
+    Progress(ActivityExecutionContext context, long size) {
+      this.context = context;
+      this.size = size;
+    }
+
+    void advance(FileChannel out, long bytes, SHA256Digest digest) throws IOException {
+      int percent = percent(bytes);
+      if (durable == null || percent >= lastPercent + 5 || System.nanoTime() - lastForceNanos >= 1_000_000_000L) {
+        flush(out, bytes, digest);
+      } else {
+        context.heartbeat(durable);
+      }
+    }
+
+    void flush(FileChannel out, long bytes, SHA256Digest digest) throws IOException {
+      out.force(false);
+      durable = new DownloadProgress(bytes, Base64.getEncoder().encodeToString(digest.getEncodedState()),
+          percent(bytes));
+      lastPercent = durable.percent();
+      lastForceNanos = System.nanoTime();
+      context.heartbeat(durable);
+    }
+
+    private int percent(long bytes) {
+      return (int) Math.min(100, bytes * 100 / size);
+    }
+  }
+
+  /** Refuses a body whose average rate over the last window is below the minimum (retryable: the next may be fast). */
+  private static final class RateCheck {
+    private final long minBytesPerSecond;
+    private final long windowNanos;
+    private final ArrayDeque<long[]> samples = new ArrayDeque<>();
+
+    RateCheck(long minBytesPerSecond, Duration window, long startBytes) {
+      this.minBytesPerSecond = minBytesPerSecond;
+      this.windowNanos = window.toNanos();
+      samples.add(new long[] {System.nanoTime(), startBytes});
+    }
+
+    void check(long bytes, Release release) {
+      if (minBytesPerSecond <= 0) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (now - samples.peekLast()[0] >= 100_000_000L) {
+        samples.addLast(new long[] {now, bytes});
+      }
+      // Keep the newest sample that is at least a window old: the window's start.
+      while (samples.size() > 1) {
+        Iterator<long[]> oldest = samples.iterator();
+        oldest.next();
+        if (now - oldest.next()[0] < windowNanos) {
+          break;
+        }
+        samples.removeFirst();
+      }
+      long[] first = samples.peekFirst();
+      long elapsed = now - first[0];
+      if (elapsed < windowNanos) {
+        return;
+      }
+      long rate = (long) ((bytes - first[1]) * 1e9 / elapsed);
+      if (rate < minBytesPerSecond) {
+        throw ApplicationFailure.newFailure("download: too slow, " + rate + " B/s below the minimum "
+            + minBytesPerSecond + " B/s after " + bytes + " of " + release.sizeBytes() + " bytes from "
+            + release.artifactUrl(), RobotSideErrors.DOWNLOAD_FAILED);
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.otaflow.robot;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+
+/**
+ * What {@code <robot-dir>/state.json} records about the robot's slots.
+ *
+ * <p>A state.json written before release numbers existed has neither number; it reads as 0 for both, which every
+ * signed manifest satisfies, so an old robot accepts its first signed release.
+ *
+ * @param installedVersion      version in the active slot, or null on a robot that never had one
+ * @param activeSlot            "a" or "b": the slot {@code current} must point at
+ * @param previousVersion       version a rollback would return to, or null when there is nothing to go back to
+ * @param previousSlot          slot holding {@code previousVersion}, or null
+ * @param committed             whether the active release was declared good (health passed)
+ * @param releaseNumber         release number of the active slot's release, from its signed manifest (0 when no
+ *                              signed release was ever applied; an unsigned release keeps the number it replaced)
+ * @param previousReleaseNumber release number of {@code previousVersion}, restored by a rollback
+ */
+public record RobotDiskState(
+    String installedVersion, String activeSlot, String previousVersion, String previousSlot, boolean committed,
+    long releaseNumber, long previousReleaseNumber) {
+
+  @JsonCreator
+  public RobotDiskState {
+  }
+
+  /** A state without release numbers (both 0), as robots recorded before releases were signed. */
+  public RobotDiskState(
+      String installedVersion, String activeSlot, String previousVersion, String previousSlot, boolean committed) {
+    this(installedVersion, activeSlot, previousVersion, previousSlot, committed, 0, 0);
+  }
+
+  /** A robot straight from the factory: nothing installed, {@code current} on slot a. */
+  public static RobotDiskState fresh() {
+    return new RobotDiskState(null, "a", null, null, false);
+  }
+
+  /** The same state, committed or not. */
+  public RobotDiskState withCommitted(boolean isCommitted) {
+    return new RobotDiskState(installedVersion, activeSlot, previousVersion, previousSlot, isCommitted,
+        releaseNumber, previousReleaseNumber);
+  }
+}

@@ -1,0 +1,43 @@
+package io.otaflow.robot;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.otaflow.signing.ManifestVerifier;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * How one robot's side is set up, and every activity its worker registers built from it: the keys its verify trusts,
+ * what apply does around the switch, the health thresholds and extra probes, the safe-state rules. The agent builds it
+ * from agent.yaml; a simulated robot takes the defaults.
+ */
+public record RobotSideActivities(ReleaseManifestCheck manifestCheck, ApplyHooks hooks, HealthThresholds thresholds,
+                                  List<HealthProbe> probes, SafeStateRules safeState) {
+
+  public RobotSideActivities {
+    probes = List.copyOf(probes);
+  }
+
+  /** A robot as it leaves the factory: no trusted keys, no hooks, default thresholds and safe-state rules. */
+  public static RobotSideActivities defaults(Path robotDir) {
+    return new RobotSideActivities(ReleaseManifestCheck.noTrustedKeys(), ApplyHooks.defaults(robotDir),
+        HealthThresholds.defaults(), List.of(), SafeStateRules.defaults(robotDir));
+  }
+
+  /** The same robot, refusing releases not signed by one of {@code trustedKeys}. */
+  public RobotSideActivities trusting(ManifestVerifier trustedKeys) {
+    return new RobotSideActivities(new ReleaseManifestCheck(trustedKeys), hooks, thresholds, probes, safeState);
+  }
+
+  /** Download, slot, health and safety activities for the robot on {@code disk}, in that order. */
+  public Object[] forRobot(RobotDisk disk, HttpClient http, MeterRegistry meters) {
+    return new Object[] {
+        new HttpDownloadActivities(disk, http, HttpDownloadActivities.FreeSpace.FILE_STORE, meters,
+            HttpDownloadActivities.DEFAULT_STALL_TIMEOUT, manifestCheck),
+        new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, hooks),
+        new SensorHealthActivities(disk, thresholds, probes, meters),
+        new SafeStateActivities(disk, safeState, Clock.systemDefaultZone())
+    };
+  }
+}

@@ -1,0 +1,133 @@
+package io.otaflow.robot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.otaflow.release.Release;
+import io.otaflow.robotupdate.DownloadActivities;
+import io.otaflow.robotupdate.StagedArtifact;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Random;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.junit.jupiter.api.Test;
+
+/** A retried download resumes from the previous attempt's heartbeat instead of starting over. */
+class HttpDownloadResumeTest extends RobotSideTestSupport {
+
+  private static final int SIZE = 300_000;
+  private static final int OFFSET = 100_000;
+
+  private final byte[] body = randomBytes(SIZE);
+
+  @Test
+  void resumedDownloadAsksForTheRestOnlyAndEndsWithTheRightHash() throws Exception {
+    ArtifactServer.Ranged served = server.ranged("/ranged", body, true, 0);
+    Release release = release(served.url);
+    previousAttemptLeftPartAndHeartbeat(OFFSET);
+
+    StagedArtifact staged = download.download(release);
+
+    assertThat(served.ranges).containsExactly("bytes=" + OFFSET + "-");
+    assertThat(served.servedBytes.get()).isEqualTo(SIZE - OFFSET);
+    assertThat(staged.sha256()).isEqualTo(release.sha256());
+    assertThat(Files.readAllBytes(Path.of(staged.path()))).isEqualTo(body);
+    assertThat(listing(disk.staging())).containsExactly(Path.of(staged.path()));
+    assertThat(meters.get("otaflow.robot.download.bytes").counter().count()).isEqualTo(SIZE - OFFSET);
+    download.verify(release, staged);
+  }
+
+  @Test
+  void serverIgnoringTheRangeIsDownloadedAgainFromTheStart() throws Exception {
+    ArtifactServer.Ranged served = server.ranged("/no-ranges", body, false, 0);
+    Release release = release(served.url);
+    previousAttemptLeftPartAndHeartbeat(OFFSET);
+
+    StagedArtifact staged = download.download(release);
+
+    assertThat(served.ranges).containsExactly("bytes=" + OFFSET + "-");
+    assertThat(served.servedBytes.get()).isEqualTo(SIZE);
+    assertThat(staged.sha256()).isEqualTo(release.sha256());
+    assertThat(Files.readAllBytes(Path.of(staged.path()))).isEqualTo(body);
+  }
+
+  @Test
+  void heartbeatBeyondThePartialFileStartsOver() throws Exception {
+    ArtifactServer.Ranged served = server.ranged("/lost-part", body, true, 0);
+    Release release = release(served.url);
+    previousAttemptLeftPartAndHeartbeat(OFFSET);
+    // The robot lost power before the bytes reached the disk: the file is shorter than the heartbeat says.
+    Files.write(part(), Arrays.copyOf(body, OFFSET / 2));
+
+    StagedArtifact staged = download.download(release);
+
+    assertThat(served.ranges).containsExactly("null");
+    assertThat(staged.sha256()).isEqualTo(release.sha256());
+  }
+
+  @Test
+  void tooSlowServerIsAbandonedRetryablyKeepingThePartialFile() throws Exception {
+    ArtifactServer.Ranged served = server.ranged("/slow", body, true, 2_000);
+    Release release = release(served.url);
+    TestActivityEnvironment slowEnv = TestActivityEnvironment.newInstance();
+    try {
+      slowEnv.registerActivitiesImplementations(new HttpDownloadActivities(disk, HttpClient.newHttpClient(),
+          dir -> Long.MAX_VALUE, new SimpleMeterRegistry(), Duration.ofSeconds(5))
+          .minimumRate(10_000, Duration.ofSeconds(1)));
+      DownloadActivities slow = slowEnv.newActivityStub(DownloadActivities.class, ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+          .build());
+
+      ApplicationFailure failure = failureOf(() -> slow.download(release));
+
+      assertThat(failure.getType()).isEqualTo(RobotSideErrors.DOWNLOAD_FAILED);
+      assertThat(failure.isNonRetryable()).isFalse();
+      assertThat(failure.getOriginalMessage()).startsWith("download: too slow, ")
+          .containsPattern("download: too slow, \\d+ B/s below the minimum 10000 B/s after \\d+ of 300000 bytes from ")
+          .endsWith(served.url);
+      assertThat(listing(disk.staging())).containsExactly(part());
+      assertThat(Files.size(part())).isPositive().isLessThan(SIZE);
+    } finally {
+      slowEnv.close();
+    }
+  }
+
+  /** What an attempt killed after {@code offset} bytes leaves: the partial file (a bit longer) and its heartbeat. */
+  private void previousAttemptLeftPartAndHeartbeat(int offset) throws Exception {
+    Files.createDirectories(disk.staging());
+    // Bytes past the heartbeat reached the file but not the server: the resumed attempt must cut them off.
+    Files.write(part(), Arrays.copyOf(body, offset + 5_000));
+    SHA256Digest digest = new SHA256Digest();
+    digest.update(body, 0, offset);
+    env.setHeartbeatDetails(new DownloadProgress(offset,
+        Base64.getEncoder().encodeToString(digest.getEncodedState()), offset * 100 / SIZE));
+  }
+
+  private Path part() {
+    return disk.staging().resolve("1.0.0.tar.gz.part");
+  }
+
+  private Release release(String url) {
+    SHA256Digest digest = new SHA256Digest();
+    digest.update(body, 0, body.length);
+    byte[] hash = new byte[32];
+    digest.doFinal(hash, 0);
+    return new Release("1.0.0", url, HexFormat.of().formatHex(hash), SIZE, "");
+  }
+
+  private static byte[] randomBytes(int size) {
+    byte[] bytes = new byte[size];
+    new Random(42).nextBytes(bytes);
+    return bytes;
+  }
+}

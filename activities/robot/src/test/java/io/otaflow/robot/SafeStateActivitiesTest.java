@@ -1,0 +1,128 @@
+package io.otaflow.robot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.otaflow.release.Release;
+import io.otaflow.robot.fixtures.ReleaseArtifacts;
+import io.otaflow.robotupdate.SafeStateAnswer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SafeStateActivitiesTest {
+
+  @TempDir
+  Path temp;
+
+  RobotDisk disk;
+  Release release;
+
+  @BeforeEach
+  void robot() {
+    disk = new RobotDisk(temp.resolve("robot"));
+    release = ReleaseArtifacts.build(temp.resolve("1.0.0.tar.gz"), "1.0.0")
+        .toRelease("1.0.0", "http://127.0.0.1:1/1.0.0.tar.gz", "test");
+  }
+
+  private SafeStateAnswer ask(SafeStateRules rules, String utcTime) {
+    Clock clock = Clock.fixed(Instant.parse("2026-03-10T" + utcTime + ":00Z"), ZoneOffset.UTC);
+    return new SafeStateActivities(disk, rules, clock).checkSafeState(release);
+  }
+
+  private SafeStateRules defaults() {
+    return SafeStateRules.defaults(disk.dir());
+  }
+
+  @Test
+  void aFreshRobotWithDefaultRulesIsSafe() {
+    assertThat(new SafeStateActivities(disk).checkSafeState(release)).isEqualTo(SafeStateAnswer.safeNow());
+  }
+
+  @Test
+  void killSwitchFileMakesTheRobotUnsafeUntilRemoved() throws Exception {
+    Path killSwitch = disk.dir().resolve("kill-switch");
+    Files.createDirectories(disk.dir());
+    Files.writeString(killSwitch, "");
+
+    assertThat(ask(defaults(), "12:00")).isEqualTo(SafeStateAnswer.notNow("kill switch on (" + killSwitch + ")"));
+
+    Files.delete(killSwitch);
+    assertThat(ask(defaults(), "12:00").safe()).isTrue();
+  }
+
+  @Test
+  void missionRunningIsNotNow() {
+    RobotSensors.healthy().withMissionActive(true).write(disk.dir());
+    assertThat(ask(defaults(), "12:00")).isEqualTo(SafeStateAnswer.notNow("mission running"));
+
+    RobotSensors.healthy().withMissionActive(false).write(disk.dir());
+    assertThat(ask(defaults(), "12:00").safe()).isTrue();
+  }
+
+  @Test
+  void undockedAndNotChargingIsNotNowButChargingIsEnough() {
+    RobotSensors.healthy().withDocked(false).write(disk.dir());
+    assertThat(ask(defaults(), "12:00")).isEqualTo(SafeStateAnswer.notNow("not docked and not charging"));
+
+    RobotSensors.healthy().withDocked(false).withCharging(true).write(disk.dir());
+    assertThat(ask(defaults(), "12:00").safe()).isTrue();
+  }
+
+  @Test
+  void lowBatteryIsNotNow() {
+    RobotSensors.healthy().withBatteryPercent(31).write(disk.dir());
+    assertThat(ask(defaults(), "12:00")).isEqualTo(SafeStateAnswer.notNow("battery 31% < 40%"));
+
+    RobotSensors.healthy().withBatteryPercent(40).write(disk.dir());
+    assertThat(ask(defaults(), "12:00").safe()).isTrue();
+  }
+
+  @Test
+  void outsideTheMaintenanceWindowIsNotNowInsideItIsSafe() {
+    SafeStateRules night = new SafeStateRules(true, true, 40,
+        MaintenanceWindow.parse("22:00", "05:00", "Europe/Paris", "safeState.maintenanceWindow"),
+        disk.dir().resolve("kill-switch"));
+
+    // 12:00 UTC is 13:00 in Paris (CET, March 10).
+    assertThat(ask(night, "12:00"))
+        .isEqualTo(SafeStateAnswer.notNow("outside maintenance window 22:00-05:00 Europe/Paris"));
+    // 22:30 UTC is 23:30 in Paris, 03:00 UTC is 04:00: both inside a window that runs over midnight.
+    assertThat(ask(night, "22:30").safe()).isTrue();
+    assertThat(ask(night, "03:00").safe()).isTrue();
+    // 04:00 UTC is 05:00 in Paris: the end is outside.
+    assertThat(ask(night, "04:00").safe()).isFalse();
+  }
+
+  @Test
+  void rulesCanBeSwitchedOff() {
+    RobotSensors.healthy().withMissionActive(true).withDocked(false).write(disk.dir());
+    SafeStateRules lax = new SafeStateRules(false, false, 0, null, null);
+    assertThat(ask(lax, "12:00").safe()).isTrue();
+  }
+
+  @Test
+  void oldSensorFilesReadAsIdleAndDocked() throws Exception {
+    Files.createDirectories(disk.dir());
+    Files.writeString(disk.dir().resolve(RobotSensors.FILE),
+        "{\"batteryPercent\":55,\"temperatureC\":40,\"latencyMs\":20,\"serviceUp\":true}");
+
+    RobotSensors read = RobotSensors.read(disk.dir());
+
+    assertThat(read).isEqualTo(new RobotSensors(55, 40, 20, true, false, true, false));
+    assertThat(ask(defaults(), "12:00").safe()).isTrue();
+  }
+
+  @Test
+  void windowContainsUsesTheZone() {
+    MaintenanceWindow w = MaintenanceWindow.parse("01:00", "03:00", "UTC", "w");
+    assertThat(w.contains(Instant.parse("2026-01-01T02:00:00Z"))).isTrue();
+    assertThat(w.contains(Instant.parse("2026-01-01T03:00:00Z"))).isFalse();
+    assertThat(w.zone()).isEqualTo(ZoneId.of("UTC"));
+  }
+}

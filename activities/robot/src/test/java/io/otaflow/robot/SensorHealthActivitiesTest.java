@@ -1,0 +1,80 @@
+package io.otaflow.robot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.otaflow.release.Release;
+import io.otaflow.robotupdate.HealthReport;
+import io.otaflow.robotupdate.ProbeResult;
+import org.junit.jupiter.api.Test;
+
+class SensorHealthActivitiesTest extends RobotSideTestSupport {
+
+  @Test
+  void healthyRobotPassesEveryProbe() {
+    Release release = servedRelease("1.0.0");
+    install(release);
+
+    HealthReport report = health.check(release);
+
+    assertThat(report.healthy()).isTrue();
+    assertThat(report.probes()).extracting(ProbeResult::probe)
+        .containsExactly("battery", "temperature", "latency", "service");
+    assertThat(report.probes()).extracting(ProbeResult::detail)
+        .containsExactly("battery 90% >= 20%", "temperature 40.0C <= 80.0C", "latency 20ms <= 250ms",
+            "service: up, running 1.0.0");
+  }
+
+  @Test
+  void hotRobotFailsTheTemperatureProbe() {
+    Release release = servedRelease("1.0.0");
+    install(release);
+    RobotSensors.healthy().withTemperatureC(93).write(disk.dir());
+
+    HealthReport report = health.check(release);
+
+    assertThat(report.healthy()).isFalse();
+    assertThat(report.failure()).contains("temperature 93.0C > 80.0C");
+    assertThat(meters.get("otaflow.robot.health.checks").tag("outcome", "unhealthy").counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void flatSlowOrDownRobotsFailTheirProbes() {
+    Release release = servedRelease("1.0.0");
+    install(release);
+
+    RobotSensors.healthy().withBatteryPercent(12).write(disk.dir());
+    assertThat(health.check(release).failure()).contains("battery 12% < 20%");
+
+    RobotSensors.healthy().withLatencyMs(900).write(disk.dir());
+    assertThat(health.check(release).failure()).contains("latency 900ms > 250ms");
+
+    RobotSensors.healthy().withServiceUp(false).write(disk.dir());
+    assertThat(health.check(release).failure()).contains("service: robot-service is down");
+  }
+
+  @Test
+  void serviceProbeReadsWhatIsActuallyInstalled() {
+    install(servedRelease("1.0.0"));
+
+    HealthReport report = health.check(servedRelease("2.0.0"));
+
+    assertThat(report.healthy()).isFalse();
+    assertThat(report.failure()).contains("service: current/VERSION is 1.0.0, expected 2.0.0");
+  }
+
+  @Test
+  void freshRobotHasNothingRunning() {
+    HealthReport report = health.check(servedRelease("1.0.0"));
+
+    assertThat(report.failure()).contains("service: current/VERSION is missing, expected 1.0.0");
+  }
+
+  @Test
+  void sensorReadingsRoundTripThroughTheFile() {
+    RobotSensors written = new RobotSensors(55.5, 61.2, 140, true);
+    written.write(disk.dir());
+
+    assertThat(RobotSensors.read(disk.dir())).isEqualTo(written);
+    assertThat(RobotSensors.read(temp.resolve("nowhere"))).isEqualTo(RobotSensors.healthy());
+  }
+}

@@ -1,0 +1,93 @@
+package io.otaflow.agent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "agent", mixinStandardHelpOptions = true,
+    description = {"Runs one robot's agent until stopped (Ctrl-C): registers the robot with the control plane "
+        + "(otaflow server must be running), then serves its updates on task queue robot-<robot-id>.",
+        "Configuration comes from --config (see conf/agent.yaml.example in the agent distribution); the flags below "
+            + "override the file. "
+            + "Without a file, --robot-id, --temporal-address and --data-dir are needed.",
+        "The robot's disk (slots, current, state.json) lives under the data directory and is created when missing."})
+public final class AgentCommand implements Callable<Integer> {
+
+  /**
+   * The agent distribution's entry point ({@code bin/otaflow-agent}); {@code otaflow agent} runs the same command.
+   * A failure is one line on stderr and exit code 1.
+   */
+  public static void main(String[] args) {
+    // gRPC logs through java.util.logging: route it to logback, which conf/logback.xml sets up.
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    System.exit(new CommandLine(new AgentCommand())
+        .setCommandName("otaflow-agent")
+        .setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
+          commandLine.getErr().println("otaflow-agent: " + failure.getMessage());
+          return 1;
+        })
+        .execute(args));
+  }
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "agent.yaml: Temporal connection and TLS, "
+      + "safe-state rules, apply hooks, health probes.")
+  Path config;
+
+  @Option(names = "--robot-id", description = "The robot's ID in the fleet (overrides robotId).")
+  String robotId;
+
+  @Option(names = "--temporal-address", description = "Temporal frontend host:port (overrides temporal.address).")
+  String temporalAddress;
+
+  @Option(names = "--data-dir", description = "The robot's disk directory (overrides dataDir; default "
+      + AgentConfig.DEFAULT_DATA_DIR + ").")
+  Path dataDir;
+
+  @Option(names = "--namespace", description = "Temporal namespace (overrides temporal.namespace; default: default).")
+  String namespace;
+
+  @Option(names = "--label", paramLabel = "KEY=VALUE",
+      description = "A label to target the robot by; repeatable; added to the file's labels.")
+  Map<String, String> labels = new LinkedHashMap<>();
+
+  @Option(names = "--register-timeout", defaultValue = "60",
+      description = "Seconds to wait for the control plane to confirm the registration (default: ${DEFAULT-VALUE}).")
+  long registerTimeoutSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    AgentConfig merged;
+    RobotAgent agent;
+    try {
+      AgentConfig file = config == null ? AgentConfig.defaults() : AgentConfig.load(config);
+      merged = file.withOverrides(robotId, temporalAddress, namespace, dataDir == null ? null : dataDir.toString(),
+          labels);
+      if (config == null && merged.dataDir() == null) {
+        throw new IllegalArgumentException("dataDir: missing (give --data-dir, or --config with dataDir)");
+      }
+      agent = RobotAgent.start(merged, Duration.ofSeconds(registerTimeoutSeconds));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          (config == null ? "" : "--config ") + e.getMessage(), e);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "otaflow-agent-shutdown"));
+    System.out.println("robot " + merged.robotId() + " registered; serving " + agent.taskQueue() + " on "
+        + merged.temporal().address());
+    System.out.flush();
+    // Serves until the process is stopped; the shutdown hook closes the agent.
+    Thread.currentThread().join();
+    return 0;
+  }
+}

@@ -1,0 +1,397 @@
+package io.otaflow.agent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.otaflow.robot.ApplyHooks;
+import io.otaflow.robot.HealthProbe;
+import io.otaflow.robot.HealthThresholds;
+import io.otaflow.robot.MaintenanceWindow;
+import io.otaflow.robot.ReleaseManifestCheck;
+import io.otaflow.robot.RobotSideActivities;
+import io.otaflow.robot.SafeStateRules;
+import io.otaflow.wire.Durations;
+import io.otaflow.wire.WireJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A robot agent's configuration, read from {@code agent.yaml} (see {@code deploy/agent/agent.yaml}). Every field is
+ * optional in the file; what is missing takes a default that makes a fresh robot safe to update and healthy. Command
+ * line flags override the file ({@link #withOverrides}). {@link #validate()} names the field that is wrong.
+ *
+ * @param dataDir the robot's disk (slots, current, state.json, sensors.json); default /var/lib/otaflow
+ * @param trustedKeysDir directory of trusted release-signing public keys (*.pub); null: manifests not checked
+ * @param telemetryInterval how often the robot reports battery, temperature and version; default 60s
+ */
+public record AgentConfig(String robotId, Map<String, String> labels, String dataDir, Temporal temporal,
+                          String trustedKeysDir, SafeState safeState, Hooks hooks, Health health,
+                          String telemetryInterval) {
+
+  public static final String DEFAULT_DATA_DIR = "/var/lib/otaflow";
+
+  public AgentConfig {
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+    temporal = temporal == null ? new Temporal(null, null, null, null) : temporal;
+    safeState = safeState == null ? new SafeState(null, null, null, null, null) : safeState;
+    hooks = hooks == null ? new Hooks(null, null, null) : hooks;
+    health = health == null ? new Health(null, null, null, null, null, null) : health;
+  }
+
+  /** Everything default: no robot ID or Temporal address yet. */
+  public static AgentConfig defaults() {
+    return new AgentConfig(null, null, null, null, null, null, null, null, null);
+  }
+
+  /** @param address host:port of the Temporal frontend; namespace default {@code default} */
+  public record Temporal(String address, String namespace, Tls tls, String apiKey) {
+    public Temporal {
+      namespace = namespace == null || namespace.isBlank() ? "default" : namespace;
+    }
+  }
+
+  /**
+   * TLS: client certificate chain and PKCS#8 key (PEM) for mTLS, or neither for TLS that authenticates only the
+   * server (with an API key, say); caFile null: the JVM's trusted CAs.
+   */
+  public record Tls(String certChainFile, String keyFile, String caFile) {
+
+    public boolean hasClientCertificate() {
+      return certChainFile != null || keyFile != null;
+    }
+  }
+
+  /**
+   * @param requireIdle default true: no update while a mission runs
+   * @param requireDockedOrCharging default true
+   * @param minBatteryPercent default 40
+   * @param maintenanceWindow null: any time of day
+   * @param killSwitchFile default {@code <dataDir>/kill-switch}
+   */
+  public record SafeState(Boolean requireIdle, Boolean requireDockedOrCharging, Double minBatteryPercent,
+                          Window maintenanceWindow, String killSwitchFile) {
+  }
+
+  /** {@code start: "22:00", end: "05:00", zone: Europe/Paris}; zone default: the system's. */
+  public record Window(String start, String end, String zone) {
+  }
+
+  /** Commands run by {@code sh -c} around the switch of {@code current}; timeout per command, default 60s. */
+  public record Hooks(List<String> beforeSwitch, List<String> afterSwitch, String timeout) {
+    public Hooks {
+      beforeSwitch = beforeSwitch == null ? List.of() : List.copyOf(beforeSwitch);
+      afterSwitch = afterSwitch == null ? List.of() : List.copyOf(afterSwitch);
+    }
+  }
+
+  /** Health thresholds and extra probes; battery default 20%, temperature default 80 C. */
+  public record Health(Double minBatteryPercent, Double maxTemperatureC, Latency latency, List<String> systemdUnits,
+                       List<HttpCheck> httpChecks, List<CommandCheck> commands) {
+    public Health {
+      systemdUnits = systemdUnits == null ? List.of() : List.copyOf(systemdUnits);
+      httpChecks = httpChecks == null ? List.of() : List.copyOf(httpChecks);
+      commands = commands == null ? List.of() : List.copyOf(commands);
+    }
+  }
+
+  /**
+   * Without host the latency probe reads sensors.json (simulated robots); with host it measures a TCP connect.
+   * maxMs default 250.
+   */
+  public record Latency(String host, Integer port, Long maxMs) {
+  }
+
+  /** An endpoint that must answer 200; timeout default 5s. */
+  public record HttpCheck(String url, String timeout) {
+  }
+
+  /** A command ({@code sh -c}) that must exit 0; timeout default 30s. */
+  public record CommandCheck(String name, String command, String timeout) {
+  }
+
+  /** Strict: an unknown or misspelt field is an error, and so is a number left empty. */
+  private static final ObjectMapper YAML = WireJson.configure(YAMLMapper.builder())
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .build();
+
+  /**
+   * Reads and validates {@code file}.
+   *
+   * @throws IllegalArgumentException naming the file and the bad field
+   */
+  public static AgentConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses YAML without validating (flags may still fill in what is missing). */
+  public static AgentConfig parse(String yaml) {
+    if (yaml == null || yaml.isBlank()) {
+      return defaults();
+    }
+    try {
+      AgentConfig config = YAML.readValue(yaml, AgentConfig.class);
+      return config == null ? defaults() : config;
+    } catch (UnrecognizedPropertyException e) {
+      String known = e.getKnownPropertyIds() == null ? "" : " (known: " + e.getKnownPropertyIds().stream()
+          .map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
+      throw new IllegalArgumentException(path(e) + ": unknown field" + known, e);
+    } catch (InvalidFormatException e) {
+      throw new IllegalArgumentException(path(e) + ": '" + e.getValue() + "' is not a valid "
+          + simpleType(e.getTargetType()), e);
+    } catch (MismatchedInputException e) {
+      throw new IllegalArgumentException(path(e) + ": expected " + simpleType(e.getTargetType()), e);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      throw new IllegalArgumentException("not valid YAML" + where + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static String simpleType(Class<?> type) {
+    if (type == null) {
+      return "value";
+    }
+    if (type == Double.class || type == double.class || type == Integer.class || type == int.class
+        || type == Long.class || type == long.class) {
+      return "number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (List.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+      return "a mapping";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    return type.getSimpleName();
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder b = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getIndex() >= 0) {
+        b.append('[').append(ref.getIndex()).append(']');
+      } else if (ref.getFieldName() != null) {
+        if (b.length() > 0) {
+          b.append('.');
+        }
+        b.append(ref.getFieldName());
+      }
+    }
+    return b.length() == 0 ? "(top level)" : b.toString();
+  }
+
+  /** Values given on the command line win over the file's; null leaves the file's value. */
+  public AgentConfig withOverrides(String robotId, String temporalAddress, String namespace, String dataDir,
+                                   Map<String, String> labels) {
+    Map<String, String> mergedLabels = new LinkedHashMap<>(this.labels);
+    if (labels != null) {
+      mergedLabels.putAll(labels);
+    }
+    Temporal t = new Temporal(temporalAddress != null ? temporalAddress : temporal.address(),
+        namespace != null ? namespace : temporal.namespace(), temporal.tls(), temporal.apiKey());
+    return new AgentConfig(robotId != null ? robotId : this.robotId, mergedLabels,
+        dataDir != null ? dataDir : this.dataDir, t, trustedKeysDir, safeState, hooks, health, telemetryInterval);
+  }
+
+  /**
+   * Checks every field, so the agent fails at start rather than at its first update.
+   *
+   * @throws IllegalArgumentException naming the first bad field
+   */
+  public AgentConfig validate() {
+    if (robotId == null || robotId.isBlank()) {
+      throw new IllegalArgumentException("robotId: missing (set it in the file or with --robot-id)");
+    }
+    if (temporal.address() == null || temporal.address().isBlank()) {
+      throw new IllegalArgumentException("temporal.address: missing, expected host:port "
+          + "(set it in the file or with --temporal-address)");
+    }
+    if (!temporal.address().matches("[^\\s:]+:\\d{1,5}")) {
+      throw new IllegalArgumentException("temporal.address: '" + temporal.address() + "' is not host:port");
+    }
+    Tls tls = temporal.tls();
+    if (tls != null) {
+      if (tls.hasClientCertificate()) {
+        requireFile(tls.certChainFile(), "temporal.tls.certChainFile");
+        requireFile(tls.keyFile(), "temporal.tls.keyFile");
+      } else if (tls.caFile() == null) {
+        throw new IllegalArgumentException("temporal.tls: empty; give certChainFile and keyFile (mTLS), caFile, "
+            + "or both");
+      }
+      if (tls.caFile() != null) {
+        requireFile(tls.caFile(), "temporal.tls.caFile");
+      }
+    }
+    if (temporal.apiKey() != null && temporal.apiKey().isBlank()) {
+      throw new IllegalArgumentException("temporal.apiKey: empty; remove it or give the key");
+    }
+    safeStateRules();
+    percent(health.minBatteryPercent(), "health.minBatteryPercent");
+    healthThresholds();
+    applyHooks();
+    probes();
+    telemetryIntervalDuration();
+    return this;
+  }
+
+  /** How often telemetry is sent: {@code telemetryInterval}, default a minute, at least a second. */
+  public Duration telemetryIntervalDuration() {
+    if (telemetryInterval == null) {
+      return Duration.ofMinutes(1);
+    }
+    Duration interval = Durations.parsePositive(telemetryInterval, "telemetryInterval");
+    if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("telemetryInterval: " + telemetryInterval + " is shorter than 1s");
+    }
+    return interval;
+  }
+
+  private static void requireFile(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + ": missing (a client certificate needs certChainFile and keyFile)");
+    }
+    if (!Files.isReadable(Path.of(value))) {
+      throw new IllegalArgumentException(field + ": " + value + " does not exist or is not readable");
+    }
+  }
+
+  private static double percent(Double value, String field) {
+    if (value != null && (value < 0 || value > 100)) {
+      throw new IllegalArgumentException(field + ": " + value + " is not a percentage between 0 and 100");
+    }
+    return value == null ? Double.NaN : value;
+  }
+
+  public Path dataDirPath() {
+    return Path.of(dataDir == null || dataDir.isBlank() ? DEFAULT_DATA_DIR : dataDir);
+  }
+
+  public Path trustedKeysDirPath() {
+    return trustedKeysDir == null || trustedKeysDir.isBlank() ? null : Path.of(trustedKeysDir);
+  }
+
+  /** The safe-state rules, defaults filled in; the kill switch defaults to {@code <dataDir>/kill-switch}. */
+  public SafeStateRules safeStateRules() {
+    SafeStateRules d = SafeStateRules.defaults(dataDirPath());
+    Double minBattery = safeState.minBatteryPercent();
+    percent(minBattery, "safeState.minBatteryPercent");
+    Window w = safeState.maintenanceWindow();
+    MaintenanceWindow window = w == null ? null
+        : MaintenanceWindow.parse(w.start(), w.end(), w.zone(), "safeState.maintenanceWindow");
+    return new SafeStateRules(
+        safeState.requireIdle() == null ? d.requireIdle() : safeState.requireIdle(),
+        safeState.requireDockedOrCharging() == null ? d.requireDockedOrCharging()
+            : safeState.requireDockedOrCharging(),
+        minBattery == null ? d.minBatteryPercent() : minBattery,
+        window,
+        safeState.killSwitchFile() == null || safeState.killSwitchFile().isBlank() ? d.killSwitchFile()
+            : Path.of(safeState.killSwitchFile()));
+  }
+
+  public HealthThresholds healthThresholds() {
+    HealthThresholds d = HealthThresholds.defaults();
+    Latency latency = health.latency();
+    Long maxMs = latency == null ? null : latency.maxMs();
+    if (maxMs != null && maxMs <= 0) {
+      throw new IllegalArgumentException("health.latency.maxMs: must be positive, got " + maxMs);
+    }
+    return new HealthThresholds(
+        health.minBatteryPercent() == null ? d.minBatteryPercent() : health.minBatteryPercent(),
+        health.maxTemperatureC() == null ? d.maxTemperatureC() : health.maxTemperatureC(),
+        maxMs == null ? d.maxLatencyMs() : maxMs);
+  }
+
+  /**
+   * The robot side as this file sets it up: the trusted keys (a missing or empty key directory fails here, at agent
+   * start, not at the first update), apply hooks, health thresholds and probes, safe-state rules.
+   */
+  public RobotSideActivities robotSide() {
+    return new RobotSideActivities(ReleaseManifestCheck.fromTrustedKeysDir(trustedKeysDirPath()), applyHooks(),
+        healthThresholds(), probes(), safeStateRules());
+  }
+
+  /** Hooks around the switch and the kill switch apply obeys. */
+  public ApplyHooks applyHooks() {
+    Duration timeout = hooks.timeout() == null ? ApplyHooks.DEFAULT_TIMEOUT
+        : Durations.parsePositive(hooks.timeout(), "hooks.timeout");
+    requireCommands(hooks.beforeSwitch(), "hooks.beforeSwitch");
+    requireCommands(hooks.afterSwitch(), "hooks.afterSwitch");
+    return new ApplyHooks(hooks.beforeSwitch(), hooks.afterSwitch(), timeout, safeStateRules().killSwitchFile());
+  }
+
+  private static void requireCommands(List<String> commands, String field) {
+    for (int i = 0; i < commands.size(); i++) {
+      if (commands.get(i) == null || commands.get(i).isBlank()) {
+        throw new IllegalArgumentException(field + "[" + i + "]: empty command");
+      }
+    }
+  }
+
+  /** The probes beyond battery, temperature and service. */
+  public List<HealthProbe> probes() {
+    List<HealthProbe> probes = new ArrayList<>();
+    Latency latency = health.latency();
+    if (latency != null && latency.host() != null) {
+      if (latency.port() == null || latency.port() < 1 || latency.port() > 65535) {
+        throw new IllegalArgumentException("health.latency.port: expected a port 1-65535, got " + latency.port());
+      }
+      probes.add(HealthProbe.tcpLatency(latency.host(), latency.port(), healthThresholds().maxLatencyMs()));
+    }
+    for (int i = 0; i < health.systemdUnits().size(); i++) {
+      String unit = health.systemdUnits().get(i);
+      if (unit == null || unit.isBlank()) {
+        throw new IllegalArgumentException("health.systemdUnits[" + i + "]: empty unit name");
+      }
+      probes.add(HealthProbe.systemdUnit(unit));
+    }
+    for (int i = 0; i < health.httpChecks().size(); i++) {
+      HttpCheck check = health.httpChecks().get(i);
+      String field = "health.httpChecks[" + i + "]";
+      if (check == null || check.url() == null || !check.url().matches("https?://.+")) {
+        throw new IllegalArgumentException(field + ".url: expected an http:// or https:// URL, got "
+            + (check == null ? null : check.url()));
+      }
+      Duration timeout = check.timeout() == null ? Duration.ofSeconds(5)
+          : Durations.parsePositive(check.timeout(), field + ".timeout");
+      probes.add(HealthProbe.http(check.url(), timeout));
+    }
+    for (int i = 0; i < health.commands().size(); i++) {
+      CommandCheck check = health.commands().get(i);
+      String field = "health.commands[" + i + "]";
+      if (check == null || check.command() == null || check.command().isBlank()) {
+        throw new IllegalArgumentException(field + ".command: missing");
+      }
+      Duration timeout = check.timeout() == null ? Duration.ofSeconds(30)
+          : Durations.parsePositive(check.timeout(), field + ".timeout");
+      String name = check.name() == null || check.name().isBlank() ? "command" : check.name();
+      probes.add(HealthProbe.command(name, check.command(), timeout));
+    }
+    return List.copyOf(probes);
+  }
+}

@@ -1,0 +1,236 @@
+package io.otaflow.agent;
+
+import io.grpc.Context;
+import io.grpc.Status;
+import io.micrometer.core.instrument.Metrics;
+import io.otaflow.domain.OtaflowNames;
+import io.otaflow.fleet.RobotRegistrationWorkflow;
+import io.otaflow.robot.RobotDisk;
+import io.otaflow.wire.TemporalTls;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLException;
+
+/**
+ * One robot's agent, without Spring: registers the robot with the control plane (through
+ * {@link RobotRegistrationWorkflow} on the control plane's task queue), then serves the robot-side activities on the robot's
+ * own task queue {@code robot-<robotId>} until closed.
+ */
+public final class RobotAgent implements AutoCloseable {
+
+  /** Recorded in the fleet registry with every registration. */
+  public static final String AGENT_VERSION = "0.1.0";
+
+  private final String robotId;
+  private final WorkflowServiceStubs service;
+  private final WorkerFactory factory;
+  private final TelemetryReporter telemetry;
+  private final SystemdService systemd;
+
+  private RobotAgent(String robotId, WorkflowServiceStubs service, WorkerFactory factory,
+                     TelemetryReporter telemetry, SystemdService systemd) {
+    this.robotId = robotId;
+    this.service = service;
+    this.factory = factory;
+    this.telemetry = telemetry;
+    this.systemd = systemd;
+  }
+
+  /**
+   * Validates {@code config} (agent.yaml with the command line's overrides), connects, registers the robot (waiting
+   * up to {@code registrationTimeout} for the control plane to confirm it) and starts polling. Returns once the
+   * robot's worker polls. Run by systemd ({@code NOTIFY_SOCKET} set), it then reports ready and keeps the unit's
+   * watchdog fed.
+   *
+   * @throws IllegalArgumentException naming the configuration field at fault
+   * @throws IllegalStateException when the control plane does not confirm the registration in time
+   */
+  public static RobotAgent start(AgentConfig config, Duration registrationTimeout) {
+    config.validate();
+    RobotDisk disk = new RobotDisk(config.dataDirPath());
+    Object[] activities = config.robotSide().forRobot(disk, HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build(), Metrics.globalRegistry);
+    SystemdService systemd = SystemdService.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(serviceOptions(config));
+    try {
+      WorkflowClient client = WorkflowClient.newInstance(service,
+          WorkflowClientOptions.newBuilder().setNamespace(config.temporal().namespace()).build());
+      register(client, config, registrationTimeout, disk.readState().installedVersion());
+      WorkerFactory factory = WorkerFactory.newInstance(client);
+      // Activities only: no workflow runs on a robot, so sticky queues never come into play.
+      Worker worker = factory.newWorker(OtaflowNames.robotTaskQueue(config.robotId()), WorkerOptions.newBuilder()
+          .setMaxConcurrentActivityTaskPollers(2)
+          .setMaxConcurrentActivityExecutionSize(4)
+          // A download resumes from the last heartbeat the server got: the SDK's default throttle (80% of the
+          // 30 s heartbeat timeout) would lose up to 24 s of download on a crash, 2 s loses little.
+          .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(2))
+          .build());
+      worker.registerActivitiesImplementations(activities);
+      factory.start();
+      TelemetryReporter telemetry = TelemetryReporter.start(config.robotId(), disk, client,
+          config.telemetryIntervalDuration());
+      systemd.ready("serving " + worker.getTaskQueue() + " on " + config.temporal().address(),
+          () -> workerProblem(factory, worker.getTaskQueue()));
+      return new RobotAgent(config.robotId(), service, factory, telemetry, systemd);
+    } catch (RuntimeException e) {
+      service.shutdownNow();
+      throw e;
+    }
+  }
+
+  /** Target, TLS (temporal.tls) and API key (temporal.apiKey, which turns TLS on by itself). */
+  static WorkflowServiceStubsOptions serviceOptions(AgentConfig config) {
+    AgentConfig.Temporal temporal = config.temporal();
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
+        .setTarget(temporal.address());
+    AgentConfig.Tls tls = temporal.tls();
+    if (tls != null) {
+      try {
+        options.setSslContext(TemporalTls.sslContext(path(tls.certChainFile()), path(tls.keyFile()),
+            path(tls.caFile())));
+      } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+        throw new IllegalArgumentException("temporal.tls: cannot use " + Stream.of(tls.certChainFile(),
+            tls.keyFile(), tls.caFile()).filter(Objects::nonNull).collect(Collectors.joining(" / "))
+            + ": " + e.getMessage(), e);
+      }
+    }
+    if (temporal.apiKey() != null) {
+      String apiKey = temporal.apiKey();
+      options.addApiKey(() -> apiKey);
+      if (tls == null) {
+        options.setEnableHttps(true);
+      }
+    }
+    return options.build();
+  }
+
+  private static Path path(String file) {
+    return file == null ? null : Path.of(file);
+  }
+
+  private static void register(WorkflowClient client, AgentConfig config, Duration timeout, String installedVersion) {
+    RobotRegistrationWorkflow workflow = client.newWorkflowStub(RobotRegistrationWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(OtaflowNames.robotRegistrationWorkflowId(config.robotId()))
+            .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
+            // A registration left over from an earlier start of this agent carries stale labels: replace it.
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING)
+            // Nobody waits longer than this, so nothing should be left behind when the control plane is down.
+            .setWorkflowExecutionTimeout(timeout)
+            .build());
+    String noAnswer = "the control plane did not register robot " + config.robotId() + " within "
+        + timeout.toSeconds() + " s: is `otaflow server` running against " + config.temporal().address()
+        + ", namespace " + config.temporal().namespace() + "?";
+    // The SDK retries an unreachable server (UNAVAILABLE, which is also how a failed TLS handshake shows) for a
+    // minute; the registration timeout bounds the start call too.
+    ScheduledExecutorService deadlineTimer = Executors.newSingleThreadScheduledExecutor();
+    try (Context.CancellableContext bounded = Context.current()
+        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS, deadlineTimer)) {
+      bounded.run(() -> WorkflowClient.start(workflow::register, config.robotId(),
+          new TreeMap<>(config.labels()), installedVersion, AGENT_VERSION));
+    } catch (WorkflowServiceException e) {
+      throw connectionFailure(config, e);
+    } finally {
+      deadlineTimer.shutdownNow();
+    }
+    try {
+      WorkflowStub.fromTyped(workflow).getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, Void.class);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(noAnswer, e);
+    } catch (WorkflowFailedException e) {
+      if (e.getCause() instanceof TimeoutFailure) {
+        throw new IllegalStateException(noAnswer, e);
+      }
+      throw new IllegalStateException("registering robot " + config.robotId() + " failed: " + rootMessage(e), e);
+    }
+  }
+
+  /** What the watchdog checks: the worker still runs. A JVM too stuck to run the check misses its pings too. */
+  private static Optional<String> workerProblem(WorkerFactory factory, String taskQueue) {
+    if (factory.isShutdown() || factory.isTerminated()) {
+      return Optional.of("the worker polling " + taskQueue + " has shut down");
+    }
+    return Optional.empty();
+  }
+
+  private static IllegalStateException connectionFailure(AgentConfig config, WorkflowServiceException e) {
+    String temporal = "Temporal at " + config.temporal().address() + " (namespace " + config.temporal().namespace() + ")";
+    Status status = Status.fromThrowable(e);
+    if (status.getCode() == Status.Code.UNAUTHENTICATED || status.getCode() == Status.Code.PERMISSION_DENIED) {
+      return new IllegalStateException(temporal + " refused the agent's credentials (API key or client "
+          + "certificate): " + status.getCode() + (status.getDescription() == null ? ""
+          : ": " + status.getDescription()), e);
+    }
+    if (hasCause(e, CertificateException.class)) {
+      return new IllegalStateException(temporal + " presented a certificate the agent does not trust (check "
+          + "temporal.tls.caFile): " + rootMessage(e), e);
+    }
+    if (hasCause(e, SSLException.class)) {
+      return new IllegalStateException("TLS handshake with " + temporal + " failed (does the server accept the "
+          + "agent's client certificate, temporal.tls.certChainFile?): " + rootMessage(e), e);
+    }
+    return new IllegalStateException("cannot reach " + temporal + ": " + rootMessage(e), e);
+  }
+
+  private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage();
+  }
+
+  public String robotId() {
+    return robotId;
+  }
+
+  public String taskQueue() {
+    return OtaflowNames.robotTaskQueue(robotId);
+  }
+
+  @Override
+  public void close() {
+    systemd.close();
+    telemetry.close();
+    factory.shutdown();
+    factory.awaitTermination(10, TimeUnit.SECONDS);
+    service.shutdownNow();
+  }
+}

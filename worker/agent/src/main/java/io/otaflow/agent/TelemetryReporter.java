@@ -1,0 +1,79 @@
+package io.otaflow.agent;
+
+import io.otaflow.domain.OtaflowNames;
+import io.otaflow.fleet.RobotTelemetry;
+import io.otaflow.fleet.RobotTelemetryWorkflow;
+import io.otaflow.robot.RobotDisk;
+import io.otaflow.robot.RobotSensors;
+import io.temporal.client.BatchRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the robot's battery, temperature and installed version to the control plane on a fixed interval, as a
+ * signal-with-start of the robot's {@link RobotTelemetryWorkflow}. Best effort: a report that cannot be sent is
+ * logged and the next one tries again.
+ */
+public final class TelemetryReporter implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TelemetryReporter.class);
+
+  private final String robotId;
+  private final RobotDisk disk;
+  private final WorkflowClient client;
+  private final Clock clock;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "otaflow-telemetry");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  private TelemetryReporter(String robotId, RobotDisk disk, WorkflowClient client, Clock clock) {
+    this.robotId = robotId;
+    this.disk = disk;
+    this.client = client;
+    this.clock = clock;
+  }
+
+  /** Reports at once, then every {@code interval}. */
+  public static TelemetryReporter start(String robotId, RobotDisk disk, WorkflowClient client, Duration interval) {
+    TelemetryReporter reporter = new TelemetryReporter(robotId, disk, client, Clock.systemUTC());
+    reporter.timer.scheduleAtFixedRate(reporter::reportQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    return reporter;
+  }
+
+  /** Sends one report now: a signal-with-start, so the first report also starts the robot's telemetry workflow. */
+  private void report() {
+    RobotSensors sensors = RobotSensors.read(disk.dir());
+    RobotTelemetry telemetry = new RobotTelemetry(robotId, sensors.batteryPercent(), sensors.temperatureC(),
+        disk.readState().installedVersion(), clock.millis());
+    RobotTelemetryWorkflow workflow = client.newWorkflowStub(RobotTelemetryWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(OtaflowNames.robotTelemetryWorkflowId(robotId))
+        .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
+        .build());
+    BatchRequest request = client.newSignalWithStartRequest();
+    request.add(workflow::run, robotId);
+    request.add(workflow::report, telemetry);
+    client.signalWithStart(request);
+  }
+
+  private void reportQuietly() {
+    try {
+      report();
+    } catch (RuntimeException e) {
+      log.warn("robot {}: telemetry not sent, next try in one interval: {}", robotId, e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

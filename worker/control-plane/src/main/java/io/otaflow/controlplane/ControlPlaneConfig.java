@@ -1,0 +1,144 @@
+package io.otaflow.controlplane;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.otaflow.fleet.FleetActivities;
+import io.otaflow.registry.FleetDatabase;
+import io.otaflow.registry.JdbiFleetActivities;
+import io.otaflow.registry.JdbiRobotStateActivities;
+import io.otaflow.registry.JdbiRolloutRegistryActivities;
+import io.otaflow.registry.ReleaseRepository;
+import io.otaflow.registry.RobotRepository;
+import io.otaflow.registry.RolloutEventLog;
+import io.otaflow.registry.RolloutRepository;
+import io.otaflow.registry.RolloutRobotRepository;
+import io.otaflow.registry.TelemetryRepository;
+import io.otaflow.robotupdate.RobotStateActivities;
+import io.otaflow.rollout.RolloutRegistryActivities;
+import io.otaflow.wire.TemporalTls;
+import io.otaflow.wire.WireJson;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.spring.boot.TemporalOptionsCustomizer;
+import io.temporal.spring.boot.WorkerOptionsCustomizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+public class ControlPlaneConfig {
+
+  /** The registry database: {@code otaflow.database.url} when set, else an H2 file under {@code otaflow.data-dir}. */
+  @Bean
+  Jdbi fleetJdbi(@Value("${otaflow.database.url:}") String url,
+                 @Value("${otaflow.database.user:sa}") String user,
+                 @Value("${otaflow.database.password:}") String password,
+                 @Value("${otaflow.data-dir:./.otaflow/data}") Path dataDir) {
+    return FleetDatabase.open(url.isBlank() ? FleetDatabase.h2FileUrl(dataDir) : url, user, password);
+  }
+
+  @Bean
+  RobotRepository robotRepository(Jdbi fleetJdbi) {
+    return new RobotRepository(fleetJdbi, Clock.systemUTC());
+  }
+
+  @Bean
+  ReleaseRepository releaseRepository(Jdbi fleetJdbi) {
+    return new ReleaseRepository(fleetJdbi, Clock.systemUTC());
+  }
+
+  @Bean
+  RolloutRepository rolloutRepository(Jdbi fleetJdbi) {
+    return new RolloutRepository(fleetJdbi, Clock.systemUTC());
+  }
+
+  @Bean
+  RolloutRobotRepository rolloutRobotRepository(Jdbi fleetJdbi) {
+    return new RolloutRobotRepository(fleetJdbi, Clock.systemUTC());
+  }
+
+  @Bean
+  RolloutEventLog rolloutEventLog(Jdbi fleetJdbi) {
+    return new RolloutEventLog(fleetJdbi);
+  }
+
+  @Bean
+  TelemetryRepository telemetryRepository(Jdbi fleetJdbi) {
+    return new TelemetryRepository(fleetJdbi, Clock.systemUTC());
+  }
+
+  /** Registered on the control-plane worker ({@link ControlPlaneApplication#controlWorker}); local activities. */
+  @Bean(ControlPlaneApplication.ROLLOUT_REGISTRY_ACTIVITIES)
+  RolloutRegistryActivities rolloutRegistryActivities(RobotRepository robots, RolloutRepository rollouts,
+                                                      RolloutRobotRepository rolloutRobots) {
+    return new JdbiRolloutRegistryActivities(robots, rollouts, rolloutRobots);
+  }
+
+  /** Registered on the control-plane worker; local activities of the robot saga and the rollout's rollback. */
+  @Bean(ControlPlaneApplication.ROBOT_STATE_ACTIVITIES)
+  RobotStateActivities robotStateActivities(RolloutRobotRepository rolloutRobots) {
+    return new JdbiRobotStateActivities(rolloutRobots);
+  }
+
+  /** Registered on the control-plane worker; robot agents reach it through RobotRegistrationWorkflow. */
+  @Bean(ControlPlaneApplication.FLEET_ACTIVITIES)
+  FleetActivities fleetActivities(RobotRepository robots, TelemetryRepository telemetry) {
+    return new JdbiFleetActivities(robots, telemetry);
+  }
+
+  /** The one JSON configuration of what crosses the wire; Spring MVC reads and writes the REST API with it. */
+  @Bean
+  ObjectMapper objectMapper() {
+    return WireJson.mapper();
+  }
+
+  /** Signs releases registered without a manifest when {@code otaflow.signing.key-file} names a private key. */
+  @Bean
+  RolloutService rolloutService(RobotRepository robots, ReleaseRepository releases, RolloutRepository rollouts,
+                                WorkflowClient workflowClient,
+                                @Value("${otaflow.signing.key-file:}") String signingKeyFile,
+                                @Value("${otaflow.signing.manifest-validity:30d}") Duration manifestValidity) {
+    ReleaseSigningKey signingKey = signingKeyFile.isBlank() ? null
+        : ReleaseSigningKey.fromKeyFile(Path.of(signingKeyFile), manifestValidity);
+    return new RolloutService(robots, releases, rollouts, workflowClient, signingKey);
+  }
+
+  /**
+   * The starter's {@code spring.temporal.connection.mtls} trusts only the JVM's CAs; {@code otaflow.temporal.tls.ca-file}
+   * replaces its TLS context with one trusting that CA, keeping the mtls client certificate (PKCS#8 files) if any.
+   */
+  @Bean
+  @ConditionalOnProperty(name = "otaflow.temporal.tls.ca-file")
+  TemporalOptionsCustomizer<WorkflowServiceStubsOptions.Builder> temporalCa(
+      @Value("${otaflow.temporal.tls.ca-file}") Path caFile,
+      @Value("${spring.temporal.connection.mtls.cert-chain-file:}") String certChainFile,
+      @Value("${spring.temporal.connection.mtls.key-file:}") String keyFile) {
+    SslContext ssl;
+    try {
+      ssl = TemporalTls.sslContext(certChainFile.isBlank() ? null : Path.of(certChainFile),
+          keyFile.isBlank() ? null : Path.of(keyFile), caFile);
+    } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalStateException("otaflow.temporal.tls.ca-file: cannot use " + caFile
+          + (keyFile.isBlank() ? "" : " with mtls " + certChainFile + " / " + keyFile) + ": " + e.getMessage(), e);
+    }
+    return builder -> builder.setSslContext(ssl);
+  }
+
+  /**
+   * Without a zero sticky timeout, the workflow task after a control-plane crash waits forever on the dead worker's
+   * sticky queue when the server is Temporal's test server (it never times sticky tasks out). Only for that server: a
+   * real cluster times sticky tasks out itself, and keeps the SDK's default.
+   */
+  @Bean
+  @ConditionalOnProperty(name = "otaflow.temporal.test-server", havingValue = "true")
+  WorkerOptionsCustomizer stickyQueueTimeout() {
+    return (builder, workerName, taskQueue) -> builder.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+  }
+}

@@ -1,0 +1,234 @@
+package io.otaflow.controlplane;
+
+import static net.logstash.logback.argument.StructuredArguments.value;
+
+import io.otaflow.domain.OtaflowNames;
+import io.otaflow.plan.PlanValidator;
+import io.otaflow.plan.RolloutPlan;
+import io.otaflow.plan.TargetSelector;
+import io.otaflow.registry.RegistryConflictException;
+import io.otaflow.registry.ReleaseRepository;
+import io.otaflow.registry.RobotRepository;
+import io.otaflow.registry.RolloutRecord;
+import io.otaflow.registry.RolloutRepository;
+import io.otaflow.release.Release;
+import io.otaflow.rollout.AbortCommand;
+import io.otaflow.rollout.OperatorCommand;
+import io.otaflow.rollout.RolloutProgress;
+import io.otaflow.rollout.RolloutRequest;
+import io.otaflow.rollout.RolloutWorkflow;
+import io.otaflow.signing.ReleaseManifest;
+import io.otaflow.signing.SignedManifest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What a release manager can do: register releases, start rollouts and steer them while they run. */
+public class RolloutService {
+
+  private static final Logger log = LoggerFactory.getLogger(RolloutService.class);
+
+  private final RobotRepository robots;
+  private final ReleaseRepository releases;
+  private final RolloutRepository rollouts;
+  private final WorkflowClient client;
+  private final ReleaseSigningKey signingKey;
+
+  /** @param signingKey signs releases registered without a manifest; null registers them unsigned */
+  public RolloutService(RobotRepository robots, ReleaseRepository releases, RolloutRepository rollouts,
+                        WorkflowClient client, ReleaseSigningKey signingKey) {
+    this.robots = robots;
+    this.releases = releases;
+    this.rollouts = rollouts;
+    this.client = client;
+    this.signingKey = signingKey;
+  }
+
+  /** A release as registered, and whether this call registered it (false: it was already, identically). */
+  public record RegisteredRelease(Release release, boolean created) {
+  }
+
+  /** Registers a release for every robot (no target labels); returns it as registered. */
+  public Release registerRelease(Release release) {
+    return registerRelease(release, Map.of()).release();
+  }
+
+  /**
+   * Registers a release. One carrying a signed manifest must name the manifest's version, SHA-256 and size, so a
+   * mix-and-match is refused here already, not only on the robots. One without is signed with the control plane's
+   * key, when it has one, for robots with {@code labels}, under the next release number. Synchronized so that two
+   * registrations never take the same release number (one control plane signs; a second one would need a database
+   * sequence).
+   *
+   * @throws IllegalArgumentException                       naming the field at fault
+   * @throws io.otaflow.registry.RegistryConflictException  when the version is registered with something else
+   */
+  public synchronized RegisteredRelease registerRelease(Release release, Map<String, String> labels) {
+    release.validate();
+    Optional<Release> existing = releases.release(release.version());
+    Release signed = release;
+    if (release.signedManifest() != null) {
+      requireMatches(release, SignedManifest.fromJson(release.signedManifest()).manifest(), labels);
+    } else if (signingKey != null) {
+      if (existing.isPresent() && sameArtifact(existing.get(), release)) {
+        requireSameLabels(existing.get(), labels);
+        return new RegisteredRelease(existing.get(), false);
+      }
+      SignedManifest manifest = signingKey.sign(release, labels, nextReleaseNumber());
+      signed = release.withSignedManifest(manifest.toJson());
+    } else if (!labels.isEmpty()) {
+      throw new IllegalArgumentException("labels: only a signed manifest carries target labels, and the control plane"
+          + " has no signing key (otaflow server --signing-key); sign the manifest with otaflow release sign");
+    }
+    releases.registerRelease(signed);
+    Release registered = releases.release(release.version()).orElseThrow();
+    if (existing.isEmpty()) {
+      String signature = registered.signedManifest() == null ? "unsigned"
+          : "release number " + SignedManifest.fromJson(registered.signedManifest()).manifest().releaseNumber();
+      log.info("registered release {} ({})", value("release", release.version()), signature);
+    }
+    return new RegisteredRelease(registered, existing.isEmpty());
+  }
+
+  public Optional<Release> release(String version) {
+    return releases.release(version);
+  }
+
+  public List<Release> releases() {
+    return releases.releases();
+  }
+
+  /** 1 + the highest release number among the registered releases' manifests; 1 for the first. */
+  private long nextReleaseNumber() {
+    return 1 + releases.releases().stream()
+        .filter(release -> release.signedManifest() != null)
+        .mapToLong(release -> SignedManifest.fromJson(release.signedManifest()).manifest().releaseNumber())
+        .max().orElse(0);
+  }
+
+  private static void requireMatches(Release release, ReleaseManifest manifest, Map<String, String> labels) {
+    if (!manifest.version().equals(release.version())) {
+      throw mismatch("version", manifest.version(), release.version());
+    }
+    if (!manifest.artifactSha256().equals(release.sha256())) {
+      throw mismatch("artifactSha256", manifest.artifactSha256(), release.sha256());
+    }
+    if (manifest.sizeBytes() != release.sizeBytes()) {
+      throw mismatch("sizeBytes", manifest.sizeBytes(), release.sizeBytes());
+    }
+    if (!labels.isEmpty() && !manifest.targetLabels().equals(labels)) {
+      throw new IllegalArgumentException("labels: " + new TreeMap<>(labels)
+          + " differ from the signed manifest's target labels " + manifest.targetLabels());
+    }
+  }
+
+  private static IllegalArgumentException mismatch(String field, Object inManifest, Object inRelease) {
+    return new IllegalArgumentException("signedManifest." + field + ": the manifest says " + inManifest
+        + " but the release says " + inRelease + "; a manifest must be for this very artifact");
+  }
+
+  private static void requireSameLabels(Release registered, Map<String, String> labels) {
+    // A release registered before the control plane had a key stays unsigned, for every robot.
+    Map<String, String> signedFor = registered.signedManifest() == null ? Map.of()
+        : SignedManifest.fromJson(registered.signedManifest()).manifest().targetLabels();
+    if (!signedFor.equals(labels)) {
+      throw new RegistryConflictException("release " + registered.version()
+          + " is already registered, signed for target labels " + signedFor + ", not " + new TreeMap<>(labels));
+    }
+  }
+
+  private static boolean sameArtifact(Release a, Release b) {
+    return a.artifactUrl().equals(b.artifactUrl()) && a.sha256().equals(b.sha256())
+        && a.sizeBytes() == b.sizeBytes() && a.changelog().equals(b.changelog());
+  }
+
+  /**
+   * Checks everything a person can get wrong before anything starts (plan, release, target), records the rollout
+   * and starts its workflow.
+   *
+   * @throws io.otaflow.plan.InvalidPlanException         naming the plan field at fault
+   * @throws UnknownReleaseException                      when the release was never registered
+   * @throws io.otaflow.registry.UnknownRobotException    when the target names robots the registry does not know
+   */
+  public RolloutRequest startRollout(String rolloutId, String releaseVersion, RolloutPlan givenPlan,
+                                    TargetSelector target) {
+    RolloutPlan plan = givenPlan == null ? null : givenPlan.withDefaults();
+    PlanValidator.validate(plan);
+    Release release = releases.release(releaseVersion)
+        .orElseThrow(() -> new UnknownReleaseException(releaseVersion));
+    if (robots.matchingRobots(target).isEmpty()) {
+      throw new IllegalArgumentException("target: no registered robot matches " + target);
+    }
+    RolloutRequest request = new RolloutRequest(rolloutId, release, plan, target);
+    rollouts.createRollout(request);
+    RolloutWorkflow workflow = client.newWorkflowStub(RolloutWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(OtaflowNames.rolloutWorkflowId(rolloutId))
+        .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
+        .build());
+    WorkflowClient.start(workflow::run, request, null);
+    log.info("rollout {} started: release {}, {} stages, target {}", value("rolloutId", rolloutId),
+        value("release", releaseVersion), plan.stages().size(), target);
+    return request;
+  }
+
+  /** @throws UnknownRolloutException when no rollout has this ID */
+  public RolloutProgress progress(String rolloutId) {
+    try {
+      return workflow(rolloutId).progress();
+    } catch (WorkflowNotFoundException e) {
+      throw unknownOr(rolloutId, e);
+    }
+  }
+
+  public RolloutProgress pause(String rolloutId, OperatorCommand command) {
+    return command(rolloutId, "pause", workflow -> workflow.pause(command));
+  }
+
+  public RolloutProgress resume(String rolloutId, OperatorCommand command) {
+    return command(rolloutId, "resume", workflow -> workflow.resume(command));
+  }
+
+  public RolloutProgress approve(String rolloutId, OperatorCommand command) {
+    return command(rolloutId, "approve", workflow -> workflow.approve(command));
+  }
+
+  public RolloutProgress abort(String rolloutId, AbortCommand command) {
+    return command(rolloutId, "abort", workflow -> workflow.abort(command));
+  }
+
+  /**
+   * Sends an update. The workflow's validators refuse what does not fit its state while it runs; once it has closed,
+   * Temporal answers "not found", which is turned into the same kind of refusal.
+   *
+   * @throws UnknownRolloutException when no rollout has this ID
+   * @throws RolloutEndedException   when the rollout's workflow has closed
+   * @throws io.temporal.client.WorkflowUpdateException when a validator refused the command
+   */
+  private RolloutProgress command(String rolloutId, String name, Function<RolloutWorkflow, RolloutProgress> update) {
+    try {
+      RolloutProgress progress = update.apply(workflow(rolloutId));
+      log.info("rollout {} {}: now {}", value("rolloutId", rolloutId), name, progress.status());
+      return progress;
+    } catch (WorkflowNotFoundException closed) {
+      RolloutRecord rollout = rollouts.rollout(rolloutId).orElseThrow(() -> new UnknownRolloutException(rolloutId));
+      throw new RolloutEndedException(name, rollout.status());
+    }
+  }
+
+  /** Temporal does not know the workflow: the registry tells an unknown rollout from one whose history is gone. */
+  private RuntimeException unknownOr(String rolloutId, WorkflowNotFoundException notFound) {
+    return rollouts.rollout(rolloutId).isEmpty() ? new UnknownRolloutException(rolloutId) : notFound;
+  }
+
+  // Only a workflow Temporal does not know costs a registry lookup; progress polls (rollout status --watch) do not.
+  private RolloutWorkflow workflow(String rolloutId) {
+    return client.newWorkflowStub(RolloutWorkflow.class, OtaflowNames.rolloutWorkflowId(rolloutId));
+  }
+}

@@ -1,0 +1,28 @@
+package io.otaflow.controlplane.api;
+
+import io.otaflow.registry.RobotRepository;
+import io.otaflow.registry.TelemetryRepository;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The fleet as registered by the robots' agents. */
+@RestController
+class RobotController {
+
+  private final RobotRepository robots;
+  private final TelemetryRepository telemetry;
+
+  RobotController(RobotRepository robots, TelemetryRepository telemetry) {
+    this.robots = robots;
+    this.telemetry = telemetry;
+  }
+
+  /** Ordered by robot ID. One telemetry look-up per robot: fine for a listing, not for fleets of 100,000. */
+  @GetMapping("/api/robots")
+  List<RobotView> robots() {
+    return robots.robots().stream()
+        .map(robot -> RobotView.of(robot, telemetry.latest(robot.robotId()).orElse(null)))
+        .toList();
+  }
+}

@@ -1,0 +1,111 @@
+package io.otaflow.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.otaflow.plan.InvalidPlanException;
+import io.otaflow.plan.RolloutPlan;
+import io.otaflow.plan.StagePlan;
+import io.otaflow.plan.TargetSelector;
+import io.otaflow.registry.FleetDatabase;
+import io.otaflow.registry.ReleaseRepository;
+import io.otaflow.registry.RobotRepository;
+import io.otaflow.registry.RolloutRepository;
+import io.otaflow.registry.UnknownRobotException;
+import io.otaflow.release.Release;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Everything a person can get wrong is refused before a rollout is recorded or a workflow starts. */
+class RolloutServiceTest {
+
+  private static final Release RELEASE = new Release("2.0.0", "http://127.0.0.1:1/robot-2.0.0.tar.gz",
+      "c".repeat(64), 4096, "");
+  private static final RolloutPlan PLAN = new RolloutPlan(List.of(StagePlan.percent("all", 100, Duration.ZERO, 1.0)),
+      5, Duration.ofMinutes(1), 1, Duration.ZERO);
+
+  private TestWorkflowEnvironment temporal;
+  private RolloutRepository rollouts;
+  private RolloutService service;
+
+  @BeforeEach
+  void setUp(@TempDir Path dataDir) {
+    temporal = TestWorkflowEnvironment.newInstance();
+    Jdbi db = FleetDatabase.open(FleetDatabase.h2FileUrl(dataDir), "sa", "");
+    RobotRepository robots = new RobotRepository(db, Clock.systemUTC());
+    robots.registerRobot("r1", Map.of("site", "lyon"), "1.0.0", null);
+    rollouts = new RolloutRepository(db, Clock.systemUTC());
+    service = new RolloutService(robots, new ReleaseRepository(db, Clock.systemUTC()), rollouts,
+        temporal.getWorkflowClient(), null);
+  }
+
+  @AfterEach
+  void tearDown() {
+    temporal.close();
+  }
+
+  @Test
+  void invalidPlanIsRefusedNamingTheField() {
+    service.registerRelease(RELEASE);
+    RolloutPlan backwards = new RolloutPlan(List.of(StagePlan.percent("half", 50, Duration.ZERO, 1.0),
+        StagePlan.percent("quarter", 25, Duration.ZERO, 1.0)), 5, Duration.ofMinutes(1), 1, Duration.ZERO);
+
+    assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", backwards, TargetSelector.wholeFleet()))
+        .isInstanceOfSatisfying(InvalidPlanException.class,
+            e -> assertThat(e.field()).isEqualTo("stages[1].percent"));
+    assertThat(rollouts.rollouts()).isEmpty();
+  }
+
+  @Test
+  void unregisteredReleaseIsRefused() {
+    assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", PLAN, TargetSelector.wholeFleet()))
+        .isInstanceOf(UnknownReleaseException.class)
+        .hasMessage("release 2.0.0 is not registered; register it before starting a rollout");
+    assertThat(rollouts.rollouts()).isEmpty();
+  }
+
+  @Test
+  void unknownRobotIsRefusedByName() {
+    service.registerRelease(RELEASE);
+
+    assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", PLAN,
+        new TargetSelector(Map.of(), List.of("r1", "r404")))).isInstanceOf(UnknownRobotException.class)
+        .hasMessage("unknown robot(s): r404");
+    assertThat(rollouts.rollouts()).isEmpty();
+  }
+
+  @Test
+  void targetMatchingNoRobotIsRefused() {
+    service.registerRelease(RELEASE);
+
+    assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", PLAN,
+        new TargetSelector(Map.of("site", "oslo"), List.of())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("target: no registered robot matches");
+    assertThat(rollouts.rollouts()).isEmpty();
+  }
+
+  @Test
+  void invalidReleaseIsRefusedNamingTheField() {
+    assertThatThrownBy(() -> service.registerRelease(new Release("2.0", RELEASE.artifactUrl(), RELEASE.sha256(),
+        RELEASE.sizeBytes(), "")))
+        .hasMessage("release.version: '2.0' is not a semantic version (like 1.2.3)");
+    assertThat(service.releases()).isEmpty();
+  }
+
+  @Test
+  void labelsWithoutASigningKeyAreRefusedInsteadOfIgnored() {
+    assertThatThrownBy(() -> service.registerRelease(RELEASE, Map.of("model", "mk2")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("labels: only a signed manifest carries target labels");
+    assertThat(service.releases()).isEmpty();
+  }
+}

@@ -1,0 +1,80 @@
+package io.otaflow.devstack;
+
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testserver.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+/**
+ * Temporal's test server running inside this JVM as a real gRPC server on a localhost port, so workers and clients
+ * connect by address exactly as they do to a production cluster. Time is real (time skipping locked).
+ */
+public final class EmbeddedTemporal implements AutoCloseable {
+
+  private static final int BIND_ATTEMPTS = 5;
+
+  private final TestServer.PortBoundTestServer server;
+  private final int port;
+  private final WorkflowServiceStubs serviceStubs;
+
+  private EmbeddedTemporal(TestServer.PortBoundTestServer server, int port) {
+    this.server = server;
+    this.port = port;
+    this.serviceStubs = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(target()).build());
+  }
+
+  /** Starts the server on a free port; retries when another process takes the port between probe and bind. */
+  public static EmbeddedTemporal start() {
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+      int port = freePort();
+      try {
+        return new EmbeddedTemporal(TestServer.createPortBoundServer(port, true), port);
+      } catch (RuntimeException e) {
+        last = e;
+      }
+    }
+    throw new IllegalStateException("could not start the embedded Temporal server", last);
+  }
+
+  /** Starts the server on {@code port}; fails when the port is taken. */
+  public static EmbeddedTemporal start(int port) {
+    try {
+      return new EmbeddedTemporal(TestServer.createPortBoundServer(port, true), port);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("could not start the Temporal test server on port " + port
+          + " (is it already in use?)", e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The address to give {@code spring.temporal.connection.target} or any other Temporal client. */
+  public String target() {
+    return "127.0.0.1:" + port;
+  }
+
+  public WorkflowServiceStubs serviceStubs() {
+    return serviceStubs;
+  }
+
+  @Override
+  public void close() {
+    serviceStubs.shutdownNow();
+    server.close();
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free localhost port", e);
+    }
+  }
+}

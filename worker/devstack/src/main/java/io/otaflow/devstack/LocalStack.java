@@ -1,0 +1,162 @@
+package io.otaflow.devstack;
+
+import io.otaflow.controlplane.ControlPlaneApplication;
+import io.otaflow.controlplane.RolloutService;
+import io.otaflow.registry.RobotRepository;
+import io.otaflow.registry.RolloutRobotRepository;
+import io.otaflow.release.Release;
+import io.otaflow.robot.fixtures.BuiltArtifact;
+import io.otaflow.robot.fixtures.ReleaseArtifacts;
+import io.otaflow.signing.ManifestSigner;
+import io.otaflow.signing.ManifestVerifier;
+import io.temporal.client.WorkflowClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Everything otaflow needs, in this process, under one data directory: the embedded Temporal server, the control
+ * plane (connected to it by address, H2 file registry, signing releases with a key made at start, no HTTP API), the
+ * artifact server and a simulated fleet.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  /** The release every simulated robot leaves the factory with. */
+  public static final String FACTORY_VERSION = "0.9.0";
+  /** How long a manifest the control plane signs for {@link #publish} is accepted by robots. */
+  public static final Duration MANIFEST_VALIDITY = Duration.ofDays(1);
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private EmbeddedTemporal temporal;
+  private ConfigurableApplicationContext controlPlane;
+  private ArtifactServer artifacts;
+  private SimulatedFleet fleet;
+  /** The control plane signs every release with it; the simulated robots trust its public key and nothing else. */
+  private final KeyPair signingKey = ManifestSigner.generate();
+  private final Map<String, Release> published = new HashMap<>();
+
+  private LocalStack() {
+  }
+
+  /** Starts everything under {@code dataDir}, with {@code robots} simulated robots. */
+  public static LocalStack start(Path dataDir, int robots) {
+    LocalStack stack = new LocalStack();
+    try {
+      stack.startAll(dataDir, robots);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll(Path dataDir, int robots) {
+    temporal = track(EmbeddedTemporal.start());
+    controlPlane = track(ControlPlaneApplication.start(Map.of(
+        "spring.temporal.connection.target", temporal.target(),
+        "spring.main.web-application-type", "none",
+        "otaflow.temporal.test-server", "true",
+        "otaflow.data-dir", dataDir.toString(),
+        "otaflow.signing.key-file", writeSigningKey(dataDir.resolve("keys")).toString(),
+        "otaflow.signing.manifest-validity", MANIFEST_VALIDITY.toString())));
+    artifacts = track(ArtifactServer.start(createDirectories(dataDir.resolve("artifacts"))));
+    BuiltArtifact factory = buildArtifact(FACTORY_VERSION);
+    fleet = track(SimulatedFleet.start(dataDir.resolve("fleet"), robots, factory.path(), FACTORY_VERSION,
+        controlPlane.getBean(RobotRepository.class), client(), trustedKeys()));
+  }
+
+  /**
+   * Builds {@code version}'s artifact, serves it and registers the release with the control plane, which signs its
+   * manifest (the next release number, valid for {@link #MANIFEST_VALIDITY}). Publishing a version again returns the
+   * release published first.
+   */
+  public synchronized Release publish(String version, String changelog) {
+    Release known = published.get(version);
+    if (known != null) {
+      return known;
+    }
+    BuiltArtifact artifact = buildArtifact(version);
+    Release release = artifact.toRelease(version, artifacts.url(artifact.path().getFileName().toString()), changelog);
+    Release registered = rollouts().registerRelease(release);
+    published.put(version, registered);
+    return registered;
+  }
+
+  /** Writes the signing key where the control plane reads it, under a name no earlier run of the stack used. */
+  private Path writeSigningKey(Path dir) {
+    Path privateKey = createDirectories(dir).resolve("local-stack-" + ManifestSigner.keyId(signingKey.getPublic())
+        + ".key");
+    ManifestSigner.writePrivateKey(privateKey, signingKey.getPrivate());
+    ManifestSigner.writePublicKey(ManifestSigner.publicKeyFile(privateKey), signingKey.getPublic());
+    return privateKey;
+  }
+
+  /** The keys the simulated robots trust: the stack's signing key alone. */
+  private ManifestVerifier trustedKeys() {
+    return new ManifestVerifier(Map.of(ManifestSigner.keyId(signingKey.getPublic()), signingKey.getPublic()),
+        Clock.systemUTC());
+  }
+
+  private BuiltArtifact buildArtifact(String version) {
+    return ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-" + version + ".tar.gz"), version);
+  }
+
+  public RolloutService rollouts() {
+    return controlPlane.getBean(RolloutService.class);
+  }
+
+  /** Each rollout's robots and where each stands, as the control plane recorded them. */
+  public RolloutRobotRepository rolloutRobots() {
+    return controlPlane.getBean(RolloutRobotRepository.class);
+  }
+
+  public WorkflowClient client() {
+    return controlPlane.getBean(WorkflowClient.class);
+  }
+
+  public SimulatedFleet fleet() {
+    return fleet;
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    started.push(resource);
+    return resource;
+  }
+
+  private static Path createDirectories(Path dir) {
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+  }
+
+  /** Stops in reverse order: robots first, the Temporal server last. */
+  @Override
+  public void close() {
+    RuntimeException failure = null;
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = new IllegalStateException("local stack did not stop cleanly", e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}

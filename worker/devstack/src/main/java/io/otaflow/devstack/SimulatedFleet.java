@@ -1,0 +1,133 @@
+package io.otaflow.devstack;
+
+import io.micrometer.core.instrument.Metrics;
+import io.otaflow.devstack.bench.BenchRobotActivities;
+import io.otaflow.domain.OtaflowNames;
+import io.otaflow.registry.RobotRepository;
+import io.otaflow.robot.RobotDisk;
+import io.otaflow.robot.RobotSensors;
+import io.otaflow.robot.RobotSideActivities;
+import io.otaflow.signing.ManifestVerifier;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fleet of robots in this process: each has a real disk directory ({@link RobotDisk}) seeded with a factory release,
+ * a row in the fleet registry, and its own Temporal worker polling its own task queue, as a real robot's agent would.
+ */
+public final class SimulatedFleet implements AutoCloseable {
+
+  /** A hot robot: its health gate fails on temperature. */
+  public static final RobotSensors OVERHEATED = RobotSensors.healthy().withTemperatureC(93.0);
+
+  private static final String[] SITES = {"lyon", "oslo"};
+
+  private final Map<String, RobotDisk> disks;
+  private final List<WorkerFactory> factories;
+
+  private SimulatedFleet(Map<String, RobotDisk> disks, List<WorkerFactory> factories) {
+    this.disks = disks;
+    this.factories = factories;
+  }
+
+  /**
+   * Creates robots {@code robot-001}.. under {@code fleetDir}, each running {@code factoryVersion} unpacked from
+   * {@code factoryArtifact}, registers them and starts their workers. The robots trust {@code trustedKeys} alone:
+   * they refuse releases not signed by one of them.
+   */
+  public static SimulatedFleet start(Path fleetDir, int size, Path factoryArtifact, String factoryVersion,
+                                     RobotRepository registry, WorkflowClient client, ManifestVerifier trustedKeys) {
+    HttpClient http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+    Map<String, RobotDisk> disks = new LinkedHashMap<>();
+    List<WorkerFactory> factories = new ArrayList<>();
+    SimulatedFleet fleet = new SimulatedFleet(disks, factories);
+    try {
+      for (int index = 1; index <= size; index++) {
+        String robotId = robotId(index, size);
+        RobotDisk disk = RobotDisk.seed(fleetDir.resolve(robotId), factoryArtifact, factoryVersion);
+        // Written out, not implied, so a person can see and edit what the robot's probes read.
+        RobotSensors.healthy().write(disk.dir());
+        registry.registerRobot(robotId, labels(index), factoryVersion, null);
+        disks.put(robotId, disk);
+        factories.add(startWorker(client, robotId, disk, http, trustedKeys));
+      }
+      return fleet;
+    } catch (RuntimeException e) {
+      fleet.close();
+      throw e;
+    }
+  }
+
+  /** {@code robot-001}..{@code robot-050}: zero-padded to at least three digits so IDs sort in fleet order. */
+  public static String robotId(int index, int fleetSize) {
+    int digits = Math.max(3, Integer.toString(fleetSize).length());
+    return "robot-" + String.format("%0" + digits + "d", index);
+  }
+
+  public List<String> robotIds() {
+    return List.copyOf(disks.keySet());
+  }
+
+  public RobotDisk disk(String robotId) {
+    RobotDisk disk = disks.get(robotId);
+    if (disk == null) {
+      throw new IllegalArgumentException("no simulated robot " + robotId);
+    }
+    return disk;
+  }
+
+  /** Writes the readings the robot's health probes will see from now on. */
+  public void setSensors(String robotId, RobotSensors sensors) {
+    sensors.write(disk(robotId).dir());
+  }
+
+  /** Labels to target by: two sites alternating, and every third robot the newer mk2 model. */
+  private static Map<String, String> labels(int index) {
+    return Map.of("site", SITES[index % SITES.length], "model", index % 3 == 0 ? "mk2" : "mk1");
+  }
+
+  /**
+   * Each robot gets its own factory, as a separate agent process would; a started factory takes no new workers.
+   * One activity poller and a few slots keep a thousand robots affordable in one JVM. Besides the robot-side
+   * activities, every robot serves the benchmark floor's no-op step.
+   */
+  private static WorkerFactory startWorker(WorkflowClient client, String robotId, RobotDisk disk, HttpClient http,
+                                           ManifestVerifier trustedKeys) {
+    WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
+        .setWorkflowCacheSize(1)
+        .setMaxWorkflowThreadCount(1)
+        .build());
+    Worker worker = factory.newWorker(OtaflowNames.robotTaskQueue(robotId), WorkerOptions.newBuilder()
+        .setMaxConcurrentActivityTaskPollers(1)
+        .setMaxConcurrentActivityExecutionSize(4)
+        .setMaxConcurrentLocalActivityExecutionSize(1)
+        .build());
+    worker.registerActivitiesImplementations(
+        RobotSideActivities.defaults(disk.dir()).trusting(trustedKeys).forRobot(disk, http, Metrics.globalRegistry));
+    worker.registerActivitiesImplementations(new BenchRobotActivities.Noop());
+    factory.start();
+    return factory;
+  }
+
+  @Override
+  public void close() {
+    factories.forEach(WorkerFactory::shutdownNow);
+    for (WorkerFactory factory : factories) {
+      factory.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+}

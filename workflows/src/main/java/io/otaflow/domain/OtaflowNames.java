@@ -1,0 +1,37 @@
+package io.otaflow.domain;
+
+/**
+ * The one place that names otaflow's task queues and workflow IDs; the control plane's worker, the agents, the
+ * workflows and the tools all take their names from here.
+ */
+public final class OtaflowNames {
+
+  /** Control-plane task queue: rollout, robot-update, registration and telemetry workflows; registry activities. */
+  public static final String CONTROL_TASK_QUEUE = "otaflow-control";
+
+  private OtaflowNames() {
+  }
+
+  /** Each robot's agent polls its own queue, so work for a robot can only run on that robot. */
+  public static String robotTaskQueue(String robotId) {
+    return "robot-" + robotId;
+  }
+
+  public static String rolloutWorkflowId(String rolloutId) {
+    return "rollout-" + rolloutId;
+  }
+
+  public static String robotWorkflowId(String rolloutId, String robotId) {
+    return rolloutWorkflowId(rolloutId) + "/robot-" + robotId;
+  }
+
+  /** The robot's latest registration: a new one (an agent restart) replaces it. */
+  public static String robotRegistrationWorkflowId(String robotId) {
+    return "robot-registration-" + robotId;
+  }
+
+  /** The robot's long-lived telemetry workflow, signalled-with-start on every report. */
+  public static String robotTelemetryWorkflowId(String robotId) {
+    return "robot-telemetry-" + robotId;
+  }
+}

@@ -1,0 +1,17 @@
+package io.otaflow.fleet;
+
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.util.Map;
+
+/**
+ * A robot's agent joining the fleet: started by the agent on the control-plane task queue with workflow ID
+ * {@link io.otaflow.domain.OtaflowNames#robotRegistrationWorkflowId}, it records the robot in the fleet registry and
+ * ends.
+ */
+@WorkflowInterface
+public interface RobotRegistrationWorkflow {
+
+  @WorkflowMethod
+  void register(String robotId, Map<String, String> labels, String installedVersion, String agentVersion);
+}

@@ -1,0 +1,46 @@
+package io.otaflow.rollout;
+
+import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.domain.RolloutStatus;
+import io.otaflow.plan.RolloutPlan;
+import io.otaflow.plan.TargetSelector;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Control plane: what a rollout reads from and records in the fleet registry. {@link RolloutWorkflowImpl} calls these
+ * as local activities on the control-plane worker, so every state change is recorded without a round trip through a
+ * task queue. Every method is idempotent: a retried call leaves the same rows.
+ */
+@ActivityInterface
+public interface RolloutRegistryActivities {
+
+  /**
+   * Picks the rollout's target robots and writes one PENDING row per robot with its stage index, in
+   * {@link io.otaflow.plan.StagePlanner} order. Robots already running {@code releaseVersion} are left out: there is
+   * nothing to install on them, and nothing a rollback of this rollout should take away from them. Called again for
+   * the same rollout, it returns the sizes already stored.
+   *
+   * @return number of robots in each stage, in plan order
+   */
+  @ActivityMethod
+  List<Integer> assignStages(String rolloutId, TargetSelector target, RolloutPlan plan, String releaseVersion);
+
+  /** Robot IDs of one stage in ascending ID order, after {@code afterRobotId} (null for the first page). */
+  @ActivityMethod
+  List<String> stageRobots(String rolloutId, int stage, String afterRobotId, int limit);
+
+  /** Robot IDs of the rollout currently in any of {@code states}, in ascending ID order, after {@code afterRobotId}. */
+  @ActivityMethod
+  List<String> robotsInState(String rolloutId, List<RobotUpdateState> states, String afterRobotId, int limit);
+
+  /** How many of the rollout's robots are in each state, as the registry has them. */
+  @ActivityMethod
+  Map<RobotUpdateState, Integer> countRobots(String rolloutId);
+
+  /** Records the rollout's status, the stage it is at (null before the first) and why (null when nothing to say). */
+  @ActivityMethod
+  void recordRolloutStatus(String rolloutId, RolloutStatus status, String stage, String reason);
+}
