@@ -1,11 +1,10 @@
 package io.otaflow.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.otaflow.rollout.RolloutProgress;
+import io.otaflow.wire.WireJson;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -21,10 +20,7 @@ import java.time.Duration;
  */
 final class ControlPlaneClient {
 
-  static final ObjectMapper JSON = new ObjectMapper()
-      .findAndRegisterModules()
-      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  static final ObjectMapper JSON = WireJson.mapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final URI server;

@@ -1,8 +1,8 @@
 package io.otaflow.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.otaflow.cli.DemoReport.RobotReport;
 import io.otaflow.cli.DemoReport.RolloutReport;
+import io.otaflow.wire.WireJson;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
     DemoReport report = new Demo(dir, robots, json ? null : System.err, json ? null : System.err).run();
     List<String> problems = Demo.problems(report, robots);
     if (json) {
-      out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+      out.println(WireJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
     } else {
       report.rollouts().forEach(rollout -> summarize(rollout, out));
       out.println("Logs: " + dir.resolve("otaflow.log"));

@@ -3,7 +3,8 @@ package io.otaflow.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.otaflow.wire.WireJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
 final class RolloutStartCommand implements Callable<Integer> {
 
   /** YAML is a superset of JSON, so one reader takes both kinds of plan file. */
-  private static final ObjectMapper PLAN_READER = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper PLAN_READER = WireJson.configure(YAMLMapper.builder()).build();
 
   @Spec
   CommandSpec spec;

@@ -16,12 +16,5 @@ public enum RobotUpdateState {
   /** The robot's worker did not pick up work in time. */
   OFFLINE,
   /** Never reached a safe state before the deadline. */
-  DEFERRED;
-
-  public boolean isFinal() {
-    return switch (this) {
-      case COMMITTED, FAILED, ROLLED_BACK, OFFLINE, DEFERRED -> true;
-      default -> false;
-    };
-  }
+  DEFERRED
 }

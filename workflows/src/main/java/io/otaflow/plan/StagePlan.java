@@ -22,8 +22,4 @@ public record StagePlan(String name, Integer count, Integer percent, Duration ba
   public static StagePlan percent(String name, int percent, Duration bakeTime, double minHealthy) {
     return new StagePlan(name, null, percent, bakeTime, minHealthy, false);
   }
-
-  public StagePlan withApproval() {
-    return new StagePlan(name, count, percent, bakeTime, minHealthy, true);
-  }
 }

@@ -18,11 +18,6 @@ import java.util.regex.Pattern;
 public record Release(String version, String artifactUrl, String sha256, long sizeBytes, String changelog,
                       String signedManifest) {
 
-  /** An unsigned release. */
-  public Release(String version, String artifactUrl, String sha256, long sizeBytes, String changelog) {
-    this(version, artifactUrl, sha256, sizeBytes, changelog, null);
-  }
-
   /** The same release with its signed manifest attached. */
   public Release withSignedManifest(String manifestJson) {
     return new Release(version, artifactUrl, sha256, sizeBytes, changelog, manifestJson);

@@ -15,7 +15,7 @@ class ReleaseTest {
 
   @Test
   void acceptsAValidRelease() {
-    Release release = new Release("1.4.0", URL, SHA, 1024, "fixes the docking timeout");
+    Release release = new Release("1.4.0", URL, SHA, 1024, "fixes the docking timeout", null);
 
     assertThat(release.validate()).isSameAs(release);
   }
@@ -23,7 +23,7 @@ class ReleaseTest {
   @ParameterizedTest
   @ValueSource(strings = {"0.0.1", "2.0.0-rc.1", "1.4.0+build.7", "10.20.30-beta-2+sha.5114f85"})
   void acceptsSemanticVersions(String version) {
-    assertThat(new Release(version, "http://127.0.0.1:8080/a.tar.gz", SHA, 1, null).validate().version())
+    assertThat(new Release(version, "http://127.0.0.1:8080/a.tar.gz", SHA, 1, null, null).validate().version())
         .isEqualTo(version);
   }
 
@@ -31,7 +31,7 @@ class ReleaseTest {
   @NullSource
   @ValueSource(strings = {"", "1.4", "v1.4.0", "01.4.0", "1.4.0-", "1.4.0 ", "latest"})
   void refusesVersionThatIsNotSemantic(String version) {
-    assertThatThrownBy(() -> new Release(version, URL, SHA, 1024, "").validate())
+    assertThatThrownBy(() -> new Release(version, URL, SHA, 1024, "", null).validate())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("release.version: '" + version + "' is not a semantic version (like 1.2.3)");
   }
@@ -40,7 +40,7 @@ class ReleaseTest {
   @NullSource
   @ValueSource(strings = {"", "ftp://artifacts.example.test/a.tar.gz", "file:///tmp/a.tar.gz", "artifacts/a.tar.gz"})
   void refusesArtifactUrlThatIsNotHttp(String url) {
-    assertThatThrownBy(() -> new Release("1.4.0", url, SHA, 1024, "").validate())
+    assertThatThrownBy(() -> new Release("1.4.0", url, SHA, 1024, "", null).validate())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("release.artifactUrl: '" + url + "' is not an http(s) URL");
   }
@@ -49,14 +49,14 @@ class ReleaseTest {
   @NullSource
   @ValueSource(strings = {"", "abc123", "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"})
   void refusesShaThatIsNot64LowercaseHex(String sha) {
-    assertThatThrownBy(() -> new Release("1.4.0", URL, sha, 1024, "").validate())
+    assertThatThrownBy(() -> new Release("1.4.0", URL, sha, 1024, "", null).validate())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("release.sha256: must be 64 lowercase hex characters");
   }
 
   @Test
   void refusesShaOneCharacterTooLong() {
-    assertThatThrownBy(() -> new Release("1.4.0", URL, SHA + "0", 1024, "").validate())
+    assertThatThrownBy(() -> new Release("1.4.0", URL, SHA + "0", 1024, "", null).validate())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("release.sha256: ");
   }
@@ -64,19 +64,19 @@ class ReleaseTest {
   @ParameterizedTest
   @ValueSource(longs = {0, -1})
   void refusesSizeThatIsNotPositive(long size) {
-    assertThatThrownBy(() -> new Release("1.4.0", URL, SHA, size, "").validate())
+    assertThatThrownBy(() -> new Release("1.4.0", URL, SHA, size, "", null).validate())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("release.sizeBytes: must be positive, was " + size);
   }
 
   @Test
   void namesTheFirstInvalidField() {
-    assertThatThrownBy(() -> new Release("1.4", "ftp://x", "nope", 0, "").validate())
+    assertThatThrownBy(() -> new Release("1.4", "ftp://x", "nope", 0, "", null).validate())
         .hasMessageStartingWith("release.version: ");
   }
 
   @Test
   void missingChangelogReadsAsEmpty() {
-    assertThat(new Release("1.4.0", URL, SHA, 1024, null).changelog()).isEmpty();
+    assertThat(new Release("1.4.0", URL, SHA, 1024, null, null).changelog()).isEmpty();
   }
 }

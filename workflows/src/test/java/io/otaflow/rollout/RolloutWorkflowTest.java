@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 
 class RolloutWorkflowTest {
 
-  static final Release V1 = new Release("1.0.0", "http://artifacts.test/1.0.0.tar.gz", "a".repeat(64), 1000, "");
-  static final Release V2 = new Release("2.0.0", "http://artifacts.test/2.0.0.tar.gz", "b".repeat(64), 1000, "");
+  static final Release V1 = new Release("1.0.0", "http://artifacts.test/1.0.0.tar.gz", "a".repeat(64), 1000, "", null);
+  static final Release V2 = new Release("2.0.0", "http://artifacts.test/2.0.0.tar.gz", "b".repeat(64), 1000, "", null);
 
   private TestWorkflowEnvironment env;
   private InMemoryRegistry registry;
@@ -338,7 +338,7 @@ class RolloutWorkflowTest {
   void approvalGateBlocksTheStageUntilApproved() throws Exception {
     startFleet(10);
     RolloutPlan plan = interactive(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
-        StagePlan.percent("100%", 100, Duration.ZERO, 1.0).withApproval());
+        new StagePlan("100%", null, 100, Duration.ZERO, 1.0, true));
 
     RolloutWorkflow workflow = start("approval", V2, plan);
     RolloutProgress waiting = awaitProgress(workflow, p -> p.status() == RolloutStatus.WAITING_APPROVAL);
@@ -371,7 +371,7 @@ class RolloutWorkflowTest {
   void invalidCommandsAreRejectedWithAReason() throws Exception {
     startFleet(5);
     RolloutPlan plan = interactive(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
-        StagePlan.percent("100%", 100, Duration.ZERO, 1.0).withApproval());
+        new StagePlan("100%", null, 100, Duration.ZERO, 1.0, true));
     RolloutWorkflow workflow = start("commands", V2, plan);
     awaitProgress(workflow, p -> p.status() == RolloutStatus.WAITING_APPROVAL);
 

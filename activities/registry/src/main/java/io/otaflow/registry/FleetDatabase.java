@@ -52,9 +52,4 @@ public final class FleetDatabase {
   public static String h2FileUrl(Path dataDir) {
     return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("otaflow") + ";AUTO_SERVER=FALSE;LOCK_TIMEOUT=10000";
   }
-
-  /** An in-memory H2 database that lives until the JVM exits; give each test its own name. */
-  public static String h2MemoryUrl(String name) {
-    return "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
-  }
 }

@@ -8,15 +8,8 @@ public class UnknownRobotException extends IllegalArgumentException {
   /** Keeps the message (and a Temporal failure built from it) readable when a whole list is wrong. */
   private static final int MAX_NAMED = 100;
 
-  private final List<String> robotIds;
-
   public UnknownRobotException(List<String> robotIds) {
     super(message(robotIds));
-    this.robotIds = List.copyOf(robotIds);
-  }
-
-  public List<String> robotIds() {
-    return robotIds;
   }
 
   private static String message(List<String> ids) {

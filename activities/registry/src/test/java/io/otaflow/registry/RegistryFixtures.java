@@ -48,7 +48,7 @@ final class RegistryFixtures {
 
   static Release release(String version) {
     return new Release(version, "https://releases.example.com/otaflow-" + version + ".tar.gz", "a".repeat(64), 4096,
-        "fixes");
+        "fixes", null);
   }
 
   /** canary 1 robot, then 10%, 50%, 100%. */
@@ -56,7 +56,7 @@ final class RegistryFixtures {
     return new RolloutPlan(java.util.List.of(
         StagePlan.canary("canary", 1, Duration.ofMinutes(5), 1.0),
         StagePlan.percent("10%", 10, Duration.ofMinutes(10), 0.9),
-        StagePlan.percent("50%", 50, Duration.ofMinutes(30), 0.95).withApproval(),
+        new StagePlan("50%", null, 50, Duration.ofMinutes(30), 0.95, true),
         StagePlan.percent("100%", 100, Duration.ZERO, 0.95)),
         20, Duration.ofMinutes(15), 3, Duration.ofSeconds(90));
   }

@@ -70,7 +70,7 @@ class RegistryRepositoriesTest {
     assertThat(registry.releases().releases()).extracting(Release::version).containsExactly("1.4.0", "2.0.0-rc.1");
     assertThat(registry.releases().release("9.9.9")).isEmpty();
 
-    Release changed = new Release("1.4.0", release("1.4.0").artifactUrl(), "b".repeat(64), 4096, "fixes");
+    Release changed = new Release("1.4.0", release("1.4.0").artifactUrl(), "b".repeat(64), 4096, "fixes", null);
     assertThatThrownBy(() -> registry.releases().registerRelease(changed))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("release 1.4.0 is already registered with a different artifact");
@@ -92,8 +92,7 @@ class RegistryRepositoriesTest {
 
     assertThatThrownBy(() -> registry.robots().matchingRobots(new TargetSelector(null, List.of("r1", "r99", "r98"))))
         .isInstanceOf(UnknownRobotException.class)
-        .hasMessage("unknown robot(s): r99, r98")
-        .satisfies(e -> assertThat(((UnknownRobotException) e).robotIds()).containsExactly("r99", "r98"));
+        .hasMessage("unknown robot(s): r99, r98");
   }
 
   @Test

@@ -1,7 +1,6 @@
 package io.otaflow.robot;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.otaflow.release.Release;
 import io.otaflow.robotupdate.SlotActivities;
@@ -27,14 +26,6 @@ public class DiskSlotActivities implements SlotActivities {
   private final long maxExpandedBytes;
   private final MeterRegistry registry;
   private final ApplyHooks hooks;
-
-  public DiskSlotActivities(RobotDisk disk) {
-    this(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, Metrics.globalRegistry);
-  }
-
-  public DiskSlotActivities(RobotDisk disk, long maxExpandedBytes, MeterRegistry registry) {
-    this(disk, maxExpandedBytes, registry, ApplyHooks.defaults(disk.dir()));
-  }
 
   /** @param hooks kill switch and the commands run around the switch of {@code current} */
   public DiskSlotActivities(RobotDisk disk, long maxExpandedBytes, MeterRegistry registry, ApplyHooks hooks) {

@@ -2,7 +2,6 @@ package io.otaflow.robot;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.otaflow.release.Release;
 import io.otaflow.robotupdate.DownloadActivities;
@@ -13,6 +12,7 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.failure.ApplicationFailure;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,9 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Objects;
@@ -40,14 +40,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Downloads a release artifact over HTTP into the robot's staging area and verifies it. */
 public class HttpDownloadActivities implements DownloadActivities {
 
-  /** Where the free space figure comes from; a test substitutes a full disk. */
+  /** Where the free space figure comes from: the staging area's file store on a robot. */
   @FunctionalInterface
   public interface FreeSpace {
     FreeSpace FILE_STORE = dir -> Files.getFileStore(dir).getUsableSpace();
@@ -60,10 +59,6 @@ public class HttpDownloadActivities implements DownloadActivities {
 
   private static final Logger log = LoggerFactory.getLogger(HttpDownloadActivities.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
-  /** A body averaging less than this over {@link #DEFAULT_RATE_WINDOW} is abandoned (retryable). */
-  public static final long DEFAULT_MIN_BYTES_PER_SECOND = 1024;
-  public static final Duration DEFAULT_RATE_WINDOW = Duration.ofSeconds(30);
   private static final Pattern CONTENT_RANGE = Pattern.compile("^bytes (\\d+)-\\d+/(?:\\d+|\\*)$");
   // The JDK client has no read timeout for a body being streamed: this closes bodies that stop moving.
   private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -72,64 +67,48 @@ public class HttpDownloadActivities implements DownloadActivities {
     return thread;
   });
 
+  /**
+   * When a download is abandoned (retryable, the partial file kept for the next attempt): a body that delivers no
+   * bytes for {@code stallTimeout}, or averages less than {@code minBytesPerSecond} over {@code rateWindow} (0 turns
+   * the rate check off).
+   */
+  public record Limits(Duration stallTimeout, long minBytesPerSecond, Duration rateWindow) {
+
+    /** What a robot uses: 30 s without a byte, or under 1 KiB/s over 30 s. */
+    public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(30), 1024, Duration.ofSeconds(30));
+
+    public Limits {
+      if (minBytesPerSecond < 0 || rateWindow.isNegative() || rateWindow.isZero()) {
+        throw new IllegalArgumentException("download limits need minBytesPerSecond >= 0 and a positive rate window");
+      }
+    }
+  }
+
   private final RobotDisk disk;
   private final HttpClient http;
   private final FreeSpace freeSpace;
   private final Counter downloadedBytes;
   private final MeterRegistry registry;
-  private final Duration stallTimeout;
-  private volatile long minBytesPerSecond = DEFAULT_MIN_BYTES_PER_SECOND;
-  private volatile Duration rateWindow = DEFAULT_RATE_WINDOW;
+  private final Limits limits;
   private final ReleaseManifestCheck manifestCheck;
 
-  public HttpDownloadActivities(RobotDisk disk, HttpClient http) {
-    this(disk, http, FreeSpace.FILE_STORE, Metrics.globalRegistry);
-  }
-
-  /** A robot that checks signed manifests with {@code manifestCheck} (its trusted keys). */
-  public HttpDownloadActivities(RobotDisk disk, HttpClient http, ReleaseManifestCheck manifestCheck) {
-    this(disk, http, FreeSpace.FILE_STORE, Metrics.globalRegistry, DEFAULT_STALL_TIMEOUT, manifestCheck);
-  }
-
-  public HttpDownloadActivities(RobotDisk disk, HttpClient http, FreeSpace freeSpace, MeterRegistry registry) {
-    this(disk, http, freeSpace, registry, DEFAULT_STALL_TIMEOUT);
-  }
-
   /**
-   * {@code stallTimeout}: how long a body may deliver no bytes before the download is abandoned (retryable). A robot
-   * built this way has no trusted keys: see {@link ReleaseManifestCheck#noTrustedKeys()}.
+   * @param freeSpace     where the free space of the staging area is read
+   * @param limits        when a download that stopped moving is abandoned
+   * @param manifestCheck how {@code verify} checks the release's signed manifest (the robot's trusted keys)
    */
   public HttpDownloadActivities(RobotDisk disk, HttpClient http, FreeSpace freeSpace, MeterRegistry registry,
-      Duration stallTimeout) {
-    this(disk, http, freeSpace, registry, stallTimeout, ReleaseManifestCheck.noTrustedKeys());
-  }
-
-  /** {@code manifestCheck}: how {@code verify} checks the release's signed manifest (the robot's trusted keys). */
-  public HttpDownloadActivities(RobotDisk disk, HttpClient http, FreeSpace freeSpace, MeterRegistry registry,
-      Duration stallTimeout, ReleaseManifestCheck manifestCheck) {
-    this.manifestCheck = Objects.requireNonNull(manifestCheck, "manifestCheck");
-    this.stallTimeout = stallTimeout;
+                                Limits limits, ReleaseManifestCheck manifestCheck) {
     this.disk = disk;
     this.http = http;
     this.freeSpace = freeSpace;
     this.registry = registry;
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.manifestCheck = Objects.requireNonNull(manifestCheck, "manifestCheck");
     this.downloadedBytes = Counter.builder("otaflow.robot.download.bytes")
         .description("Artifact bytes received by robots")
         .baseUnit("bytes")
         .register(registry);
-  }
-
-  /**
-   * Sets the minimum average rate over a sliding {@code window} below which a download is abandoned (retryable, the
-   * partial file kept for the next attempt); 0 turns the check off. Call before registering with a worker.
-   */
-  public HttpDownloadActivities minimumRate(long bytesPerSecond, Duration window) {
-    if (bytesPerSecond < 0 || window.isNegative() || window.isZero()) {
-      throw new IllegalArgumentException("minimum rate needs bytesPerSecond >= 0 and a positive window");
-    }
-    this.minBytesPerSecond = bytesPerSecond;
-    this.rateWindow = window;
-    return this;
   }
 
   @Override
@@ -188,21 +167,37 @@ public class HttpDownloadActivities implements DownloadActivities {
       previous = Optional.empty();
     }
     if (previous.isPresent() && Files.isRegularFile(part)) {
-      DownloadProgress progress = previous.get();
-      long offset = progress.offset();
-      if (offset > 0 && offset <= release.sizeBytes() && size(part) >= offset && progress.sha256State() != null) {
-        try {
-          SHA256Digest digest = new SHA256Digest(Base64.getDecoder().decode(progress.sha256State()));
-          log.info("robot {}: resuming {} at byte {} of {}", disk.dir(), release.version(), offset,
-              release.sizeBytes());
-          return new Resume(offset, digest);
-        } catch (RuntimeException badState) {
-          log.warn("robot {}: cannot restore the hash state of {}, starting over: {}", disk.dir(), part,
-              badState.toString());
-        }
+      long offset = previous.get().offset();
+      if (offset > 0 && offset <= release.sizeBytes() && size(part) >= offset) {
+        log.info("robot {}: resuming {} at byte {} of {}", disk.dir(), release.version(), offset,
+            release.sizeBytes());
+        return new Resume(offset, digestOfFirstBytes(part, offset));
       }
     }
     return Resume.fromStart();
+  }
+
+  /**
+   * The SHA-256 state after the first {@code bytes} of {@code file}: the bytes a previous attempt forced to disk,
+   * hashed again (the JDK's digest does that faster than a download delivers them) instead of carried in a heartbeat.
+   */
+  private static MessageDigest digestOfFirstBytes(Path file, long bytes) throws IOException {
+    MessageDigest digest = ArtifactDigest.sha256();
+    ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      long left = bytes;
+      while (left > 0) {
+        buffer.clear().limit((int) Math.min(buffer.capacity(), left));
+        int n = in.read(buffer);
+        if (n < 0) {
+          throw new EOFException(file + " ended before byte " + bytes);
+        }
+        buffer.flip();
+        digest.update(buffer);
+        left -= n;
+      }
+    }
+    return digest;
   }
 
   private String fetch(Release release, Path part, Resume resume, ActivityExecutionContext context)
@@ -274,18 +269,18 @@ public class HttpDownloadActivities implements DownloadActivities {
 
   /**
    * Appends the body to the partial file from the resume offset, hashing on the way, and streams at most size+1
-   * bytes in all so an endless body cannot fill the disk. Heartbeats the offset and hash state of the bytes forced to
+   * bytes in all so an endless body cannot fill the disk. Heartbeats the offset of the bytes forced to
    * disk, so a later attempt resumes only from bytes that survive a crash.
    */
   private String copy(InputStream body, Path part, Resume resume, Release release, ActivityExecutionContext context)
       throws IOException {
     long size = release.sizeBytes();
     long limit = size + 1;
-    SHA256Digest digest = resume.digest();
+    MessageDigest digest = resume.digest();
     long total = resume.offset();
     Progress progress = new Progress(context, size);
-    RateCheck rate = new RateCheck(minBytesPerSecond, rateWindow, total);
-    Watchdog watchdog = new Watchdog(body, stallTimeout);
+    RateCheck rate = new RateCheck(limits.minBytesPerSecond(), limits.rateWindow(), total);
+    Watchdog watchdog = new Watchdog(body, limits.stallTimeout());
     byte[] buffer = new byte[64 * 1024];
     try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE); watchdog) {
       out.truncate(total);
@@ -312,11 +307,11 @@ public class HttpDownloadActivities implements DownloadActivities {
         digest.update(buffer, 0, n);
         total += n;
         downloadedBytes.increment(n);
-        progress.advance(out, total, digest);
+        progress.advance(out, total);
         rate.check(total, release);
       }
       if (total == size) {
-        progress.flush(out, total, digest);
+        progress.flush(out, total);
       }
     }
     if (total > size) {
@@ -327,13 +322,11 @@ public class HttpDownloadActivities implements DownloadActivities {
       throw ApplicationFailure.newFailure("download: truncated after " + total + " of " + size
           + " bytes from " + release.artifactUrl(), RobotSideErrors.DOWNLOAD_FAILED);
     }
-    byte[] hash = new byte[digest.getDigestSize()];
-    digest.doFinal(hash, 0);
-    return HexFormat.of().formatHex(hash);
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   private ApplicationFailure stalled(Release release, long total) {
-    return ApplicationFailure.newFailure("download: stalled, no data for " + stallTimeout.toSeconds() + "s after "
+    return ApplicationFailure.newFailure("download: stalled, no data for " + limits.stallTimeout().toSeconds() + "s after "
         + total + " of " + release.sizeBytes() + " bytes from " + release.artifactUrl(), RobotSideErrors.DOWNLOAD_FAILED);
   }
 
@@ -480,14 +473,14 @@ public class HttpDownloadActivities implements DownloadActivities {
   }
 
   /** Where an attempt starts: the offset in the partial file and the hash state of the bytes before it. */
-  private record Resume(long offset, SHA256Digest digest) {
+  private record Resume(long offset, MessageDigest digest) {
     static Resume fromStart() {
-      return new Resume(0, new SHA256Digest());
+      return new Resume(0, ArtifactDigest.sha256());
     }
   }
 
   /**
-   * Heartbeats after every chunk (the SDK throttles what reaches the server) with the offset and hash state of the
+   * Heartbeats after every chunk (the SDK throttles what reaches the server) with the offset of the
    * bytes last forced to disk; forces at most once a second, or every 5 percent, whichever comes first.
    */
   private static final class Progress {
@@ -502,19 +495,18 @@ public class HttpDownloadActivities implements DownloadActivities {
       this.size = size;
     }
 
-    void advance(FileChannel out, long bytes, SHA256Digest digest) throws IOException {
+    void advance(FileChannel out, long bytes) throws IOException {
       int percent = percent(bytes);
       if (durable == null || percent >= lastPercent + 5 || System.nanoTime() - lastForceNanos >= 1_000_000_000L) {
-        flush(out, bytes, digest);
+        flush(out, bytes);
       } else {
         context.heartbeat(durable);
       }
     }
 
-    void flush(FileChannel out, long bytes, SHA256Digest digest) throws IOException {
+    void flush(FileChannel out, long bytes) throws IOException {
       out.force(false);
-      durable = new DownloadProgress(bytes, Base64.getEncoder().encodeToString(digest.getEncodedState()),
-          percent(bytes));
+      durable = new DownloadProgress(bytes, percent(bytes));
       lastPercent = durable.percent();
       lastForceNanos = System.nanoTime();
       context.heartbeat(durable);

@@ -45,8 +45,10 @@ public final class ReleaseManifestCheck {
         : new ReleaseManifestCheck(ManifestVerifier.fromKeyDirectory(trustedKeysDir, Clock.systemUTC()));
   }
 
-  public boolean trustsKeys() {
-    return verifier != null;
+  /** For the agent's start-up log: which keys a release must be signed with, or that signatures go unchecked. */
+  public String describe() {
+    return verifier == null ? "no trusted keys: release signatures are not checked"
+        : "releases must be signed by key " + String.join(" or ", verifier.trustedKeyIds());
   }
 
   /**

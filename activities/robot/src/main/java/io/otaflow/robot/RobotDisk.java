@@ -14,7 +14,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +28,7 @@ public final class RobotDisk {
   public static final long DEFAULT_MAX_EXPANDED_BYTES = 1L << 30;
 
   private static final Logger log = LoggerFactory.getLogger(RobotDisk.class);
+  /** Not the wire configuration (WireJson): state.json files already on robots must keep reading back. */
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -98,18 +98,6 @@ public final class RobotDisk {
     } catch (IOException e) {
       throw new UncheckedIOException("robot disk " + dir + ": cannot read " + file, e);
     }
-  }
-
-  public Optional<String> installedVersion() {
-    return Optional.ofNullable(readState().installedVersion());
-  }
-
-  public String activeSlot() {
-    return readState().activeSlot();
-  }
-
-  public String inactiveSlot() {
-    return otherSlot(activeSlot());
   }
 
   /** The slot {@code current} actually points at, read from the link. */

@@ -2,8 +2,8 @@ package io.otaflow.robot;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.otaflow.wire.WireJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -46,8 +46,7 @@ public record RobotSensors(double batteryPercent, double temperatureC, long late
 
   public static final String FILE = "sensors.json";
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper JSON = WireJson.mapper();
 
   /** What a robot reads when nobody wrote sensors.json: healthy. */
   public static RobotSensors healthy() {
@@ -83,27 +82,9 @@ public record RobotSensors(double batteryPercent, double temperatureC, long late
     return new RobotSensors(batteryPercent, value, latencyMs, serviceUp, missionActive, docked, charging);
   }
 
-  public RobotSensors withBatteryPercent(double value) {
-    return new RobotSensors(value, temperatureC, latencyMs, serviceUp, missionActive, docked, charging);
-  }
 
-  public RobotSensors withLatencyMs(long value) {
-    return new RobotSensors(batteryPercent, temperatureC, value, serviceUp, missionActive, docked, charging);
-  }
 
-  public RobotSensors withServiceUp(boolean value) {
-    return new RobotSensors(batteryPercent, temperatureC, latencyMs, value, missionActive, docked, charging);
-  }
 
-  public RobotSensors withMissionActive(boolean value) {
-    return new RobotSensors(batteryPercent, temperatureC, latencyMs, serviceUp, value, docked, charging);
-  }
 
-  public RobotSensors withDocked(boolean value) {
-    return new RobotSensors(batteryPercent, temperatureC, latencyMs, serviceUp, missionActive, value, charging);
-  }
 
-  public RobotSensors withCharging(boolean value) {
-    return new RobotSensors(batteryPercent, temperatureC, latencyMs, serviceUp, missionActive, docked, value);
-  }
 }

@@ -34,7 +34,7 @@ public record RobotSideActivities(ReleaseManifestCheck manifestCheck, ApplyHooks
   public Object[] forRobot(RobotDisk disk, HttpClient http, MeterRegistry meters) {
     return new Object[] {
         new HttpDownloadActivities(disk, http, HttpDownloadActivities.FreeSpace.FILE_STORE, meters,
-            HttpDownloadActivities.DEFAULT_STALL_TIMEOUT, manifestCheck),
+            HttpDownloadActivities.Limits.DEFAULTS, manifestCheck),
         new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, hooks),
         new SensorHealthActivities(disk, thresholds, probes, meters),
         new SafeStateActivities(disk, safeState, Clock.systemDefaultZone())

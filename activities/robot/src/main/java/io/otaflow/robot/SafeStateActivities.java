@@ -21,10 +21,6 @@ public class SafeStateActivities implements SafetyActivities {
   private final SafeStateRules rules;
   private final Clock clock;
 
-  public SafeStateActivities(RobotDisk disk) {
-    this(disk, SafeStateRules.defaults(disk.dir()), Clock.systemUTC());
-  }
-
   public SafeStateActivities(RobotDisk disk, SafeStateRules rules, Clock clock) {
     this.disk = disk;
     this.rules = rules;

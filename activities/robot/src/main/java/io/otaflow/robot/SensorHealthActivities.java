@@ -1,7 +1,6 @@
 package io.otaflow.robot;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import io.otaflow.release.Release;
 import io.otaflow.robotupdate.HealthActivities;
 import io.otaflow.robotupdate.HealthReport;
@@ -25,14 +24,6 @@ public class SensorHealthActivities implements HealthActivities {
   private final HealthThresholds thresholds;
   private final MeterRegistry registry;
   private final List<HealthProbe> probes;
-
-  public SensorHealthActivities(RobotDisk disk, HealthThresholds thresholds) {
-    this(disk, thresholds, Metrics.globalRegistry);
-  }
-
-  public SensorHealthActivities(RobotDisk disk, HealthThresholds thresholds, MeterRegistry registry) {
-    this(disk, thresholds, List.of(), registry);
-  }
 
   /**
    * @param probes extra probes (TCP latency, systemd units, HTTP endpoints, commands); a TCP latency probe replaces

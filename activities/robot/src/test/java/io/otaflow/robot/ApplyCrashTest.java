@@ -43,7 +43,7 @@ class ApplyCrashTest {
   }
 
   static Release release(String version, String sha256) {
-    return new Release(version, "http://127.0.0.1/" + version + ".tar.gz", sha256, 1, "");
+    return new Release(version, "http://127.0.0.1/" + version + ".tar.gz", sha256, 1, "", null);
   }
 
   /**
@@ -85,13 +85,13 @@ class ApplyCrashTest {
     assertThat(disk.readState().installedVersion()).isEqualTo(expected);
     assertThat(disk.current().resolve("bin/robot-service")).isExecutable();
     if (crashAt.equals("mid-unpack")) {
-      try (var partial = Files.list(disk.slot(disk.inactiveSlot()))) {
+      try (var partial = Files.list(disk.slot(RobotDisk.otherSlot(disk.readState().activeSlot())))) {
         assertThat(partial.count()).as("the child was killed while unpacking into the inactive slot").isPositive();
       }
     }
 
     // The interrupted apply is finished by the next one (the workflow's retry), and rollback still works.
-    DiskSlotActivities slots = new DiskSlotActivities(disk);
+    DiskSlotActivities slots = new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, new SimpleMeterRegistry(), ApplyHooks.defaults(disk.dir()));
     slots.apply(release("2.0.0", v2.sha256()), new StagedArtifact(v2.path().toString(), v2.sha256(),
         v2.sizeBytes()));
     assertThat(Files.readString(disk.current().resolve("VERSION")).trim()).isEqualTo("2.0.0");

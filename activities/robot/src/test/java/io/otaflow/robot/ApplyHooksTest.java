@@ -47,7 +47,7 @@ class ApplyHooksTest extends RobotSideTestSupport {
     assertThat(failure.getOriginalMessage()).isEqualTo("apply: kill switch on (" + killSwitch + ")");
     assertThat(currentVersion()).isEqualTo("1.0.0");
     assertThat(stateJson()).isEqualTo(stateBefore);
-    assertThat(listing(disk.slot(disk.inactiveSlot()))).isEmpty();
+    assertThat(listing(disk.slot(RobotDisk.otherSlot(disk.readState().activeSlot())))).isEmpty();
 
     Files.delete(killSwitch);
     assertThat(slots.apply(v2, staged).toSlot()).isEqualTo(disk.readState().activeSlot());
@@ -113,7 +113,7 @@ class ApplyHooksTest extends RobotSideTestSupport {
         .endsWith("(nothing switched, still on 1.0.0)");
     assertThat(currentVersion()).isEqualTo("1.0.0");
     assertThat(stateJson()).isEqualTo(stateBefore);
-    assertThat(listing(disk.slot(disk.inactiveSlot()))).isEmpty();
+    assertThat(listing(disk.slot(RobotDisk.otherSlot(disk.readState().activeSlot())))).isEmpty();
   }
 
   @Test

@@ -92,7 +92,7 @@ class DiskSlotActivitiesTest extends RobotSideTestSupport {
     Path junkFile = temp.resolve("junk.tar.gz");
     Files.write(junkFile, junk);
     Release release = new Release("2.0.0", server.bytes("/junk", junk), ArtifactDigest.sha256Hex(junkFile),
-        junk.length, "");
+        junk.length, "", null);
     String stateBefore = stateJson();
 
     StagedArtifact staged = download.download(release);
@@ -156,7 +156,7 @@ class DiskSlotActivitiesTest extends RobotSideTestSupport {
     String stateBefore = stateJson();
     Path archive = TestArchives.create(temp.resolve("big.tar.gz"))
         .file("VERSION", "2.0.0").file("big.bin", "x".repeat(5000)).done();
-    DiskSlotActivities small = new DiskSlotActivities(disk, 1000, meters);
+    DiskSlotActivities small = new DiskSlotActivities(disk, 1000, meters, ApplyHooks.defaults(disk.dir()));
 
     Release release = localRelease(archive);
     ApplicationFailure failure = failureOf(() -> small.apply(release, staged(archive)), true);
@@ -217,7 +217,7 @@ class DiskSlotActivitiesTest extends RobotSideTestSupport {
 
     assertThat(Files.readString(seeded.current().resolve("VERSION")).trim()).isEqualTo("1.0.0");
     assertThat(seeded.readState()).isEqualTo(new RobotDiskState("1.0.0", "b", null, null, true));
-    SlotSwitch again = new DiskSlotActivities(seeded, 1 << 30, meters)
+    SlotSwitch again = new DiskSlotActivities(seeded, 1 << 30, meters, ApplyHooks.defaults(seeded.dir()))
         .apply(artifact.toRelease("1.0.0", "http://unused/", ""), new StagedArtifact(artifact.path().toString(),
             artifact.sha256(), artifact.sizeBytes()));
     assertThat(again).isEqualTo(new SlotSwitch("b", "b", "1.0.0"));
@@ -249,7 +249,7 @@ class DiskSlotActivitiesTest extends RobotSideTestSupport {
 
   private static Release localRelease(Path archive) {
     return new Release("2.0.0", "http://127.0.0.1/unused", ArtifactDigest.sha256Hex(archive),
-        archive.toFile().length(), "");
+        archive.toFile().length(), "", null);
   }
 
   private static StagedArtifact staged(Path archive) {

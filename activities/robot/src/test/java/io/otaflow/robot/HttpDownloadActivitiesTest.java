@@ -36,7 +36,7 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
   void checksumMismatchDeletesTheStagedFileAndAppliesNothing() throws Exception {
     Release served = servedRelease("1.0.0");
     String wrongSha = "ab".repeat(32);
-    Release release = new Release("1.0.0", served.artifactUrl(), wrongSha, served.sizeBytes(), "");
+    Release release = new Release("1.0.0", served.artifactUrl(), wrongSha, served.sizeBytes(), "", null);
 
     StagedArtifact staged = download.download(release);
     ApplicationFailure failure = failureOf(() -> download.verify(release, staged));
@@ -214,6 +214,6 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
   }
 
   private static Release release(String url, long size) {
-    return new Release("1.0.0", url, "00".repeat(32), size, "");
+    return new Release("1.0.0", url, "00".repeat(32), size, "", null);
   }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.otaflow.release.Release;
 import io.otaflow.robotupdate.DownloadActivities;
 import io.otaflow.robotupdate.StagedArtifact;
+import io.otaflow.signing.ArtifactDigest;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -15,10 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Random;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.junit.jupiter.api.Test;
 
 /** A retried download resumes from the previous attempt's heartbeat instead of starting over. */
@@ -81,8 +80,9 @@ class HttpDownloadResumeTest extends RobotSideTestSupport {
     TestActivityEnvironment slowEnv = TestActivityEnvironment.newInstance();
     try {
       slowEnv.registerActivitiesImplementations(new HttpDownloadActivities(disk, HttpClient.newHttpClient(),
-          dir -> Long.MAX_VALUE, new SimpleMeterRegistry(), Duration.ofSeconds(5))
-          .minimumRate(10_000, Duration.ofSeconds(1)));
+          dir -> Long.MAX_VALUE, new SimpleMeterRegistry(),
+          new HttpDownloadActivities.Limits(Duration.ofSeconds(5), 10_000, Duration.ofSeconds(1)),
+          ReleaseManifestCheck.noTrustedKeys()));
       DownloadActivities slow = slowEnv.newActivityStub(DownloadActivities.class, ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofSeconds(30))
           .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
@@ -107,10 +107,7 @@ class HttpDownloadResumeTest extends RobotSideTestSupport {
     Files.createDirectories(disk.staging());
     // Bytes past the heartbeat reached the file but not the server: the resumed attempt must cut them off.
     Files.write(part(), Arrays.copyOf(body, offset + 5_000));
-    SHA256Digest digest = new SHA256Digest();
-    digest.update(body, 0, offset);
-    env.setHeartbeatDetails(new DownloadProgress(offset,
-        Base64.getEncoder().encodeToString(digest.getEncodedState()), offset * 100 / SIZE));
+    env.setHeartbeatDetails(new DownloadProgress(offset, offset * 100 / SIZE));
   }
 
   private Path part() {
@@ -118,11 +115,7 @@ class HttpDownloadResumeTest extends RobotSideTestSupport {
   }
 
   private Release release(String url) {
-    SHA256Digest digest = new SHA256Digest();
-    digest.update(body, 0, body.length);
-    byte[] hash = new byte[32];
-    digest.doFinal(hash, 0);
-    return new Release("1.0.0", url, HexFormat.of().formatHex(hash), SIZE, "");
+    return new Release("1.0.0", url, HexFormat.of().formatHex(ArtifactDigest.sha256().digest(body)), SIZE, "", null);
   }
 
   private static byte[] randomBytes(int size) {

@@ -51,9 +51,11 @@ abstract class RobotSideTestSupport {
     disk = new RobotDisk(temp.resolve("robot"));
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
-        new HttpDownloadActivities(disk, HttpClient.newHttpClient(), dir -> freeBytes, meters, Duration.ofSeconds(1)),
-        new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters),
-        new SensorHealthActivities(disk, HealthThresholds.defaults(), meters));
+        new HttpDownloadActivities(disk, HttpClient.newHttpClient(), dir -> freeBytes, meters,
+            new HttpDownloadActivities.Limits(Duration.ofSeconds(1), 1024, Duration.ofSeconds(30)),
+            ReleaseManifestCheck.noTrustedKeys()),
+        new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, ApplyHooks.defaults(disk.dir())),
+        new SensorHealthActivities(disk, HealthThresholds.defaults(), List.of(), meters));
     env.setActivityHeartbeatListener(DownloadProgress.class, progress -> heartbeats.add(progress.percent()));
     ActivityOptions options = ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofSeconds(30))

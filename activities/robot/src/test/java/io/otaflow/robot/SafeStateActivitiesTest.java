@@ -41,7 +41,7 @@ class SafeStateActivitiesTest {
 
   @Test
   void aFreshRobotWithDefaultRulesIsSafe() {
-    assertThat(new SafeStateActivities(disk).checkSafeState(release)).isEqualTo(SafeStateAnswer.safeNow());
+    assertThat(new SafeStateActivities(disk, SafeStateRules.defaults(disk.dir()), Clock.systemUTC()).checkSafeState(release)).isEqualTo(SafeStateAnswer.safeNow());
   }
 
   @Test
@@ -58,28 +58,28 @@ class SafeStateActivitiesTest {
 
   @Test
   void missionRunningIsNotNow() {
-    RobotSensors.healthy().withMissionActive(true).write(disk.dir());
+    SensorsFile.write(disk.dir(), "{\"missionActive\": true}");
     assertThat(ask(defaults(), "12:00")).isEqualTo(SafeStateAnswer.notNow("mission running"));
 
-    RobotSensors.healthy().withMissionActive(false).write(disk.dir());
+    SensorsFile.write(disk.dir(), "{\"missionActive\": false}");
     assertThat(ask(defaults(), "12:00").safe()).isTrue();
   }
 
   @Test
   void undockedAndNotChargingIsNotNowButChargingIsEnough() {
-    RobotSensors.healthy().withDocked(false).write(disk.dir());
+    SensorsFile.write(disk.dir(), "{\"docked\": false}");
     assertThat(ask(defaults(), "12:00")).isEqualTo(SafeStateAnswer.notNow("not docked and not charging"));
 
-    RobotSensors.healthy().withDocked(false).withCharging(true).write(disk.dir());
+    SensorsFile.write(disk.dir(), "{\"docked\": false, \"charging\": true}");
     assertThat(ask(defaults(), "12:00").safe()).isTrue();
   }
 
   @Test
   void lowBatteryIsNotNow() {
-    RobotSensors.healthy().withBatteryPercent(31).write(disk.dir());
+    SensorsFile.write(disk.dir(), "{\"batteryPercent\": 31}");
     assertThat(ask(defaults(), "12:00")).isEqualTo(SafeStateAnswer.notNow("battery 31% < 40%"));
 
-    RobotSensors.healthy().withBatteryPercent(40).write(disk.dir());
+    SensorsFile.write(disk.dir(), "{\"batteryPercent\": 40}");
     assertThat(ask(defaults(), "12:00").safe()).isTrue();
   }
 
@@ -101,7 +101,7 @@ class SafeStateActivitiesTest {
 
   @Test
   void rulesCanBeSwitchedOff() {
-    RobotSensors.healthy().withMissionActive(true).withDocked(false).write(disk.dir());
+    SensorsFile.write(disk.dir(), "{\"missionActive\": true, \"docked\": false}");
     SafeStateRules lax = new SafeStateRules(false, false, 0, null, null);
     assertThat(ask(lax, "12:00").safe()).isTrue();
   }

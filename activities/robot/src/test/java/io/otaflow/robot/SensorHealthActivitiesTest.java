@@ -28,7 +28,7 @@ class SensorHealthActivitiesTest extends RobotSideTestSupport {
   void hotRobotFailsTheTemperatureProbe() {
     Release release = servedRelease("1.0.0");
     install(release);
-    RobotSensors.healthy().withTemperatureC(93).write(disk.dir());
+    SensorsFile.write(disk.dir(), "{\"temperatureC\": 93}");
 
     HealthReport report = health.check(release);
 
@@ -42,13 +42,13 @@ class SensorHealthActivitiesTest extends RobotSideTestSupport {
     Release release = servedRelease("1.0.0");
     install(release);
 
-    RobotSensors.healthy().withBatteryPercent(12).write(disk.dir());
+    SensorsFile.write(disk.dir(), "{\"batteryPercent\": 12}");
     assertThat(health.check(release).failure()).contains("battery 12% < 20%");
 
-    RobotSensors.healthy().withLatencyMs(900).write(disk.dir());
+    SensorsFile.write(disk.dir(), "{\"latencyMs\": 900}");
     assertThat(health.check(release).failure()).contains("latency 900ms > 250ms");
 
-    RobotSensors.healthy().withServiceUp(false).write(disk.dir());
+    SensorsFile.write(disk.dir(), "{\"serviceUp\": false}");
     assertThat(health.check(release).failure()).contains("service: robot-service is down");
   }
 

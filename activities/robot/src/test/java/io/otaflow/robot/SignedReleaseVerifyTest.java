@@ -51,8 +51,9 @@ class SignedReleaseVerifyTest extends RobotSideTestSupport {
     signedEnv = TestActivityEnvironment.newInstance();
     signedEnv.registerActivitiesImplementations(
         new HttpDownloadActivities(disk, HttpClient.newHttpClient(), dir -> Long.MAX_VALUE, meters,
-            Duration.ofSeconds(1), new ReleaseManifestCheck(verifier)),
-        new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters));
+            new HttpDownloadActivities.Limits(Duration.ofSeconds(1), 1024, Duration.ofSeconds(30)),
+            new ReleaseManifestCheck(verifier)),
+        new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, ApplyHooks.defaults(disk.dir())));
     ActivityOptions options = ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofSeconds(30))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())

@@ -30,7 +30,8 @@ public final class ArtifactDigest {
     return HexFormat.of().formatHex(digest.digest());
   }
 
-  private static MessageDigest sha256() {
+  /** A fresh SHA-256 digest, for hashing an artifact as it streams in. */
+  public static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

@@ -43,6 +43,7 @@ public record ReleaseManifest(
     long releaseNumber,
     boolean rollback) {
 
+  /** Not the wire configuration (WireJson): the signed bytes must never change with it. */
   static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
   private static final Set<String> FIELDS = Set.of(

@@ -1,8 +1,8 @@
 package io.otaflow.cli.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.otaflow.cli.DataDirectory;
 import io.otaflow.cli.Logging;
+import io.otaflow.wire.WireJson;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,7 +34,7 @@ final class BenchRolloutCommand implements Callable<Integer> {
     Logging.toFile(dir.resolve("otaflow.log"));
     RolloutBenchmark.Result result = new RolloutBenchmark(dir, robots, maxParallel, json ? null : System.err).run();
     if (json) {
-      System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
+      System.out.println(WireJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
     } else {
       System.out.print(result.describe());
     }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.fleet.RobotRegistrationWorkflow;
 import io.otaflow.robot.RobotDisk;
+import io.otaflow.robot.RobotSideActivities;
 import io.otaflow.wire.TemporalTls;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
@@ -36,6 +37,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One robot's agent, without Spring: registers the robot with the control plane (through
@@ -43,6 +46,8 @@ import javax.net.ssl.SSLException;
  * own task queue {@code robot-<robotId>} until closed.
  */
 public final class RobotAgent implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RobotAgent.class);
 
   /** Recorded in the fleet registry with every registration. */
   public static final String AGENT_VERSION = "0.1.0";
@@ -74,7 +79,9 @@ public final class RobotAgent implements AutoCloseable {
   public static RobotAgent start(AgentConfig config, Duration registrationTimeout) {
     config.validate();
     RobotDisk disk = new RobotDisk(config.dataDirPath());
-    Object[] activities = config.robotSide().forRobot(disk, HttpClient.newBuilder()
+    RobotSideActivities robotSide = config.robotSide();
+    log.info("robot {}: {}", config.robotId(), robotSide.manifestCheck().describe());
+    Object[] activities = robotSide.forRobot(disk, HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10))
         .build(), Metrics.globalRegistry);
@@ -215,10 +222,6 @@ public final class RobotAgent implements AutoCloseable {
       root = root.getCause();
     }
     return root.getMessage();
-  }
-
-  public String robotId() {
-    return robotId;
   }
 
   public String taskQueue() {

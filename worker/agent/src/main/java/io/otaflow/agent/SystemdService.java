@@ -45,30 +45,26 @@ public final class SystemdService implements AutoCloseable {
    */
   public static SystemdService fromEnvironment(Map<String, String> environment, long pid) {
     SystemdNotifier notifier = SystemdNotifySocket.fromEnvironment(environment).orElse(null);
-    return new SystemdService(notifier, notifier == null ? null : watchdogTimeout(environment, pid));
+    return new SystemdService(notifier, notifier == null ? null : watchdogTimeout(environment, pid).orElse(null));
   }
 
-  private static Duration watchdogTimeout(Map<String, String> environment, long pid) {
+  /** Whether systemd asked process {@code pid} for watchdog pings, and how often it expects them at the latest. */
+  static Optional<Duration> watchdogTimeout(Map<String, String> environment, long pid) {
     String usec = environment.get("WATCHDOG_USEC");
     String watchdogPid = environment.get("WATCHDOG_PID");
     if (usec == null || watchdogPid != null && !watchdogPid.equals(Long.toString(pid))) {
-      return null;
+      return Optional.empty();
     }
     try {
       long micros = Long.parseLong(usec);
       if (micros > 0) {
-        return Duration.ofNanos(TimeUnit.MICROSECONDS.toNanos(micros));
+        return Optional.of(Duration.ofNanos(TimeUnit.MICROSECONDS.toNanos(micros)));
       }
     } catch (NumberFormatException ignored) {
       // Logged below, like zero or a negative value.
     }
     log.warn("systemd: WATCHDOG_USEC={} is not a positive number of microseconds; running without watchdog", usec);
-    return null;
-  }
-
-  /** Whether systemd asked for watchdog pings, and how often it expects them at the latest. */
-  public Optional<Duration> watchdogTimeout() {
-    return Optional.ofNullable(watchdogTimeout);
+    return Optional.empty();
   }
 
   /**

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RolloutServiceTest {
 
   private static final Release RELEASE = new Release("2.0.0", "http://127.0.0.1:1/robot-2.0.0.tar.gz",
-      "c".repeat(64), 4096, "");
+      "c".repeat(64), 4096, "", null);
   private static final RolloutPlan PLAN = new RolloutPlan(List.of(StagePlan.percent("all", 100, Duration.ZERO, 1.0)),
       5, Duration.ofMinutes(1), 1, Duration.ZERO);
 
@@ -60,8 +60,7 @@ class RolloutServiceTest {
         StagePlan.percent("quarter", 25, Duration.ZERO, 1.0)), 5, Duration.ofMinutes(1), 1, Duration.ZERO);
 
     assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", backwards, TargetSelector.wholeFleet()))
-        .isInstanceOfSatisfying(InvalidPlanException.class,
-            e -> assertThat(e.field()).isEqualTo("stages[1].percent"));
+        .isInstanceOf(InvalidPlanException.class).hasMessageStartingWith("stages[1].percent: ");
     assertThat(rollouts.rollouts()).isEmpty();
   }
 
@@ -96,7 +95,7 @@ class RolloutServiceTest {
   @Test
   void invalidReleaseIsRefusedNamingTheField() {
     assertThatThrownBy(() -> service.registerRelease(new Release("2.0", RELEASE.artifactUrl(), RELEASE.sha256(),
-        RELEASE.sizeBytes(), "")))
+        RELEASE.sizeBytes(), "", null)))
         .hasMessage("release.version: '2.0' is not a semantic version (like 1.2.3)");
     assertThat(service.releases()).isEmpty();
   }

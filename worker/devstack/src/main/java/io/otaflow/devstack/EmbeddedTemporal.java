@@ -1,7 +1,5 @@
 package io.otaflow.devstack;
 
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testserver.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,13 +16,10 @@ public final class EmbeddedTemporal implements AutoCloseable {
 
   private final TestServer.PortBoundTestServer server;
   private final int port;
-  private final WorkflowServiceStubs serviceStubs;
 
   private EmbeddedTemporal(TestServer.PortBoundTestServer server, int port) {
     this.server = server;
     this.port = port;
-    this.serviceStubs = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(target()).build());
   }
 
   /** Starts the server on a free port; retries when another process takes the port between probe and bind. */
@@ -51,22 +46,13 @@ public final class EmbeddedTemporal implements AutoCloseable {
     }
   }
 
-  public int port() {
-    return port;
-  }
-
   /** The address to give {@code spring.temporal.connection.target} or any other Temporal client. */
   public String target() {
     return "127.0.0.1:" + port;
   }
 
-  public WorkflowServiceStubs serviceStubs() {
-    return serviceStubs;
-  }
-
   @Override
   public void close() {
-    serviceStubs.shutdownNow();
     server.close();
   }
 

@@ -66,7 +66,7 @@ class RobotAgentTlsTest {
          RobotAgent agent = startAgent(mutualTls, new AgentConfig.Tls(
              robotCertificate.certificate().toString(), robotCertificate.privateKey().toString(),
              certificates.caFile().toString()), null, Duration.ofSeconds(30))) {
-      assertThat(controlPlane.getBean(RobotRepository.class).robot(agent.robotId())).isPresent();
+      assertThat(controlPlane.getBean(RobotRepository.class).robot("r1")).isPresent();
     }
   }
 
@@ -77,7 +77,7 @@ class RobotAgentTlsTest {
         "spring.temporal.connection.api-key", API_KEY));
          RobotAgent agent = startAgent(apiKey, trustOnly(certificates), API_KEY,
              Duration.ofSeconds(30))) {
-      assertThat(controlPlane.getBean(RobotRepository.class).robot(agent.robotId())).isPresent();
+      assertThat(controlPlane.getBean(RobotRepository.class).robot("r1")).isPresent();
     }
   }
 

@@ -1,9 +1,15 @@
 package io.otaflow.controlplane.api;
 
 import io.otaflow.controlplane.RolloutService;
+import io.otaflow.controlplane.UnknownRolloutException;
+import io.otaflow.registry.RolloutEventLog;
+import io.otaflow.registry.RolloutEventRecord;
+import io.otaflow.registry.RolloutRecord;
+import io.otaflow.registry.RolloutRepository;
 import io.otaflow.rollout.RolloutProgress;
 import io.otaflow.rollout.RolloutRequest;
 import java.net.URI;
+import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -12,15 +18,43 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Rollouts: start, read progress, and the person's commands (Temporal updates, refused when they do not fit). */
+/**
+ * Rollouts: start, list, read progress, plan and audit trail, and the person's commands (Temporal updates, refused
+ * when they do not fit).
+ */
 @RestController
 @RequestMapping("/api/rollouts")
 class RolloutController {
 
   private final RolloutService rollouts;
+  private final RolloutRepository registered;
+  private final RolloutEventLog events;
 
-  RolloutController(RolloutService rollouts) {
+  RolloutController(RolloutService rollouts, RolloutRepository registered, RolloutEventLog events) {
     this.rollouts = rollouts;
+    this.registered = registered;
+    this.events = events;
+  }
+
+  /** Every rollout the registry holds, newest first: where each stands and why. */
+  @GetMapping
+  List<RolloutRecord> list() {
+    return registered.rollouts();
+  }
+
+  /** What the rollout was started with: its release, plan and target. */
+  @GetMapping("/{id}/plan")
+  RolloutRequest plan(@PathVariable String id) {
+    return registered.rolloutRequest(id).orElseThrow(() -> new UnknownRolloutException(id));
+  }
+
+  /** The rollout's audit trail, oldest first: every status it took and every robot state it recorded. */
+  @GetMapping("/{id}/events")
+  List<RolloutEventRecord> events(@PathVariable String id) {
+    if (registered.rollout(id).isEmpty()) {
+      throw new UnknownRolloutException(id);
+    }
+    return events.events(id);
   }
 
   /** 201 with the rollout as started; its progress is at the Location. */

@@ -12,12 +12,13 @@ import io.otaflow.fleet.RobotTelemetry;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.registry.RobotRepository;
-import io.otaflow.registry.RolloutRepository;
 import io.otaflow.registry.TelemetryRepository;
 import io.otaflow.rollout.RolloutProgress;
+import io.otaflow.rollout.RolloutRequest;
 import io.otaflow.signing.ManifestSigner;
 import io.otaflow.signing.ReleaseManifest;
 import io.otaflow.signing.SignedManifest;
+import io.otaflow.wire.WireJson;
 import io.temporal.client.WorkflowClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +29,8 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -197,7 +200,8 @@ class RestApiTest {
     Answer started = post("/api/rollouts", rollout("example-plan", registeredRelease(), examplePlan.toString(), "{}"));
 
     assertThat(started.status).as(started.body.toString()).isEqualTo(201);
-    RolloutPlan plan = controlPlane.getBean(RolloutRepository.class).rolloutRequest("example-plan").orElseThrow().plan();
+    RolloutPlan plan = WireJson.mapper().treeToValue(get("/api/rollouts/example-plan/plan").body, RolloutRequest.class)
+        .plan();
     assertThat(plan.stages()).extracting(StagePlan::bakeTime)
         .containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ZERO);
     assertThat(plan.robotTimeout()).isEqualTo(Duration.ofMinutes(2));
@@ -240,6 +244,27 @@ class RestApiTest {
     Answer late = post("/api/rollouts/steer-1/abort", command("ana", "twice"));
     assertThat(late.status).isEqualTo(409);
     assertThat(late.error()).isEqualTo("cannot abort: rollout already ended ABORTED");
+
+    JsonNode listed = get("/api/rollouts").body;
+    assertThat(listed.findValuesAsText("rolloutId")).contains("steer-1");
+    JsonNode events = get("/api/rollouts/steer-1/events").body;
+    List<String> statuses = new ArrayList<>();
+    events.forEach(event -> {
+      if (event.get("kind").asText().equals("ROLLOUT_STATUS")) {
+        statuses.add(event.get("status").asText());
+      }
+    });
+    assertThat(statuses).containsSubsequence("PENDING", "RUNNING", "PAUSED", "RUNNING", "ABORTED");
+    assertThat(events.findValuesAsText("reason")).contains("paused by ana: lunch");
+  }
+
+  @Test
+  void unknownRolloutIsNotFoundEverywhere() throws Exception {
+    for (String path : List.of("/api/rollouts/nope", "/api/rollouts/nope/plan", "/api/rollouts/nope/events")) {
+      Answer answer = get(path);
+      assertThat(answer.status).as(path).isEqualTo(404);
+      assertThat(answer.error()).as(path).isEqualTo("rollout nope does not exist");
+    }
   }
 
   @Test
@@ -337,6 +362,13 @@ class RestApiTest {
     assertThat(r1.get("telemetry").get("batteryPercent").asDouble()).isEqualTo(87.5);
     assertThat(robots.get(1).get("robotId").asText()).isEqualTo("r2");
     assertThat(robots.get(1).get("telemetry").isNull()).isTrue();
+
+    Answer one = get("/api/robots/r1");
+    assertThat(one.status).isEqualTo(200);
+    assertThat(one.body).isEqualTo(r1);
+    Answer unknown = get("/api/robots/r404");
+    assertThat(unknown.status).isEqualTo(404);
+    assertThat(unknown.error()).isEqualTo("unknown robot r404");
   }
 
   // ---- helpers ----
