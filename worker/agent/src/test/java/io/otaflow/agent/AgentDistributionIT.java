@@ -94,7 +94,8 @@ class AgentDistributionIT {
         .as("jars in lib/ that robots must not get")
         .isEmpty();
     for (String artifact : AGENT_NEEDS) {
-      assertThat(jars).as("lib/ has " + artifact).anyMatch(jar -> jar.matches(Pattern.quote(artifact) + "-\\d.*\\.jar"));
+      assertThat(jars).as("lib/ has " + artifact)
+          .anyMatch(jar -> jar.matches(Pattern.quote(artifact) + "-\\d.*\\.jar"));
     }
   }
 
