@@ -16,10 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * {@code otaflow agent} as systemd runs it ({@code Type=notify}, {@code WatchdogSec=1}): in its own JVM, with
- * {@code NOTIFY_SOCKET} and {@code WATCHDOG_USEC} in its environment and this test as systemd's notification socket.
+ * The agent distribution's {@code bin/otaflow-agent} as systemd runs it ({@code Type=notify}, the unit's JVM options,
+ * {@code WatchdogSec=1}): with {@code NOTIFY_SOCKET} and {@code WATCHDOG_USEC} in its environment and this test as
+ * systemd's notification socket.
  */
-class AgentSystemdTest {
+class AgentSystemdIT {
 
   private static final Duration WATCHDOG = Duration.ofSeconds(1);
 
@@ -39,10 +40,9 @@ class AgentSystemdTest {
     try (EmbeddedTemporal temporal = EmbeddedTemporal.start();
          ConfigurableApplicationContext controlPlane = TestControlPlane.start(temporal.target(), dataDir);
          NotifySocketReceiver systemd = new NotifySocketReceiver(dataDir.resolve("notify.sock"))) {
-      agent = TestProcesses.java(dataDir, "agent",
+      agent = TestProcesses.agentDistribution(dataDir, "agent",
           Map.of("NOTIFY_SOCKET", systemd.path().toString(), "WATCHDOG_USEC", Long.toString(WATCHDOG.toNanos() / 1000)),
-          Otaflow.class.getName(), "agent", "--robot-id", "r1", "--temporal-address", temporal.target(),
-          "--data-dir", dataDir.resolve("r1").toString());
+          "--robot-id", "r1", "--temporal-address", temporal.target(), "--data-dir", dataDir.resolve("r1").toString());
 
       assertThat(systemd.next(Duration.ofSeconds(90))).hasValueSatisfying(ready ->
           assertThat(ready).isEqualTo("READY=1\nSTATUS=serving robot-r1 on " + temporal.target()));
@@ -51,7 +51,8 @@ class AgentSystemdTest {
       assertThat(systemd.next(WATCHDOG)).contains("WATCHDOG=1");
       assertThat(systemd.next(WATCHDOG)).contains("WATCHDOG=1");
 
-      // A frozen JVM is what a hung agent looks like to systemd: no ping for longer than WatchdogSec.
+      // A frozen JVM is what a hung agent looks like to systemd: no ping for longer than WatchdogSec. The launcher
+      // execs java, so the process started is the JVM (systemd's NotifyAccess=main needs that too).
       signal(agent, "STOP");
       while (systemd.next(Duration.ofMillis(100)).isPresent()) {
         // pings sent before the freeze

@@ -47,10 +47,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * A robot agent killed with {@code kill -9} in the middle of a download or of an apply, then started again: the
  * retried download resumes from the last heartbeat the Temporal server recorded and fetches only the rest of the
- * artifact; the apply runs again. Temporal's test server and the agent each run in a JVM of their own; the control
- * plane and the artifact server in this one.
+ * artifact; the apply runs again. Temporal's test server runs in a JVM of its own, the agent from its distribution as
+ * its systemd unit runs it; the control plane and the artifact server in this one.
  */
-class AgentCrashResumeTest {
+class AgentCrashResumeIT {
 
   private static final int PAYLOAD_BYTES = 3 * 1024 * 1024;
   /** About 10 s for the artifact. */
@@ -180,10 +180,10 @@ class AgentCrashResumeTest {
   }
 
   private Process startAgent(String name, String... moreArgs) throws Exception {
-    List<String> args = new ArrayList<>(List.of("agent", "--robot-id", "r1", "--temporal-address", target,
+    List<String> args = new ArrayList<>(List.of("--robot-id", "r1", "--temporal-address", target,
         "--data-dir", robotDir.toString(), "--register-timeout", "60"));
     args.addAll(List.of(moreArgs));
-    Process agent = TestProcesses.java(dataDir, name, Map.of(), Otaflow.class.getName(), args.toArray(String[]::new));
+    Process agent = TestProcesses.agentDistribution(dataDir, name, Map.of(), args.toArray(String[]::new));
     processes.add(agent);
     Path log = dataDir.resolve(name + ".log");
     TestProcesses.waitFor("robot r1 to register (" + name + ")", Duration.ofSeconds(90),
