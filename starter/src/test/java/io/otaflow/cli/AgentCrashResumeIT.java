@@ -42,6 +42,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -50,6 +52,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * artifact; the apply runs again. Temporal's test server runs in a JVM of its own, the agent from its distribution as
  * its systemd unit runs it; the control plane and the artifact server in this one.
  */
+// Each case spends most of its time waiting (a throttled download, a heartbeat timeout): they run side by side, each
+// with its own Temporal server, control plane, artifact server and robot.
+@Execution(ExecutionMode.CONCURRENT)
 class AgentCrashResumeIT {
 
   private static final int PAYLOAD_BYTES = 3 * 1024 * 1024;
@@ -70,15 +75,19 @@ class AgentCrashResumeIT {
   private RolloutService rollouts;
   private Path robotDir;
 
+  /** The control planes' log (both cases share this JVM's logging); kept when a case fails. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  static Path logDir;
+
   @BeforeAll
-  static void quietLogging() {
+  static void logToFile() {
     Logging.takeOver();
+    Logging.toFile(logDir.resolve("otaflow.log"));
   }
 
   /** Temporal's test server in its own JVM; control plane and artifact server here; robot r1 on 0.9.0. */
   @BeforeEach
   void startTemporalControlPlaneAndRobotDisk() throws Exception {
-    Logging.toFile(dataDir.resolve("otaflow.log"));
     int port = TestProcesses.freePort();
     target = "127.0.0.1:" + port;
     processes.add(TestProcesses.temporalTestServer(dataDir, port));

@@ -1,26 +1,22 @@
 package io.otaflow.cli;
 
+import io.otaflow.cli.bench.AgentDistribution;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Tests that run otaflow's processes (Temporal's test server, an agent) in JVMs of their own. */
 final class TestProcesses {
 
   private static final String AGENT_DISTRIBUTION_PROPERTY = "otaflow.agent.distribution";
-  private static final Pattern UNIT_JAVA_OPTS = Pattern.compile("(?m)^Environment=\"JAVA_OPTS=([^\"]*)\"$");
 
   private TestProcesses() {
   }
@@ -34,14 +30,13 @@ final class TestProcesses {
     List<String> command = new ArrayList<>(List.of(javaExecutable(),
         "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));
-    return start(command, logDir, name, environment);
+    return start(new ProcessBuilder(command), logDir, name, environment);
   }
 
   /**
    * The agent distribution's {@code bin/otaflow-agent} (built by worker/agent, named by the system property
-   * {@code otaflow.agent.distribution} that failsafe sets) with the JVM options of the distribution's systemd unit,
-   * so a test runs the agent as robots run it. {@code -Djna.tmpdir} points into {@code logDir} instead of the unit's
-   * CacheDirectory, which exists only under systemd. Output and {@code environment} as for {@link #java}.
+   * {@code otaflow.agent.distribution} that failsafe sets) as its systemd unit runs it, so a test runs the agent as
+   * robots run it. Output and {@code environment} as for {@link #java}.
    */
   static Process agentDistribution(Path logDir, String name, Map<String, String> environment, String... args)
       throws IOException {
@@ -50,37 +45,17 @@ final class TestProcesses {
       throw new IllegalStateException(AGENT_DISTRIBUTION_PROPERTY + " is not set: run this test with failsafe "
           + "(mvn verify), which sets it to the agent distribution worker/agent packages");
     }
-    Path distribution = Path.of(property);
-    Path launcher = distribution.resolve("bin/otaflow-agent");
-    if (!Files.isExecutable(launcher)) {
-      throw new IllegalStateException("no agent distribution at " + distribution + ": package worker/agent first");
-    }
-    List<String> command = new ArrayList<>(List.of(launcher.toString()));
-    command.addAll(List.of(args));
-    Map<String, String> launcherEnvironment = new HashMap<>(environment);
-    launcherEnvironment.put("JAVA", javaExecutable());
-    launcherEnvironment.put("JAVA_OPTS", unitJavaOptions(distribution.resolve("systemd/otaflow-agent.service"))
-        .replaceAll("-Djna\\.tmpdir=\\S+", Matcher.quoteReplacement("-Djna.tmpdir=" + logDir.resolve("jna"))));
-    return start(command, logDir, name, launcherEnvironment);
-  }
-
-  /** The value of the unit's {@code Environment="JAVA_OPTS=..."} line. */
-  private static String unitJavaOptions(Path unit) throws IOException {
-    Matcher javaOpts = UNIT_JAVA_OPTS.matcher(Files.readString(unit));
-    if (!javaOpts.find()) {
-      throw new IllegalStateException(unit + " has no line " + UNIT_JAVA_OPTS.pattern());
-    }
-    return javaOpts.group(1);
+    ProcessBuilder launcher = new AgentDistribution(Path.of(property)).launcher(logDir.resolve("jna"), List.of(args));
+    return start(launcher, logDir, name, environment);
   }
 
   private static String javaExecutable() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static Process start(List<String> command, Path logDir, String name, Map<String, String> environment)
+  private static Process start(ProcessBuilder builder, Path logDir, String name, Map<String, String> environment)
       throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
+    builder.redirectErrorStream(true)
         .redirectOutput(logDir.resolve(name + ".log").toFile());
     builder.environment().putAll(environment);
     return builder.start();

@@ -123,7 +123,7 @@ class AgentDistributionIT {
     String address = "127.0.0.1:" + portNothingListensOn();
 
     Run run = launch("--robot-id", "r1", "--data-dir", temp.resolve("r1").toString(),
-        "--temporal-address", address, "--register-timeout", "3");
+        "--temporal-address", address, "--register-timeout", "1");
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     assertThat(run.stderr().lines()).as(run.toString())

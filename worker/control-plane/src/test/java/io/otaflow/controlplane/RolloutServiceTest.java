@@ -14,16 +14,15 @@ import io.otaflow.registry.RolloutRepository;
 import io.otaflow.registry.UnknownRobotException;
 import io.otaflow.release.Release;
 import io.temporal.testing.TestWorkflowEnvironment;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Everything a person can get wrong is refused before a rollout is recorded or a workflow starts. */
 class RolloutServiceTest {
@@ -38,9 +37,9 @@ class RolloutServiceTest {
   private RolloutService service;
 
   @BeforeEach
-  void setUp(@TempDir Path dataDir) {
+  void setUp() {
     temporal = TestWorkflowEnvironment.newInstance();
-    Jdbi db = FleetDatabase.open(FleetDatabase.h2FileUrl(dataDir), "sa", "");
+    Jdbi db = FleetDatabase.open("jdbc:h2:mem:svc-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
     RobotRepository robots = new RobotRepository(db, Clock.systemUTC());
     robots.registerRobot("r1", Map.of("site", "lyon"), "1.0.0", null);
     rollouts = new RolloutRepository(db, Clock.systemUTC());
