@@ -52,9 +52,6 @@ import org.springframework.context.ConfigurableApplicationContext;
  * artifact; the apply runs again. Temporal's test server runs in a JVM of its own, the agent from its distribution as
  * its systemd unit runs it; the control plane and the artifact server in this one.
  */
-// Each case spends most of its time waiting (a throttled download, a heartbeat timeout): they run side by side, each
-// with its own Temporal server, control plane, artifact server and robot.
-@Execution(ExecutionMode.CONCURRENT)
 class AgentCrashResumeIT {
 
   private static final int PAYLOAD_BYTES = 3 * 1024 * 1024;
@@ -118,7 +115,10 @@ class AgentCrashResumeIT {
     }
   }
 
+  // Each case spends most of its time waiting (a throttled download, a heartbeat timeout): the two run side by side,
+  // each with its own Temporal server, control plane, artifact server and robot, while other classes wait.
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void killedAgentResumesItsDownloadAfterRestart() throws Exception {
     String fileName = "otaflow-1.0.0.tar.gz";
     BuiltArtifact next = ReleaseArtifacts.build(artifacts.directory().resolve(fileName), "1.0.0", PAYLOAD_BYTES);
@@ -157,6 +157,7 @@ class AgentCrashResumeIT {
    * the server times the attempt out after the heartbeat timeout and the restarted agent applies again.
    */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void agentKilledDuringApplyAppliesAgainAfterRestart() throws Exception {
     String fileName = "otaflow-1.0.0.tar.gz";
     BuiltArtifact next = ReleaseArtifacts.build(artifacts.directory().resolve(fileName), "1.0.0");
