@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otaflow.domain.OtaflowNames;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.client.BatchRequest;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -73,16 +70,7 @@ class RobotTelemetryWorkflowTest {
   }
 
   private void signalWithStart(String robotId, double battery, long sentAt) {
-    // As the robot agent sends it: a signal-with-start of the robot's telemetry workflow.
-    WorkflowClient client = env.getWorkflowClient();
-    RobotTelemetryWorkflow workflow = client.newWorkflowStub(RobotTelemetryWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(OtaflowNames.robotTelemetryWorkflowId(robotId))
-        .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
-        .build());
-    BatchRequest request = client.newSignalWithStartRequest();
-    request.add(workflow::run, robotId);
-    request.add(workflow::report, new RobotTelemetry(robotId, battery, 40.0, "1.0.0", sentAt));
-    client.signalWithStart(request);
+    RobotTelemetryWorkflow.send(env.getWorkflowClient(), new RobotTelemetry(robotId, battery, 40.0, "1.0.0", sentAt));
   }
 
   private void awaitRecorded(int count) throws InterruptedException {

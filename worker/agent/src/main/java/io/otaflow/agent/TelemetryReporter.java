@@ -1,13 +1,10 @@
 package io.otaflow.agent;
 
-import io.otaflow.domain.OtaflowNames;
 import io.otaflow.fleet.RobotTelemetry;
 import io.otaflow.fleet.RobotTelemetryWorkflow;
 import io.otaflow.robot.RobotDisk;
 import io.otaflow.robot.RobotSensors;
-import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -49,19 +46,10 @@ public final class TelemetryReporter implements AutoCloseable {
     return reporter;
   }
 
-  /** Sends one report now: a signal-with-start, so the first report also starts the robot's telemetry workflow. */
   private void report() {
     RobotSensors sensors = RobotSensors.read(disk.dir());
-    RobotTelemetry telemetry = new RobotTelemetry(robotId, sensors.batteryPercent(), sensors.temperatureC(),
-        disk.readState().installedVersion(), clock.millis());
-    RobotTelemetryWorkflow workflow = client.newWorkflowStub(RobotTelemetryWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(OtaflowNames.robotTelemetryWorkflowId(robotId))
-        .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
-        .build());
-    BatchRequest request = client.newSignalWithStartRequest();
-    request.add(workflow::run, robotId);
-    request.add(workflow::report, telemetry);
-    client.signalWithStart(request);
+    RobotTelemetryWorkflow.send(client, new RobotTelemetry(robotId, sensors.batteryPercent(), sensors.temperatureC(),
+        disk.readState().installedVersion(), clock.millis()));
   }
 
   private void reportQuietly() {
