@@ -3,6 +3,7 @@ package io.otaflow.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otaflow.domain.OtaflowNames;
+import io.temporal.activity.Activity;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.failure.ApplicationFailure;
@@ -10,6 +11,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +23,8 @@ class RobotTelemetryWorkflowTest {
   /** Test fake for the database edge; refuses robots it was not told about, like the real registry. */
   static class RecordingFleet implements FleetActivities {
     final List<RobotTelemetry> recorded = new CopyOnWriteArrayList<>();
+    /** The run of the telemetry workflow that recorded each report, by its sentAt. */
+    final Map<Long, String> recordingRun = new ConcurrentHashMap<>();
 
     @Override
     public void registerRobot(String robotId, Map<String, String> labels, String installedVersion,
@@ -32,6 +36,7 @@ class RobotTelemetryWorkflowTest {
       if (telemetry.robotId().startsWith("stranger")) {
         throw ApplicationFailure.newNonRetryableFailure("unknown robot(s): " + telemetry.robotId(), "UnknownRobot");
       }
+      recordingRun.put(telemetry.sentAtEpochMillis(), Activity.getExecutionContext().getInfo().getRunId());
       recorded.add(telemetry);
     }
   }
@@ -81,11 +86,25 @@ class RobotTelemetryWorkflowTest {
     }
   }
 
+  private void awaitContinuedAsNewFrom(String runId) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (runId.equals(env.getWorkflowClient().newUntypedWorkflowStub(OtaflowNames.robotTelemetryWorkflowId("r1"))
+        .describe().getExecution().getRunId())) {
+      assertThat(System.nanoTime()).as("run %s continued as new", runId).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
   @Test
   void everyReportReachesTheRegistryAcrossContinueAsNew() throws InterruptedException {
     for (int i = 1; i <= 7; i++) {
       report("r1", 90 - i, i);
       awaitRecorded(i);
+      if (i % 3 == 0) {
+        // The third report of a run ends it; a report sent before it has continued as new would be taken by the
+        // ending run (its completion refused, retried with the report) and leave the next run nothing to answer.
+        awaitContinuedAsNewFrom(fleet.recordingRun.get((long) i));
+      }
     }
     assertThat(fleet.recorded).extracting(RobotTelemetry::sentAtEpochMillis).containsExactly(1L, 2L, 3L, 4L, 5L, 6L,
         7L);
