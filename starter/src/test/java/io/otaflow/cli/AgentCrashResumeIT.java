@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otaflow.controlplane.RolloutService;
 import io.otaflow.devstack.ArtifactServer;
+import io.otaflow.devstack.LocalPorts;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
@@ -85,7 +86,7 @@ class AgentCrashResumeIT {
   /** Temporal's test server in its own JVM; control plane and artifact server here; robot r1 on 0.9.0. */
   @BeforeEach
   void startTemporalControlPlaneAndRobotDisk() throws Exception {
-    int port = TestProcesses.freePort();
+    int port = LocalPorts.free();
     target = "127.0.0.1:" + port;
     processes.add(TestProcesses.temporalTestServer(dataDir, port));
     service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());

@@ -7,6 +7,7 @@ import io.otaflow.agent.RobotAgent;
 import io.otaflow.controlplane.ControlPlaneApplication;
 import io.otaflow.devstack.ArtifactServer;
 import io.otaflow.devstack.EmbeddedTemporal;
+import io.otaflow.devstack.LocalPorts;
 import io.otaflow.registry.RobotRepository;
 import io.otaflow.robot.RobotDisk;
 import io.otaflow.robot.RobotDiskState;
@@ -14,11 +15,8 @@ import io.otaflow.robot.RobotSensors;
 import io.otaflow.robot.fixtures.BuiltArtifact;
 import io.otaflow.robot.fixtures.ReleaseArtifacts;
 import io.otaflow.signing.ManifestSigner;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,7 +139,7 @@ class RolloutCommandsEndToEndTest {
 
   @Test
   void unreachableControlPlaneIsNamed() throws Exception {
-    String server = "http://127.0.0.1:" + freePort();
+    String server = "http://127.0.0.1:" + LocalPorts.free();
 
     assertThat(otaflow("rollout", "status", "any", "--server", server)).isEqualTo(1);
 
@@ -166,11 +164,5 @@ class RolloutCommandsEndToEndTest {
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);
     return Otaflow.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

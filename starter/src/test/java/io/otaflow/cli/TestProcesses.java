@@ -4,7 +4,6 @@ import io.otaflow.cli.bench.AgentDistribution;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,12 +83,6 @@ final class TestProcesses {
       return true;
     } catch (IOException notYet) {
       return false;
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -41,17 +41,13 @@ public class RolloutRobotRepository {
   }
 
   /**
-   * Stores each stage's robots PENDING, in one transaction. When the rollout already has its stages (a retry, or a
-   * concurrent attempt that stored them first), returns the stored sizes instead and stores nothing.
+   * Stores each stage's robots PENDING, in one transaction. Ask {@link #stageSizes} first: when a concurrent attempt
+   * stored the rollout's stages meanwhile, this stores nothing and returns the sizes stored.
    *
    * @param stages robot IDs per stage, in plan order
    * @return robots per stage, in plan order
    */
   public List<Integer> storeStages(String rolloutId, List<List<String>> stages) {
-    Optional<List<Integer>> stored = stageSizes(rolloutId, stages.size());
-    if (stored.isPresent()) {
-      return stored.get();
-    }
     List<Integer> sizes = stages.stream().map(List::size).toList();
     Instant now = RegistryJdbc.now(clock);
     try {

@@ -12,7 +12,6 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.failure.ApplicationFailure;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -171,33 +170,11 @@ public class HttpDownloadActivities implements DownloadActivities {
       if (offset > 0 && offset <= release.sizeBytes() && size(part) >= offset) {
         log.info("robot {}: resuming {} at byte {} of {}", disk.dir(), release.version(), offset,
             release.sizeBytes());
-        return new Resume(offset, digestOfFirstBytes(part, offset));
+        // Bytes forced to disk are hashed again: faster than a download delivers them, and nothing to carry.
+        return new Resume(offset, ArtifactDigest.sha256OfFirstBytes(part, offset));
       }
     }
     return Resume.fromStart();
-  }
-
-  /**
-   * The SHA-256 state after the first {@code bytes} of {@code file}: the bytes a previous attempt forced to disk,
-   * hashed again (the JDK's digest does that faster than a download delivers them) instead of carried in a heartbeat.
-   */
-  private static MessageDigest digestOfFirstBytes(Path file, long bytes) throws IOException {
-    MessageDigest digest = ArtifactDigest.sha256();
-    ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      long left = bytes;
-      while (left > 0) {
-        buffer.clear().limit((int) Math.min(buffer.capacity(), left));
-        int n = in.read(buffer);
-        if (n < 0) {
-          throw new EOFException(file + " ended before byte " + bytes);
-        }
-        buffer.flip();
-        digest.update(buffer);
-        left -= n;
-      }
-    }
-    return digest;
   }
 
   private String fetch(Release release, Path part, Resume resume, ActivityExecutionContext context)

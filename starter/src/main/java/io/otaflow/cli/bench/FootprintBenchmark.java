@@ -1,11 +1,10 @@
 package io.otaflow.cli.bench;
 
 import io.otaflow.devstack.EmbeddedTemporal;
+import io.otaflow.devstack.LocalPorts;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -89,7 +88,7 @@ final class FootprintBenchmark {
   }
 
   private Run measure(String temporal, Path runDir) throws IOException, InterruptedException {
-    int httpPort = freePort();
+    int httpPort = LocalPorts.free();
     long launched = System.nanoTime();
     Process controlPlane = new ProcessBuilder(javaExecutable(), "-jar", controlPlaneJar.toString(),
         "--spring.temporal.connection.target=" + temporal, "--otaflow.temporal.test-server=true",
@@ -170,12 +169,6 @@ final class FootprintBenchmark {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

@@ -1,10 +1,6 @@
 package io.otaflow.devstack;
 
 import io.temporal.testserver.TestServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 
 /**
  * Temporal's test server running inside this JVM as a real gRPC server on a localhost port, so workers and clients
@@ -26,7 +22,7 @@ public final class EmbeddedTemporal implements AutoCloseable {
   public static EmbeddedTemporal start() {
     RuntimeException last = null;
     for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
-      int port = freePort();
+      int port = LocalPorts.free();
       try {
         return new EmbeddedTemporal(TestServer.createPortBoundServer(port, true), port);
       } catch (RuntimeException e) {
@@ -54,13 +50,5 @@ public final class EmbeddedTemporal implements AutoCloseable {
   @Override
   public void close() {
     server.close();
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free localhost port", e);
-    }
   }
 }
