@@ -11,8 +11,13 @@ public enum RobotUpdateState {
   COMMITTED,
   /** Ended before apply: nothing changed on the robot. */
   FAILED,
-  /** Ended after apply: the previous slot is active again. */
+  /** Ended after apply: the previous release is back in place, its hooks ran and one round of probes passed. */
   ROLLED_BACK,
+  /**
+   * Ended after apply, and the robot could not be brought back (no previous release, unreachable, a failing hook,
+   * unhealthy after switching back): the reason says which. Never counted as rolled back.
+   */
+  ROLLBACK_FAILED,
   /** The robot's worker did not pick up work in time. */
   OFFLINE,
   /** Never reached a safe state before the deadline. */
