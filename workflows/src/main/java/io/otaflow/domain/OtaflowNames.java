@@ -1,5 +1,7 @@
 package io.otaflow.domain;
 
+import java.util.Optional;
+
 /**
  * The one place that names otaflow's task queues and workflow IDs; the control plane's worker, the agents, the
  * workflows and the tools all take their names from here.
@@ -23,6 +25,19 @@ public final class OtaflowNames {
 
   public static String robotWorkflowId(String rolloutId, String robotId) {
     return rolloutWorkflowId(rolloutId) + "/robot-" + robotId;
+  }
+
+  /**
+   * The rollout a robot update workflow belongs to, read back from its ID; empty for any other workflow ID. Robots
+   * use it to tell which rollout a step comes from.
+   */
+  public static Optional<String> rolloutIdOfRobotWorkflow(String workflowId) {
+    String prefix = rolloutWorkflowId("");
+    int robot = workflowId == null ? -1 : workflowId.lastIndexOf("/robot-");
+    if (robot <= prefix.length() || !workflowId.startsWith(prefix)) {
+      return Optional.empty();
+    }
+    return Optional.of(workflowId.substring(prefix.length(), robot));
   }
 
   /** The robot's latest registration: a new one (an agent restart) replaces it. */

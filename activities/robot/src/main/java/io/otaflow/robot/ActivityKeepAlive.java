@@ -59,7 +59,8 @@ final class ActivityKeepAlive {
     }
   }
 
-  private static ActivityExecutionContext currentActivity() {
+  /** The activity this thread runs, or null when called outside one (a test, the simulator's factory install). */
+  static ActivityExecutionContext currentActivity() {
     try {
       return Activity.getExecutionContext();
     } catch (IllegalStateException notInAnActivity) {

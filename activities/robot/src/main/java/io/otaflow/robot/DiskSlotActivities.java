@@ -3,6 +3,7 @@ package io.otaflow.robot;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.otaflow.release.Release;
+import io.otaflow.robotupdate.HealthReport;
 import io.otaflow.robotupdate.SlotActivities;
 import io.otaflow.robotupdate.SlotSwitch;
 import io.otaflow.robotupdate.StagedArtifact;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +28,20 @@ public class DiskSlotActivities implements SlotActivities {
   private final long maxExpandedBytes;
   private final MeterRegistry registry;
   private final ApplyHooks hooks;
+  private final Function<String, HealthReport> probeRound;
 
-  /** @param hooks kill switch and the commands run around the switch of {@code current} */
-  public DiskSlotActivities(RobotDisk disk, long maxExpandedBytes, MeterRegistry registry, ApplyHooks hooks) {
+  /**
+   * @param hooks      kill switch and the commands run around the switch of {@code current}, on apply and rollback
+   * @param probeRound one round of the robot's health probes, given the version that should be running: a rollback
+   *                   is confirmed only once they pass on the release it went back to
+   */
+  public DiskSlotActivities(RobotDisk disk, long maxExpandedBytes, MeterRegistry registry, ApplyHooks hooks,
+                            Function<String, HealthReport> probeRound) {
     this.disk = disk;
     this.maxExpandedBytes = maxExpandedBytes;
     this.registry = registry;
     this.hooks = hooks;
+    this.probeRound = probeRound;
   }
 
   @Override
@@ -47,6 +56,8 @@ public class DiskSlotActivities implements SlotActivities {
     try {
       synchronized (disk) {
         RobotDiskState state = disk.readState();
+        Optional<String> rollout = UpdatingRollout.ofCurrentStep();
+        UpdatingRollout.requireNoOther("apply", state, rollout);
         if (release.version().equals(state.installedVersion())) {
           disk.alignCurrentWith(state);
           outcome = "already_applied";
@@ -60,7 +71,8 @@ public class DiskSlotActivities implements SlotActivities {
         // The signed manifest's release number goes into state.json with the switch; unsigned keeps the old one.
         // beforeSwitch hooks (stop the robot's services) run once the slot is unpacked, right before the switch.
         SlotSwitch result = disk.unpackAndSwitch(Path.of(artifact.path()), release.version(), false, maxExpandedBytes,
-            ReleaseManifestCheck.releaseNumber(release), () -> hooks.run(hooks.beforeSwitch()).ifPresent(failure -> {
+            ReleaseManifestCheck.releaseNumber(release), rollout.orElse(null),
+            () -> hooks.run(hooks.beforeSwitch()).ifPresent(failure -> {
               restartServices(state);
               throw ApplicationFailure.newNonRetryableFailure("apply: beforeSwitch " + failure
                   + " (nothing switched, still on " + state.installedVersion() + ")", RobotSideErrors.HOOK_FAILED);
@@ -122,13 +134,14 @@ public class DiskSlotActivities implements SlotActivities {
   private void markCommitted(Release release) {
     synchronized (disk) {
       RobotDiskState state = disk.readState();
+      UpdatingRollout.requireNoOther("commit", state, UpdatingRollout.ofCurrentStep());
       if (!release.version().equals(state.installedVersion())) {
         throw ApplicationFailure.newNonRetryableFailure("commit: " + release.version()
             + " is not the active version (active: " + state.installedVersion() + ")", RobotSideErrors.NOT_ACTIVE);
       }
       disk.alignCurrentWith(state);
-      if (!state.committed()) {
-        disk.writeState(state.withCommitted(true));
+      if (!state.committed() || state.updatingRollout() != null) {
+        disk.writeState(state.withCommitted(true).withUpdatingRollout(null));
       }
       deleteStaged(release);
       log.info("robot {}: {} committed in slot {}", disk.dir(), release.version(), state.activeSlot());
@@ -140,29 +153,61 @@ public class DiskSlotActivities implements SlotActivities {
     return ActivityKeepAlive.during(() -> switchToPrevious(release));
   }
 
+  /**
+   * Switches back in steps that a retry after a crash at any point finishes: beforeSwitch hooks, state.json (noting
+   * the version left in {@code rollingBackFrom}), the {@code current} link, afterSwitch hooks, one round of probes on
+   * the release now running, and only then the note cleared. Whatever cannot be done is a non-retryable failure
+   * naming it; the robot stays on the previous release once switched.
+   */
   private String switchToPrevious(Release release) {
     synchronized (disk) {
       RobotDiskState state = disk.readState();
       disk.alignCurrentWith(state);
-      if (!release.version().equals(state.installedVersion())) {
-        log.info("robot {}: rollback of {} is a no-op, {} is active", disk.dir(), release.version(),
-            state.installedVersion());
-        return state.installedVersion();
+      if (!release.version().equals(state.rollingBackFrom())) {
+        UpdatingRollout.requireNoOther("rollback", state, UpdatingRollout.ofCurrentStep());
+        if (!release.version().equals(state.installedVersion())) {
+          log.info("robot {}: rollback of {} is a no-op, {} is active", disk.dir(), release.version(),
+              state.installedVersion());
+          return state.installedVersion();
+        }
+        if (state.previousSlot() == null) {
+          throw refuseRollback(release, "no previous release on this robot, still running " + release.version(),
+              RobotSideErrors.NO_PREVIOUS_RELEASE);
+        }
+        // A failing stop hook must not keep the robot on the release being rolled back: switch anyway, report it.
+        Optional<String> stopFailure = hooks.run(hooks.beforeSwitch());
+        state = state.rolledBackToPrevious();
+        disk.writeState(state);
+        disk.switchCurrentTo(state.activeSlot());
+        log.info("robot {}: switched back from {} to {} (slot {})", disk.dir(), release.version(),
+            state.installedVersion(), state.activeSlot());
+        if (stopFailure.isPresent()) {
+          restartServices(state);
+          throw refuseRollback(release, "beforeSwitch " + stopFailure.get() + " (switched back to "
+              + state.installedVersion() + " anyway)", RobotSideErrors.HOOK_FAILED);
+        }
       }
-      if (state.previousSlot() == null) {
-        log.warn("robot {}: cannot roll back {}: no previous release on this robot", disk.dir(), release.version());
-        return state.installedVersion();
+      Optional<String> startFailure = hooks.run(hooks.afterSwitch());
+      if (startFailure.isPresent()) {
+        throw refuseRollback(release, "afterSwitch " + startFailure.get() + " (switched back to "
+            + state.installedVersion() + ")", RobotSideErrors.HOOK_FAILED);
       }
-      // The slot we leave holds a rejected release: it is not offered as a rollback target again.
-      RobotDiskState restored = new RobotDiskState(state.previousVersion(), state.previousSlot(), null, null, true,
-          state.previousReleaseNumber(), 0);
-      disk.writeState(restored);
-      disk.switchCurrentTo(restored.activeSlot());
+      HealthReport health = probeRound.apply(state.installedVersion());
+      if (!health.healthy()) {
+        throw refuseRollback(release, "unhealthy after switching back to " + state.installedVersion() + ": "
+            + health.failure().orElse("unhealthy"), RobotSideErrors.UNHEALTHY_AFTER_ROLLBACK);
+      }
+      disk.writeState(state.rollbackFinished());
       deleteStaged(release);
-      log.info("robot {}: rolled back {} (slot {}) to {} (slot {})", disk.dir(), release.version(),
-          state.activeSlot(), restored.installedVersion(), restored.activeSlot());
-      return restored.installedVersion();
+      log.info("robot {}: rolled back {} to {} (slot {}), hooks ran and probes passed", disk.dir(),
+          release.version(), state.installedVersion(), state.activeSlot());
+      return state.installedVersion();
     }
+  }
+
+  private ApplicationFailure refuseRollback(Release release, String why, String type) {
+    log.warn("robot {}: rollback of {} failed: {}", disk.dir(), release.version(), why);
+    return ApplicationFailure.newNonRetryableFailure("rollback: " + why, type);
   }
 
   private void deleteStaged(Release release) {

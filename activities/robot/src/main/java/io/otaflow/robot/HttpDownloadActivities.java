@@ -113,6 +113,7 @@ public class HttpDownloadActivities implements DownloadActivities {
   @Override
   public StagedArtifact download(Release release) {
     requireValid(release);
+    UpdatingRollout.requireNoOther("download", disk.readState(), UpdatingRollout.ofCurrentStep());
     Timer.Sample sample = Timer.start(registry);
     String outcome = "failed";
     try {

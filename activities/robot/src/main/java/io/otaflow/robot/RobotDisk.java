@@ -173,24 +173,18 @@ public final class RobotDisk {
    * inactive slot is emptied again and {@code current} and state.json stay as they were.
    */
   SlotSwitch unpackAndSwitch(Path archive, String version, boolean committed, long maxExpandedBytes) {
-    return unpackAndSwitch(archive, version, committed, maxExpandedBytes, null);
+    return unpackAndSwitch(archive, version, committed, maxExpandedBytes, null, null, () -> { });
   }
 
   /**
-   * As above, recording {@code releaseNumber} (from the release's signed manifest) for the new slot; null keeps the
-   * number the robot had, as an unsigned release does. The number replaced becomes the previous slot's.
+   * As above, for an over-the-air apply: records {@code releaseNumber} (from the release's signed manifest) for the
+   * new slot (null keeps the number the robot had, as an unsigned release does; the number replaced becomes the
+   * previous slot's) and {@code updatingRollout}, the rollout applying it (null: none), and runs {@code beforeSwitch}
+   * once the slot is unpacked, right before state.json and {@code current} change (apply's beforeSwitch hooks); when
+   * it throws, the inactive slot is emptied and nothing else changes.
    */
   SlotSwitch unpackAndSwitch(Path archive, String version, boolean committed, long maxExpandedBytes,
-                             Long releaseNumber) {
-    return unpackAndSwitch(archive, version, committed, maxExpandedBytes, releaseNumber, () -> { });
-  }
-
-  /**
-   * As above, running {@code beforeSwitch} once the slot is unpacked, right before state.json and {@code current}
-   * change (apply's beforeSwitch hooks); when it throws, the inactive slot is emptied and nothing else changes.
-   */
-  SlotSwitch unpackAndSwitch(Path archive, String version, boolean committed, long maxExpandedBytes,
-                             Long releaseNumber, Runnable beforeSwitch) {
+                             Long releaseNumber, String updatingRollout, Runnable beforeSwitch) {
     RobotDiskState before = readState();
     alignCurrentWith(before);
     String from = before.activeSlot();
@@ -208,7 +202,7 @@ public final class RobotDisk {
     boolean hadVersion = before.installedVersion() != null;
     long number = releaseNumber != null ? releaseNumber : before.releaseNumber();
     writeState(new RobotDiskState(version, to, before.installedVersion(), hadVersion ? from : null, committed,
-        number, before.releaseNumber()));
+        number, before.releaseNumber(), updatingRollout, null));
     switchCurrentTo(to);
     log.info("robot disk {}: {} unpacked into slot {}, current switched from slot {} (was {})",
         dir, version, to, from, before.installedVersion());

@@ -16,13 +16,25 @@ import com.fasterxml.jackson.annotation.JsonCreator;
  * @param releaseNumber         release number of the active slot's release, from its signed manifest (0 when no
  *                              signed release was ever applied; an unsigned release keeps the number it replaced)
  * @param previousReleaseNumber release number of {@code previousVersion}, restored by a rollback
+ * @param updatingRollout       the rollout whose update this robot is in the middle of (applied, not yet committed or
+ *                              rolled back), or null: no other rollout may download, apply or commit here meanwhile
+ * @param rollingBackFrom       version a rollback switched away from whose hooks and probes have not yet passed, or
+ *                              null: a rollback retried after a crash finishes them
  */
 public record RobotDiskState(
     String installedVersion, String activeSlot, String previousVersion, String previousSlot, boolean committed,
-    long releaseNumber, long previousReleaseNumber) {
+    long releaseNumber, long previousReleaseNumber, String updatingRollout, String rollingBackFrom) {
 
   @JsonCreator
   public RobotDiskState {
+  }
+
+  /** A state between updates, as robots recorded before rollouts were marked in it. */
+  public RobotDiskState(
+      String installedVersion, String activeSlot, String previousVersion, String previousSlot, boolean committed,
+      long releaseNumber, long previousReleaseNumber) {
+    this(installedVersion, activeSlot, previousVersion, previousSlot, committed, releaseNumber, previousReleaseNumber,
+        null, null);
   }
 
   /** A state without release numbers (both 0), as robots recorded before releases were signed. */
@@ -39,6 +51,27 @@ public record RobotDiskState(
   /** The same state, committed or not. */
   public RobotDiskState withCommitted(boolean isCommitted) {
     return new RobotDiskState(installedVersion, activeSlot, previousVersion, previousSlot, isCommitted,
-        releaseNumber, previousReleaseNumber);
+        releaseNumber, previousReleaseNumber, updatingRollout, rollingBackFrom);
+  }
+
+  /** The same state, in the middle of {@code rolloutId}'s update (null: of none). */
+  public RobotDiskState withUpdatingRollout(String rolloutId) {
+    return new RobotDiskState(installedVersion, activeSlot, previousVersion, previousSlot, committed,
+        releaseNumber, previousReleaseNumber, rolloutId, rollingBackFrom);
+  }
+
+  /**
+   * The state a rollback of the active release leads to: the previous release active and kept, nothing to go back to
+   * (the slot left holds a rejected release), and {@code rollingBackFrom} set until its hooks and probes passed.
+   */
+  public RobotDiskState rolledBackToPrevious() {
+    return new RobotDiskState(previousVersion, previousSlot, null, null, true, previousReleaseNumber, 0,
+        updatingRollout, installedVersion);
+  }
+
+  /** The rollback is complete: hooks ran, probes passed, no update in progress. */
+  public RobotDiskState rollbackFinished() {
+    return new RobotDiskState(installedVersion, activeSlot, previousVersion, previousSlot, committed, releaseNumber,
+        previousReleaseNumber, null, null);
   }
 }

@@ -32,11 +32,12 @@ public record RobotSideActivities(ReleaseManifestCheck manifestCheck, ApplyHooks
 
   /** Download, slot, health and safety activities for the robot on {@code disk}, in that order. */
   public Object[] forRobot(RobotDisk disk, HttpClient http, MeterRegistry meters) {
+    SensorHealthActivities health = new SensorHealthActivities(disk, thresholds, probes, meters);
     return new Object[] {
         new HttpDownloadActivities(disk, http, HttpDownloadActivities.FreeSpace.FILE_STORE, meters,
             HttpDownloadActivities.Limits.DEFAULTS, manifestCheck),
-        new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, hooks),
-        new SensorHealthActivities(disk, thresholds, probes, meters),
+        new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, hooks, health::checkRunning),
+        health,
         new SafeStateActivities(disk, safeState, Clock.systemDefaultZone())
     };
   }

@@ -40,6 +40,13 @@ public final class RobotSideErrors {
    */
   public static final String HOOK_FAILED = "ApplyHookFailed";
 
+  /** The robot is in the middle of another rollout's update (state.json says which): non-retryable. */
+  public static final String OTHER_ROLLOUT = "OtherRolloutInProgress";
+  /** rollback found no previous release on the robot to go back to: non-retryable. */
+  public static final String NO_PREVIOUS_RELEASE = "NoPreviousRelease";
+  /** The previous release is back but failed a probe right after: non-retryable (probes are the verdict). */
+  public static final String UNHEALTHY_AFTER_ROLLBACK = "UnhealthyAfterRollback";
+
   private RobotSideErrors() {
   }
 }

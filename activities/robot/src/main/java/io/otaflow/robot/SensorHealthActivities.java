@@ -39,6 +39,11 @@ public class SensorHealthActivities implements HealthActivities {
 
   @Override
   public HealthReport check(Release release) {
+    return checkRunning(release.version());
+  }
+
+  /** One round of every probe, the service probe expecting {@code version} in {@code current}. */
+  public HealthReport checkRunning(String version) {
     RobotSensors sensors = RobotSensors.read(disk.dir());
     List<ProbeResult> results = new ArrayList<>();
     results.add(battery(sensors.batteryPercent()));
@@ -47,13 +52,13 @@ public class SensorHealthActivities implements HealthActivities {
     if (extra.stream().noneMatch(p -> p.probe().equals("latency"))) {
       results.add(latency(sensors.latencyMs()));
     }
-    results.add(service(sensors.serviceUp(), release.version()));
+    results.add(service(sensors.serviceUp(), version));
     results.addAll(extra);
     HealthReport report = new HealthReport(results);
     registry.counter("otaflow.robot.health.checks", "outcome", report.healthy() ? "healthy" : "unhealthy")
         .increment();
     if (!report.healthy()) {
-      log.warn("robot {}: unhealthy on {}: {}", disk.dir(), release.version(), report.failure().orElse(""));
+      log.warn("robot {}: unhealthy on {}: {}", disk.dir(), version, report.failure().orElse(""));
     }
     return report;
   }

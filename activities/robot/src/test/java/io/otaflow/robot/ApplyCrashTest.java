@@ -36,7 +36,8 @@ class ApplyCrashTest {
       List<String> kill = List.of("kill -9 $PPID; sleep 10");
       ApplyHooks hooks = new ApplyHooks(crashAt.equals("before-switch") ? kill : List.of(),
           crashAt.equals("after-switch") ? kill : List.of(), Duration.ofSeconds(30), disk.dir().resolve("kill-switch"));
-      new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, new SimpleMeterRegistry(), hooks)
+      new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, new SimpleMeterRegistry(), hooks,
+          PassingProbes.ROUND)
           .apply(release(args[1], args[3]), new StagedArtifact(args[2], args[3], Long.parseLong(args[5])));
       System.exit(0);
     }
@@ -91,7 +92,8 @@ class ApplyCrashTest {
     }
 
     // The interrupted apply is finished by the next one (the workflow's retry), and rollback still works.
-    DiskSlotActivities slots = new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, new SimpleMeterRegistry(), ApplyHooks.defaults(disk.dir()));
+    DiskSlotActivities slots = new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, new SimpleMeterRegistry(),
+        ApplyHooks.defaults(disk.dir()), PassingProbes.ROUND);
     slots.apply(release("2.0.0", v2.sha256()), new StagedArtifact(v2.path().toString(), v2.sha256(),
         v2.sizeBytes()));
     assertThat(Files.readString(disk.current().resolve("VERSION")).trim()).isEqualTo("2.0.0");

@@ -22,7 +22,7 @@ class ApplyHooksTest extends RobotSideTestSupport {
 
   private DiskSlotActivities slotsWith(List<String> before, List<String> after) {
     return new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters,
-        new ApplyHooks(before, after, Duration.ofSeconds(5), disk.dir().resolve("kill-switch")));
+        new ApplyHooks(before, after, Duration.ofSeconds(5), disk.dir().resolve("kill-switch")), PassingProbes.ROUND);
   }
 
   private StagedArtifact staged(Release release) {
@@ -121,7 +121,7 @@ class ApplyHooksTest extends RobotSideTestSupport {
     install(servedRelease("1.0.0"));
     Release v2 = servedRelease("2.0.0");
     DiskSlotActivities hooked = new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters,
-        new ApplyHooks(List.of("sleep 30"), List.of(), Duration.ofMillis(300), null));
+        new ApplyHooks(List.of("sleep 30"), List.of(), Duration.ofMillis(300), null), PassingProbes.ROUND);
 
     long start = System.nanoTime();
     ApplicationFailure failure = catchThrowableOfType(() -> hooked.apply(v2, staged(v2)), ApplicationFailure.class);

@@ -156,7 +156,8 @@ class DiskSlotActivitiesTest extends RobotSideTestSupport {
     String stateBefore = stateJson();
     Path archive = TestArchives.create(temp.resolve("big.tar.gz"))
         .file("VERSION", "2.0.0").file("big.bin", "x".repeat(5000)).done();
-    DiskSlotActivities small = new DiskSlotActivities(disk, 1000, meters, ApplyHooks.defaults(disk.dir()));
+    DiskSlotActivities small = new DiskSlotActivities(disk, 1000, meters, ApplyHooks.defaults(disk.dir()),
+        PassingProbes.ROUND);
 
     Release release = localRelease(archive);
     ApplicationFailure failure = failureOf(() -> small.apply(release, staged(archive)), true);
@@ -183,7 +184,8 @@ class DiskSlotActivitiesTest extends RobotSideTestSupport {
     String stateAfter = stateJson();
 
     assertThat(slots.rollback(v2)).isEqualTo("1.0.0");
-    assertThat(slots.rollback(v1)).isEqualTo("1.0.0"); // nothing before 1.0.0 on this robot: stays
+    assertThat(failureOf(() -> slots.rollback(v1)).getOriginalMessage())
+        .isEqualTo("rollback: no previous release on this robot, still running 1.0.0");
     assertThat(stateJson()).isEqualTo(stateAfter);
     assertThat(currentVersion()).isEqualTo("1.0.0");
   }
@@ -217,7 +219,8 @@ class DiskSlotActivitiesTest extends RobotSideTestSupport {
 
     assertThat(Files.readString(seeded.current().resolve("VERSION")).trim()).isEqualTo("1.0.0");
     assertThat(seeded.readState()).isEqualTo(new RobotDiskState("1.0.0", "b", null, null, true));
-    SlotSwitch again = new DiskSlotActivities(seeded, 1 << 30, meters, ApplyHooks.defaults(seeded.dir()))
+    SlotSwitch again = new DiskSlotActivities(seeded, 1 << 30, meters, ApplyHooks.defaults(seeded.dir()),
+        PassingProbes.ROUND)
         .apply(artifact.toRelease("1.0.0", "http://unused/", ""), new StagedArtifact(artifact.path().toString(),
             artifact.sha256(), artifact.sizeBytes()));
     assertThat(again).isEqualTo(new SlotSwitch("b", "b", "1.0.0"));

@@ -50,12 +50,15 @@ abstract class RobotSideTestSupport {
     meters = new SimpleMeterRegistry();
     disk = new RobotDisk(temp.resolve("robot"));
     env = TestActivityEnvironment.newInstance();
+    SensorHealthActivities robotHealth = new SensorHealthActivities(disk, HealthThresholds.defaults(), List.of(),
+        meters);
     env.registerActivitiesImplementations(
         new HttpDownloadActivities(disk, HttpClient.newHttpClient(), dir -> freeBytes, meters,
             new HttpDownloadActivities.Limits(Duration.ofSeconds(1), 1024, Duration.ofSeconds(30)),
             ReleaseManifestCheck.noTrustedKeys()),
-        new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, ApplyHooks.defaults(disk.dir())),
-        new SensorHealthActivities(disk, HealthThresholds.defaults(), List.of(), meters));
+        new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, ApplyHooks.defaults(disk.dir()),
+            robotHealth::checkRunning),
+        robotHealth);
     env.setActivityHeartbeatListener(DownloadProgress.class, progress -> heartbeats.add(progress.percent()));
     ActivityOptions options = ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofSeconds(30))

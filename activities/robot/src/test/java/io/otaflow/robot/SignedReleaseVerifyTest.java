@@ -53,7 +53,8 @@ class SignedReleaseVerifyTest extends RobotSideTestSupport {
         new HttpDownloadActivities(disk, HttpClient.newHttpClient(), dir -> Long.MAX_VALUE, meters,
             new HttpDownloadActivities.Limits(Duration.ofSeconds(1), 1024, Duration.ofSeconds(30)),
             new ReleaseManifestCheck(verifier)),
-        new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, ApplyHooks.defaults(disk.dir())));
+        new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, ApplyHooks.defaults(disk.dir()),
+            PassingProbes.ROUND));
     ActivityOptions options = ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofSeconds(30))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
