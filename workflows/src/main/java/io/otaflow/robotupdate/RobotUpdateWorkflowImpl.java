@@ -177,9 +177,10 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
   }
 
   /**
-   * Switches the robot back, even when this workflow is being aborted or cancelled (hence the detached scope). A
-   * robot that cannot be reached for its rollback is reported OFFLINE, but stays APPLIED in the registry, so the
-   * rollout's own rollback phase tries it again.
+   * Switches the robot back, even when this workflow is being aborted or cancelled (hence the detached scope). The
+   * robot confirms a rollback only once its previous release runs, its hooks ran and its probes passed; anything else
+   * (no previous release, unreachable, a failing hook, unhealthy after switching back) ends ROLLBACK_FAILED with the
+   * cause, never ROLLED_BACK. The rollout's rollback phase tries such a robot once more.
    */
   private RobotUpdateResult compensate(String reason, RobotUpdateState restoredState) {
     String[] installed = new String[1];
@@ -194,11 +195,9 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
       }
     }).run();
     if (rollbackFailure[0] != null) {
-      String unconfirmed = reason + "; rollback not confirmed: " + describe(rollbackFailure[0]);
-      Workflow.newDetachedCancellationScope(() -> record(RobotUpdateState.APPLIED, unconfirmed, null)).run();
-      log.warn("robot {} may still run {} in rollout {}: {}", request.robotId(), request.release().version(),
-          request.rolloutId(), unconfirmed);
-      return new RobotUpdateResult(request.robotId(), RobotUpdateState.OFFLINE, unconfirmed, null);
+      String cause = describe(rollbackFailure[0]);
+      return finish(RobotUpdateState.ROLLBACK_FAILED,
+          reason + "; " + (cause.startsWith("rollback:") ? cause : "rollback: " + cause), null);
     }
     return finish(restoredState, reason, installed[0]);
   }

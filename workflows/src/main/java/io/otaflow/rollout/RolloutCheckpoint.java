@@ -1,5 +1,6 @@
 package io.otaflow.rollout;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Map;
 
@@ -12,13 +13,14 @@ import java.util.Map;
  * @param cursor         last robot started in the current stage, or rolled back in the rollback phase
  * @param rollingBack    the rollout is in its rollback phase
  * @param rolledBack     robots the rollback phase switched back
- * @param rollbackUnconfirmed robots the rollback phase could not reach
  * @param approvedStage  highest stage index a person approved, -1 for none
  * @param pausedBy       the pause command in force, or null
  * @param abort          the abort command received, or null
  */
+// Checkpoints that rollouts already running carry may hold fields since dropped (rollbackUnconfirmed).
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record RolloutCheckpoint(int stageIndex, List<Integer> stageSizes, List<Integer> stageCommitted,
                                 List<Integer> stageFinished, Map<String, Integer> robotCounts, String cursor,
-                                boolean rollingBack, int rolledBack, int rollbackUnconfirmed, int approvedStage, OperatorCommand pausedBy,
+                                boolean rollingBack, int rolledBack, int approvedStage, OperatorCommand pausedBy,
                                 AbortCommand abort, String reason) {
 }

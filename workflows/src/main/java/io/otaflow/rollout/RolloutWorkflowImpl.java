@@ -47,11 +47,11 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   static final int DEFAULT_HISTORY_BUDGET = 10_000;
   private static final int PAGE_SIZE = 100;
   /**
-   * Robots a rollback must switch back: committed ones, and applied ones whose own rollback was not confirmed or
-   * whose robot workflow broke off after apply.
+   * Robots a rollback must switch back: committed ones, applied ones whose robot workflow broke off after apply, and
+   * those whose own rollback failed (one more try: an unreachable robot may be back).
    */
-  private static final List<RobotUpdateState> UPDATED_STATES =
-      List.of(RobotUpdateState.COMMITTED, RobotUpdateState.APPLIED, RobotUpdateState.HEALTH_CHECKING);
+  private static final List<RobotUpdateState> UPDATED_STATES = List.of(RobotUpdateState.COMMITTED,
+      RobotUpdateState.APPLIED, RobotUpdateState.HEALTH_CHECKING, RobotUpdateState.ROLLBACK_FAILED);
   private static final Logger log = Workflow.getLogger(RolloutWorkflowImpl.class);
 
   private final int historyBudget;
@@ -73,7 +73,6 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private String cursor;
   private boolean rollingBack;
   private int rolledBack;
-  private int rollbackUnconfirmed;
   private int approvedStage = -1;
   private OperatorCommand pausedBy;
   private AbortCommand abort;
@@ -138,9 +137,11 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       String aborted = "aborted by " + abort.by() + ": " + abort.reason();
       int updated = robotCounts.getOrDefault(RobotUpdateState.COMMITTED.name(), 0);
       if (!abort.rollback() || updated == 0) {
-        return end(RolloutStatus.ABORTED,
-            updated == 0 ? aborted : aborted + "; rollback declined, " + updated + " robots stay on "
-                + request.release().version());
+        String declined = updated == 0 ? aborted : aborted + "; rollback declined, " + updated + " robots stay on "
+            + request.release().version();
+        int notRolledBack = robotCounts.getOrDefault(RobotUpdateState.ROLLBACK_FAILED.name(), 0);
+        return notRolledBack == 0 ? end(RolloutStatus.ABORTED, declined)
+            : end(RolloutStatus.FAILED, declined + "; " + notRolledBack + " robots could not be rolled back");
       }
       startRollback(aborted);
     }
@@ -333,8 +334,14 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     }
     robotCounts.clear();
     registry.countRobots(request.rolloutId()).forEach((state, count) -> robotCounts.put(state.name(), count));
-    if (rollbackUnconfirmed > 0) {
-      return end(RolloutStatus.FAILED, reason + "; " + rollbackUnconfirmed + " robots could not be rolled back");
+    int notRolledBack = robotCounts.getOrDefault(RobotUpdateState.ROLLBACK_FAILED.name(), 0);
+    if (notRolledBack > 0) {
+      return end(RolloutStatus.FAILED, reason + "; " + notRolledBack + " robots could not be rolled back");
+    }
+    if (robotCounts.getOrDefault(RobotUpdateState.ROLLED_BACK.name(), 0) == 0) {
+      // Nothing was switched anywhere: a stopped rollout, not a rolled-back one.
+      return abort != null ? end(RolloutStatus.ABORTED, reason)
+          : end(RolloutStatus.FAILED, reason + "; nothing was applied to any robot");
     }
     return end(RolloutStatus.ROLLED_BACK, reason);
   }
@@ -346,9 +353,10 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       robotStates.recordRobotState(request.rolloutId(), robotId, RobotUpdateState.ROLLED_BACK,
           "rollout rolled back: " + reason, version);
     } catch (TemporalFailure failure) {
-      rollbackUnconfirmed++;
-      robotStates.recordRobotState(request.rolloutId(), robotId, RobotUpdateState.OFFLINE,
-          "rollback not confirmed: " + message(failure), null);
+      String cause = message(failure);
+      robotStates.recordRobotState(request.rolloutId(), robotId, RobotUpdateState.ROLLBACK_FAILED,
+          "rollout rolled back: " + reason + "; " + (cause.startsWith("rollback:") ? cause : "rollback: " + cause),
+          null);
     }
   }
 
@@ -360,7 +368,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   private RolloutCheckpoint checkpoint() {
     return new RolloutCheckpoint(stageIndex, stageSizes, toList(stageCommitted), toList(stageFinished),
-        Map.copyOf(robotCounts), cursor, rollingBack, rolledBack, rollbackUnconfirmed, approvedStage, pausedBy, abort,
+        Map.copyOf(robotCounts), cursor, rollingBack, rolledBack, approvedStage, pausedBy, abort,
         reason);
   }
 
@@ -373,7 +381,6 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     cursor = checkpoint.cursor();
     rollingBack = checkpoint.rollingBack();
     rolledBack = checkpoint.rolledBack();
-    rollbackUnconfirmed = checkpoint.rollbackUnconfirmed();
     approvedStage = checkpoint.approvedStage();
     pausedBy = checkpoint.pausedBy();
     abort = checkpoint.abort();

@@ -49,6 +49,11 @@ class FakeRobot implements DownloadActivities, SlotActivities, HealthActivities,
     this.active = installedVersion;
   }
 
+  /** A robot straight from the factory: nothing installed, so nothing to roll back to after its first update. */
+  void neverInstalled() {
+    active = null;
+  }
+
   String installedVersion() {
     return active;
   }
@@ -96,7 +101,11 @@ class FakeRobot implements DownloadActivities, SlotActivities, HealthActivities,
     if (rollbackFails) {
       throw ApplicationFailure.newNonRetryableFailure("rollback: slots/a is read-only", "SlotWriteFailed");
     }
-    if (release.version().equals(active) && previous != null) {
+    if (release.version().equals(active) && previous == null) {
+      throw ApplicationFailure.newNonRetryableFailure("rollback: no previous release on this robot, still running "
+          + active, "NoPreviousRelease");
+    }
+    if (release.version().equals(active)) {
       active = previous;
       previous = null;
       rollbacks++;

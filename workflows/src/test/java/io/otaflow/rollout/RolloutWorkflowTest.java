@@ -199,7 +199,7 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void corruptDownloadFailsBeforeApplyAndCountsAgainstTheStage() {
+  void corruptDownloadFailsBeforeApplyAndTheRolloutSaysNothingWasApplied() {
     startFleet(10);
     RolloutPlan plan = plan(StagePlan.canary("canary", 1, Duration.ZERO, 1.0));
     String canary = io.otaflow.plan.StagePlanner.assign("corrupt", List.copyOf(robots.keySet()), plan).get(0).get(0);
@@ -207,7 +207,9 @@ class RolloutWorkflowTest {
 
     RolloutProgress result = result(start("corrupt", V2, plan));
 
-    assertThat(result.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+    assertThat(result.status()).isEqualTo(RolloutStatus.FAILED);
+    assertThat(result.reason()).isEqualTo("stage 'canary' missed its threshold: 0/1 robots healthy (0%) < 100%; "
+        + "nothing was applied to any robot");
     assertThat(result.robotCounts()).containsEntry("FAILED", 1);
     assertThat(robots.get(canary).installedVersion()).isEqualTo("1.0.0");
     assertThat(robots.get(canary).rollbacks).isZero();
@@ -296,9 +298,11 @@ class RolloutWorkflowTest {
     assertThat(result.reason()).isEqualTo(
         "stage 'canary' missed its threshold: 0/1 robots healthy (0%) < 100%; 1 robots could not be rolled back");
     assertThat(robots.get(canary).installedVersion()).isEqualTo("2.0.0");
-    assertThat(registry.state("stuck", canary)).isEqualTo(RobotUpdateState.OFFLINE);
-    assertThat(registry.reason("stuck", canary)).isEqualTo("rollback not confirmed: rollback: slots/a is read-only");
-    assertThat(result.robotCounts()).containsEntry("OFFLINE", 1).containsEntry("PENDING", 9);
+    assertThat(registry.state("stuck", canary)).isEqualTo(RobotUpdateState.ROLLBACK_FAILED);
+    assertThat(registry.reason("stuck", canary)).isEqualTo("rollout rolled back: stage 'canary' missed its threshold: "
+        + "0/1 robots healthy (0%) < 100%; rollback: slots/a is read-only");
+    assertThat(result.robotCounts()).containsEntry("ROLLBACK_FAILED", 1).containsEntry("PENDING", 9);
+    assertThat(result.rolledBack()).isZero();
     recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("stuck"), "rollout-rollback-unconfirmed.json");
   }
 
@@ -332,6 +336,28 @@ class RolloutWorkflowTest {
     assertThat(robots.get("r04").installedVersion()).isEqualTo("1.0.0");
     // Asked about once a minute (a twentieth of two hours, capped at a minute) until the deadline.
     assertThat(robots.get("r04").safeStateChecks).isBetween(120, 122);
+  }
+
+  @Test
+  void robotWithNoPreviousReleaseIsNeverReportedRolledBack() throws Exception {
+    startFleet(2);
+    RolloutPlan plan = interactive(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
+        new StagePlan("100%", null, 100, Duration.ZERO, 1.0, true));
+    String canary = io.otaflow.plan.StagePlanner.assign("fresh", List.copyOf(robots.keySet()), plan).get(0).get(0);
+    robots.get(canary).neverInstalled();
+
+    RolloutWorkflow workflow = start("fresh", V2, plan);
+    awaitProgress(workflow, p -> p.status() == RolloutStatus.WAITING_APPROVAL);
+    workflow.abort(new AbortCommand("ana", "wrong release", true));
+    RolloutProgress result = result(workflow);
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.FAILED);
+    assertThat(result.reason()).isEqualTo("aborted by ana: wrong release; 1 robots could not be rolled back");
+    assertThat(result.rolledBack()).isZero();
+    assertThat(result.robotCounts()).containsEntry("ROLLBACK_FAILED", 1).doesNotContainKey("ROLLED_BACK");
+    assertThat(robots.get(canary).installedVersion()).isEqualTo("2.0.0");
+    assertThat(registry.reason("fresh", canary)).endsWith(
+        "rollback: no previous release on this robot, still running 2.0.0");
   }
 
   @Test
