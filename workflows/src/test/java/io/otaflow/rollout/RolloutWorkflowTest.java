@@ -303,7 +303,8 @@ class RolloutWorkflowTest {
         + "0/1 robots healthy (0%) < 100%; rollback: slots/a is read-only");
     assertThat(result.robotCounts()).containsEntry("ROLLBACK_FAILED", 1).containsEntry("PENDING", 9);
     assertThat(result.rolledBack()).isZero();
-    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("stuck"), "rollout-rollback-unconfirmed.json");
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("stuck"), "rollout-rollback-failed.json");
+    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("stuck", canary), "robot-rollback-failed.json");
   }
 
   @Test
