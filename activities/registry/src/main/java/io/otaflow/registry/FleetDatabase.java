@@ -47,9 +47,12 @@ public final class FleetDatabase {
 
   /**
    * An embedded H2 file database under {@code dataDir}. LOCK_TIMEOUT lets concurrent writers wait for a row lock
-   * instead of failing after H2's default second.
+   * instead of failing after H2's default second. WRITE_DELAY=0 writes each commit to the file before the commit
+   * returns: with H2's default (500 ms) a {@code kill -9} lost the last commits, and a registry write whose local
+   * activity Temporal had already recorded was never made again.
    */
   public static String h2FileUrl(Path dataDir) {
-    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("otaflow") + ";AUTO_SERVER=FALSE;LOCK_TIMEOUT=10000";
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("otaflow")
+        + ";AUTO_SERVER=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
   }
 }

@@ -11,7 +11,6 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** {@link RolloutRegistryActivities} over the fleet registry; runs as local activities on the control plane. */
 public class JdbiRolloutRegistryActivities implements RolloutRegistryActivities {
@@ -19,15 +18,20 @@ public class JdbiRolloutRegistryActivities implements RolloutRegistryActivities 
   private final RobotRepository robots;
   private final RolloutRepository rollouts;
   private final RolloutRobotRepository rolloutRobots;
+  private final RobotLeases leases;
 
   public JdbiRolloutRegistryActivities(RobotRepository robots, RolloutRepository rollouts,
-                                       RolloutRobotRepository rolloutRobots) {
+                                       RolloutRobotRepository rolloutRobots, RobotLeases leases) {
     this.robots = robots;
     this.rollouts = rollouts;
     this.rolloutRobots = rolloutRobots;
+    this.leases = leases;
   }
 
-  /** The target's robots not yet on the release, split by {@link StagePlanner} (deterministic, so a retry agrees). */
+  /**
+   * The robots leased to the rollout when it was recorded, split by {@link StagePlanner} (deterministic, so a retry
+   * agrees). A rollout recorded before leases existed holds none: its target is resolved again, as it was then.
+   */
   @Override
   public List<Integer> assignStages(String rolloutId, TargetSelector target, RolloutPlan plan,
                                     String releaseVersion) {
@@ -36,9 +40,10 @@ public class JdbiRolloutRegistryActivities implements RolloutRegistryActivities 
       return stored.get();
     }
     try {
-      Set<String> upToDate = robots.robotsRunning(releaseVersion);
-      List<String> targets = robots.matchingRobots(target).stream().filter(robot -> !upToDate.contains(robot))
-          .toList();
+      List<String> targets = leases.leasedRobots(rolloutId);
+      if (targets.isEmpty()) {
+        targets = List.copyOf(robots.rolloutTargets(target, releaseVersion));
+      }
       return rolloutRobots.storeStages(rolloutId, StagePlanner.assign(rolloutId, targets, plan));
     } catch (UnknownRobotException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), RegistryOptions.UNKNOWN_ROBOT);

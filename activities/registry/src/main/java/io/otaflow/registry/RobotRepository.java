@@ -108,6 +108,19 @@ public class RobotRepository {
     return ids.stream().filter(requested::contains).toList();
   }
 
+  /**
+   * The robots a rollout of {@code releaseVersion} to {@code target} takes: those matching it, less those already
+   * running the release (nothing to install on them, and nothing a rollback of the rollout should take from them).
+   *
+   * @throws UnknownRobotException when the target names robots the registry does not know
+   */
+  public Set<String> rolloutTargets(TargetSelector target, String releaseVersion) {
+    Set<String> upToDate = robotsRunning(releaseVersion);
+    Set<String> targets = new LinkedHashSet<>(matchingRobots(target));
+    targets.removeAll(upToDate);
+    return targets;
+  }
+
   /** IDs of the robots whose installed version is {@code version}. */
   public Set<String> robotsRunning(String version) {
     return new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT robot_id FROM robots WHERE installed_version = :v")

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
@@ -36,11 +37,13 @@ public class RolloutRepository {
   }
 
   /**
-   * Stores a new PENDING rollout with its plan and target; its release must be stored first.
+   * Stores a new PENDING rollout with its plan and target, and leases it {@code robotIds} in the same transaction; its
+   * release must be stored first.
    *
    * @throws RegistryConflictException when the rollout ID is taken
+   * @throws RobotsLeasedException     when another running rollout holds some of the robots
    */
-  public void createRollout(RolloutRequest request) {
+  public void createRollout(RolloutRequest request, Set<String> robotIds) {
     Instant now = RegistryJdbc.now(clock);
     try {
       jdbi.useTransaction(h -> {
@@ -52,12 +55,16 @@ public class RolloutRepository {
             .execute();
         RolloutEventLog.append(h, request.rolloutId(), null, RolloutEventRecord.ROLLOUT_STATUS,
             RolloutStatus.PENDING.name(), null, null, now);
+        RobotLeases.take(h, request.rolloutId(), robotIds, now);
       });
     } catch (UnableToExecuteStatementException e) {
-      if (isDuplicate(e)) {
+      if (!isDuplicate(e)) {
+        throw e;
+      }
+      if (rollout(request.rolloutId()).isPresent()) {
         throw new RegistryConflictException("rollout " + request.rolloutId() + " already exists");
       }
-      throw e;
+      throw new RobotsLeasedException(robotIds.size(), new RobotLeases(jdbi).holders(robotIds));
     }
     log.debug("created rollout {} of release {}", request.rolloutId(), request.release().version());
   }
@@ -85,6 +92,7 @@ public class RolloutRepository {
         .findOne());
   }
 
+  /** Records where the rollout stands; a final status gives back its robots' leases in the same transaction. */
   public void recordRolloutStatus(String rolloutId, RolloutStatus status, String stage, String reason) {
     Instant now = RegistryJdbc.now(clock);
     jdbi.useTransaction(h -> {
@@ -94,6 +102,9 @@ public class RolloutRepository {
           .bind("now", timestamp(now)).execute();
       RolloutEventLog.append(h, rolloutId, null, RolloutEventRecord.ROLLOUT_STATUS, status.name(), stage, reason,
           now);
+      if (status.isFinal()) {
+        RobotLeases.release(h, rolloutId);
+      }
     });
     log.debug("rollout {} status {} stage={} reason={}", rolloutId, status, stage, reason);
   }

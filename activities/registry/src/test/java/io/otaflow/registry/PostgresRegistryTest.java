@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class PostgresRegistryTest {
     registry.releases().registerRelease(release("1.4.0"));
     registry.releases().registerRelease(release("1.4.0"));
     RolloutRequest request = new RolloutRequest("ro-1", release("1.4.0"), fourStagePlan(), TargetSelector.wholeFleet());
-    registry.rollouts().createRollout(request);
+    registry.rollouts().createRollout(request, Set.of());
     assertThat(registry.rollouts().rolloutRequest("ro-1")).contains(request);
     assertThat(registry.robots().matchingRobots(new TargetSelector(Map.of("site", "oslo"), List.of()))).hasSize(25);
 

@@ -29,10 +29,11 @@ final class RegistryFixtures {
 
   /** Every repository over one database, as the control plane wires them. */
   record Repositories(RobotRepository robots, ReleaseRepository releases, RolloutRepository rollouts,
-                      RolloutRobotRepository rolloutRobots, RolloutEventLog events, TelemetryRepository telemetry) {
+                      RolloutRobotRepository rolloutRobots, RolloutEventLog events, TelemetryRepository telemetry,
+                      RobotLeases leases) {
 
     JdbiRolloutRegistryActivities rolloutActivities() {
-      return new JdbiRolloutRegistryActivities(robots, rollouts, rolloutRobots);
+      return new JdbiRolloutRegistryActivities(robots, rollouts, rolloutRobots, leases);
     }
   }
 
@@ -43,7 +44,7 @@ final class RegistryFixtures {
   static Repositories repositories(Jdbi jdbi, Clock clock) {
     return new Repositories(new RobotRepository(jdbi, clock), new ReleaseRepository(jdbi, clock),
         new RolloutRepository(jdbi, clock), new RolloutRobotRepository(jdbi, clock), new RolloutEventLog(jdbi),
-        new TelemetryRepository(jdbi, clock));
+        new TelemetryRepository(jdbi, clock), new RobotLeases(jdbi));
   }
 
   static Release release(String version) {

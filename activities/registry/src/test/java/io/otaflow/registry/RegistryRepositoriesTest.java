@@ -13,6 +13,7 @@ import io.otaflow.rollout.RolloutRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,10 +101,10 @@ class RegistryRepositoriesTest {
     registry.releases().registerRelease(release("1.4.0"));
     RolloutRequest request = new RolloutRequest("ro-1", release("1.4.0"), RegistryFixtures.fourStagePlan(),
         new TargetSelector(Map.of("site", "berlin"), List.of()));
-    registry.rollouts().createRollout(request);
+    registry.rollouts().createRollout(request, Set.of());
     clock.advance(Duration.ofSeconds(1));
     registry.rollouts().createRollout(new RolloutRequest("ro-2", release("1.4.0"), RegistryFixtures.fourStagePlan(),
-        TargetSelector.wholeFleet()));
+        TargetSelector.wholeFleet()), Set.of());
 
     assertThat(registry.rollouts().rollout("ro-1")).contains(
         new RolloutRecord("ro-1", "1.4.0", RolloutStatus.PENDING, null, null, T0, T0));
@@ -113,11 +114,11 @@ class RegistryRepositoriesTest {
     assertThat(registry.events().events("ro-1")).singleElement()
         .satisfies(e -> assertThat(e.status()).isEqualTo("PENDING"));
 
-    assertThatThrownBy(() -> registry.rollouts().createRollout(request))
+    assertThatThrownBy(() -> registry.rollouts().createRollout(request, Set.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("rollout ro-1 already exists");
     // A rollout of a release the registry does not hold breaks the database's reference, and is not stored.
     assertThatThrownBy(() -> registry.rollouts().createRollout(new RolloutRequest("ro-3", release("3.0.0"),
-        RegistryFixtures.fourStagePlan(), TargetSelector.wholeFleet())))
+        RegistryFixtures.fourStagePlan(), TargetSelector.wholeFleet()), Set.of()))
         .isInstanceOf(UnableToExecuteStatementException.class);
     assertThat(registry.rollouts().rollout("ro-3")).isEmpty();
   }
@@ -126,7 +127,7 @@ class RegistryRepositoriesTest {
   void recordsRolloutStatusOnTheRowAndInTheLog() {
     registry.releases().registerRelease(release("1.4.0"));
     registry.rollouts().createRollout(new RolloutRequest("ro-1", release("1.4.0"), RegistryFixtures.fourStagePlan(),
-        TargetSelector.wholeFleet()));
+        TargetSelector.wholeFleet()), Set.of());
     clock.advance(Duration.ofMinutes(2));
 
     registry.rollouts().recordRolloutStatus("ro-1", RolloutStatus.RUNNING, "canary", null);

@@ -14,6 +14,7 @@ import io.otaflow.signing.SignedManifest;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +79,7 @@ class SignedReleaseRegistryTest {
     RolloutRequest request = new RolloutRequest("ro-1", signed, RegistryFixtures.fourStagePlan(),
         TargetSelector.wholeFleet());
 
-    registry.rollouts().createRollout(request);
+    registry.rollouts().createRollout(request, Set.of());
 
     assertThat(registry.rollouts().rolloutRequest("ro-1")).contains(request);
   }

@@ -8,6 +8,7 @@ import io.otaflow.registry.JdbiFleetActivities;
 import io.otaflow.registry.JdbiRobotStateActivities;
 import io.otaflow.registry.JdbiRolloutRegistryActivities;
 import io.otaflow.registry.ReleaseRepository;
+import io.otaflow.registry.RobotLeases;
 import io.otaflow.registry.RobotRepository;
 import io.otaflow.registry.RolloutEventLog;
 import io.otaflow.registry.RolloutRepository;
@@ -65,6 +66,11 @@ public class ControlPlaneConfig {
   }
 
   @Bean
+  RobotLeases robotLeases(Jdbi fleetJdbi) {
+    return new RobotLeases(fleetJdbi);
+  }
+
+  @Bean
   RolloutEventLog rolloutEventLog(Jdbi fleetJdbi) {
     return new RolloutEventLog(fleetJdbi);
   }
@@ -77,8 +83,8 @@ public class ControlPlaneConfig {
   /** Registered on the control-plane worker ({@link ControlPlaneApplication#controlWorker}); local activities. */
   @Bean(ControlPlaneApplication.ROLLOUT_REGISTRY_ACTIVITIES)
   RolloutRegistryActivities rolloutRegistryActivities(RobotRepository robots, RolloutRepository rollouts,
-                                                      RolloutRobotRepository rolloutRobots) {
-    return new JdbiRolloutRegistryActivities(robots, rollouts, rolloutRobots);
+                                                      RolloutRobotRepository rolloutRobots, RobotLeases leases) {
+    return new JdbiRolloutRegistryActivities(robots, rollouts, rolloutRobots, leases);
   }
 
   /** Registered on the control-plane worker; local activities of the robot saga and the rollout's rollback. */

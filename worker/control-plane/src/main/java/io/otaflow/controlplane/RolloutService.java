@@ -3,6 +3,7 @@ package io.otaflow.controlplane;
 import static net.logstash.logback.argument.StructuredArguments.value;
 
 import io.otaflow.domain.OtaflowNames;
+import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.PlanValidator;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.TargetSelector;
@@ -25,6 +26,7 @@ import io.temporal.client.WorkflowOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -151,11 +153,12 @@ public class RolloutService {
 
   /**
    * Checks everything a person can get wrong before anything starts (plan, release, target), records the rollout
-   * and starts its workflow.
+   * with its robots' leases in one transaction, and starts its workflow.
    *
    * @throws io.otaflow.plan.InvalidPlanException         naming the plan field at fault
    * @throws UnknownReleaseException                      when the release was never registered
    * @throws io.otaflow.registry.UnknownRobotException    when the target names robots the registry does not know
+   * @throws io.otaflow.registry.RobotsLeasedException    when a running rollout holds some of the target's robots
    */
   public RolloutRequest startRollout(String rolloutId, String releaseVersion, RolloutPlan givenPlan,
                                     TargetSelector target) {
@@ -167,14 +170,22 @@ public class RolloutService {
       throw new IllegalArgumentException("target: no registered robot matches " + target);
     }
     RolloutRequest request = new RolloutRequest(rolloutId, release, plan, target);
-    rollouts.createRollout(request);
+    Set<String> leased = robots.rolloutTargets(target, releaseVersion);
+    rollouts.createRollout(request, leased);
     RolloutWorkflow workflow = client.newWorkflowStub(RolloutWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(OtaflowNames.rolloutWorkflowId(rolloutId))
         .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
         .build());
-    WorkflowClient.start(workflow::run, request, null);
-    log.info("rollout {} started: release {}, {} stages, target {}", value("rolloutId", rolloutId),
-        value("release", releaseVersion), plan.stages().size(), target);
+    try {
+      WorkflowClient.start(workflow::run, request, null);
+    } catch (RuntimeException notStarted) {
+      // Nothing ran: give the robots back rather than hold them for a rollout that never will.
+      rollouts.recordRolloutStatus(rolloutId, RolloutStatus.FAILED, null,
+          "workflow not started: " + notStarted.getMessage());
+      throw notStarted;
+    }
+    log.info("rollout {} started: release {}, {} stages, {} robots leased, target {}", value("rolloutId", rolloutId),
+        value("release", releaseVersion), plan.stages().size(), leased.size(), target);
     return request;
   }
 

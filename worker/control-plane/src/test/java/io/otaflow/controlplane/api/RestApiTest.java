@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -206,7 +207,7 @@ class RestApiTest {
         .containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ZERO);
     assertThat(plan.robotTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(plan.safeStateDeadline()).isEqualTo(Duration.ofHours(1));
-    post("/api/rollouts/example-plan/abort", command("ana", "cleanup"));
+    abortAndWait("example-plan");
   }
 
   @Test
@@ -275,7 +276,7 @@ class RestApiTest {
     Answer answer = post("/api/rollouts/no-author/pause", "{\"reason\": \"why not\"}");
     assertThat(answer.status).isEqualTo(400);
     assertThat(answer.error()).isEqualTo("operator is required");
-    post("/api/rollouts/no-author/abort", command("ana", "cleanup"));
+    abortAndWait("no-author");
   }
 
   @Test
@@ -287,7 +288,43 @@ class RestApiTest {
     Answer again = post("/api/rollouts", rollout("twice", version, PLAN, "{\"robotIds\": [\"r1\"]}"));
     assertThat(again.status).isEqualTo(409);
     assertThat(again.error()).isEqualTo("rollout twice already exists");
-    post("/api/rollouts/twice/abort", command("ana", "cleanup"));
+    abortAndWait("twice");
+  }
+
+  @Test
+  void rolloutOnRobotsOfARunningRolloutIsAConflictNamingIt() throws Exception {
+    String version = registeredRelease();
+    assertThat(post("/api/rollouts", rollout("lease-a", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status)
+        .isEqualTo(201);
+
+    Answer overlapping = post("/api/rollouts", rollout("lease-b", version, PLAN, "{}"));
+    assertThat(overlapping.status).isEqualTo(409);
+    assertThat(overlapping.error()).isEqualTo("target: 1 of its 2 robots belong to another rollout (1 in running"
+        + " rollout lease-a); a robot belongs to one running rollout at a time: wait for it to end or abort it");
+    assertThat(get("/api/rollouts/lease-b").status).isEqualTo(404);
+
+    abortAndWait("lease-a");
+    assertThat(post("/api/rollouts", rollout("lease-b", version, PLAN, "{}")).status).isEqualTo(201);
+    abortAndWait("lease-b");
+  }
+
+  @Test
+  void ofRolloutsStartedAtTheSameInstantOnTheSameRobotOnlyOneStarts() throws Exception {
+    String version = registeredRelease();
+    List<String> ids = List.of("race-1", "race-2", "race-3", "race-4", "race-5", "race-6");
+    List<CompletableFuture<HttpResponse<String>>> answers = ids.stream()
+        .map(id -> http.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl + "/api/rollouts"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(rollout(id, version, PLAN, "{\"robotIds\": [\"r2\"]}")))
+            .build(), HttpResponse.BodyHandlers.ofString()))
+        .toList();
+    List<Integer> statuses = new ArrayList<>();
+    for (CompletableFuture<HttpResponse<String>> answer : answers) {
+      statuses.add(answer.get(1, TimeUnit.MINUTES).statusCode());
+    }
+
+    assertThat(statuses).containsOnly(201, 409).containsOnlyOnce(201);
+    abortAndWait(ids.get(statuses.indexOf(201)));
   }
 
   @Test
@@ -394,6 +431,13 @@ class RestApiTest {
         type -> assertThat(type).startsWith("application/json"));
     return new Answer(response.statusCode(), json.readTree(response.body()),
         response.headers().firstValue("Location").map(l -> URI.create(l).getPath()).orElse(null));
+  }
+
+  /** Aborts a rollout and waits for its end: its robots are free again for the next test. */
+  private void abortAndWait(String rolloutId) throws Exception {
+    assertThat(post("/api/rollouts/" + rolloutId + "/abort", command("ana", "cleanup")).status).isEqualTo(200);
+    controlPlane.getBean(WorkflowClient.class).newUntypedWorkflowStub(OtaflowNames.rolloutWorkflowId(rolloutId))
+        .getResult(1, TimeUnit.MINUTES, RolloutProgress.class);
   }
 
   private void awaitStatus(String rolloutId, String status) throws Exception {

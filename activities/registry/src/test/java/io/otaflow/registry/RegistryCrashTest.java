@@ -1,0 +1,65 @@
+package io.otaflow.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.otaflow.domain.RobotUpdateState;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A registry write that returned is on disk: the process that made it is killed ({@code kill -9}) the moment it
+ * says so, and every row is there when the database is opened again. (With H2's default write delay the last half
+ * second of commits was lost.)
+ */
+class RegistryCrashTest {
+
+  static final List<RobotUpdateState> STEPS = List.of(RobotUpdateState.DOWNLOADING, RobotUpdateState.VERIFIED,
+      RobotUpdateState.APPLIED, RobotUpdateState.HEALTH_CHECKING, RobotUpdateState.COMMITTED);
+
+  /** Run in a separate JVM: records a robot's steps in the registry under args[0], says so, then waits to be killed. */
+  public static final class WriteThenWait {
+    public static void main(String[] args) throws InterruptedException {
+      RolloutRobotRepository rows = new RolloutRobotRepository(
+          FleetDatabase.open(FleetDatabase.h2FileUrl(Path.of(args[0])), "", ""), Clock.systemUTC());
+      for (RobotUpdateState step : STEPS) {
+        rows.recordRobotState("ro-1", "r1", step, null, step == RobotUpdateState.COMMITTED ? "2.0.0" : null);
+      }
+      System.out.println("written");
+      System.out.flush();
+      Thread.sleep(60_000);
+    }
+  }
+
+  @TempDir
+  Path dataDir;
+
+  @Test
+  void everyWriteThatReturnedSurvivesAKillNineRightAfter() throws Exception {
+    Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), WriteThenWait.class.getName(), dataDir.toString())
+        .redirectErrorStream(true).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null && !line.equals("written")) {
+        // the writer's log lines
+      }
+      assertThat(line).as("the writer said it had written").isEqualTo("written");
+      writer.destroyForcibly();
+    }
+    assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    var registry = RegistryFixtures.repositories(FleetDatabase.open(FleetDatabase.h2FileUrl(dataDir), "", ""));
+    assertThat(registry.rolloutRobots().countsByState("ro-1")).containsEntry(RobotUpdateState.COMMITTED, 1)
+        .containsEntry(RobotUpdateState.HEALTH_CHECKING, 0);
+    assertThat(registry.events().events("ro-1")).extracting(RolloutEventRecord::status)
+        .containsExactlyElementsOf(STEPS.stream().map(Enum::name).toList());
+  }
+}

@@ -1,0 +1,116 @@
+package io.otaflow.registry;
+
+import static io.otaflow.registry.RegistryFixtures.release;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.otaflow.domain.RolloutStatus;
+import io.otaflow.plan.TargetSelector;
+import io.otaflow.rollout.RolloutRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A robot belongs to at most one running rollout: leases taken with the rollout, given back when it ends. */
+class RobotLeasesTest {
+
+  @TempDir
+  Path dataDir;
+
+  private RegistryFixtures.Repositories registry(Jdbi jdbi) {
+    RegistryFixtures.Repositories registry = RegistryFixtures.repositories(jdbi);
+    registry.releases().registerRelease(release("2.0.0"));
+    for (int i = 1; i <= 4; i++) {
+      registry.robots().registerRobot("r" + i, Map.of(), "1.0.0", null);
+    }
+    return registry;
+  }
+
+  private static RolloutRequest rollout(String id) {
+    return new RolloutRequest(id, release("2.0.0"), RegistryFixtures.fourStagePlan(), TargetSelector.wholeFleet());
+  }
+
+  @Test
+  void overlappingRolloutIsRefusedNamingTheHolderUntilTheHolderEnds() {
+    RegistryFixtures.Repositories registry = registry(RegistryFixtures.memoryDb());
+    registry.rollouts().createRollout(rollout("A"), Set.of("r1", "r2", "r3"));
+
+    assertThatThrownBy(() -> registry.rollouts().createRollout(rollout("B"), Set.of("r2", "r3", "r4")))
+        .isInstanceOf(RobotsLeasedException.class)
+        .hasMessage("target: 2 of its 3 robots belong to another rollout (2 in running rollout A); a robot belongs to"
+            + " one running rollout at a time: wait for it to end or abort it");
+    assertThat(registry.rollouts().rollout("B")).as("nothing of the refused rollout is stored").isEmpty();
+    assertThat(registry.leases().leasedRobots("A")).containsExactly("r1", "r2", "r3");
+
+    registry.rollouts().recordRolloutStatus("A", RolloutStatus.RUNNING, "canary", null);
+    assertThat(registry.leases().leasedRobots("A")).hasSize(3);
+    registry.rollouts().recordRolloutStatus("A", RolloutStatus.SUCCEEDED, "100%", null);
+    assertThat(registry.leases().leasedRobots("A")).isEmpty();
+
+    registry.rollouts().createRollout(rollout("B"), Set.of("r2", "r3", "r4"));
+    assertThat(registry.leases().leasedRobots("B")).containsExactly("r2", "r3", "r4");
+    assertThat(registry.leases().rolloutsHoldingLeases()).containsExactly("B");
+  }
+
+  @Test
+  void stageAssignmentTakesTheLeasedRobots() {
+    RegistryFixtures.Repositories registry = registry(RegistryFixtures.memoryDb());
+    registry.rollouts().createRollout(rollout("A"), Set.of("r1", "r3"));
+
+    List<Integer> sizes = registry.rolloutActivities().assignStages("A", TargetSelector.wholeFleet(),
+        RegistryFixtures.fourStagePlan(), "2.0.0");
+
+    assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(2);
+    assertThat(registry.rolloutRobots().stageRobots("A", 0, null, 10)).containsAnyOf("r1", "r3");
+  }
+
+  /** Eight starts on the same robots at the same instant, on the file database the control plane uses. */
+  @Test
+  void ofConcurrentStartsOnTheSameRobotsExactlyOneWins() throws Exception {
+    RegistryFixtures.Repositories registry = registry(FleetDatabase.open(FleetDatabase.h2FileUrl(dataDir), "", ""));
+    int starts = 8;
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(starts);
+    List<Future<String>> outcomes = new ArrayList<>();
+    try {
+      for (String id : IntStream.rangeClosed(1, starts).mapToObj(i -> "race-" + i).toList()) {
+        Callable<String> start = () -> {
+          go.await();
+          try {
+            registry.rollouts().createRollout(rollout(id), Set.of("r1", "r2", "r3", "r4"));
+            return "started " + id;
+          } catch (RobotsLeasedException refused) {
+            return "refused: " + refused.holders();
+          }
+        };
+        outcomes.add(threads.submit(start));
+      }
+      go.countDown();
+      List<String> results = new ArrayList<>();
+      for (Future<String> outcome : outcomes) {
+        results.add(outcome.get());
+      }
+
+      List<String> started = results.stream().filter(r -> r.startsWith("started")).toList();
+      assertThat(started).hasSize(1);
+      String winner = started.get(0).substring("started ".length());
+      assertThat(results).filteredOn(r -> r.startsWith("refused")).hasSize(starts - 1)
+          .allMatch(r -> r.equals("refused: {" + winner + "=4}"));
+      assertThat(registry.leases().leasedRobots(winner)).containsExactly("r1", "r2", "r3", "r4");
+      assertThat(registry.rollouts().rollouts()).extracting(RolloutRecord::rolloutId).containsExactly(winner);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+}
