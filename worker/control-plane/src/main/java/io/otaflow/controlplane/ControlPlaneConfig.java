@@ -32,8 +32,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
 public class ControlPlaneConfig {
 
   /** The registry database: {@code otaflow.database.url} when set, else an H2 file under {@code otaflow.data-dir}. */
@@ -99,6 +101,13 @@ public class ControlPlaneConfig {
     return new JdbiFleetActivities(robots, telemetry);
   }
 
+  /** Runs at start and every minute: see {@link RegistryReconciler}. */
+  @Bean
+  RegistryReconciler registryReconciler(RolloutRepository rollouts, RolloutRobotRepository rolloutRobots,
+                                        WorkflowClient workflowClient) {
+    return new RegistryReconciler(rollouts, rolloutRobots, workflowClient, Clock.systemUTC());
+  }
+
   /** The one JSON configuration of what crosses the wire; Spring MVC reads and writes the REST API with it. */
   @Bean
   ObjectMapper objectMapper() {
@@ -108,12 +117,12 @@ public class ControlPlaneConfig {
   /** Signs releases registered without a manifest when {@code otaflow.signing.key-file} names a private key. */
   @Bean
   RolloutService rolloutService(RobotRepository robots, ReleaseRepository releases, RolloutRepository rollouts,
-                                WorkflowClient workflowClient,
+                                RolloutRobotRepository rolloutRobots, WorkflowClient workflowClient,
                                 @Value("${otaflow.signing.key-file:}") String signingKeyFile,
                                 @Value("${otaflow.signing.manifest-validity:30d}") Duration manifestValidity) {
     ReleaseSigningKey signingKey = signingKeyFile.isBlank() ? null
         : ReleaseSigningKey.fromKeyFile(Path.of(signingKeyFile), manifestValidity);
-    return new RolloutService(robots, releases, rollouts, workflowClient, signingKey);
+    return new RolloutService(robots, releases, rollouts, rolloutRobots, workflowClient, signingKey);
   }
 
   /**

@@ -12,6 +12,7 @@ import io.otaflow.registry.ReleaseRepository;
 import io.otaflow.registry.RobotRepository;
 import io.otaflow.registry.RolloutRecord;
 import io.otaflow.registry.RolloutRepository;
+import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.release.Release;
 import io.otaflow.rollout.AbortCommand;
 import io.otaflow.rollout.OperatorCommand;
@@ -23,12 +24,14 @@ import io.otaflow.signing.SignedManifest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowQueryException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,15 +43,17 @@ public class RolloutService {
   private final RobotRepository robots;
   private final ReleaseRepository releases;
   private final RolloutRepository rollouts;
+  private final RolloutRobotRepository rolloutRobots;
   private final WorkflowClient client;
   private final ReleaseSigningKey signingKey;
 
   /** @param signingKey signs releases registered without a manifest; null registers them unsigned */
   public RolloutService(RobotRepository robots, ReleaseRepository releases, RolloutRepository rollouts,
-                        WorkflowClient client, ReleaseSigningKey signingKey) {
+                        RolloutRobotRepository rolloutRobots, WorkflowClient client, ReleaseSigningKey signingKey) {
     this.robots = robots;
     this.releases = releases;
     this.rollouts = rollouts;
+    this.rolloutRobots = rolloutRobots;
     this.client = client;
     this.signingKey = signingKey;
   }
@@ -189,12 +194,23 @@ public class RolloutService {
     return request;
   }
 
-  /** @throws UnknownRolloutException when no rollout has this ID */
+  /**
+   * The workflow's own progress; for a rollout whose workflow cannot answer any more (terminated by hand: its history
+   * ends mid-run and does not replay), what the registry recorded.
+   *
+   * @throws UnknownRolloutException when no rollout has this ID
+   */
   public RolloutProgress progress(String rolloutId) {
     try {
       return workflow(rolloutId).progress();
     } catch (WorkflowNotFoundException e) {
       throw unknownOr(rolloutId, e);
+    } catch (WorkflowQueryException unanswered) {
+      RolloutRecord rollout = rollouts.rollout(rolloutId).filter(r -> r.status().isFinal())
+          .orElseThrow(() -> unanswered);
+      return new RolloutProgress(rolloutId, rollout.releaseVersion(), rollout.status(), -1, List.of(),
+          rolloutRobots.countsByState(rolloutId).entrySet().stream().filter(count -> count.getValue() > 0)
+              .collect(Collectors.toMap(count -> count.getKey().name(), Map.Entry::getValue)), 0, rollout.reason());
     }
   }
 

@@ -11,6 +11,7 @@ import io.otaflow.registry.FleetDatabase;
 import io.otaflow.registry.ReleaseRepository;
 import io.otaflow.registry.RobotRepository;
 import io.otaflow.registry.RolloutRepository;
+import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.registry.UnknownRobotException;
 import io.otaflow.release.Release;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -44,7 +45,7 @@ class RolloutServiceTest {
     robots.registerRobot("r1", Map.of("site", "lyon"), "1.0.0", null);
     rollouts = new RolloutRepository(db, Clock.systemUTC());
     service = new RolloutService(robots, new ReleaseRepository(db, Clock.systemUTC()), rollouts,
-        temporal.getWorkflowClient(), null);
+        new RolloutRobotRepository(db, Clock.systemUTC()), temporal.getWorkflowClient(), null);
   }
 
   @AfterEach

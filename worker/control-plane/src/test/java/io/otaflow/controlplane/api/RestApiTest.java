@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.otaflow.controlplane.ControlPlaneApplication;
+import io.otaflow.controlplane.RegistryReconciler;
 import io.otaflow.controlplane.TemporalTestServer;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.fleet.RobotTelemetry;
@@ -78,7 +79,9 @@ class RestApiTest {
         "otaflow.temporal.test-server", "true",
         "otaflow.data-dir", dataDir.resolve("control").toString(),
         "otaflow.signing.key-file", keyFile.toString(),
-        "server.port", "0"));
+        "server.port", "0",
+        // The tests run the reconciler themselves.
+        "otaflow.reconcile.initial-delay", "PT1H"));
     baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) controlPlane).getWebServer().getPort();
     RobotRepository robots = controlPlane.getBean(RobotRepository.class);
     robots.registerRobot("r1", Map.of("site", "lyon"), "1.0.0", null);
@@ -306,6 +309,29 @@ class RestApiTest {
     abortAndWait("lease-a");
     assertThat(post("/api/rollouts", rollout("lease-b", version, PLAN, "{}")).status).isEqualTo(201);
     abortAndWait("lease-b");
+  }
+
+  @Test
+  void rolloutTerminatedOutsideOtaflowIsEndedByTheReconcilerWhichGivesItsRobotsBack() throws Exception {
+    String version = registeredRelease();
+    assertThat(post("/api/rollouts", rollout("terminated", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status)
+        .isEqualTo(201);
+    awaitStatus("terminated", "RUNNING");
+    controlPlane.getBean(WorkflowClient.class).newUntypedWorkflowStub(OtaflowNames.rolloutWorkflowId("terminated"))
+        .terminate("by hand, in the Temporal Web UI");
+    assertThat(post("/api/rollouts", rollout("next", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status)
+        .as("the terminated rollout still holds r1").isEqualTo(409);
+
+    assertThat(controlPlane.getBean(RegistryReconciler.class).reconcile()).isEqualTo(1);
+
+    JsonNode ended = get("/api/rollouts/terminated").body;
+    assertThat(ended.get("status").asText()).isEqualTo("FAILED");
+    assertThat(ended.get("reason").asText()).isEqualTo("workflow TERMINATED outside otaflow (Temporal Web UI or"
+        + " CLI); robots in flight were asked to stop and roll themselves back");
+    assertThat(controlPlane.getBean(RegistryReconciler.class).reconcile()).as("nothing left to do").isZero();
+    assertThat(post("/api/rollouts", rollout("next", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status)
+        .isEqualTo(201);
+    abortAndWait("next");
   }
 
   @Test

@@ -1,0 +1,136 @@
+package io.otaflow.controlplane;
+
+import static net.logstash.logback.argument.StructuredArguments.value;
+
+import io.otaflow.domain.OtaflowNames;
+import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.domain.RolloutStatus;
+import io.otaflow.registry.RolloutRecord;
+import io.otaflow.registry.RolloutRepository;
+import io.otaflow.registry.RolloutRobotRepository;
+import io.otaflow.robotupdate.RobotUpdateResult;
+import io.otaflow.rollout.RolloutProgress;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+
+/**
+ * Brings the registry in line with Temporal, which is the truth about a rollout: a rollout the registry still has
+ * running whose workflow has closed gets the workflow's own outcome (or FAILED, when a person terminated or cancelled
+ * it outside otaflow, from the Temporal Web UI or CLI), which also gives its robots' leases back; robots the registry
+ * left mid-update get their robot workflow's result. Runs at start and then every minute.
+ */
+public class RegistryReconciler {
+
+  private static final Logger log = LoggerFactory.getLogger(RegistryReconciler.class);
+  private static final List<RobotUpdateState> MID_UPDATE = List.of(RobotUpdateState.DOWNLOADING,
+      RobotUpdateState.VERIFIED, RobotUpdateState.WAITING_SAFE_STATE, RobotUpdateState.APPLIED,
+      RobotUpdateState.HEALTH_CHECKING);
+  private static final int PAGE_SIZE = 100;
+  /** A rollout recorded but not (yet) known to Temporal is left alone this long: its start may be under way. */
+  private static final Duration START_GRACE = Duration.ofMinutes(5);
+
+  private final RolloutRepository rollouts;
+  private final RolloutRobotRepository rolloutRobots;
+  private final WorkflowClient client;
+  private final Clock clock;
+
+  public RegistryReconciler(RolloutRepository rollouts, RolloutRobotRepository rolloutRobots, WorkflowClient client,
+                            Clock clock) {
+    this.rollouts = rollouts;
+    this.rolloutRobots = rolloutRobots;
+    this.client = client;
+    this.clock = clock;
+  }
+
+  @Scheduled(initialDelayString = "${otaflow.reconcile.initial-delay:PT5S}",
+      fixedDelayString = "${otaflow.reconcile.interval:PT1M}")
+  void scheduled() {
+    try {
+      reconcile();
+    } catch (RuntimeException e) {
+      log.warn("registry reconciliation failed, trying again later: {}", e.toString());
+    }
+  }
+
+  /** One pass over every rollout the registry has as not ended; returns how many it brought in line. */
+  public int reconcile() {
+    int reconciled = 0;
+    for (RolloutRecord rollout : rollouts.rollouts()) {
+      if (!rollout.status().isFinal() && reconcile(rollout)) {
+        reconciled++;
+      }
+    }
+    return reconciled;
+  }
+
+  private boolean reconcile(RolloutRecord rollout) {
+    String rolloutId = rollout.rolloutId();
+    WorkflowStub workflow = client.newUntypedWorkflowStub(OtaflowNames.rolloutWorkflowId(rolloutId));
+    WorkflowExecutionStatus status;
+    try {
+      status = workflow.describe().getStatus();
+    } catch (WorkflowNotFoundException notFound) {
+      if (rollout.updatedAt().plus(START_GRACE).isAfter(clock.instant())) {
+        return false;
+      }
+      return end(rolloutId, RolloutStatus.FAILED, null,
+          "workflow not found in Temporal: its history is gone (a test server restarted?)");
+    }
+    return switch (status) {
+      case WORKFLOW_EXECUTION_STATUS_RUNNING, WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW -> false;
+      case WORKFLOW_EXECUTION_STATUS_COMPLETED -> {
+        RolloutProgress result = workflow.getResult(RolloutProgress.class);
+        reconcileRobots(rolloutId);
+        String stage = result.stageIndex() >= 0 && result.stageIndex() < result.stages().size()
+            ? result.stages().get(result.stageIndex()).name() : null;
+        yield end(rolloutId, result.status(), stage, result.reason());
+      }
+      default -> end(rolloutId, RolloutStatus.FAILED, rollout.stage(), "workflow "
+          + status.name().replace("WORKFLOW_EXECUTION_STATUS_", "") + " outside otaflow (Temporal Web UI or CLI);"
+          + " robots in flight were asked to stop and roll themselves back");
+    };
+  }
+
+  /** Robots the registry left mid-update get the result their own workflow returned. */
+  private void reconcileRobots(String rolloutId) {
+    String after = null;
+    List<String> page;
+    while (!(page = rolloutRobots.robotsInState(rolloutId, MID_UPDATE, after, PAGE_SIZE)).isEmpty()) {
+      for (String robotId : page) {
+        robotResult(rolloutId, robotId).ifPresent(result -> {
+          rolloutRobots.recordRobotState(rolloutId, robotId, result.outcome(), result.reason(),
+              result.installedVersion());
+          log.warn("rollout {} robot {}: registry had it mid-update, its workflow ended {}",
+              value("rolloutId", rolloutId), value("robotId", robotId), result.outcome());
+        });
+        after = robotId;
+      }
+    }
+  }
+
+  private Optional<RobotUpdateResult> robotResult(String rolloutId, String robotId) {
+    WorkflowStub robot = client.newUntypedWorkflowStub(OtaflowNames.robotWorkflowId(rolloutId, robotId));
+    try {
+      return robot.describe().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
+          ? Optional.of(robot.getResult(RobotUpdateResult.class)) : Optional.empty();
+    } catch (WorkflowNotFoundException gone) {
+      return Optional.empty();
+    }
+  }
+
+  private boolean end(String rolloutId, RolloutStatus status, String stage, String reason) {
+    rollouts.recordRolloutStatus(rolloutId, status, stage, reason);
+    log.warn("rollout {}: registry had it running, Temporal has it ended; recorded {}: {}",
+        value("rolloutId", rolloutId), status, reason);
+    return true;
+  }
+}
