@@ -1,0 +1,168 @@
+package io.otaflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.otaflow.devstack.ArtifactServer;
+import io.otaflow.devstack.LocalPorts;
+import io.otaflow.domain.RolloutStatus;
+import io.otaflow.robot.RobotDisk;
+import io.otaflow.robot.RobotSensors;
+import io.otaflow.robot.fixtures.BuiltArtifact;
+import io.otaflow.robot.fixtures.ReleaseArtifacts;
+import io.otaflow.rollout.RolloutProgress;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The separate-process story: Temporal's test server, the control plane ({@code otaflow server}) and three robot
+ * agents, each in its own JVM. A second rollout on robots a running one holds is refused with 409; the control plane
+ * is killed ({@code kill -9}) the moment the registry shows the canary committed, and after its restart the registry
+ * still holds every step of that robot, and the rollout ends as Temporal says.
+ */
+class ControlPlaneCrashIT {
+
+  private static final List<String> ROBOTS = List.of("r1", "r2", "r3");
+  /** A canary, then everyone after a person's approval: the rollout waits there while the test looks. */
+  private static final String PLAN = "{\"stages\": [{\"name\": \"canary\", \"count\": 1, \"minHealthy\": 1.0},"
+      + " {\"name\": \"all\", \"percent\": 100, \"minHealthy\": 1.0, \"approval\": true}],"
+      + " \"maxParallel\": 3, \"robotTimeout\": \"2m\", \"healthChecks\": 1, \"healthSoak\": \"0s\"}";
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
+
+  private final List<Process> processes = new ArrayList<>();
+  private ArtifactServer artifacts;
+  private String temporal;
+  private int httpPort;
+  private Process controlPlane;
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    for (Process process : processes) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+    if (artifacts != null) {
+      artifacts.close();
+    }
+  }
+
+  @Test
+  void registryKeepsEveryRobotStepThroughAKilledControlPlaneAndLeasesRefuseASecondRollout() throws Exception {
+    int temporalPort = LocalPorts.free();
+    temporal = "127.0.0.1:" + temporalPort;
+    processes.add(TestProcesses.temporalTestServer(dir, temporalPort));
+    httpPort = LocalPorts.free();
+    controlPlane = startControlPlane("control-plane-1");
+    ControlPlaneClient api = new ControlPlaneClient(URI.create("http://127.0.0.1:" + httpPort));
+
+    artifacts = ArtifactServer.start(Files.createDirectories(dir.resolve("artifacts")));
+    BuiltArtifact factory = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-0.9.0.tar.gz"), "0.9.0");
+    BuiltArtifact next = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-1.0.0.tar.gz"), "1.0.0");
+    for (String robot : ROBOTS) {
+      Path robotDir = dir.resolve("robots").resolve(robot);
+      RobotDisk.seed(robotDir, factory.path(), "0.9.0");
+      RobotSensors.healthy().write(robotDir);
+      startAgent(robot, robotDir);
+    }
+    api.post("/api/releases", next.toRelease("1.0.0", artifacts.url("otaflow-1.0.0.tar.gz"), "next"));
+
+    api.post("/api/rollouts", rollout("first", "{}"));
+    var refused = catchThrowableOfType(() -> api.post("/api/rollouts", rollout("second", "{\"robotIds\": [\"r2\"]}")),
+        ControlPlaneClient.ControlPlaneException.class);
+    assertThat(refused).hasMessageContaining("409").hasMessageContaining("target: 1 of its 1 robots belong to"
+        + " another rollout (1 in running rollout first)");
+
+    String canary = awaitCommittedRobot(api, "first");
+    controlPlane.destroyForcibly();
+    assertThat(controlPlane.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    controlPlane = startControlPlane("control-plane-2");
+    assertThat(robotStates(api, "first", canary)).as("the canary's steps, read after the restart")
+        .containsSubsequence("DOWNLOADING", "VERIFIED", "APPLIED", "HEALTH_CHECKING", "COMMITTED");
+    TestProcesses.waitFor("the rollout to wait for approval", Duration.ofSeconds(90),
+        () -> api.progress("first").status() == RolloutStatus.WAITING_APPROVAL);
+    api.post("/api/rollouts/first/approve", Map.of("operator", "ana", "reason", "canary fine"));
+    RolloutProgress result = new RolloutWatcher(api::progress, null).await("first", Duration.ofMinutes(3));
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    JsonNode rollout = api.get("/api/rollouts/first").body();
+    assertThat(rollout.get("status").asText()).isEqualTo("SUCCEEDED");
+    for (String robot : ROBOTS) {
+      assertThat(robotStates(api, "first", robot)).as(robot).endsWith("COMMITTED");
+      assertThat(api.get("/api/robots/" + robot).body().get("installedVersion").asText()).isEqualTo("1.0.0");
+    }
+    assertThat(api.post("/api/rollouts", rollout("second", "{\"robotIds\": [\"r2\"]}")).status())
+        .as("the ended rollout gave its robots back").isEqualTo(201);
+  }
+
+  private Process startControlPlane(String name) throws Exception {
+    Process process = TestProcesses.java(dir, name, Map.of(), Otaflow.class.getName(), "server",
+        "--temporal-address", temporal, "--test-server", "--data-dir", dir.resolve("control").toString(),
+        "--http-port", Integer.toString(httpPort));
+    processes.add(process);
+    TestProcesses.waitFor("the control plane's REST API (" + name + ")", Duration.ofSeconds(90),
+        () -> TestProcesses.listening(httpPort));
+    return process;
+  }
+
+  private void startAgent(String robot, Path robotDir) throws Exception {
+    processes.add(TestProcesses.agentDistribution(dir, "agent-" + robot, Map.of(), "--robot-id", robot,
+        "--temporal-address", temporal, "--data-dir", robotDir.toString(), "--register-timeout", "60"));
+    Path log = dir.resolve("agent-" + robot + ".log");
+    TestProcesses.waitFor("robot " + robot + " to register", Duration.ofSeconds(90),
+        () -> readQuietly(log).contains("robot " + robot + " registered"));
+  }
+
+  /** Polls the audit trail for the first robot to commit, as fast as the API answers, and returns it. */
+  private static String awaitCommittedRobot(ControlPlaneClient api, String rolloutId) throws Exception {
+    String[] committed = new String[1];
+    TestProcesses.waitFor("a robot of " + rolloutId + " to commit", Duration.ofSeconds(90), () -> {
+      for (JsonNode event : api.get("/api/rollouts/" + rolloutId + "/events").body()) {
+        if ("COMMITTED".equals(event.path("status").asText()) && event.hasNonNull("robotId")) {
+          committed[0] = event.get("robotId").asText();
+          return true;
+        }
+      }
+      return false;
+    });
+    return committed[0];
+  }
+
+  private static List<String> robotStates(ControlPlaneClient api, String rolloutId, String robotId) {
+    List<String> states = new ArrayList<>();
+    for (JsonNode event : api.get("/api/rollouts/" + rolloutId + "/events").body()) {
+      if (robotId.equals(event.path("robotId").asText())) {
+        states.add(event.get("status").asText());
+      }
+    }
+    return states;
+  }
+
+  private static Map<String, Object> rollout(String id, String target) throws IOException {
+    return Map.of("rolloutId", id, "releaseVersion", "1.0.0",
+        "plan", io.otaflow.wire.WireJson.mapper().readTree(PLAN),
+        "target", io.otaflow.wire.WireJson.mapper().readTree(target));
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}
