@@ -36,8 +36,8 @@ class ControlPlaneCrashIT {
 
   private static final List<String> ROBOTS = List.of("r1", "r2", "r3");
   /** A canary, then everyone after a person's approval: the rollout waits there while the test looks. */
-  private static final String PLAN = "{\"stages\": [{\"name\": \"canary\", \"count\": 1, \"minHealthy\": 1.0},"
-      + " {\"name\": \"all\", \"percent\": 100, \"minHealthy\": 1.0, \"approval\": true}],"
+  private static final String PLAN = "{\"stages\": [{\"name\": \"canary\", \"count\": 1, \"bakeTime\": \"0s\", \"minHealthy\": 1.0},"
+      + " {\"name\": \"all\", \"percent\": 100, \"bakeTime\": \"0s\", \"minHealthy\": 1.0, \"approval\": true}],"
       + " \"maxParallel\": 3, \"robotTimeout\": \"2m\", \"healthChecks\": 1, \"healthSoak\": \"0s\"}";
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
