@@ -3,16 +3,21 @@ package io.otaflow.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.otaflow.controlplane.api.RolloutProgressView;
+import io.otaflow.controlplane.api.RolloutRobotsPage;
 import io.otaflow.rollout.RolloutProgress;
 import io.otaflow.wire.WireJson;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The control plane's REST API as the CLI uses it. Every failure becomes a {@link ControlPlaneException} whose message
@@ -57,7 +62,22 @@ final class ControlPlaneClient {
   }
 
   RolloutProgress progress(String rolloutId) {
-    return read(get("/api/rollouts/" + rolloutId).body(), RolloutProgress.class);
+    return status(rolloutId).progress();
+  }
+
+  /** The rollout's progress and the most common reasons its robots are not COMMITTED. */
+  RolloutProgressView status(String rolloutId) {
+    return read(get("/api/rollouts/" + rolloutId).body(), RolloutProgressView.class);
+  }
+
+  /** One page of the rollout's robots in any of {@code states} (all when empty) after robot {@code after} (or null). */
+  RolloutRobotsPage robots(String rolloutId, List<String> states, String after, int limit) {
+    StringBuilder path = new StringBuilder("/api/rollouts/").append(rolloutId).append("/robots?limit=").append(limit);
+    states.forEach(state -> path.append("&state=").append(URLEncoder.encode(state, StandardCharsets.UTF_8)));
+    if (after != null) {
+      path.append("&after=").append(URLEncoder.encode(after, StandardCharsets.UTF_8));
+    }
+    return read(get(path.toString()).body(), RolloutRobotsPage.class);
   }
 
   static <T> T read(JsonNode body, Class<T> type) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /** Rollouts on a running control plane; pause, resume, approve and abort are refused when they do not fit. */
 @Command(name = "rollout", mixinStandardHelpOptions = true,
     description = "Starts, watches and steers rollouts on a running control plane (otaflow server).",
-    subcommands = {RolloutStartCommand.class, RolloutStatusCommand.class})
+    subcommands = {RolloutStartCommand.class, RolloutStatusCommand.class, RolloutRobotsCommand.class})
 final class RolloutCommand {
 
   @Spec

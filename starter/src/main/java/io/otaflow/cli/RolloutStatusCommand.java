@@ -1,7 +1,9 @@
 package io.otaflow.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.otaflow.controlplane.api.RolloutProgressView;
 import io.otaflow.domain.RolloutStatus;
+import io.otaflow.registry.FailureReason;
 import io.otaflow.rollout.RolloutProgress;
 import io.otaflow.rollout.StageProgress;
 import java.io.PrintWriter;
@@ -15,7 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Shows a rollout's status, stages and robot counts.",
+    description = {"Shows a rollout's status, stages, robot counts and the commonest reasons robots are not committed.",
         "With --watch, shows its progress until it ends; exits 0 only if it SUCCEEDED (2 if it ended otherwise)."})
 final class RolloutStatusCommand implements Callable<Integer> {
 
@@ -45,7 +47,7 @@ final class RolloutStatusCommand implements Callable<Integer> {
     if (watch) {
       return watch(client, rolloutId, json, spec.commandLine().getOut());
     }
-    print(client.progress(rolloutId), json, spec.commandLine().getOut());
+    print(client.status(rolloutId), json, spec.commandLine().getOut());
     return 0;
   }
 
@@ -54,14 +56,27 @@ final class RolloutStatusCommand implements Callable<Integer> {
     // The bar or progress lines go to stdout unless the answer must be pure JSON.
     RolloutWatcher watcher = new RolloutWatcher(client::progress, json ? null : System.out);
     RolloutProgress result = watcher.await(rolloutId, WATCH_LIMIT);
-    print(result, json, out);
+    print(client.status(rolloutId), json, out);
     return result.status() == RolloutStatus.SUCCEEDED ? 0 : NOT_SUCCEEDED;
   }
 
-  static void print(RolloutProgress progress, boolean json, PrintWriter out) throws JsonProcessingException {
-    out.println(json ? ControlPlaneClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(progress)
-        : describe(progress));
+  static void print(RolloutProgressView status, boolean json, PrintWriter out) throws JsonProcessingException {
+    out.println(json ? ControlPlaneClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(status)
+        : describe(status));
     out.flush();
+  }
+
+  /** {@link #describe(RolloutProgress)}, then how many robots are not COMMITTED for each of the commonest reasons. */
+  static String describe(RolloutProgressView status) {
+    StringBuilder text = new StringBuilder(describe(status.progress()));
+    if (!status.failureReasons().isEmpty()) {
+      text.append("\n  robots not committed, by reason (otaflow rollout robots ").append(status.progress().rolloutId())
+          .append(" --state STATE lists them):");
+      for (FailureReason failure : status.failureReasons()) {
+        text.append(String.format("%n  %6d %-16s %s", failure.robots(), failure.state(), failure.reason()));
+      }
+    }
+    return text.toString();
   }
 
   /** Several lines: the summary, the reason if any, one line per stage. */

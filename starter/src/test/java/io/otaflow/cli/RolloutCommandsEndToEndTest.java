@@ -2,36 +2,48 @@ package io.otaflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.otaflow.agent.AgentConfig;
 import io.otaflow.agent.RobotAgent;
-import io.otaflow.controlplane.ControlPlaneApplication;
+import io.otaflow.controlplane.RolloutService;
 import io.otaflow.devstack.ArtifactServer;
 import io.otaflow.devstack.EmbeddedTemporal;
 import io.otaflow.devstack.LocalPorts;
+import io.otaflow.plan.RolloutPlan;
+import io.otaflow.plan.StagePlan;
+import io.otaflow.plan.TargetSelector;
 import io.otaflow.registry.RobotRepository;
+import io.otaflow.registry.RolloutRepository;
+import io.otaflow.registry.RolloutRobotRepository;
+import io.otaflow.release.Release;
 import io.otaflow.robot.RobotDisk;
 import io.otaflow.robot.RobotDiskState;
 import io.otaflow.robot.RobotSensors;
 import io.otaflow.robot.fixtures.BuiltArtifact;
 import io.otaflow.robot.fixtures.ReleaseArtifacts;
+import io.otaflow.rollout.RolloutRequest;
 import io.otaflow.signing.ManifestSigner;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A release manager's whole path through the CLI against a running control plane (REST on a free port) and one robot
  * agent, all connected by address: keys generate, release sign, release publish --manifest, rollout start --watch;
  * then releases the control plane signs itself (--signing-key) with increasing release numbers, which the robot
- * accepts because it trusts that key too.
+ * accepts because it trusts that key too. Then what a release manager reads after a rollout failed: each robot's
+ * outcome and reason.
  */
 class RolloutCommandsEndToEndTest {
 
@@ -66,14 +78,10 @@ class RolloutCommandsEndToEndTest {
     assertThat(otaflow("keys", "generate", "--out", keys.toString(), "--name", "server")).as(err.toString()).isZero();
 
     try (EmbeddedTemporal temporal = EmbeddedTemporal.start();
-         ConfigurableApplicationContext controlPlane = ControlPlaneApplication.start(Map.of(
-             "spring.temporal.connection.target", temporal.target(),
-             "otaflow.temporal.test-server", "true",
-             "otaflow.data-dir", dir.resolve("control").toString(),
-             "otaflow.signing.key-file", keys.resolve("server.key").toString(),
-             "server.port", "0"));
+         ConfigurableApplicationContext controlPlane = TestControlPlane.startWithApi(temporal.target(), dir,
+             Map.of("otaflow.signing.key-file", keys.resolve("server.key").toString()));
          ArtifactServer artifacts = ArtifactServer.start(Files.createDirectories(dir.resolve("artifacts")))) {
-      String server = "http://127.0.0.1:" + ((WebServerApplicationContext) controlPlane).getWebServer().getPort();
+      String server = TestControlPlane.apiUrl(controlPlane);
       BuiltArtifact factory = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-0.9.0.tar.gz"), "0.9.0");
       Path robotDir = dir.resolve("robots").resolve("r1");
       RobotDisk.seed(robotDir, factory.path(), "0.9.0");
@@ -137,6 +145,101 @@ class RolloutCommandsEndToEndTest {
     }
   }
 
+  /**
+   * A robot that runs hot fails its health gate and switches itself back; the rollout says only that its stage missed
+   * the threshold, while rollout robots and rollout status show the robot's own reason.
+   */
+  @Test
+  void rolloutRobotsAndStatusShowWhyARobotFailed() throws Exception {
+    Logging.toFile(dir.resolve("otaflow.log"));
+    try (EmbeddedTemporal temporal = EmbeddedTemporal.start();
+         ConfigurableApplicationContext controlPlane = TestControlPlane.startWithApi(temporal.target(), dir, Map.of());
+         ArtifactServer artifacts = ArtifactServer.start(Files.createDirectories(dir.resolve("artifacts")))) {
+      String server = TestControlPlane.apiUrl(controlPlane);
+      Path robotDir = dir.resolve("robots").resolve("r1");
+      RobotDisk.seed(robotDir, release(artifacts, "0.9.0").path(), "0.9.0");
+      RobotSensors.healthy().withTemperatureC(93.0).write(robotDir);
+      Path plan = Files.writeString(dir.resolve("plan.yaml"), PLAN);
+
+      try (RobotAgent agent = RobotAgent.start(AgentConfig.parse("""
+          robotId: r1
+          dataDir: %s
+          temporal: {address: "%s"}
+          """.formatted(robotDir, temporal.target())), Duration.ofSeconds(30))) {
+        assertThat(publishUnsigned(server, artifacts, release(artifacts, "1.0.0"), "1.0.0")).as(err.toString())
+            .isZero();
+        assertThat(otaflow("rollout", "start", "--server", server, "--id", "hot", "--release", "1.0.0",
+            "--plan", plan.toString(), "--all", "--watch")).as(out + "\n" + err)
+            .isEqualTo(RolloutStatusCommand.NOT_SUCCEEDED);
+      }
+      String reason = controlPlane.getBean(RolloutRobotRepository.class).robots("hot", List.of(), null, 1).get(0)
+          .reason();
+      assertThat(reason).startsWith("health: temperature 93.0C");
+      assertThat(out.toString()).contains("rollout hot (release 1.0.0): ROLLED_BACK")
+          .contains("reason: stage 'canary' missed its threshold: 0/1 robots healthy")
+          .contains("1 ROLLED_BACK      " + reason);
+
+      assertThat(otaflow("rollout", "robots", "hot", "--server", server)).as(err.toString()).isZero();
+      assertThat(out.toString()).isEqualTo(lines(
+          "ROBOT            STAGE      STATE            REASON",
+          "r1               canary     ROLLED_BACK      " + reason));
+      assertThat(otaflow("rollout", "robots", "hot", "--server", server, "--state", "committed")).isZero();
+      assertThat(out.toString()).isEqualTo(lines("Rollout hot has no robots in [committed]."));
+      assertThat(otaflow("rollout", "robots", "hot", "--server", server, "--json")).isZero();
+      JsonNode robots = ControlPlaneClient.JSON.readTree(out.toString());
+      assertThat(robots.get("robots").get(0).get("reason").asText()).isEqualTo(reason);
+      assertThat(robots.get("next").isNull()).isTrue();
+
+      assertThat(otaflow("rollout", "status", "hot", "--server", server, "--json")).isZero();
+      JsonNode status = ControlPlaneClient.JSON.readTree(out.toString());
+      assertThat(status.get("status").asText()).isEqualTo("ROLLED_BACK");
+      assertThat(status.get("robotCounts").get("ROLLED_BACK").asInt()).isEqualTo(1);
+      assertThat(status.get("failureReasons").get(0)).isEqualTo(ControlPlaneClient.JSON.readTree(
+          "{\"state\": \"ROLLED_BACK\", \"reason\": " + ControlPlaneClient.JSON.writeValueAsString(reason)
+              + ", \"robots\": 1}"));
+
+      assertThat(otaflow("rollout", "robots", "nope", "--server", server)).isEqualTo(1);
+      assertThat(err.toString()).isEqualTo(lines("otaflow: rollout nope does not exist"));
+      assertThat(otaflow("rollout", "robots", "hot", "--server", server, "--state", "hot")).isEqualTo(1);
+      assertThat(err.toString()).startsWith("otaflow: state: 'hot' is not a robot state; valid states: PENDING, ")
+          .hasLineCount(1);
+    }
+  }
+
+  /** More robots than one page of the REST API holds: rollout robots pages through them, up to --limit. */
+  @Test
+  void rolloutRobotsPagesThroughEveryRobot() throws Exception {
+    Logging.toFile(dir.resolve("otaflow.log"));
+    try (EmbeddedTemporal temporal = EmbeddedTemporal.start();
+         ConfigurableApplicationContext controlPlane = TestControlPlane.startWithApi(temporal.target(), dir,
+             Map.of())) {
+      String server = TestControlPlane.apiUrl(controlPlane);
+      Release release = new Release("1.0.0", "http://127.0.0.1:1/robot.tar.gz", "c".repeat(64), 4096, "test", null);
+      controlPlane.getBean(RolloutService.class).registerRelease(release);
+      RolloutPlan plan = new RolloutPlan(List.of(StagePlan.percent("all", 100, Duration.ZERO, 1.0)), 1,
+          Duration.ofSeconds(30), 1, Duration.ZERO);
+      // Stored as a rollout stores its stages; no workflow runs, so they stay PENDING.
+      controlPlane.getBean(RolloutRepository.class).createRollout(
+          new RolloutRequest("big", release, plan, TargetSelector.wholeFleet()));
+      List<String> robotIds = IntStream.range(0, 1_005).mapToObj(i -> String.format("r%04d", i)).toList();
+      controlPlane.getBean(RolloutRobotRepository.class).storeStages("big", List.of(robotIds));
+
+      assertThat(otaflow("rollout", "robots", "big", "--server", server, "--state", "PENDING")).as(err.toString())
+          .isZero();
+      List<String> rows = out.toString().lines().skip(1).toList();
+      assertThat(rows).hasSize(1_005);
+      assertThat(rows).extracting(row -> row.split(" +")[0]).containsExactlyElementsOf(robotIds);
+
+      assertThat(otaflow("rollout", "robots", "big", "--server", server, "--limit", "1002")).isZero();
+      assertThat(out.toString().lines()).hasSize(1 + 1_002 + 1).last().isEqualTo("(1002 shown; more after r1001)");
+
+      assertThat(otaflow("rollout", "robots", "big", "--server", server, "--limit", "3", "--json")).isZero();
+      JsonNode page = ControlPlaneClient.JSON.readTree(out.toString());
+      assertThat(page.get("robots").findValuesAsText("robotId")).containsExactly("r0000", "r0001", "r0002");
+      assertThat(page.get("next").asText()).isEqualTo("r0002");
+    }
+  }
+
   @Test
   void unreachableControlPlaneIsNamed() throws Exception {
     String server = "http://127.0.0.1:" + LocalPorts.free();
@@ -158,6 +261,10 @@ class RolloutCommandsEndToEndTest {
 
   private static String keyId(Path publicKey) {
     return ManifestSigner.keyId(ManifestSigner.readPublicKey(publicKey));
+  }
+
+  private static String lines(String... lines) {
+    return Arrays.stream(lines).map(line -> line + System.lineSeparator()).collect(Collectors.joining());
   }
 
   private int otaflow(String... args) {

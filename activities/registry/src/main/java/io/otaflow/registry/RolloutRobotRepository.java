@@ -8,9 +8,13 @@ import static io.otaflow.registry.RegistryJdbc.retryOnDuplicate;
 import static io.otaflow.registry.RegistryJdbc.timestamp;
 
 import io.otaflow.domain.RobotUpdateState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -20,6 +24,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +36,15 @@ public class RolloutRobotRepository {
 
   /** Rows per JDBC batch when storing stages; keeps driver buffers small for fleets of 100,000. */
   private static final int BATCH_SIZE = 2_000;
+
+  /**
+   * The states in which a robot can have a reason for not being COMMITTED: all but COMMITTED and PENDING (a robot that
+   * has not started has none). Listed rather than {@code <> 'COMMITTED'} so that the state index skips the committed
+   * and pending bulk of a large rollout.
+   */
+  private static final List<String> REASON_STATES = Arrays.stream(RobotUpdateState.values())
+      .filter(state -> state != RobotUpdateState.COMMITTED && state != RobotUpdateState.PENDING)
+      .map(Enum::name).toList();
 
   private final Jdbi jdbi;
   private final Clock clock;
@@ -106,14 +120,45 @@ public class RolloutRobotRepository {
         .mapTo(String.class).list());
   }
 
-  /** One page of the robot IDs in any of {@code states}, ascending, after {@code afterRobotId} (null for the first page). */
+  /** The robot IDs of one {@link #robots} page: what a rollback pages through. */
   public List<String> robotsInState(String rolloutId, List<RobotUpdateState> states, String afterRobotId,
                                     int limit) {
+    return robots(rolloutId, states, afterRobotId, limit).stream().map(RolloutRobotRecord::robotId).toList();
+  }
+
+  /**
+   * One page of the rollout's robots in any of {@code states} (in every state when empty), ascending by robot ID,
+   * after {@code afterRobotId} (null for the first page).
+   */
+  public List<RolloutRobotRecord> robots(String rolloutId, Collection<RobotUpdateState> states, String afterRobotId,
+                                         int limit) {
     requirePositive(limit);
-    return jdbi.withHandle(h -> h.createQuery("SELECT robot_id FROM rollout_robots WHERE rollout_id = :id"
-            + " AND state IN (<states>) AND robot_id > :after ORDER BY robot_id LIMIT :limit")
-        .bind("id", rolloutId).bindList("states", states.stream().map(Enum::name).toList())
-        .bind("after", afterOrStart(afterRobotId)).bind("limit", limit).mapTo(String.class).list());
+    // Without a state filter the primary key (rollout_id, robot_id) serves the page; with one, the state index does.
+    String stateFilter = states.isEmpty() ? "" : " AND state IN (<states>)";
+    return jdbi.withHandle(h -> {
+      Query page = h.createQuery("SELECT * FROM rollout_robots WHERE rollout_id = :id" + stateFilter
+              + " AND robot_id > :after ORDER BY robot_id LIMIT :limit")
+          .bind("id", rolloutId).bind("after", afterOrStart(afterRobotId)).bind("limit", limit);
+      if (!states.isEmpty()) {
+        page.bindList("states", states.stream().map(Enum::name).toList());
+      }
+      return page.map((rs, ctx) -> rolloutRobotRow(rs)).list();
+    });
+  }
+
+  /**
+   * The {@code limit} most common (state, reason) pairs among the rollout's robots that started and are not COMMITTED,
+   * most robots first.
+   */
+  public List<FailureReason> failureReasons(String rolloutId, int limit) {
+    requirePositive(limit);
+    return jdbi.withHandle(h -> h.createQuery("SELECT state, reason, COUNT(*) AS robots FROM rollout_robots"
+            + " WHERE rollout_id = :id AND state IN (<states>) AND reason IS NOT NULL"
+            + " GROUP BY state, reason ORDER BY robots DESC, state, reason LIMIT :limit")
+        .bind("id", rolloutId).bindList("states", REASON_STATES).bind("limit", limit)
+        .map((rs, ctx) -> new FailureReason(RobotUpdateState.valueOf(rs.getString("state")), rs.getString("reason"),
+            rs.getInt("robots")))
+        .list());
   }
 
   /**
@@ -148,10 +193,7 @@ public class RolloutRobotRepository {
   public List<RolloutRobotRecord> rolloutRobots(String rolloutId) {
     return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollout_robots WHERE rollout_id = :id"
             + " ORDER BY stage_index, robot_id")
-        .bind("id", rolloutId)
-        .map((rs, ctx) -> new RolloutRobotRecord(rs.getString("robot_id"), rs.getInt("stage_index"),
-            RobotUpdateState.valueOf(rs.getString("state")), rs.getString("reason"), instant(rs, "updated_at")))
-        .list());
+        .bind("id", rolloutId).map((rs, ctx) -> rolloutRobotRow(rs)).list());
   }
 
   /** Robots per state, every state present (zero when none), in enum order. */
@@ -166,5 +208,10 @@ public class RolloutRobotRepository {
         .map((rs, ctx) -> counts.put(RobotUpdateState.valueOf(rs.getString("state")), rs.getInt("n")))
         .forEach(ignored -> { }));
     return counts;
+  }
+
+  private static RolloutRobotRecord rolloutRobotRow(ResultSet rs) throws SQLException {
+    return new RolloutRobotRecord(rs.getString("robot_id"), rs.getInt("stage_index"),
+        RobotUpdateState.valueOf(rs.getString("state")), rs.getString("reason"), instant(rs, "updated_at"));
   }
 }

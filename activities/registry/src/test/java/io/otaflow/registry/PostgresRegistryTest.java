@@ -59,8 +59,15 @@ class PostgresRegistryTest {
     assertThat(activities.robotsInState("ro-1", List.of(RobotUpdateState.COMMITTED), null, 7)).containsExactly(first);
     assertThat(activities.robotsInState("ro-1", List.of(RobotUpdateState.PENDING), first, 100)).hasSizeLessThan(50);
     assertThat(registry.robots().robot(first).orElseThrow().installedVersion()).isEqualTo("1.4.0");
+    String second = activities.stageRobots("ro-1", 1, null, 7).get(0);
+    registry.rolloutRobots().recordRobotState("ro-1", second, RobotUpdateState.FAILED, "apply: '..' entry", null);
+    assertThat(registry.rolloutRobots().robots("ro-1", List.of(), null, 2)).hasSize(2);
+    assertThat(registry.rolloutRobots().robots("ro-1", List.of(RobotUpdateState.FAILED), null, 7))
+        .extracting(RolloutRobotRecord::robotId).containsExactly(second);
+    assertThat(registry.rolloutRobots().failureReasons("ro-1", 5))
+        .containsExactly(new FailureReason(RobotUpdateState.FAILED, "apply: '..' entry", 1));
     assertThat(registry.rollouts().rollout("ro-1").orElseThrow().status()).isEqualTo(RolloutStatus.RUNNING);
-    assertThat(registry.events().events("ro-1")).hasSize(4);
+    assertThat(registry.events().events("ro-1")).hasSize(5);
 
     try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA " + schema + " CASCADE");

@@ -11,6 +11,7 @@ import io.otaflow.plan.TargetSelector;
 import io.otaflow.release.Release;
 import io.otaflow.rollout.RolloutRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -165,5 +166,73 @@ class RegistryRepositoriesTest {
     String raw = jdbi.withHandle(h -> h.createQuery("SELECT state FROM rollout_robots WHERE robot_id = 'r1'")
         .mapTo(String.class).one());
     assertThat(raw).isEqualTo("COMMITTED");
+  }
+
+  @Test
+  void pagesARolloutsRobotsByIdFilteredByState() {
+    RolloutRobotRepository rolloutRobots = registry.rolloutRobots();
+    rolloutRobots.storeStages("ro-1", List.of(List.of("r3"), List.of("r1", "r2", "r4", "r5")));
+    rolloutRobots.storeStages("ro-2", List.of(List.of("r0", "r1")));
+    clock.advance(Duration.ofMinutes(1));
+    rolloutRobots.recordRobotState("ro-1", "r1", RobotUpdateState.FAILED, "download: HTTP 404", null);
+    rolloutRobots.recordRobotState("ro-1", "r2", RobotUpdateState.ROLLBACK_FAILED, "rollback: unreachable", null);
+    rolloutRobots.recordRobotState("ro-1", "r3", RobotUpdateState.COMMITTED, null, "1.4.0");
+    rolloutRobots.recordRobotState("ro-1", "r5", RobotUpdateState.FAILED, "download: HTTP 404", null);
+    rolloutRobots.recordRobotState("ro-1", "r6", RobotUpdateState.OFFLINE, "no stage listed it", null);
+    Instant t1 = T0.plus(Duration.ofMinutes(1));
+
+    assertThat(rolloutRobots.robots("ro-1", List.of(), null, 2)).containsExactly(
+        new RolloutRobotRecord("r1", 1, RobotUpdateState.FAILED, "download: HTTP 404", t1),
+        new RolloutRobotRecord("r2", 1, RobotUpdateState.ROLLBACK_FAILED, "rollback: unreachable", t1));
+    assertThat(rolloutRobots.robots("ro-1", List.of(), "r2", 2)).containsExactly(
+        new RolloutRobotRecord("r3", 0, RobotUpdateState.COMMITTED, null, t1),
+        new RolloutRobotRecord("r4", 1, RobotUpdateState.PENDING, null, T0));
+    assertThat(rolloutRobots.robots("ro-1", List.of(), "r4", 2)).extracting(RolloutRobotRecord::robotId)
+        .containsExactly("r5", "r6");
+    assertThat(rolloutRobots.robots("ro-1", List.of(), "r6", 2)).isEmpty();
+
+    List<RobotUpdateState> failed = List.of(RobotUpdateState.FAILED, RobotUpdateState.ROLLBACK_FAILED);
+    assertThat(rolloutRobots.robots("ro-1", failed, null, 10)).extracting(RolloutRobotRecord::robotId)
+        .containsExactly("r1", "r2", "r5");
+    assertThat(rolloutRobots.robots("ro-1", failed, "r1", 1)).extracting(RolloutRobotRecord::robotId)
+        .containsExactly("r2");
+    assertThat(rolloutRobots.robots("ro-1", List.of(RobotUpdateState.OFFLINE), null, 10))
+        .containsExactly(new RolloutRobotRecord("r6", -1, RobotUpdateState.OFFLINE, "no stage listed it", t1));
+    assertThat(rolloutRobots.robots("ro-2", failed, null, 10)).isEmpty();
+    assertThat(rolloutRobots.robots("nope", List.of(), null, 10)).isEmpty();
+    assertThatThrownBy(() -> rolloutRobots.robots("ro-1", List.of(), null, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void countsTheMostCommonReasonsRobotsAreNotCommitted() {
+    RolloutRobotRepository rolloutRobots = registry.rolloutRobots();
+    String escaped = "apply: archive entry '../../escaped.txt' has a '..' component";
+    // Reasons are TEXT: grouping must not cut or refuse long ones.
+    String longReason = "health: " + "x".repeat(1_000);
+    record(rolloutRobots, RobotUpdateState.FAILED, escaped, "r1", "r2", "r3");
+    record(rolloutRobots, RobotUpdateState.ROLLED_BACK, longReason, "r4", "r5");
+    record(rolloutRobots, RobotUpdateState.WAITING_SAFE_STATE, "safe-state: on a mission", "r6");
+    record(rolloutRobots, RobotUpdateState.OFFLINE, "download: not picked up within 2m", "r7");
+    record(rolloutRobots, RobotUpdateState.FAILED, "verify: checksum mismatch", "r8");
+    record(rolloutRobots, RobotUpdateState.COMMITTED, null, "r9", "r10", "r11", "r12");
+    record(rolloutRobots, RobotUpdateState.HEALTH_CHECKING, null, "r13");
+    rolloutRobots.recordRobotState("ro-2", "r1", RobotUpdateState.FAILED, escaped, null);
+
+    assertThat(rolloutRobots.failureReasons("ro-1", 4)).containsExactly(
+        new FailureReason(RobotUpdateState.FAILED, escaped, 3),
+        new FailureReason(RobotUpdateState.ROLLED_BACK, longReason, 2),
+        new FailureReason(RobotUpdateState.FAILED, "verify: checksum mismatch", 1),
+        new FailureReason(RobotUpdateState.OFFLINE, "download: not picked up within 2m", 1));
+    assertThat(rolloutRobots.failureReasons("ro-1", 10)).hasSize(5)
+        .last().isEqualTo(new FailureReason(RobotUpdateState.WAITING_SAFE_STATE, "safe-state: on a mission", 1));
+    assertThat(rolloutRobots.failureReasons("ro-3", 10)).isEmpty();
+  }
+
+  private static void record(RolloutRobotRepository rolloutRobots, RobotUpdateState state, String reason,
+                             String... robotIds) {
+    for (String robotId : robotIds) {
+      rolloutRobots.recordRobotState("ro-1", robotId, state, reason, null);
+    }
   }
 }

@@ -2,10 +2,13 @@ package io.otaflow.controlplane.api;
 
 import io.otaflow.controlplane.RolloutService;
 import io.otaflow.controlplane.UnknownRolloutException;
+import io.otaflow.plan.RolloutPlan;
 import io.otaflow.registry.RolloutEventLog;
 import io.otaflow.registry.RolloutEventRecord;
 import io.otaflow.registry.RolloutRecord;
 import io.otaflow.registry.RolloutRepository;
+import io.otaflow.registry.RolloutRobotRecord;
+import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.rollout.RolloutProgress;
 import io.otaflow.rollout.RolloutRequest;
 import java.net.URI;
@@ -16,23 +19,30 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Rollouts: start, list, read progress, plan and audit trail, and the person's commands (Temporal updates, refused
- * when they do not fit).
+ * Rollouts: start, list, read progress, plan, robots and audit trail, and the person's commands (Temporal updates,
+ * refused when they do not fit).
  */
 @RestController
 @RequestMapping("/api/rollouts")
 class RolloutController {
 
+  /** Failure reasons shown with a rollout's progress: enough to see what went wrong, the rest is in its robots. */
+  private static final int TOP_FAILURE_REASONS = 5;
+
   private final RolloutService rollouts;
   private final RolloutRepository registered;
+  private final RolloutRobotRepository rolloutRobots;
   private final RolloutEventLog events;
 
-  RolloutController(RolloutService rollouts, RolloutRepository registered, RolloutEventLog events) {
+  RolloutController(RolloutService rollouts, RolloutRepository registered, RolloutRobotRepository rolloutRobots,
+                    RolloutEventLog events) {
     this.rollouts = rollouts;
     this.registered = registered;
+    this.rolloutRobots = rolloutRobots;
     this.events = events;
   }
 
@@ -46,6 +56,25 @@ class RolloutController {
   @GetMapping("/{id}/plan")
   RolloutRequest plan(@PathVariable String id) {
     return registered.rolloutRequest(id).orElseThrow(() -> new UnknownRolloutException(id));
+  }
+
+  /**
+   * One page of the rollout's robots, ordered by robot ID: each one's stage, state and reason. {@code state} (repeated,
+   * or comma-separated) keeps robots in those states; {@code after} is the previous page's {@code next}.
+   */
+  @GetMapping("/{id}/robots")
+  RolloutRobotsPage robots(@PathVariable String id,
+                           @RequestParam(name = "state", required = false) List<String> states,
+                           @RequestParam(required = false) String after,
+                           @RequestParam(required = false) String limit) {
+    RobotPageQuery query = RobotPageQuery.parse(states, after, limit);
+    RolloutPlan plan = registered.rolloutRequest(id).orElseThrow(() -> new UnknownRolloutException(id)).plan();
+    // One robot more than asked for tells whether another page follows.
+    List<RolloutRobotRecord> robots = rolloutRobots.robots(id, query.states(), query.after(), query.limit() + 1);
+    List<RolloutRobotView> page = robots.stream().limit(query.limit()).map(robot -> RolloutRobotView.of(robot, plan))
+        .toList();
+    String next = robots.size() > query.limit() ? page.get(page.size() - 1).robotId() : null;
+    return new RolloutRobotsPage(id, page, next);
   }
 
   /** The rollout's audit trail, oldest first: every status it took and every robot state it recorded. */
@@ -67,8 +96,8 @@ class RolloutController {
   }
 
   @GetMapping("/{id}")
-  RolloutProgress progress(@PathVariable String id) {
-    return rollouts.progress(id);
+  RolloutProgressView progress(@PathVariable String id) {
+    return new RolloutProgressView(rollouts.progress(id), rolloutRobots.failureReasons(id, TOP_FAILURE_REASONS));
   }
 
   @PostMapping("/{id}/pause")

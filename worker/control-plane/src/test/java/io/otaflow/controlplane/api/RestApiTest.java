@@ -7,12 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.otaflow.controlplane.ControlPlaneApplication;
 import io.otaflow.controlplane.RegistryReconciler;
+import io.otaflow.controlplane.RolloutService;
 import io.otaflow.controlplane.TemporalTestServer;
 import io.otaflow.domain.OtaflowNames;
+import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.fleet.RobotTelemetry;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
+import io.otaflow.plan.TargetSelector;
 import io.otaflow.registry.RobotRepository;
+import io.otaflow.registry.RolloutRepository;
+import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.registry.TelemetryRepository;
 import io.otaflow.rollout.RolloutProgress;
 import io.otaflow.rollout.RolloutRequest;
@@ -263,8 +268,88 @@ class RestApiTest {
   }
 
   @Test
+  void aRobotsReasonIsShownWithItsRolloutsProgressAndInItsRobots() throws Exception {
+    String version = registeredRelease();
+    // r2 runs no agent: with a robot timeout of 1 s its download is never picked up, and it ends OFFLINE.
+    post("/api/rollouts", rollout("unreached", version, PLAN.replace("\"2m\"", "\"1s\""), "{\"robotIds\": [\"r2\"]}"));
+    controlPlane.getBean(WorkflowClient.class).newUntypedWorkflowStub(OtaflowNames.rolloutWorkflowId("unreached"))
+        .getResult(1, TimeUnit.MINUTES, RolloutProgress.class);
+
+    JsonNode progress = get("/api/rollouts/unreached").body;
+    assertThat(progress.get("status").asText()).isEqualTo("ROLLED_BACK");
+    assertThat(progress.get("reason").asText()).contains("0/1");
+    JsonNode failure = progress.get("failureReasons").get(0);
+    assertThat(failure.get("state").asText()).isEqualTo("OFFLINE");
+    assertThat(failure.get("robots").asInt()).isEqualTo(1);
+    assertThat(failure.get("reason").asText()).startsWith("download: ");
+    assertThat(progress.get("failureReasons")).hasSize(1);
+
+    JsonNode robots = get("/api/rollouts/unreached/robots").body;
+    assertThat(robots.get("rolloutId").asText()).isEqualTo("unreached");
+    assertThat(robots.get("next").isNull()).isTrue();
+    JsonNode r2 = robots.get("robots").get(0);
+    assertThat(r2.get("robotId").asText()).isEqualTo("r2");
+    assertThat(r2.get("stage").asText()).isEqualTo("all");
+    assertThat(r2.get("stageIndex").asInt()).isZero();
+    assertThat(r2.get("state").asText()).isEqualTo("OFFLINE");
+    assertThat(r2.get("reason")).isEqualTo(failure.get("reason"));
+    assertThat(r2.get("updatedAt").asText()).isNotBlank();
+  }
+
+  @Test
+  void aRolloutsRobotsArePagedByIdAndFilteredByState() throws Exception {
+    String version = registeredRelease();
+    RolloutRequest request = new RolloutRequest("paged", controlPlane.getBean(RolloutService.class).release(version)
+        .orElseThrow(), WireJson.mapper().readValue(PLAN, RolloutPlan.class), TargetSelector.wholeFleet());
+    // Stored as the rollout's workflow would store them; no workflow runs, so nothing else changes them.
+    controlPlane.getBean(RolloutRepository.class).createRollout(request);
+    RolloutRobotRepository rolloutRobots = controlPlane.getBean(RolloutRobotRepository.class);
+    rolloutRobots.storeStages("paged", List.of(List.of("p1", "p2", "p3", "p4", "p5")));
+    rolloutRobots.recordRobotState("paged", "p2", RobotUpdateState.FAILED, "verify: checksum mismatch", null);
+    rolloutRobots.recordRobotState("paged", "p4", RobotUpdateState.ROLLBACK_FAILED, "rollback: unreachable", null);
+    rolloutRobots.recordRobotState("paged", "p6", RobotUpdateState.FAILED, "no stage listed it", null);
+
+    JsonNode first = get("/api/rollouts/paged/robots?limit=2").body;
+    assertThat(first.get("robots").findValuesAsText("robotId")).containsExactly("p1", "p2");
+    assertThat(first.get("next").asText()).isEqualTo("p2");
+    assertThat(first.get("robots").get(1).get("reason").asText()).isEqualTo("verify: checksum mismatch");
+    JsonNode second = get("/api/rollouts/paged/robots?limit=2&after=p2").body;
+    assertThat(second.get("robots").findValuesAsText("robotId")).containsExactly("p3", "p4");
+    JsonNode last = get("/api/rollouts/paged/robots?limit=2&after=p4").body;
+    assertThat(last.get("robots").findValuesAsText("robotId")).containsExactly("p5", "p6");
+    assertThat(last.get("robots").get(1).get("stageIndex").asInt()).isEqualTo(-1);
+    assertThat(last.get("robots").get(1).get("stage").isNull()).isTrue();
+    assertThat(last.get("next").isNull()).as("no robot after p6").isTrue();
+    assertThat(get("/api/rollouts/paged/robots").body.get("robots")).hasSize(6);
+
+    for (String filter : List.of("state=FAILED&state=rollback_failed", "state=FAILED,ROLLBACK_FAILED")) {
+      JsonNode failed = get("/api/rollouts/paged/robots?" + filter).body;
+      assertThat(failed.get("robots").findValuesAsText("robotId")).as(filter).containsExactly("p2", "p4", "p6");
+    }
+    JsonNode afterP2 = get("/api/rollouts/paged/robots?state=FAILED&after=p2&limit=1").body;
+    assertThat(afterP2.get("robots").findValuesAsText("robotId")).containsExactly("p6");
+    assertThat(afterP2.get("next").isNull()).isTrue();
+  }
+
+  @Test
+  void badRobotQueriesAreRefusedNamingTheParameter() throws Exception {
+    Answer state = get("/api/rollouts/any/robots?state=FAILED&state=BROKEN");
+    assertThat(state.status).isEqualTo(400);
+    assertThat(state.error()).isEqualTo("state: 'BROKEN' is not a robot state; valid states: PENDING, DOWNLOADING,"
+        + " VERIFIED, WAITING_SAFE_STATE, APPLIED, HEALTH_CHECKING, COMMITTED, FAILED, ROLLED_BACK, ROLLBACK_FAILED,"
+        + " OFFLINE, DEFERRED");
+    for (String limit : List.of("0", "1001", "ten", "-5")) {
+      Answer answer = get("/api/rollouts/any/robots?limit=" + limit);
+      assertThat(answer.status).as(limit).isEqualTo(400);
+      assertThat(answer.error()).isEqualTo("limit: must be a whole number from 1 to 1000, not '" + limit + "'");
+    }
+    assertThat(get("/api/rollouts/nope/robots?limit=1000").error()).isEqualTo("rollout nope does not exist");
+  }
+
+  @Test
   void unknownRolloutIsNotFoundEverywhere() throws Exception {
-    for (String path : List.of("/api/rollouts/nope", "/api/rollouts/nope/plan", "/api/rollouts/nope/events")) {
+    for (String path : List.of("/api/rollouts/nope", "/api/rollouts/nope/plan", "/api/rollouts/nope/events",
+        "/api/rollouts/nope/robots")) {
       Answer answer = get(path);
       assertThat(answer.status).as(path).isEqualTo(404);
       assertThat(answer.error()).as(path).isEqualTo("rollout nope does not exist");
