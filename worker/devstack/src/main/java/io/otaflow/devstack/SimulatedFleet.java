@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.otaflow.devstack.bench.BenchRobotActivities;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.registry.RobotRepository;
+import io.otaflow.robot.RefusalLogging;
 import io.otaflow.robot.RobotDisk;
 import io.otaflow.robot.RobotSensors;
 import io.otaflow.robot.RobotSideActivities;
@@ -112,6 +113,7 @@ public final class SimulatedFleet implements AutoCloseable {
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setWorkflowCacheSize(1)
         .setMaxWorkflowThreadCount(1)
+        .setWorkerInterceptors(new RefusalLogging())
         .build());
     Worker worker = factory.newWorker(OtaflowNames.robotTaskQueue(robotId), WorkerOptions.newBuilder()
         .setMaxConcurrentActivityTaskPollers(1)
