@@ -3,6 +3,7 @@ package io.otaflow.robot;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.otaflow.release.Release;
+import io.otaflow.robotupdate.RobotErrors;
 import io.otaflow.robotupdate.SlotActivities;
 import io.otaflow.robotupdate.SlotSwitch;
 import io.otaflow.robotupdate.StagedArtifact;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,11 @@ import org.slf4j.LoggerFactory;
 public class DiskSlotActivities implements SlotActivities {
 
   private static final Logger log = LoggerFactory.getLogger(DiskSlotActivities.class);
+  /**
+   * Refusals of the artifact itself, after which its staged file is only litter. A kill switch or a failed hook
+   * refuses the moment, not the artifact: it stays staged, for the next apply once the robot is ready.
+   */
+  private static final Set<String> REFUSED_ARTIFACT = Set.of(RobotErrors.ARCHIVE_INVALID, RobotErrors.DISK_FULL);
 
   private final RobotDisk disk;
   private final long maxExpandedBytes;
@@ -77,7 +84,9 @@ public class DiskSlotActivities implements SlotActivities {
       }
     } catch (ApplicationFailure e) {
       outcome = "refused";
-      log.warn("robot {}: apply {} refused: {}", disk.dir(), release.version(), e.getOriginalMessage());
+      if (REFUSED_ARTIFACT.contains(e.getType())) {
+        deleteStaged(release);
+      }
       throw e;
     } finally {
       sample.stop(Timer.builder("otaflow.robot.apply").tag("outcome", outcome).register(registry));
@@ -166,7 +175,7 @@ public class DiskSlotActivities implements SlotActivities {
   }
 
   private void deleteStaged(Release release) {
-    Path staged = disk.staging().resolve(release.version() + ".tar.gz");
+    Path staged = disk.stagedArtifact(release.version());
     try {
       Files.deleteIfExists(staged);
     } catch (IOException e) {
