@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.otaflow.release.Release;
 import io.otaflow.robotupdate.HealthReport;
+import io.otaflow.robotupdate.RobotErrors;
 import io.otaflow.robotupdate.SlotActivities;
 import io.otaflow.robotupdate.SlotSwitch;
 import io.otaflow.robotupdate.StagedArtifact;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,11 @@ import org.slf4j.LoggerFactory;
 public class DiskSlotActivities implements SlotActivities {
 
   private static final Logger log = LoggerFactory.getLogger(DiskSlotActivities.class);
+  /**
+   * Refusals of the artifact itself, after which its staged file is only litter. A kill switch or a failed hook
+   * refuses the moment, not the artifact: it stays staged, for the next apply once the robot is ready.
+   */
+  private static final Set<String> REFUSED_ARTIFACT = Set.of(RobotErrors.ARCHIVE_INVALID, RobotErrors.DISK_FULL);
 
   private final RobotDisk disk;
   private final long maxExpandedBytes;
@@ -89,7 +96,9 @@ public class DiskSlotActivities implements SlotActivities {
       }
     } catch (ApplicationFailure e) {
       outcome = "refused";
-      log.warn("robot {}: apply {} refused: {}", disk.dir(), release.version(), e.getOriginalMessage());
+      if (REFUSED_ARTIFACT.contains(e.getType())) {
+        deleteStaged(release);
+      }
       throw e;
     } finally {
       sample.stop(Timer.builder("otaflow.robot.apply").tag("outcome", outcome).register(registry));
@@ -171,7 +180,7 @@ public class DiskSlotActivities implements SlotActivities {
           return state.installedVersion();
         }
         if (state.previousSlot() == null) {
-          throw refuseRollback(release, "no previous release on this robot, still running " + release.version(),
+          throw refuseRollback("no previous release on this robot, still running " + release.version(),
               RobotSideErrors.NO_PREVIOUS_RELEASE);
         }
         // A failing stop hook must not keep the robot on the release being rolled back: switch anyway, report it.
@@ -183,18 +192,18 @@ public class DiskSlotActivities implements SlotActivities {
             state.installedVersion(), state.activeSlot());
         if (stopFailure.isPresent()) {
           restartServices(state);
-          throw refuseRollback(release, "beforeSwitch " + stopFailure.get() + " (switched back to "
+          throw refuseRollback("beforeSwitch " + stopFailure.get() + " (switched back to "
               + state.installedVersion() + " anyway)", RobotSideErrors.HOOK_FAILED);
         }
       }
       Optional<String> startFailure = hooks.run(hooks.afterSwitch());
       if (startFailure.isPresent()) {
-        throw refuseRollback(release, "afterSwitch " + startFailure.get() + " (switched back to "
+        throw refuseRollback("afterSwitch " + startFailure.get() + " (switched back to "
             + state.installedVersion() + ")", RobotSideErrors.HOOK_FAILED);
       }
       HealthReport health = probeRound.apply(state.installedVersion());
       if (!health.healthy()) {
-        throw refuseRollback(release, "unhealthy after switching back to " + state.installedVersion() + ": "
+        throw refuseRollback("unhealthy after switching back to " + state.installedVersion() + ": "
             + health.failure().orElse("unhealthy"), RobotSideErrors.UNHEALTHY_AFTER_ROLLBACK);
       }
       disk.writeState(state.rollbackFinished());
@@ -205,13 +214,13 @@ public class DiskSlotActivities implements SlotActivities {
     }
   }
 
-  private ApplicationFailure refuseRollback(Release release, String why, String type) {
-    log.warn("robot {}: rollback of {} failed: {}", disk.dir(), release.version(), why);
+  /** Logged as one line by {@link RefusalLogging} on the robot's worker. */
+  private static ApplicationFailure refuseRollback(String why, String type) {
     return ApplicationFailure.newNonRetryableFailure("rollback: " + why, type);
   }
 
   private void deleteStaged(Release release) {
-    Path staged = disk.staging().resolve(release.version() + ".tar.gz");
+    Path staged = disk.stagedArtifact(release.version());
     try {
       Files.deleteIfExists(staged);
     } catch (IOException e) {

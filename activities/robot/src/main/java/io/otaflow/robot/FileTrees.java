@@ -8,8 +8,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * Deletes directory trees without following symbolic links: a link is deleted as a link, so a link inside a tree (a
- * robot's {@code current}, or one planted in an archive) can never make a delete reach files outside it.
+ * Deletes and measures directory trees without following symbolic links: a link is deleted as a link, so a link inside
+ * a tree (a robot's {@code current}, or one planted in an archive) can never make a delete reach files outside it.
  */
 public final class FileTrees {
 
@@ -24,6 +24,21 @@ public final class FileTrees {
   /** Deletes everything below {@code root} and keeps {@code root} itself, empty. */
   public static void deleteContents(Path root) throws IOException {
     delete(root, true);
+  }
+
+  /** The bytes of the regular files below {@code root}; links are not followed, so nothing outside is counted. */
+  public static long sizeOf(Path root) throws IOException {
+    long[] bytes = {0};
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        if (attrs.isRegularFile()) {
+          bytes[0] += attrs.size();
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return bytes[0];
   }
 
   private static void delete(Path root, boolean keepRoot) throws IOException {

@@ -39,6 +39,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,8 +127,9 @@ public class HttpDownloadActivities implements DownloadActivities {
   }
 
   private StagedArtifact stage(Release release) {
-    Path staged = stagedPath(release);
-    Path part = disk.staging().resolve(release.version() + ".tar.gz.part");
+    Path staged = disk.stagedArtifact(release.version());
+    Path part = disk.partialArtifact(release.version());
+    removeSuperseded(release, staged, part);
     // A previous attempt may have finished without its result reaching the workflow.
     if (Files.isRegularFile(staged) && size(staged) == release.sizeBytes()
         && ArtifactDigest.sha256Hex(staged).equals(release.sha256())) {
@@ -144,8 +146,10 @@ public class HttpDownloadActivities implements DownloadActivities {
       return new StagedArtifact(staged.toString(), sha256, release.sizeBytes());
     } catch (ApplicationFailure e) {
       if (e.isNonRetryable()) {
-        // No attempt will resume from it: the partial file is only litter.
+        // No attempt will resume from the partial file, and a staged file that failed the check above is not this
+        // release: both are only litter.
         deleteQuietly(part);
+        deleteQuietly(staged);
       }
       throw e;
     } catch (ActivityCanceledException e) {
@@ -154,6 +158,23 @@ public class HttpDownloadActivities implements DownloadActivities {
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause(
           "download: cannot store " + staged + ": " + e, RobotSideErrors.DOWNLOAD_FAILED, e);
+    }
+  }
+
+  /**
+   * Staging holds at most the download in progress: artifacts of other versions (refused, abandoned or finished by an
+   * earlier update) go. This release's own files stay: the staged one may be complete, the partial one resumes.
+   */
+  private void removeSuperseded(Release release, Path staged, Path part) {
+    try (Stream<Path> entries = Files.list(disk.staging())) {
+      for (Path entry : entries.filter(entry -> !entry.equals(staged) && !entry.equals(part)).toList()) {
+        FileTrees.deleteTree(entry);
+        log.info("robot {}: removed {} from staging, superseded by {}", disk.dir(), entry.getFileName(),
+            release.version());
+      }
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailureWithCause("download: cannot clear " + disk.staging() + ": " + e,
+          RobotSideErrors.DOWNLOAD_FAILED, e);
     }
   }
 
@@ -323,6 +344,10 @@ public class HttpDownloadActivities implements DownloadActivities {
     }
   }
 
+  /**
+   * Apply empties the inactive slot before it unpacks the release there, so what that slot holds counts as room for
+   * this update too. It is measured only when the free space alone falls short: walking a slot takes a while.
+   */
   private void checkFreeSpace(long size) {
     long needed = size + SPACE_MARGIN_BYTES;
     long free;
@@ -331,9 +356,15 @@ public class HttpDownloadActivities implements DownloadActivities {
     } catch (IOException e) {
       throw new UncheckedIOException("download: cannot read free space of " + disk.staging(), e);
     }
-    if (free < needed) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "download: needs " + needed + " bytes, only " + free + " free on " + disk.staging(), RobotErrors.DISK_FULL);
+    if (free >= needed) {
+      return;
+    }
+    String inactiveSlot = RobotDisk.otherSlot(disk.readState().activeSlot());
+    long reclaimable = disk.slotBytes(inactiveSlot);
+    if (free + reclaimable < needed) {
+      throw ApplicationFailure.newNonRetryableFailure("download: needs " + needed + " bytes, only " + free
+          + " free on " + disk.staging() + " and " + reclaimable + " in inactive slot " + inactiveSlot,
+          RobotErrors.DISK_FULL);
     }
   }
 
@@ -350,32 +381,31 @@ public class HttpDownloadActivities implements DownloadActivities {
       throw ApplicationFailure.newNonRetryableFailure(
           "verify: staged artifact missing: " + file, RobotSideErrors.ARTIFACT_MISSING);
     }
+    String sha256;
+    try {
+      sha256 = checkContent(release, file);
+    } catch (ApplicationFailure refused) {
+      // Every refusal of the check is final: nothing will apply this file.
+      deleteQuietly(file);
+      throw refused;
+    }
+    log.info("robot {}: {} verified (sha256 {})", disk.dir(), release.version(), sha256);
+  }
+
+  /** Size, SHA-256, then the signed manifest; returns the SHA-256. */
+  private String checkContent(Release release, Path file) {
     long actualSize = size(file);
     if (actualSize != release.sizeBytes()) {
-      deleteQuietly(file);
       throw ApplicationFailure.newNonRetryableFailure("verify: size mismatch: expected " + release.sizeBytes()
           + " bytes, got " + actualSize, RobotErrors.SIZE_MISMATCH);
     }
     String actual = ArtifactDigest.sha256Hex(file);
     if (!actual.equals(release.sha256())) {
-      deleteQuietly(file);
-      log.warn("robot {}: {} failed verification, deleted {}", disk.dir(), release.version(), file);
       throw ApplicationFailure.newNonRetryableFailure("verify: sha256 mismatch: expected "
           + release.sha256().substring(0, 8) + "…, got " + actual.substring(0, 8) + "…", RobotErrors.CHECKSUM_MISMATCH);
     }
-    try {
-      manifestCheck.check(release, actual, disk.readState());
-    } catch (ApplicationFailure e) {
-      deleteQuietly(file);
-      log.warn("robot {}: {} refused by its manifest check, deleted {}: {}", disk.dir(), release.version(), file,
-          e.getOriginalMessage());
-      throw e;
-    }
-    log.info("robot {}: {} verified (sha256 {})", disk.dir(), release.version(), actual);
-  }
-
-  private Path stagedPath(Release release) {
-    return disk.staging().resolve(release.version() + ".tar.gz");
+    manifestCheck.check(release, actual, disk.readState());
+    return actual;
   }
 
   /** The version becomes a file name: only a validated release may reach the disk. */

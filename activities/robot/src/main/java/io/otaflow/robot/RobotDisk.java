@@ -69,6 +69,16 @@ public final class RobotDisk {
     return dir.resolve("staging");
   }
 
+  /** Where release {@code version} waits, downloaded, for apply. */
+  public Path stagedArtifact(String version) {
+    return staging().resolve(version + ".tar.gz");
+  }
+
+  /** Where the download of release {@code version} writes until it is complete. */
+  public Path partialArtifact(String version) {
+    return staging().resolve(version + ".tar.gz.part");
+  }
+
   public Path current() {
     return dir.resolve("current");
   }
@@ -148,6 +158,15 @@ public final class RobotDisk {
     } catch (IOException e) {
       deleteQuietly(tmp);
       throw new UncheckedIOException("robot disk " + dir + ": cannot write " + stateFile(), e);
+    }
+  }
+
+  /** The bytes the files in slot {@code name} hold (links not followed). */
+  public long slotBytes(String name) {
+    try {
+      return FileTrees.sizeOf(slot(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException("robot disk " + dir + ": cannot measure slot " + name, e);
     }
   }
 

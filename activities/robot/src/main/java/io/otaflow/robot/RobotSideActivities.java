@@ -6,11 +6,12 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How one robot's side is set up, and every activity its worker registers built from it: the keys its verify trusts,
  * what apply does around the switch, the health thresholds and extra probes, the safe-state rules. The agent builds it
- * from agent.yaml; a simulated robot takes the defaults.
+ * from agent.yaml; a simulated robot takes the defaults, with its fleet's key and its labels.
  */
 public record RobotSideActivities(ReleaseManifestCheck manifestCheck, ApplyHooks hooks, HealthThresholds thresholds,
                                   List<HealthProbe> probes, SafeStateRules safeState) {
@@ -27,7 +28,12 @@ public record RobotSideActivities(ReleaseManifestCheck manifestCheck, ApplyHooks
 
   /** The same robot, refusing releases not signed by one of {@code trustedKeys}. */
   public RobotSideActivities trusting(ManifestVerifier trustedKeys) {
-    return new RobotSideActivities(new ReleaseManifestCheck(trustedKeys), hooks, thresholds, probes, safeState);
+    return new RobotSideActivities(manifestCheck.trusting(trustedKeys), hooks, thresholds, probes, safeState);
+  }
+
+  /** The same robot carrying {@code labels}: it refuses a signed release whose target labels it does not match. */
+  public RobotSideActivities labelled(Map<String, String> labels) {
+    return new RobotSideActivities(manifestCheck.forRobotLabelled(labels), hooks, thresholds, probes, safeState);
   }
 
   /** Download, slot, health and safety activities for the robot on {@code disk}, in that order. */

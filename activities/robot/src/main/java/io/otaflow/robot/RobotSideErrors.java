@@ -32,6 +32,8 @@ public final class RobotSideErrors {
   public static final String UNSIGNED_RELEASE = "UnsignedRelease";
   /** The release's signed manifest is not readable JSON of a signed manifest. */
   public static final String MANIFEST_INVALID = "ManifestInvalid";
+  /** The manifest's target labels name a label this robot does not carry, or carries with another value. */
+  public static final String NOT_TARGETED = "NotTargeted";
 
   /** apply was refused because the robot's kill switch file exists: non-retryable, nothing changed. */
   public static final String KILL_SWITCH = "KillSwitch";

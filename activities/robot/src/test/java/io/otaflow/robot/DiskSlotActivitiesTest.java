@@ -10,6 +10,7 @@ import io.otaflow.robotupdate.SlotSwitch;
 import io.otaflow.robotupdate.StagedArtifact;
 import io.otaflow.signing.ArtifactDigest;
 import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -160,7 +161,8 @@ class DiskSlotActivitiesTest extends RobotSideTestSupport {
         PassingProbes.ROUND);
 
     Release release = localRelease(archive);
-    ApplicationFailure failure = failureOf(() -> small.apply(release, staged(archive)), true);
+    StagedArtifact staged = staged(archive);
+    ApplicationFailure failure = failureOf(() -> small.apply(release, staged), true);
 
     assertThat(failure.getType()).isEqualTo(RobotErrors.ARCHIVE_INVALID);
     assertThat(failure.getOriginalMessage()).isEqualTo("apply: archive expands to more than 1000 bytes (at entry 'big.bin')");
@@ -234,8 +236,9 @@ class DiskSlotActivitiesTest extends RobotSideTestSupport {
     String stateBefore = stateJson();
     Path file = archive.done();
     Release release = localRelease(file);
+    StagedArtifact staged = staged(file);
 
-    ApplicationFailure failure = failureOf(() -> slots.apply(release, staged(file)));
+    ApplicationFailure failure = failureOf(() -> slots.apply(release, staged));
 
     assertThat(failure.getType()).isEqualTo(RobotErrors.ARCHIVE_INVALID);
     assertThat(failure.isNonRetryable()).isTrue();
@@ -243,11 +246,13 @@ class DiskSlotActivitiesTest extends RobotSideTestSupport {
     assertRobotUntouched(stateBefore);
   }
 
+  /** As before apply, and the refused artifact is gone from staging. */
   private void assertRobotUntouched(String stateBefore) throws Exception {
     assertThat(stateJson()).isEqualTo(stateBefore);
     assertThat(disk.currentSlot()).isEqualTo("b");
     assertThat(currentVersion()).isEqualTo("1.0.0");
     assertThat(listing(disk.slot("a"))).isEmpty();
+    assertThat(listing(disk.staging())).isEmpty();
   }
 
   private static Release localRelease(Path archive) {
@@ -255,8 +260,10 @@ class DiskSlotActivitiesTest extends RobotSideTestSupport {
         archive.toFile().length(), "", null);
   }
 
-  private static StagedArtifact staged(Path archive) {
-    return new StagedArtifact(archive.toString(), ArtifactDigest.sha256Hex(archive), archive.toFile().length());
+  /** {@code archive} in staging as release 2.0.0, as download and verify leave it. */
+  private StagedArtifact staged(Path archive) throws IOException {
+    Path file = Files.copy(archive, disk.stagedArtifact("2.0.0"));
+    return new StagedArtifact(file.toString(), ArtifactDigest.sha256Hex(file), Files.size(file));
   }
 
   private static ApplicationFailure failureOf(org.assertj.core.api.ThrowableAssert.ThrowingCallable call,

@@ -43,4 +43,9 @@ class FileTreesTest {
     assertThat(tree).isEmptyDirectory();
     assertThat(outside.resolve("keep.txt")).hasContent("not yours");
   }
+
+  @Test
+  void sizeOfCountsTheFilesInTheTreeAndNothingBehindItsLinks() throws Exception {
+    assertThat(FileTrees.sizeOf(tree)).isEqualTo("a".length() + "b".length());
+  }
 }

@@ -149,6 +149,17 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
   }
 
   @Test
+  void refusedDownloadAlsoRemovesAStaleStagedFileOfItsVersion() throws Exception {
+    Files.write(disk.stagedArtifact("1.0.0"), new byte[10]); // left by an attempt of an older agent, say
+    String url = server.status("/missing", 404);
+
+    ApplicationFailure failure = failureOf(() -> download.download(release(url, 1000)));
+
+    assertThat(failure.getType()).isEqualTo(RobotErrors.ARTIFACT_UNAVAILABLE);
+    assertThat(listing(disk.staging())).isEmpty();
+  }
+
+  @Test
   void serverErrorIsRetryable() throws Exception {
     String url = server.status("/broken", 500);
 
@@ -181,10 +192,41 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
     long needed = release.sizeBytes() + HttpDownloadActivities.SPACE_MARGIN_BYTES;
     assertThat(failure.getType()).isEqualTo(RobotErrors.DISK_FULL);
     assertThat(failure.isNonRetryable()).isTrue();
-    assertThat(failure.getOriginalMessage())
-        .isEqualTo("download: needs " + needed + " bytes, only 4096 free on " + disk.staging());
+    assertThat(failure.getOriginalMessage()).isEqualTo(
+        "download: needs " + needed + " bytes, only 4096 free on " + disk.staging() + " and 0 in inactive slot b");
     assertThat(listing(disk.staging())).isEmpty();
     assertThat(meters.get("otaflow.robot.download.bytes").counter().count()).isZero();
+  }
+
+  @Test
+  void freeSpaceCountsWhatTheInactiveSlotHoldsForApplyClearsIt() throws Exception {
+    install(servedRelease("1.0.0"));
+    install(servedRelease("2.0.0"));
+    long inactiveSlotBytes = disk.slotBytes("b"); // 1.0.0, unpacked
+    assertThat(inactiveSlotBytes).isGreaterThan(ReleaseArtifacts.PAYLOAD_BYTES);
+    Release release = servedRelease("3.0.0");
+    freeBytes = release.sizeBytes() + HttpDownloadActivities.SPACE_MARGIN_BYTES - inactiveSlotBytes;
+
+    StagedArtifact staged = download.download(release);
+
+    assertThat(Path.of(staged.path())).hasSize(release.sizeBytes());
+  }
+
+  @Test
+  void freeSpaceAndTheInactiveSlotTogetherFallingShortIsAFullDisk() throws Exception {
+    install(servedRelease("1.0.0"));
+    install(servedRelease("2.0.0"));
+    long inactiveSlotBytes = disk.slotBytes("b");
+    Release release = servedRelease("3.0.0");
+    long needed = release.sizeBytes() + HttpDownloadActivities.SPACE_MARGIN_BYTES;
+    freeBytes = needed - inactiveSlotBytes - 1;
+
+    ApplicationFailure failure = failureOf(() -> download.download(release));
+
+    assertThat(failure.getType()).isEqualTo(RobotErrors.DISK_FULL);
+    assertThat(failure.getOriginalMessage()).isEqualTo("download: needs " + needed + " bytes, only " + freeBytes
+        + " free on " + disk.staging() + " and " + inactiveSlotBytes + " in inactive slot b");
+    assertThat(listing(disk.staging())).isEmpty();
   }
 
   @Test

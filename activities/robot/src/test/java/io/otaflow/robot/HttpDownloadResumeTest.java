@@ -46,6 +46,21 @@ class HttpDownloadResumeTest extends RobotSideTestSupport {
   }
 
   @Test
+  void otherVersionsLeaveStagingAndTheOwnPartialFileResumes() throws Exception {
+    ArtifactServer.Ranged served = server.ranged("/ranged", body, true, 0);
+    Release release = release(served.url);
+    previousAttemptLeftPartAndHeartbeat(OFFSET);
+    // Refused, abandoned or never applied by earlier updates.
+    Files.write(disk.stagedArtifact("0.9.0"), new byte[10]);
+    Files.write(disk.partialArtifact("0.9.5"), new byte[10]);
+
+    StagedArtifact staged = download.download(release);
+
+    assertThat(served.ranges).containsExactly("bytes=" + OFFSET + "-");
+    assertThat(listing(disk.staging())).containsExactly(Path.of(staged.path()));
+  }
+
+  @Test
   void serverIgnoringTheRangeIsDownloadedAgainFromTheStart() throws Exception {
     ArtifactServer.Ranged served = server.ranged("/no-ranges", body, false, 0);
     Release release = release(served.url);

@@ -39,6 +39,7 @@ class SignedReleaseVerifyTest extends RobotSideTestSupport {
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
   private static final KeyPair TRUSTED = ManifestSigner.generate();
   private static final KeyPair STRANGER = ManifestSigner.generate();
+  private static final Map<String, String> ROBOT_LABELS = Map.of("site", "paris", "model", "mk2");
 
   private TestActivityEnvironment signedEnv;
   private DownloadActivities signedDownload;
@@ -52,7 +53,7 @@ class SignedReleaseVerifyTest extends RobotSideTestSupport {
     signedEnv.registerActivitiesImplementations(
         new HttpDownloadActivities(disk, HttpClient.newHttpClient(), dir -> Long.MAX_VALUE, meters,
             new HttpDownloadActivities.Limits(Duration.ofSeconds(1), 1024, Duration.ofSeconds(30)),
-            new ReleaseManifestCheck(verifier)),
+            new ReleaseManifestCheck(verifier, ROBOT_LABELS)),
         new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, ApplyHooks.defaults(disk.dir()),
             PassingProbes.ROUND));
     ActivityOptions options = ActivityOptions.newBuilder()
@@ -180,7 +181,54 @@ class SignedReleaseVerifyTest extends RobotSideTestSupport {
         .isEqualTo("verify: release 2.0.0 has an unreadable signed manifest: manifest: expected a JSON object");
   }
 
+  @Test
+  void releaseTargetingAnotherValueOfALabelIsRefusedNamingIt() throws Exception {
+    installSigned("1.0.0", 7);
+    Release forBerlin = targetedRelease("2.0.0", Map.of("model", "mk2", "site", "berlin"));
+
+    ApplicationFailure failure = refusedAndUntouched(forBerlin);
+
+    assertThat(failure.getType()).isEqualTo(RobotSideErrors.NOT_TARGETED);
+    assertThat(failure.getOriginalMessage())
+        .isEqualTo("verify: release 2.0.0 targets site=berlin, this robot has site=paris");
+  }
+
+  @Test
+  void releaseTargetingALabelTheRobotLacksIsRefusedNamingIt() throws Exception {
+    installSigned("1.0.0", 7);
+
+    ApplicationFailure failure = refusedAndUntouched(targetedRelease("2.0.0", Map.of("region", "eu")));
+
+    assertThat(failure.getType()).isEqualTo(RobotSideErrors.NOT_TARGETED);
+    assertThat(failure.getOriginalMessage())
+        .isEqualTo("verify: release 2.0.0 targets region=eu, this robot has no label 'region'");
+  }
+
+  @Test
+  void robotWithoutTrustedKeysStillRefusesAReleaseTargetedAtOthers() throws Exception {
+    Release elsewhere = targetedRelease("1.0.0", Map.of("site", "berlin"));
+    StagedArtifact staged = download.download(elsewhere);
+
+    // The robot of the base class has neither keys nor labels.
+    ApplicationFailure failure = failureOf(() -> download.verify(elsewhere, staged));
+
+    assertThat(failure.getType()).isEqualTo(RobotSideErrors.NOT_TARGETED);
+    assertThat(failure.getOriginalMessage())
+        .isEqualTo("verify: release 1.0.0 targets site=berlin, this robot has no label 'site'");
+    assertThat(listing(disk.staging())).isEmpty();
+  }
+
   // ---- acceptance, and the release number on the robot ----
+
+  @Test
+  void releaseTargetingSomeOfTheRobotsLabelsIsAccepted() throws Exception {
+    installSigned("1.0.0", 7);
+
+    installSigned(targetedRelease("2.0.0", Map.of("site", "paris")));
+    installSigned(targetedRelease("3.0.0", Map.of("site", "paris", "model", "mk2")));
+
+    assertThat(currentVersion()).isEqualTo("3.0.0");
+  }
 
   @Test
   void signedRollbackToALowerReleaseNumberIsAccepted() throws Exception {
@@ -305,6 +353,14 @@ class SignedReleaseVerifyTest extends RobotSideTestSupport {
     Release release = servedRelease(version);
     return release.withSignedManifest(
         sign(manifest(release, releaseNumber, rollback, NOW.plus(Duration.ofDays(1))), TRUSTED).toJson());
+  }
+
+  /** {@code version} signed by the trusted key for robots with {@code targetLabels}, as release number 8. */
+  private Release targetedRelease(String version, Map<String, String> targetLabels) {
+    Release release = servedRelease(version);
+    ReleaseManifest manifest = new ReleaseManifest(version, release.sha256(), release.sizeBytes(), targetLabels,
+        NOW.plus(Duration.ofDays(1)), 8, false);
+    return release.withSignedManifest(sign(manifest, TRUSTED).toJson());
   }
 
   private static ReleaseManifest manifest(Release release, long releaseNumber, boolean rollback, Instant expiresAt) {

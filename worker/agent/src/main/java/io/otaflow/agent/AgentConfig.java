@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,8 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
   public static final String DEFAULT_DATA_DIR = "/var/lib/otaflow";
 
   public AgentConfig {
-    labels = labels == null ? Map.of() : Map.copyOf(labels);
+    // Not Map.copyOf: a label left empty in the file must reach validate(), which names it.
+    labels = labels == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(labels));
     temporal = temporal == null ? new Temporal(null, null, null, null) : temporal;
     safeState = safeState == null ? new SafeState(null, null, null, null, null) : safeState;
     hooks = hooks == null ? new Hooks(null, null, null) : hooks;
@@ -228,6 +230,11 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
     if (robotId == null || robotId.isBlank()) {
       throw new IllegalArgumentException("robotId: missing (set it in the file or with --robot-id)");
     }
+    labels.forEach((key, value) -> {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException("labels." + key + ": empty; give the label a value or remove it");
+      }
+    });
     if (temporal.address() == null || temporal.address().isBlank()) {
       throw new IllegalArgumentException("temporal.address: missing, expected host:port "
           + "(set it in the file or with --temporal-address)");
@@ -329,11 +336,12 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
 
   /**
    * The robot side as this file sets it up: the trusted keys (a missing or empty key directory fails here, at agent
-   * start, not at the first update), apply hooks, health thresholds and probes, safe-state rules.
+   * start, not at the first update) and the labels a signed release must target, apply hooks, health thresholds and
+   * probes, safe-state rules.
    */
   public RobotSideActivities robotSide() {
-    return new RobotSideActivities(ReleaseManifestCheck.fromTrustedKeysDir(trustedKeysDirPath()), applyHooks(),
-        healthThresholds(), probes(), safeStateRules());
+    return new RobotSideActivities(ReleaseManifestCheck.fromTrustedKeysDir(trustedKeysDirPath(), labels),
+        applyHooks(), healthThresholds(), probes(), safeStateRules());
   }
 
   /** Hooks around the switch and the kill switch apply obeys. */

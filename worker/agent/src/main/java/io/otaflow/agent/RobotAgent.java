@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.micrometer.core.instrument.Metrics;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.fleet.RobotRegistrationWorkflow;
+import io.otaflow.robot.RefusalLogging;
 import io.otaflow.robot.RobotDisk;
 import io.otaflow.robot.RobotSideActivities;
 import io.otaflow.wire.TemporalTls;
@@ -20,6 +21,7 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -91,7 +93,7 @@ public final class RobotAgent implements AutoCloseable {
       WorkflowClient client = WorkflowClient.newInstance(service,
           WorkflowClientOptions.newBuilder().setNamespace(config.temporal().namespace()).build());
       register(client, config, registrationTimeout, disk.readState().installedVersion());
-      WorkerFactory factory = WorkerFactory.newInstance(client);
+      WorkerFactory factory = WorkerFactory.newInstance(client, workerFactoryOptions());
       // Activities only: no workflow runs on a robot, so sticky queues never come into play.
       Worker worker = factory.newWorker(OtaflowNames.robotTaskQueue(config.robotId()), WorkerOptions.newBuilder()
           .setMaxConcurrentActivityTaskPollers(2)
@@ -111,6 +113,11 @@ public final class RobotAgent implements AutoCloseable {
       service.shutdownNow();
       throw e;
     }
+  }
+
+  /** Refusals are logged as one line with their reason, not as the SDK's stack trace. */
+  static WorkerFactoryOptions workerFactoryOptions() {
+    return WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new RefusalLogging()).build();
   }
 
   /** Target, TLS (temporal.tls) and API key (temporal.apiKey, which turns TLS on by itself). */

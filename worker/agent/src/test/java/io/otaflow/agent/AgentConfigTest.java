@@ -3,12 +3,20 @@ package io.otaflow.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.otaflow.release.Release;
 import io.otaflow.robot.ApplyHooks;
 import io.otaflow.robot.HealthThresholds;
+import io.otaflow.robot.ReleaseManifestCheck;
+import io.otaflow.robot.RobotDiskState;
 import io.otaflow.robot.SafeStateRules;
+import io.otaflow.signing.ManifestSigner;
+import io.otaflow.signing.ReleaseManifest;
+import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AgentConfigTest {
+
+  private static final String SHA256 = "ab".repeat(32);
 
   @TempDir
   Path temp;
@@ -108,7 +118,33 @@ class AgentConfigTest {
   }
 
   @Test
+  void theRobotsLabelsFromFileAndFlagsDecideWhichSignedReleasesItTakes() {
+    AgentConfig config = AgentConfig.parse("robotId: r1\nlabels: {site: paris}\ntemporal: {address: \"a:1\"}\n")
+        .withOverrides(null, null, null, temp.toString(), Map.of("model", "mk2")).validate();
+    ReleaseManifestCheck check = config.robotSide().manifestCheck();
+
+    check.check(targeted(Map.of("site", "paris", "model", "mk2")), SHA256, RobotDiskState.fresh());
+    assertThatThrownBy(() -> check.check(targeted(Map.of("site", "berlin")), SHA256, RobotDiskState.fresh()))
+        .isInstanceOfSatisfying(ApplicationFailure.class, refusal -> assertThat(refusal.getOriginalMessage())
+            .isEqualTo("verify: release 2.0.0 targets site=berlin, this robot has site=paris"));
+    assertThatThrownBy(() -> check.check(targeted(Map.of("model", "mk3")), SHA256, RobotDiskState.fresh()))
+        .isInstanceOfSatisfying(ApplicationFailure.class, refusal -> assertThat(refusal.getOriginalMessage())
+            .isEqualTo("verify: release 2.0.0 targets model=mk3, this robot has model=mk2"));
+  }
+
+  /** Release 2.0.0 signed (by a key the robot does not need to trust) for robots with {@code labels}. */
+  private static Release targeted(Map<String, String> labels) {
+    KeyPair key = ManifestSigner.generate();
+    ReleaseManifest manifest = new ReleaseManifest("2.0.0", SHA256, 1234, labels,
+        Instant.now().plus(Duration.ofDays(1)), 1, false);
+    return new Release("2.0.0", "http://127.0.0.1/2.0.0.tar.gz", SHA256, 1234, "", null)
+        .withSignedManifest(ManifestSigner.sign(manifest, key.getPrivate(), key.getPublic()).toJson());
+  }
+
+  @Test
   void badFieldsAreNamed() {
+    assertBad("robotId: r1\nlabels: {site: }\ntemporal: {address: \"a:1\"}\n",
+        "labels.site: empty; give the label a value or remove it");
     assertBad("robotId: r1\ntemporal: {address: \"a:1\"}\nsafeState: {minBatteryPercent: lots}\n",
         "safeState.minBatteryPercent: 'lots' is not a valid number");
     assertBad("robotId: r1\ntemporal: {address: \"a:1\"}\nsafeState: {minBattery: 40}\n",

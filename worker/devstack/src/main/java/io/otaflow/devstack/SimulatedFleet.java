@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.otaflow.devstack.bench.BenchRobotActivities;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.registry.RobotRepository;
+import io.otaflow.robot.RefusalLogging;
 import io.otaflow.robot.RobotDisk;
 import io.otaflow.robot.RobotSensors;
 import io.otaflow.robot.RobotSideActivities;
@@ -44,7 +45,7 @@ public final class SimulatedFleet implements AutoCloseable {
   /**
    * Creates robots {@code robot-001}.. under {@code fleetDir}, each running {@code factoryVersion} unpacked from
    * {@code factoryArtifact}, registers them and starts their workers. The robots trust {@code trustedKeys} alone:
-   * they refuse releases not signed by one of them.
+   * they refuse releases not signed by one of them, or signed for labels other than those they are registered with.
    */
   public static SimulatedFleet start(Path fleetDir, int size, Path factoryArtifact, String factoryVersion,
                                      RobotRepository registry, WorkflowClient client, ManifestVerifier trustedKeys) {
@@ -61,9 +62,11 @@ public final class SimulatedFleet implements AutoCloseable {
         RobotDisk disk = RobotDisk.seed(fleetDir.resolve(robotId), factoryArtifact, factoryVersion);
         // Written out, not implied, so a person can see and edit what the robot's probes read.
         RobotSensors.healthy().write(disk.dir());
-        registry.registerRobot(robotId, labels(index), factoryVersion, null);
+        Map<String, String> labels = labels(index);
+        registry.registerRobot(robotId, labels, factoryVersion, null);
         disks.put(robotId, disk);
-        factories.add(startWorker(client, robotId, disk, http, trustedKeys));
+        factories.add(startWorker(client, robotId, disk, http,
+            RobotSideActivities.defaults(disk.dir()).trusting(trustedKeys).labelled(labels)));
       }
       return fleet;
     } catch (RuntimeException e) {
@@ -106,18 +109,18 @@ public final class SimulatedFleet implements AutoCloseable {
    * activities, every robot serves the benchmark floor's no-op step.
    */
   private static WorkerFactory startWorker(WorkflowClient client, String robotId, RobotDisk disk, HttpClient http,
-                                           ManifestVerifier trustedKeys) {
+                                           RobotSideActivities robotSide) {
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setWorkflowCacheSize(1)
         .setMaxWorkflowThreadCount(1)
+        .setWorkerInterceptors(new RefusalLogging())
         .build());
     Worker worker = factory.newWorker(OtaflowNames.robotTaskQueue(robotId), WorkerOptions.newBuilder()
         .setMaxConcurrentActivityTaskPollers(1)
         .setMaxConcurrentActivityExecutionSize(4)
         .setMaxConcurrentLocalActivityExecutionSize(1)
         .build());
-    worker.registerActivitiesImplementations(
-        RobotSideActivities.defaults(disk.dir()).trusting(trustedKeys).forRobot(disk, http, Metrics.globalRegistry));
+    worker.registerActivitiesImplementations(robotSide.forRobot(disk, http, Metrics.globalRegistry));
     worker.registerActivitiesImplementations(new BenchRobotActivities.Noop());
     factory.start();
     return factory;
