@@ -1,6 +1,7 @@
 package io.otaflow.robot;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.otaflow.robot.sensors.SensorSources;
 import io.otaflow.signing.ManifestVerifier;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -9,25 +10,30 @@ import java.util.List;
 
 /**
  * How one robot's side is set up, and every activity its worker registers built from it: the keys its verify trusts,
- * what apply does around the switch, the health thresholds and extra probes, the safe-state rules. The agent builds it
- * from agent.yaml; a simulated robot takes the defaults.
+ * what apply does around the switch, the health thresholds and extra probes, the safe-state rules, where its sensor
+ * readings come from. The agent builds it from agent.yaml; a simulated robot takes the defaults.
  */
 public record RobotSideActivities(ReleaseManifestCheck manifestCheck, ApplyHooks hooks, HealthThresholds thresholds,
-                                  List<HealthProbe> probes, SafeStateRules safeState) {
+                                  List<HealthProbe> probes, SafeStateRules safeState, SensorSources sensors) {
 
   public RobotSideActivities {
     probes = List.copyOf(probes);
   }
 
-  /** A robot as it leaves the factory: no trusted keys, no hooks, default thresholds and safe-state rules. */
+  /**
+   * A robot as it leaves the factory: no trusted keys, no hooks, default thresholds and safe-state rules, readings
+   * from {@code <robotDir>/sensors.json}.
+   */
   public static RobotSideActivities defaults(Path robotDir) {
     return new RobotSideActivities(ReleaseManifestCheck.noTrustedKeys(), ApplyHooks.defaults(robotDir),
-        HealthThresholds.defaults(), List.of(), SafeStateRules.defaults(robotDir));
+        HealthThresholds.defaults(), List.of(), SafeStateRules.defaults(robotDir),
+        new SensorSources(List.of(RobotSensors.source(robotDir)), null));
   }
 
   /** The same robot, refusing releases not signed by one of {@code trustedKeys}. */
   public RobotSideActivities trusting(ManifestVerifier trustedKeys) {
-    return new RobotSideActivities(new ReleaseManifestCheck(trustedKeys), hooks, thresholds, probes, safeState);
+    return new RobotSideActivities(new ReleaseManifestCheck(trustedKeys), hooks, thresholds, probes, safeState,
+        sensors);
   }
 
   /** Download, slot, health and safety activities for the robot on {@code disk}, in that order. */
@@ -36,8 +42,8 @@ public record RobotSideActivities(ReleaseManifestCheck manifestCheck, ApplyHooks
         new HttpDownloadActivities(disk, http, HttpDownloadActivities.FreeSpace.FILE_STORE, meters,
             HttpDownloadActivities.Limits.DEFAULTS, manifestCheck),
         new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, hooks),
-        new SensorHealthActivities(disk, thresholds, probes, meters),
-        new SafeStateActivities(disk, safeState, Clock.systemDefaultZone())
+        new SensorHealthActivities(disk, sensors, thresholds, probes, meters),
+        new SafeStateActivities(disk, sensors, safeState, Clock.systemDefaultZone())
     };
   }
 }

@@ -28,7 +28,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real robot disk under a temp dir, a real HTTP server, and the activities run by Temporal's test environment. */
+/**
+ * A real robot disk under a temp dir with a healthy robot's sensors.json, a real HTTP server, and the activities run by
+ * Temporal's test environment.
+ */
 abstract class RobotSideTestSupport {
 
   @TempDir
@@ -49,13 +52,15 @@ abstract class RobotSideTestSupport {
     server = new ArtifactServer();
     meters = new SimpleMeterRegistry();
     disk = new RobotDisk(temp.resolve("robot"));
+    RobotSensors.healthy().write(disk.dir());
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
         new HttpDownloadActivities(disk, HttpClient.newHttpClient(), dir -> freeBytes, meters,
             new HttpDownloadActivities.Limits(Duration.ofSeconds(1), 1024, Duration.ofSeconds(30)),
             ReleaseManifestCheck.noTrustedKeys()),
         new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, ApplyHooks.defaults(disk.dir())),
-        new SensorHealthActivities(disk, HealthThresholds.defaults(), List.of(), meters));
+        new SensorHealthActivities(disk, RobotSideActivities.defaults(disk.dir()).sensors(),
+            HealthThresholds.defaults(), List.of(), meters));
     env.setActivityHeartbeatListener(DownloadProgress.class, progress -> heartbeats.add(progress.percent()));
     ActivityOptions options = ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofSeconds(30))
