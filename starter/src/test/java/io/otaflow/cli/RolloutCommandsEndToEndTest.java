@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -220,7 +221,7 @@ class RolloutCommandsEndToEndTest {
           Duration.ofSeconds(30), 1, Duration.ZERO);
       // Stored as a rollout stores its stages; no workflow runs, so they stay PENDING.
       controlPlane.getBean(RolloutRepository.class).createRollout(
-          new RolloutRequest("big", release, plan, TargetSelector.wholeFleet()));
+          new RolloutRequest("big", release, plan, TargetSelector.wholeFleet()), Set.of());
       List<String> robotIds = IntStream.range(0, 1_005).mapToObj(i -> String.format("r%04d", i)).toList();
       controlPlane.getBean(RolloutRobotRepository.class).storeStages("big", List.of(robotIds));
 

@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A health probe beyond the robot's sensors.json: TCP connect latency, a systemd unit, an HTTP endpoint, a command.
+ * A health probe beyond the robot's sensor readings: TCP connect latency, a systemd unit, an HTTP endpoint, a command.
  * Each failing detail starts with the probe's name and shows what was measured.
  */
 @FunctionalInterface

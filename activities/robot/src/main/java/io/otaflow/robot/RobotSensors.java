@@ -1,68 +1,40 @@
 package io.otaflow.robot;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.otaflow.robot.sensors.FileSource;
+import io.otaflow.robot.sensors.SensorSource;
 import io.otaflow.wire.WireJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.util.UUID;
 
 /**
- * The robot's own readings, kept in {@code <robot-dir>/sensors.json} so a simulator (or a person) can make a
- * robot hot, flat or slow by editing one file. {@code missionActive}, {@code docked} and {@code charging} feed the
- * safe-state gate; files written before they existed read as idle and docked.
+ * A full set of readings as {@code <robot-dir>/sensors.json} holds them, in the fields of
+ * {@link io.otaflow.robot.sensors.Quantity}: what the simulator writes for each of its robots (and a person may edit
+ * to make one hot, flat or slow), read by a robot with no sensor sources configured ({@link #source}).
  */
 public record RobotSensors(double batteryPercent, double temperatureC, long latencyMs, boolean serviceUp,
                            boolean missionActive, boolean docked, boolean charging) {
-
-  /** Idle, docked, not charging. */
-  public RobotSensors(double batteryPercent, double temperatureC, long latencyMs, boolean serviceUp) {
-    this(batteryPercent, temperatureC, latencyMs, serviceUp, false, true, false);
-  }
-
-  /** Reads old and new files alike: a missing field takes the value of {@link #healthy()}. */
-  @JsonCreator
-  static RobotSensors fromJson(@JsonProperty("batteryPercent") Double batteryPercent,
-                               @JsonProperty("temperatureC") Double temperatureC,
-                               @JsonProperty("latencyMs") Long latencyMs,
-                               @JsonProperty("serviceUp") Boolean serviceUp,
-                               @JsonProperty("missionActive") Boolean missionActive,
-                               @JsonProperty("docked") Boolean docked,
-                               @JsonProperty("charging") Boolean charging) {
-    RobotSensors d = healthy();
-    return new RobotSensors(
-        batteryPercent == null ? d.batteryPercent : batteryPercent,
-        temperatureC == null ? d.temperatureC : temperatureC,
-        latencyMs == null ? d.latencyMs : latencyMs,
-        serviceUp == null ? d.serviceUp : serviceUp,
-        missionActive == null ? d.missionActive : missionActive,
-        docked == null ? d.docked : docked,
-        charging == null ? d.charging : charging);
-  }
 
   public static final String FILE = "sensors.json";
 
   private static final ObjectMapper JSON = WireJson.mapper();
 
-  /** What a robot reads when nobody wrote sensors.json: healthy. */
+  /** Idle, docked, not charging, 90% battery, 40 C, 20 ms, service up. */
   public static RobotSensors healthy() {
-    return new RobotSensors(90, 40, 20, true);
+    return new RobotSensors(90, 40, 20, true, false, true, false);
   }
 
-  public static RobotSensors read(Path robotDir) {
-    Path file = robotDir.resolve(FILE);
-    if (!Files.exists(file)) {
-      return healthy();
-    }
-    try {
-      return JSON.readValue(file.toFile(), RobotSensors.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
+  /**
+   * {@code <robotDir>/sensors.json} at any age, as its writer (the simulator, a person) rewrites it only to change a
+   * reading; missing or unparseable, every reading is unknown.
+   */
+  public static SensorSource source(Path robotDir) {
+    return new FileSource(robotDir.resolve(FILE), null, Clock.systemUTC());
   }
 
   /** Replaces sensors.json atomically, so a health check never reads half a file. */
@@ -81,10 +53,4 @@ public record RobotSensors(double batteryPercent, double temperatureC, long late
   public RobotSensors withTemperatureC(double value) {
     return new RobotSensors(batteryPercent, value, latencyMs, serviceUp, missionActive, docked, charging);
   }
-
-
-
-
-
-
 }

@@ -1,6 +1,7 @@
 package io.otaflow.robot;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.otaflow.robot.sensors.SensorSources;
 import io.otaflow.signing.ManifestVerifier;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -10,41 +11,48 @@ import java.util.Map;
 
 /**
  * How one robot's side is set up, and every activity its worker registers built from it: the keys its verify trusts,
- * what apply does around the switch, the health thresholds and extra probes, the safe-state rules. The agent builds it
- * from agent.yaml; a simulated robot takes the defaults, with its fleet's key and its labels.
+ * what apply does around the switch, the health thresholds and extra probes, the safe-state rules, where its sensor
+ * readings come from. The agent builds it from agent.yaml; a simulated robot takes the defaults, with its fleet's key
+ * and its labels.
  */
 public record RobotSideActivities(ReleaseManifestCheck manifestCheck, ApplyHooks hooks, HealthThresholds thresholds,
-                                  List<HealthProbe> probes, SafeStateRules safeState) {
+                                  List<HealthProbe> probes, SafeStateRules safeState, SensorSources sensors) {
 
   public RobotSideActivities {
     probes = List.copyOf(probes);
   }
 
-  /** A robot as it leaves the factory: no trusted keys, no hooks, default thresholds and safe-state rules. */
+  /**
+   * A robot as it leaves the factory: no trusted keys, no hooks, default thresholds and safe-state rules, readings
+   * from {@code <robotDir>/sensors.json}.
+   */
   public static RobotSideActivities defaults(Path robotDir) {
     return new RobotSideActivities(ReleaseManifestCheck.noTrustedKeys(), ApplyHooks.defaults(robotDir),
-        HealthThresholds.defaults(), List.of(), SafeStateRules.defaults(robotDir));
+        HealthThresholds.defaults(), List.of(), SafeStateRules.defaults(robotDir),
+        new SensorSources(List.of(RobotSensors.source(robotDir)), null));
   }
 
   /** The same robot, refusing releases not signed by one of {@code trustedKeys}. */
   public RobotSideActivities trusting(ManifestVerifier trustedKeys) {
-    return new RobotSideActivities(manifestCheck.trusting(trustedKeys), hooks, thresholds, probes, safeState);
+    return new RobotSideActivities(manifestCheck.trusting(trustedKeys), hooks, thresholds, probes, safeState,
+        sensors);
   }
 
   /** The same robot carrying {@code labels}: it refuses a signed release whose target labels it does not match. */
   public RobotSideActivities labelled(Map<String, String> labels) {
-    return new RobotSideActivities(manifestCheck.forRobotLabelled(labels), hooks, thresholds, probes, safeState);
+    return new RobotSideActivities(manifestCheck.forRobotLabelled(labels), hooks, thresholds, probes, safeState,
+        sensors);
   }
 
   /** Download, slot, health and safety activities for the robot on {@code disk}, in that order. */
   public Object[] forRobot(RobotDisk disk, HttpClient http, MeterRegistry meters) {
-    SensorHealthActivities health = new SensorHealthActivities(disk, thresholds, probes, meters);
+    SensorHealthActivities health = new SensorHealthActivities(disk, sensors, thresholds, probes, meters);
     return new Object[] {
         new HttpDownloadActivities(disk, http, HttpDownloadActivities.FreeSpace.FILE_STORE, meters,
             HttpDownloadActivities.Limits.DEFAULTS, manifestCheck),
         new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, hooks, health::checkRunning),
         health,
-        new SafeStateActivities(disk, safeState, Clock.systemDefaultZone())
+        new SafeStateActivities(disk, sensors, safeState, Clock.systemDefaultZone())
     };
   }
 }

@@ -2,6 +2,10 @@ package io.otaflow.robot;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.otaflow.release.Release;
+import io.otaflow.robot.sensors.Quantity;
+import io.otaflow.robot.sensors.Reading;
+import io.otaflow.robot.sensors.SensorReadings;
+import io.otaflow.robot.sensors.SensorSources;
 import io.otaflow.robotupdate.HealthActivities;
 import io.otaflow.robotupdate.HealthReport;
 import io.otaflow.robotupdate.ProbeResult;
@@ -15,23 +19,28 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Health probes read from the robot's sensors.json and from what {@code current} actually holds. */
+/**
+ * Health probes read from the robot's sensor sources and from what {@code current} actually holds. A reading a probe
+ * needs that is unknown (missing, stale, unparseable) fails the probe, naming the source and why.
+ */
 public class SensorHealthActivities implements HealthActivities {
 
   private static final Logger log = LoggerFactory.getLogger(SensorHealthActivities.class);
 
   private final RobotDisk disk;
+  private final SensorSources sensors;
   private final HealthThresholds thresholds;
   private final MeterRegistry registry;
   private final List<HealthProbe> probes;
 
   /**
    * @param probes extra probes (TCP latency, systemd units, HTTP endpoints, commands); a TCP latency probe replaces
-   *     the latency read from sensors.json
+   *     the latency read from the sensor sources
    */
-  public SensorHealthActivities(RobotDisk disk, HealthThresholds thresholds, List<HealthProbe> probes,
-                                MeterRegistry registry) {
+  public SensorHealthActivities(RobotDisk disk, SensorSources sensors, HealthThresholds thresholds,
+                                List<HealthProbe> probes, MeterRegistry registry) {
     this.disk = disk;
+    this.sensors = sensors;
     this.thresholds = thresholds;
     this.probes = List.copyOf(probes);
     this.registry = registry;
@@ -44,15 +53,15 @@ public class SensorHealthActivities implements HealthActivities {
 
   /** One round of every probe, the service probe expecting {@code version} in {@code current}. */
   public HealthReport checkRunning(String version) {
-    RobotSensors sensors = RobotSensors.read(disk.dir());
+    SensorReadings readings = sensors.read();
     List<ProbeResult> results = new ArrayList<>();
-    results.add(battery(sensors.batteryPercent()));
-    results.add(temperature(sensors.temperatureC()));
+    results.add(battery(readings.get(Quantity.BATTERY_PERCENT)));
+    results.add(temperature(readings.get(Quantity.TEMPERATURE_C)));
     List<ProbeResult> extra = probes.stream().map(HealthProbe::probe).toList();
     if (extra.stream().noneMatch(p -> p.probe().equals("latency"))) {
-      results.add(latency(sensors.latencyMs()));
+      results.add(latency(readings.get(Quantity.LATENCY_MS)));
     }
-    results.add(service(sensors.serviceUp(), version));
+    results.add(service(readings.get(Quantity.SERVICE_UP), version));
     results.addAll(extra);
     HealthReport report = new HealthReport(results);
     registry.counter("otaflow.robot.health.checks", "outcome", report.healthy() ? "healthy" : "unhealthy")
@@ -63,27 +72,42 @@ public class SensorHealthActivities implements HealthActivities {
     return report;
   }
 
-  private ProbeResult battery(double percent) {
+  private ProbeResult battery(Reading reading) {
+    if (!reading.known()) {
+      return new ProbeResult("battery", false, reading.whyUnknown());
+    }
+    double percent = reading.number();
     boolean ok = percent >= thresholds.minBatteryPercent();
     return new ProbeResult("battery", ok, String.format(Locale.ROOT, "battery %.0f%% %s %.0f%%",
         percent, ok ? ">=" : "<", thresholds.minBatteryPercent()));
   }
 
-  private ProbeResult temperature(double celsius) {
+  private ProbeResult temperature(Reading reading) {
+    if (!reading.known()) {
+      return new ProbeResult("temperature", false, reading.whyUnknown());
+    }
+    double celsius = reading.number();
     boolean ok = celsius <= thresholds.maxTemperatureC();
     return new ProbeResult("temperature", ok, String.format(Locale.ROOT, "temperature %.1fC %s %.1fC",
         celsius, ok ? "<=" : ">", thresholds.maxTemperatureC()));
   }
 
-  private ProbeResult latency(long millis) {
+  private ProbeResult latency(Reading reading) {
+    if (!reading.known()) {
+      return new ProbeResult("latency", false, reading.whyUnknown());
+    }
+    double millis = reading.number();
     boolean ok = millis <= thresholds.maxLatencyMs();
-    return new ProbeResult("latency", ok,
-        "latency " + millis + "ms " + (ok ? "<=" : ">") + " " + thresholds.maxLatencyMs() + "ms");
+    return new ProbeResult("latency", ok, String.format(Locale.ROOT, "latency %.0fms %s %dms",
+        millis, ok ? "<=" : ">", thresholds.maxLatencyMs()));
   }
 
   /** Asks the disk, not state.json, what is running: a half-done switch shows up here. */
-  private ProbeResult service(boolean up, String expected) {
-    if (!up) {
+  private ProbeResult service(Reading up, String expected) {
+    if (!up.known()) {
+      return new ProbeResult("service", false, up.whyUnknown());
+    }
+    if (!up.flag()) {
       return new ProbeResult("service", false, "service: robot-service is down");
     }
     Path versionFile = disk.current().resolve("VERSION");

@@ -125,7 +125,8 @@ class HealthProbeTest {
     RobotDisk disk = RobotDisk.seed(temp.resolve("robot"),
         ReleaseArtifacts.build(temp.resolve("1.0.0.tar.gz"), "1.0.0").path(), "1.0.0");
     SensorsFile.write(disk.dir(), "{\"latencyMs\": 9999}");
-    SensorHealthActivities health = new SensorHealthActivities(disk, HealthThresholds.defaults(), List.of(
+    SensorHealthActivities health = new SensorHealthActivities(disk, RobotSideActivities.defaults(disk.dir()).sensors(),
+        HealthThresholds.defaults(), List.of(
         HealthProbe.tcpLatency("127.0.0.1", http.getAddress().getPort(), 1000),
         HealthProbe.http(url("/broken"), Duration.ofSeconds(5))), new SimpleMeterRegistry());
 

@@ -28,7 +28,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real robot disk under a temp dir, a real HTTP server, and the activities run by Temporal's test environment. */
+/**
+ * A real robot disk under a temp dir with a healthy robot's sensors.json, a real HTTP server, and the activities run by
+ * Temporal's test environment.
+ */
 abstract class RobotSideTestSupport {
 
   @TempDir
@@ -49,9 +52,10 @@ abstract class RobotSideTestSupport {
     server = new ArtifactServer();
     meters = new SimpleMeterRegistry();
     disk = new RobotDisk(temp.resolve("robot"));
+    RobotSensors.healthy().write(disk.dir());
     env = TestActivityEnvironment.newInstance();
-    SensorHealthActivities robotHealth = new SensorHealthActivities(disk, HealthThresholds.defaults(), List.of(),
-        meters);
+    SensorHealthActivities robotHealth = new SensorHealthActivities(disk,
+        RobotSideActivities.defaults(disk.dir()).sensors(), HealthThresholds.defaults(), List.of(), meters);
     env.registerActivitiesImplementations(
         new HttpDownloadActivities(disk, HttpClient.newHttpClient(), dir -> freeBytes, meters,
             new HttpDownloadActivities.Limits(Duration.ofSeconds(1), 1024, Duration.ofSeconds(30)),

@@ -30,9 +30,15 @@ class SafeStateActivitiesTest {
         .toRelease("1.0.0", "http://127.0.0.1:1/1.0.0.tar.gz", "test");
   }
 
+  /** Asks a robot reading {@code <robot-dir>/sensors.json}, as a robot without sensor configuration does. */
   private SafeStateAnswer ask(SafeStateRules rules, String utcTime) {
     Clock clock = Clock.fixed(Instant.parse("2026-03-10T" + utcTime + ":00Z"), ZoneOffset.UTC);
-    return new SafeStateActivities(disk, rules, clock).checkSafeState(release);
+    return new SafeStateActivities(disk, RobotSideActivities.defaults(disk.dir()).sensors(), rules, clock)
+        .checkSafeState(release);
+  }
+
+  private Path sensorsJson() {
+    return disk.dir().resolve(RobotSensors.FILE);
   }
 
   private SafeStateRules defaults() {
@@ -40,14 +46,39 @@ class SafeStateActivitiesTest {
   }
 
   @Test
-  void aFreshRobotWithDefaultRulesIsSafe() {
-    assertThat(new SafeStateActivities(disk, SafeStateRules.defaults(disk.dir()), Clock.systemUTC()).checkSafeState(release)).isEqualTo(SafeStateAnswer.safeNow());
+  void aHealthyIdleDockedRobotWithDefaultRulesIsSafe() {
+    RobotSensors.healthy().write(disk.dir());
+
+    assertThat(ask(defaults(), "12:00")).isEqualTo(SafeStateAnswer.safeNow());
+  }
+
+  @Test
+  void withoutSensorsJsonTheRobotIsNotSafeNamingTheFile() {
+    assertThat(ask(defaults(), "12:00"))
+        .isEqualTo(SafeStateAnswer.notNow("mission state unknown: file " + sensorsJson() + ": missing"));
+  }
+
+  @Test
+  void anUnparseableSensorsJsonIsNotSafeNamingTheFile() throws Exception {
+    Files.createDirectories(disk.dir());
+    Files.writeString(sensorsJson(), "{\"batteryPercent\": 9");
+
+    assertThat(ask(defaults(), "12:00").reason())
+        .startsWith("mission state unknown: file " + sensorsJson() + ": not JSON (");
+  }
+
+  @Test
+  void aReadingOfTheWrongTypeIsUnknown() {
+    SensorsFile.write(disk.dir(), "{\"batteryPercent\": \"full\"}");
+
+    assertThat(ask(defaults(), "12:00")).isEqualTo(SafeStateAnswer.notNow("battery unknown: file " + sensorsJson()
+        + ": batteryPercent is \"full\", expected a number"));
   }
 
   @Test
   void killSwitchFileMakesTheRobotUnsafeUntilRemoved() throws Exception {
+    RobotSensors.healthy().write(disk.dir());
     Path killSwitch = disk.dir().resolve("kill-switch");
-    Files.createDirectories(disk.dir());
     Files.writeString(killSwitch, "");
 
     assertThat(ask(defaults(), "12:00")).isEqualTo(SafeStateAnswer.notNow("kill switch on (" + killSwitch + ")"));
@@ -85,6 +116,7 @@ class SafeStateActivitiesTest {
 
   @Test
   void outsideTheMaintenanceWindowIsNotNowInsideItIsSafe() {
+    RobotSensors.healthy().write(disk.dir());
     SafeStateRules night = new SafeStateRules(true, true, 40,
         MaintenanceWindow.parse("22:00", "05:00", "Europe/Paris", "safeState.maintenanceWindow"),
         disk.dir().resolve("kill-switch"));
@@ -100,21 +132,29 @@ class SafeStateActivitiesTest {
   }
 
   @Test
-  void rulesCanBeSwitchedOff() {
-    SensorsFile.write(disk.dir(), "{\"missionActive\": true, \"docked\": false}");
+  void rulesCanBeSwitchedOffAndThenNeedNoReadings() {
     SafeStateRules lax = new SafeStateRules(false, false, 0, null, null);
+
     assertThat(ask(lax, "12:00").safe()).isTrue();
   }
 
   @Test
-  void oldSensorFilesReadAsIdleAndDocked() throws Exception {
+  void aReadingARuleNeedsThatNoSourceReportsIsUnknownNotDefaulted() throws Exception {
+    // sensors.json as written before mission and dock state existed: they once read as idle and docked.
     Files.createDirectories(disk.dir());
-    Files.writeString(disk.dir().resolve(RobotSensors.FILE),
-        "{\"batteryPercent\":55,\"temperatureC\":40,\"latencyMs\":20,\"serviceUp\":true}");
+    Files.writeString(sensorsJson(), "{\"batteryPercent\":55,\"temperatureC\":40,\"latencyMs\":20,\"serviceUp\":true}");
 
-    RobotSensors read = RobotSensors.read(disk.dir());
+    assertThat(ask(defaults(), "12:00"))
+        .isEqualTo(SafeStateAnswer.notNow("mission state unknown: not reported by file " + sensorsJson()));
+    assertThat(ask(new SafeStateRules(false, true, 40, null, null), "12:00"))
+        .isEqualTo(SafeStateAnswer.notNow("dock state unknown: not reported by file " + sensorsJson()));
+  }
 
-    assertThat(read).isEqualTo(new RobotSensors(55, 40, 20, true, false, true, false));
+  @Test
+  void chargingIsEnoughWhileTheDockStateIsUnknown() throws Exception {
+    Files.createDirectories(disk.dir());
+    Files.writeString(sensorsJson(), "{\"batteryPercent\": 80, \"missionActive\": false, \"charging\": true}");
+
     assertThat(ask(defaults(), "12:00").safe()).isTrue();
   }
 

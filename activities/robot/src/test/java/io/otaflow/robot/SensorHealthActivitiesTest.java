@@ -3,8 +3,13 @@ package io.otaflow.robot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otaflow.release.Release;
+import io.otaflow.robot.sensors.Quantity;
+import io.otaflow.robot.sensors.Reading;
+import io.otaflow.robot.sensors.SensorReadings;
 import io.otaflow.robotupdate.HealthReport;
 import io.otaflow.robotupdate.ProbeResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class SensorHealthActivitiesTest extends RobotSideTestSupport {
@@ -70,11 +75,36 @@ class SensorHealthActivitiesTest extends RobotSideTestSupport {
   }
 
   @Test
-  void sensorReadingsRoundTripThroughTheFile() {
-    RobotSensors written = new RobotSensors(55.5, 61.2, 140, true);
+  void withoutSensorsJsonEverySensorProbeFailsNamingTheFile() throws Exception {
+    Release release = servedRelease("1.0.0");
+    install(release);
+    Path sensorsJson = disk.dir().resolve(RobotSensors.FILE);
+    Files.delete(sensorsJson);
+
+    HealthReport report = health.check(release);
+
+    assertThat(report.healthy()).isFalse();
+    assertThat(report.probes()).allSatisfy(probe -> assertThat(probe.ok()).isFalse());
+    assertThat(report.probes()).extracting(ProbeResult::detail).containsExactly(
+        "battery unknown: file " + sensorsJson + ": missing",
+        "temperature unknown: file " + sensorsJson + ": missing",
+        "latency unknown: file " + sensorsJson + ": missing",
+        "service state unknown: file " + sensorsJson + ": missing");
+  }
+
+  @Test
+  void whatTheSimulatorWritesIsWhatTheFileSourceReads() {
+    RobotSensors written = new RobotSensors(55.5, 61.2, 140, false, true, false, true);
     written.write(disk.dir());
 
-    assertThat(RobotSensors.read(disk.dir())).isEqualTo(written);
-    assertThat(RobotSensors.read(temp.resolve("nowhere"))).isEqualTo(RobotSensors.healthy());
+    SensorReadings read = RobotSideActivities.defaults(disk.dir()).sensors().read();
+
+    assertThat(read.get(Quantity.BATTERY_PERCENT)).isEqualTo(Reading.of(55.5));
+    assertThat(read.get(Quantity.TEMPERATURE_C)).isEqualTo(Reading.of(61.2));
+    assertThat(read.get(Quantity.LATENCY_MS)).isEqualTo(Reading.of(140));
+    assertThat(read.get(Quantity.SERVICE_UP)).isEqualTo(Reading.of(false));
+    assertThat(read.get(Quantity.MISSION_ACTIVE)).isEqualTo(Reading.of(true));
+    assertThat(read.get(Quantity.DOCKED)).isEqualTo(Reading.of(false));
+    assertThat(read.get(Quantity.CHARGING)).isEqualTo(Reading.of(true));
   }
 }

@@ -13,33 +13,46 @@ import io.otaflow.robot.HealthProbe;
 import io.otaflow.robot.HealthThresholds;
 import io.otaflow.robot.MaintenanceWindow;
 import io.otaflow.robot.ReleaseManifestCheck;
+import io.otaflow.robot.RobotSensors;
 import io.otaflow.robot.RobotSideActivities;
 import io.otaflow.robot.SafeStateRules;
+import io.otaflow.robot.sensors.CommandSource;
+import io.otaflow.robot.sensors.FileSource;
+import io.otaflow.robot.sensors.HttpSource;
+import io.otaflow.robot.sensors.LockFileSource;
+import io.otaflow.robot.sensors.SensorSource;
+import io.otaflow.robot.sensors.SensorSources;
+import io.otaflow.robot.sensors.SysfsSource;
 import io.otaflow.wire.Durations;
 import io.otaflow.wire.WireJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
  * A robot agent's configuration, read from {@code agent.yaml} (see {@code deploy/agent/agent.yaml}). Every field is
- * optional in the file; what is missing takes a default that makes a fresh robot safe to update and healthy. Command
- * line flags override the file ({@link #withOverrides}). {@link #validate()} names the field that is wrong.
+ * optional in the file; what is missing takes its default. Command line flags override the file
+ * ({@link #withOverrides}). {@link #validate()} names the field that is wrong.
  *
  * @param dataDir the robot's disk (slots, current, state.json, sensors.json); default /var/lib/otaflow
  * @param trustedKeysDir directory of trusted release-signing public keys (*.pub); null: manifests not checked
  * @param telemetryInterval how often the robot reports battery, temperature and version; default 60s
+ * @param sensors where readings come from, the first source that knows a quantity answering for it; null:
+ *     {@code <dataDir>/sensors.json} at any age (what the simulator writes)
+ * @param mission the one source of mission state; null: the sensors
  */
 public record AgentConfig(String robotId, Map<String, String> labels, String dataDir, Temporal temporal,
                           String trustedKeysDir, SafeState safeState, Hooks hooks, Health health,
-                          String telemetryInterval) {
+                          String telemetryInterval, List<Source> sensors, Source mission) {
 
   public static final String DEFAULT_DATA_DIR = "/var/lib/otaflow";
 
@@ -50,11 +63,13 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
     safeState = safeState == null ? new SafeState(null, null, null, null, null) : safeState;
     hooks = hooks == null ? new Hooks(null, null, null) : hooks;
     health = health == null ? new Health(null, null, null, null, null, null) : health;
+    // Copied keeping null entries (a lone "-"), for validate() to name.
+    sensors = sensors == null ? null : Collections.unmodifiableList(new ArrayList<>(sensors));
   }
 
   /** Everything default: no robot ID or Temporal address yet. */
   public static AgentConfig defaults() {
-    return new AgentConfig(null, null, null, null, null, null, null, null, null);
+    return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** @param address host:port of the Temporal frontend; namespace default {@code default} */
@@ -109,8 +124,8 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
   }
 
   /**
-   * Without host the latency probe reads sensors.json (simulated robots); with host it measures a TCP connect.
-   * maxMs default 250.
+   * Without host the latency probe reads latencyMs from the sensors; with host it measures a TCP connect. maxMs
+   * default 250.
    */
   public record Latency(String host, Integer port, Long maxMs) {
   }
@@ -121,6 +136,16 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
 
   /** A command ({@code sh -c}) that must exit 0; timeout default 30s. */
   public record CommandCheck(String name, String command, String timeout) {
+  }
+
+  /**
+   * A source of readings, by {@code type}: {@code sysfs} (root, default /), {@code command} (printing JSON; timeout
+   * default 10s), {@code http} (url answering JSON; timeout default 5s), {@code file} (path of a JSON file), and for
+   * mission state alone {@code lockFile} (path: present, a mission runs). Older readings than maxAge (command, http,
+   * file; default 1m) are unknown.
+   */
+  public record Source(String type, String root, String path, String command, String url, String timeout,
+                       String maxAge) {
   }
 
   /** Strict: an unknown or misspelt field is an error, and so is a number left empty. */
@@ -218,7 +243,8 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
     Temporal t = new Temporal(temporalAddress != null ? temporalAddress : temporal.address(),
         namespace != null ? namespace : temporal.namespace(), temporal.tls(), temporal.apiKey());
     return new AgentConfig(robotId != null ? robotId : this.robotId, mergedLabels,
-        dataDir != null ? dataDir : this.dataDir, t, trustedKeysDir, safeState, hooks, health, telemetryInterval);
+        dataDir != null ? dataDir : this.dataDir, t, trustedKeysDir, safeState, hooks, health, telemetryInterval,
+        sensors, mission);
   }
 
   /**
@@ -263,6 +289,7 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
     healthThresholds();
     applyHooks();
     probes();
+    sensorSources();
     telemetryIntervalDuration();
     return this;
   }
@@ -337,11 +364,105 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
   /**
    * The robot side as this file sets it up: the trusted keys (a missing or empty key directory fails here, at agent
    * start, not at the first update) and the labels a signed release must target, apply hooks, health thresholds and
-   * probes, safe-state rules.
+   * probes, safe-state rules, sensor sources.
    */
   public RobotSideActivities robotSide() {
     return new RobotSideActivities(ReleaseManifestCheck.fromTrustedKeysDir(trustedKeysDirPath(), labels),
-        applyHooks(), healthThresholds(), probes(), safeStateRules());
+        applyHooks(), healthThresholds(), probes(), safeStateRules(), sensorSources());
+  }
+
+  /** Where the robot's readings come from: {@code sensors} in order, or {@code <dataDir>/sensors.json}. */
+  public SensorSources sensorSources() {
+    List<SensorSource> sources = new ArrayList<>();
+    if (sensors == null) {
+      sources.add(RobotSensors.source(dataDirPath()));
+    } else if (sensors.isEmpty()) {
+      throw new IllegalArgumentException("sensors: empty; list a source, or leave sensors out to read "
+          + "<dataDir>/" + RobotSensors.FILE);
+    } else {
+      for (int i = 0; i < sensors.size(); i++) {
+        sources.add(source(sensors.get(i), "sensors[" + i + "]", "sensor",
+            List.of("sysfs", "command", "http", "file")));
+      }
+    }
+    return new SensorSources(sources, mission == null ? null
+        : source(mission, "mission", "mission", List.of("lockFile", "command", "http", "file")));
+  }
+
+  /** @param kind what the source is for, in the error when its type does not fit: sensor or mission */
+  private static SensorSource source(Source source, String field, String kind, List<String> types) {
+    String expected = "expected one of " + String.join(", ", types);
+    if (source == null || source.type() == null || source.type().isBlank()) {
+      throw new IllegalArgumentException(field + ".type: missing, " + expected);
+    }
+    if (!types.contains(source.type())) {
+      throw new IllegalArgumentException(field + ".type: '" + source.type() + "' is not a " + kind + " source, "
+          + expected);
+    }
+    Clock clock = Clock.systemUTC();
+    return switch (source.type()) {
+      case "sysfs" -> {
+        onlyFields(source, field, "root");
+        yield new SysfsSource(Path.of(source.root() == null ? "/" : source.root()));
+      }
+      case "command" -> {
+        onlyFields(source, field, "command", "timeout", "maxAge");
+        if (source.command() == null || source.command().isBlank()) {
+          throw new IllegalArgumentException(field + ".command: missing");
+        }
+        yield new CommandSource(source.command(), duration(source.timeout(), Duration.ofSeconds(10),
+            field + ".timeout"), maxAge(source, field), clock);
+      }
+      case "http" -> {
+        onlyFields(source, field, "url", "timeout", "maxAge");
+        if (source.url() == null || !source.url().matches("https?://.+")) {
+          throw new IllegalArgumentException(field + ".url: expected an http:// or https:// URL, got " + source.url());
+        }
+        yield new HttpSource(source.url(), duration(source.timeout(), Duration.ofSeconds(5), field + ".timeout"),
+            maxAge(source, field), clock);
+      }
+      case "file" -> {
+        onlyFields(source, field, "path", "maxAge");
+        yield new FileSource(path(source, field), maxAge(source, field), clock);
+      }
+      case "lockFile" -> {
+        onlyFields(source, field, "path");
+        yield new LockFileSource(path(source, field));
+      }
+      default -> throw new IllegalStateException("type checked above: " + source.type());
+    };
+  }
+
+  /** A field the type does not use is a mistake (a path meant for another source, say), not something to ignore. */
+  private static void onlyFields(Source source, String field, String... used) {
+    Map<String, String> given = new LinkedHashMap<>();
+    given.put("root", source.root());
+    given.put("path", source.path());
+    given.put("command", source.command());
+    given.put("url", source.url());
+    given.put("timeout", source.timeout());
+    given.put("maxAge", source.maxAge());
+    given.keySet().removeAll(List.of(used));
+    given.values().removeIf(Objects::isNull);
+    if (!given.isEmpty()) {
+      throw new IllegalArgumentException(field + "." + given.keySet().iterator().next() + ": not used by a "
+          + source.type() + " source");
+    }
+  }
+
+  private static Path path(Source source, String field) {
+    if (source.path() == null || source.path().isBlank()) {
+      throw new IllegalArgumentException(field + ".path: missing");
+    }
+    return Path.of(source.path());
+  }
+
+  private static Duration maxAge(Source source, String field) {
+    return duration(source.maxAge(), Duration.ofMinutes(1), field + ".maxAge");
+  }
+
+  private static Duration duration(String value, Duration otherwise, String field) {
+    return value == null ? otherwise : Durations.parsePositive(value, field);
   }
 
   /** Hooks around the switch and the kill switch apply obeys. */

@@ -82,7 +82,8 @@ public final class RobotAgent implements AutoCloseable {
     config.validate();
     RobotDisk disk = new RobotDisk(config.dataDirPath());
     RobotSideActivities robotSide = config.robotSide();
-    log.info("robot {}: {}", config.robotId(), robotSide.manifestCheck().describe());
+    log.info("robot {}: {}; sensors from {}", config.robotId(), robotSide.manifestCheck().describe(),
+        robotSide.sensors().describe());
     Object[] activities = robotSide.forRobot(disk, HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10))
@@ -104,7 +105,7 @@ public final class RobotAgent implements AutoCloseable {
           .build());
       worker.registerActivitiesImplementations(activities);
       factory.start();
-      TelemetryReporter telemetry = TelemetryReporter.start(config.robotId(), disk, client,
+      TelemetryReporter telemetry = TelemetryReporter.start(config.robotId(), disk, robotSide.sensors(), client,
           config.telemetryIntervalDuration());
       systemd.ready("serving " + worker.getTaskQueue() + " on " + config.temporal().address(),
           () -> workerProblem(factory, worker.getTaskQueue()));

@@ -9,11 +9,14 @@ import io.otaflow.robot.HealthThresholds;
 import io.otaflow.robot.ReleaseManifestCheck;
 import io.otaflow.robot.RobotDiskState;
 import io.otaflow.robot.SafeStateRules;
+import io.otaflow.robot.sensors.Quantity;
+import io.otaflow.robot.sensors.Reading;
 import io.otaflow.signing.ManifestSigner;
 import io.otaflow.signing.ReleaseManifest;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +44,8 @@ class AgentConfigTest {
     config.applyHooks();
     config.probes();
     config.healthThresholds();
+    assertThat(config.sensorSources().describe()).isEqualTo("sysfs /, http http://127.0.0.1:8080/sensors; "
+        + "mission: lockFile /run/otaflow/update.lock");
   }
 
   @Test
@@ -90,7 +95,7 @@ class AgentConfigTest {
   }
 
   @Test
-  void defaultsMakeAFreshRobotSafeAndHealthy() {
+  void whatIsLeftOutTakesItsDefault() {
     AgentConfig config = AgentConfig.parse("robotId: r1\ntemporal: {address: \"127.0.0.1:7233\"}\n").validate();
 
     assertThat(config.dataDirPath()).isEqualTo(Path.of("/var/lib/otaflow"));
@@ -100,6 +105,64 @@ class AgentConfigTest {
     assertThat(config.applyHooks().beforeSwitch()).isEmpty();
     assertThat(config.probes()).isEmpty();
     assertThat(config.trustedKeysDirPath()).isNull();
+    assertThat(config.sensorSources().describe()).isEqualTo("file /var/lib/otaflow/sensors.json");
+  }
+
+  @Test
+  void sensorSourcesAreReadInOrderWithTheMissionSourceApart() {
+    AgentConfig config = AgentConfig.parse("""
+        sensors:
+          - {type: sysfs, root: /sys-root}
+          - {type: command, command: "ros2-battery-json", timeout: 3s, maxAge: 30s}
+          - {type: http, url: "http://127.0.0.1:9000/health", timeout: 2s}
+          - {type: file, path: /run/robot/sensors.json, maxAge: 2m}
+        mission: {type: lockFile, path: /run/otaflow/update.lock}
+        """);
+
+    assertThat(config.sensorSources().describe()).isEqualTo("sysfs /sys-root, command `ros2-battery-json`, "
+        + "http http://127.0.0.1:9000/health, file /run/robot/sensors.json; "
+        + "mission: lockFile /run/otaflow/update.lock");
+    assertThat(AgentConfig.parse("mission: {type: command, command: mission-state}").sensorSources().describe())
+        .isEqualTo("file /var/lib/otaflow/sensors.json; mission: command `mission-state`");
+  }
+
+  @Test
+  void aSourceReadsNothingOlderThanItsMaxAgeOfAMinuteUnlessTold() throws Exception {
+    Path file = Files.writeString(temp.resolve("sensors.json"), "{\"batteryPercent\": 90}");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+
+    assertThat(AgentConfig.parse("sensors: [{type: file, path: " + file + "}]").sensorSources().read()
+        .get(Quantity.BATTERY_PERCENT).whyUnknown())
+        .startsWith("battery unknown: file " + file + ": reading is ").endsWith(" old (limit 60s)");
+    assertThat(AgentConfig.parse("sensors: [{type: file, path: " + file + ", maxAge: 2h}]").sensorSources().read()
+        .get(Quantity.BATTERY_PERCENT)).isEqualTo(Reading.of(90));
+  }
+
+  @Test
+  void badSensorSourcesAreNamed() {
+    String robot = "robotId: r1\ntemporal: {address: \"a:1\"}\n";
+    assertBad(robot + "sensors: [{type: can-bus}]\n",
+        "sensors[0].type: 'can-bus' is not a sensor source, expected one of sysfs, command, http, file");
+    assertBad(robot + "sensors: [{path: /x}]\n",
+        "sensors[0].type: missing, expected one of sysfs, command, http, file");
+    assertBad(robot + "sensors:\n  -\n", "sensors[0].type: missing");
+    assertBad(robot + "sensors: [{type: lockFile, path: /x}]\n",
+        "sensors[0].type: 'lockFile' is not a sensor source, expected one of sysfs, command, http, file");
+    assertBad(robot + "mission: {type: sysfs}\n",
+        "mission.type: 'sysfs' is not a mission source, expected one of lockFile, command, http, file");
+    assertBad(robot + "sensors: [{type: sysfs}, {type: file}]\n", "sensors[1].path: missing");
+    assertBad(robot + "mission: {type: lockFile}\n", "mission.path: missing");
+    assertBad(robot + "sensors: [{type: command, timeout: 5s}]\n", "sensors[0].command: missing");
+    assertBad(robot + "sensors: [{type: http, url: \"localhost:9000\"}]\n",
+        "sensors[0].url: expected an http:// or https:// URL, got localhost:9000");
+    assertBad(robot + "sensors: [{type: file, path: /x, maxAge: a while}]\n",
+        "sensors[0].maxAge: 'a while' is not a duration");
+    assertBad(robot + "sensors: [{type: command, command: x, timeout: 0s}]\n",
+        "sensors[0].timeout: must be positive, got '0s'");
+    assertBad(robot + "sensors: [{type: sysfs, path: /sys}]\n", "sensors[0].path: not used by a sysfs source");
+    assertBad(robot + "sensors: [{type: file, path: /x, mxAge: 1m}]\n", "sensors[0].mxAge: unknown field");
+    assertBad(robot + "sensors: []\n",
+        "sensors: empty; list a source, or leave sensors out to read <dataDir>/sensors.json");
   }
 
   @Test

@@ -60,7 +60,8 @@ public final class SimulatedFleet implements AutoCloseable {
       for (int index = 1; index <= size; index++) {
         String robotId = robotId(index, size);
         RobotDisk disk = RobotDisk.seed(fleetDir.resolve(robotId), factoryArtifact, factoryVersion);
-        // Written out, not implied, so a person can see and edit what the robot's probes read.
+        // The robot's only sensor source (RobotSideActivities.defaults): without it the robot is never safe nor
+        // healthy. Read at any age, as it is rewritten only to change a reading, so a long demo does not go stale.
         RobotSensors.healthy().write(disk.dir());
         Map<String, String> labels = labels(index);
         registry.registerRobot(robotId, labels, factoryVersion, null);
@@ -93,7 +94,7 @@ public final class SimulatedFleet implements AutoCloseable {
     return disk;
   }
 
-  /** Writes the readings the robot's health probes will see from now on. */
+  /** Writes the readings the robot's safe-state check and health probes will see from now on. */
   public void setSensors(String robotId, RobotSensors sensors) {
     sensors.write(disk(robotId).dir());
   }

@@ -37,8 +37,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -302,7 +303,7 @@ class RestApiTest {
     RolloutRequest request = new RolloutRequest("paged", controlPlane.getBean(RolloutService.class).release(version)
         .orElseThrow(), WireJson.mapper().readValue(PLAN, RolloutPlan.class), TargetSelector.wholeFleet());
     // Stored as the rollout's workflow would store them; no workflow runs, so nothing else changes them.
-    controlPlane.getBean(RolloutRepository.class).createRollout(request);
+    controlPlane.getBean(RolloutRepository.class).createRollout(request, Set.of());
     RolloutRobotRepository rolloutRobots = controlPlane.getBean(RolloutRobotRepository.class);
     rolloutRobots.storeStages("paged", List.of(List.of("p1", "p2", "p3", "p4", "p5")));
     rolloutRobots.recordRobotState("paged", "p2", RobotUpdateState.FAILED, "verify: checksum mismatch", null);
