@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otaflow.agent.AgentConfig;
 import io.otaflow.agent.RobotAgent;
+import io.otaflow.controlplane.RegistryReconciler;
 import io.otaflow.controlplane.RolloutService;
 import io.otaflow.devstack.ArtifactServer;
 import io.otaflow.devstack.EmbeddedTemporal;
 import io.otaflow.devstack.LocalPorts;
+import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.registry.RobotRepository;
 import io.otaflow.registry.RolloutRepository;
+import io.otaflow.registry.RolloutRobotRecord;
 import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.release.Release;
 import io.otaflow.robot.RobotDisk;
@@ -132,6 +136,17 @@ class RolloutCommandsEndToEndTest {
             .containsExactly("2.0.0", 6L);
         assertThat(controlPlane.getBean(RobotRepository.class).robot("r1").orElseThrow().installedVersion())
             .isEqualTo("2.0.0");
+
+        // Rows the registry lost (before commits were durable, a kill -9 lost the last ones) are put right from the
+        // workflows' own results.
+        RolloutRobotRepository rows = controlPlane.getBean(RolloutRobotRepository.class);
+        rows.recordRobotState("cli-2", "r1", RobotUpdateState.DOWNLOADING, null, null);
+        controlPlane.getBean(RolloutRepository.class).recordRolloutStatus("cli-2", RolloutStatus.RUNNING, null, null);
+        controlPlane.getBean(RegistryReconciler.class).reconcile();
+        assertThat(rows.robots("cli-2", List.of(), null, 10)).extracting(RolloutRobotRecord::state)
+            .containsExactly(RobotUpdateState.COMMITTED);
+        assertThat(controlPlane.getBean(RolloutRepository.class).rollout("cli-2").orElseThrow().status())
+            .isEqualTo(RolloutStatus.SUCCEEDED);
 
         // Server errors come back as the server's message, with a non-zero exit code.
         assertThat(otaflow("rollout", "start", "--server", server, "--id", "cli-2", "--release", "2.0.0",

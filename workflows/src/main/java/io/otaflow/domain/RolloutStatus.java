@@ -8,11 +8,17 @@ public enum RolloutStatus {
   WAITING_APPROVAL,
   /** Every stage met its threshold. */
   SUCCEEDED,
-  /** A stage missed its threshold or a rollback was ordered: every robot this rollout updated is back. */
+  /**
+   * A stage missed its threshold or a rollback was ordered, and every robot this rollout updated is confirmed back on
+   * its previous release.
+   */
   ROLLED_BACK,
   /** Stopped by a person before anything needed undoing, or with rollback declined. */
   ABORTED,
-  /** The engine itself could not continue; the reason says why. */
+  /**
+   * Some robots could not be rolled back, nothing was applied to any robot, the workflow was ended outside otaflow,
+   * or the engine could not continue; the reason says which.
+   */
   FAILED;
 
   public boolean isFinal() {

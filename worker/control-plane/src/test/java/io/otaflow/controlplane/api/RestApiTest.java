@@ -277,8 +277,8 @@ class RestApiTest {
         .getResult(1, TimeUnit.MINUTES, RolloutProgress.class);
 
     JsonNode progress = get("/api/rollouts/unreached").body;
-    assertThat(progress.get("status").asText()).isEqualTo("ROLLED_BACK");
-    assertThat(progress.get("reason").asText()).contains("0/1");
+    assertThat(progress.get("status").asText()).isEqualTo("FAILED");
+    assertThat(progress.get("reason").asText()).contains("0/1").endsWith("nothing was applied to any robot");
     JsonNode failure = progress.get("failureReasons").get(0);
     assertThat(failure.get("state").asText()).isEqualTo("OFFLINE");
     assertThat(failure.get("robots").asInt()).isEqualTo(1);

@@ -1,0 +1,130 @@
+package io.otaflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.otaflow.devstack.ArtifactServer;
+import io.otaflow.devstack.LocalPorts;
+import io.otaflow.domain.RolloutStatus;
+import io.otaflow.robot.RobotDisk;
+import io.otaflow.robot.RobotSensors;
+import io.otaflow.robot.fixtures.BuiltArtifact;
+import io.otaflow.robot.fixtures.ReleaseArtifacts;
+import io.otaflow.rollout.RolloutProgress;
+import io.otaflow.wire.WireJson;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An abort with rollback across real processes (Temporal's test server, {@code otaflow server}, two agents): the
+ * robot that had a release before is switched back with its hooks run around the switch and its probes passed, and is
+ * ROLLED_BACK; the robot that had none cannot be, says so, stays on the new release, and the rollout ends FAILED
+ * naming how many robots could not be rolled back, never ROLLED_BACK.
+ */
+class HonestRollbackIT {
+
+  /** Both robots in the canary, then a stage that waits for a person: the test aborts there. */
+  private static final String PLAN = "{\"stages\": [{\"name\": \"canary\", \"count\": 2, \"bakeTime\": \"0s\","
+      + " \"minHealthy\": 1.0}, {\"name\": \"all\", \"percent\": 100, \"bakeTime\": \"0s\", \"minHealthy\": 1.0,"
+      + " \"approval\": true}], \"maxParallel\": 2, \"robotTimeout\": \"2m\", \"healthChecks\": 1,"
+      + " \"healthSoak\": \"0s\"}";
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
+
+  private final List<Process> processes = new ArrayList<>();
+  private ArtifactServer artifacts;
+  private String temporal;
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    for (Process process : processes) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+    if (artifacts != null) {
+      artifacts.close();
+    }
+  }
+
+  @Test
+  void abortRollsBackOnlyWhatCanBeAndTheRolloutSaysHowManyCouldNot() throws Exception {
+    int temporalPort = LocalPorts.free();
+    temporal = "127.0.0.1:" + temporalPort;
+    processes.add(TestProcesses.temporalTestServer(dir, temporalPort));
+    int httpPort = LocalPorts.free();
+    processes.add(TestProcesses.java(dir, "control-plane", Map.of(), Otaflow.class.getName(), "server",
+        "--temporal-address", temporal, "--test-server", "--data-dir", dir.resolve("control").toString(),
+        "--http-port", Integer.toString(httpPort)));
+    TestProcesses.waitFor("the control plane's REST API", Duration.ofSeconds(90),
+        () -> TestProcesses.listening(httpPort));
+    ControlPlaneClient api = new ControlPlaneClient(URI.create("http://127.0.0.1:" + httpPort));
+
+    artifacts = ArtifactServer.start(Files.createDirectories(dir.resolve("artifacts")));
+    BuiltArtifact factory = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-0.9.0.tar.gz"), "0.9.0");
+    BuiltArtifact next = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-7.5.0.tar.gz"), "7.5.0");
+    Path seeded = dir.resolve("robots").resolve("seeded");
+    RobotDisk.seed(seeded, factory.path(), "0.9.0");
+    Path fresh = dir.resolve("robots").resolve("fresh");
+    new RobotDisk(fresh);
+    Path hookLog = dir.resolve("seeded-hooks.log");
+    String record = "echo \\\"$0 $(cat " + seeded.resolve("current/VERSION") + ")\\\" >> " + hookLog;
+    Path config = Files.writeString(dir.resolve("seeded.yaml"), String.join("\n",
+        "hooks:",
+        "  beforeSwitch: [\"sh -c '" + record + "' stop\"]",
+        "  afterSwitch: [\"sh -c '" + record + "' start\"]",
+        ""));
+    startAgent("seeded", seeded, "--config", config.toString());
+    startAgent("fresh", fresh);
+    api.post("/api/releases", next.toRelease("7.5.0", artifacts.url("otaflow-7.5.0.tar.gz"), "next"));
+
+    api.post("/api/rollouts", Map.of("rolloutId", "honest", "releaseVersion", "7.5.0",
+        "plan", WireJson.mapper().readTree(PLAN), "target", Map.of()));
+    TestProcesses.waitFor("the canary to commit and the rollout to wait for approval", Duration.ofSeconds(120),
+        () -> api.progress("honest").status() == RolloutStatus.WAITING_APPROVAL);
+    Files.delete(hookLog);
+    api.post("/api/rollouts/honest/abort", Map.of("operator", "ana", "reason", "wrong release"));
+    RolloutProgress result = new RolloutWatcher(api::progress, null).await("honest", Duration.ofMinutes(3));
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.FAILED);
+    assertThat(result.reason()).isEqualTo("aborted by ana: wrong release; 1 robots could not be rolled back");
+    Map<String, JsonNode> robots = new HashMap<>();
+    api.get("/api/rollouts/honest/robots").body().get("robots").forEach(r -> robots.put(r.get("robotId").asText(), r));
+    assertThat(robots.get("seeded").get("state").asText()).isEqualTo("ROLLED_BACK");
+    assertThat(robots.get("fresh").get("state").asText()).isEqualTo("ROLLBACK_FAILED");
+    assertThat(robots.get("fresh").get("reason").asText())
+        .endsWith("rollback: no previous release on this robot, still running 7.5.0");
+    assertThat(Files.readAllLines(hookLog)).as("hooks around the switch back")
+        .containsExactly("stop 7.5.0", "start 0.9.0");
+    assertThat(new RobotDisk(seeded).readState().installedVersion()).isEqualTo("0.9.0");
+    assertThat(new RobotDisk(fresh).readState().installedVersion()).isEqualTo("7.5.0");
+  }
+
+  private void startAgent(String robot, Path robotDir, String... moreArgs) throws Exception {
+    RobotSensors.healthy().write(robotDir);
+    List<String> args = new ArrayList<>(List.of("--robot-id", robot, "--temporal-address", temporal,
+        "--data-dir", robotDir.toString(), "--register-timeout", "60"));
+    args.addAll(List.of(moreArgs));
+    processes.add(TestProcesses.agentDistribution(dir, "agent-" + robot, Map.of(), args.toArray(String[]::new)));
+    Path log = dir.resolve("agent-" + robot + ".log");
+    TestProcesses.waitFor("robot " + robot + " to register", Duration.ofSeconds(90), () -> {
+      try {
+        return Files.exists(log) && Files.readString(log).contains("robot " + robot + " registered");
+      } catch (IOException e) {
+        return false;
+      }
+    });
+  }
+}
