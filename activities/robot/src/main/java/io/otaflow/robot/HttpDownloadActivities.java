@@ -345,26 +345,32 @@ public class HttpDownloadActivities implements DownloadActivities {
   }
 
   /**
-   * Apply empties the inactive slot before it unpacks the release there, so what that slot holds counts as room for
-   * this update too. It is measured only when the free space alone falls short: walking a slot takes a while.
+   * The download must fit in the free space now. The whole update must fit once apply has emptied the inactive slot
+   * to unpack into it: the staged artifact and at least as many bytes unpacked (archives expand), so what that slot
+   * holds counts as room. The slot is measured only when the free space alone falls short: walking it takes a while.
    */
   private void checkFreeSpace(long size) {
-    long needed = size + SPACE_MARGIN_BYTES;
     long free;
     try {
       free = freeSpace.usableBytes(disk.staging());
     } catch (IOException e) {
       throw new UncheckedIOException("download: cannot read free space of " + disk.staging(), e);
     }
-    if (free >= needed) {
+    long downloadNeeds = size + SPACE_MARGIN_BYTES;
+    if (free < downloadNeeds) {
+      throw ApplicationFailure.newNonRetryableFailure("download: needs " + downloadNeeds + " bytes, only " + free
+          + " free on " + disk.staging(), RobotErrors.DISK_FULL);
+    }
+    long updateNeeds = 2 * size + SPACE_MARGIN_BYTES;
+    if (free >= updateNeeds) {
       return;
     }
     String inactiveSlot = RobotDisk.otherSlot(disk.readState().activeSlot());
     long reclaimable = disk.slotBytes(inactiveSlot);
-    if (free + reclaimable < needed) {
-      throw ApplicationFailure.newNonRetryableFailure("download: needs " + needed + " bytes, only " + free
-          + " free on " + disk.staging() + " and " + reclaimable + " in inactive slot " + inactiveSlot,
-          RobotErrors.DISK_FULL);
+    if (free + reclaimable < updateNeeds) {
+      throw ApplicationFailure.newNonRetryableFailure("download: the update needs " + updateNeeds
+          + " bytes (the artifact, then as much unpacked), only " + free + " free on " + disk.staging() + " and "
+          + reclaimable + " in inactive slot " + inactiveSlot + ", which apply empties", RobotErrors.DISK_FULL);
     }
   }
 
