@@ -73,9 +73,9 @@ final class Demo {
       reports.add(rollout(stack, watcher, FIRST_ROLLOUT, FIRST_RELEASE));
 
       List<String> secondStage = StagePlanner.assign(SECOND_ROLLOUT, stack.fleet().robotIds(), plan()).get(1);
-      secondStage.forEach(robot -> stack.fleet().setSensors(robot, SimulatedFleet.OVERHEATED));
+      secondStage.forEach(robot -> stack.fleet().whileRunning(robot, SECOND_RELEASE, SimulatedFleet.OVERHEATED));
       tell("Rollout " + SECOND_ROLLOUT + ": " + SECOND_RELEASE + "; the " + secondStage.size()
-          + " robots of its second stage now run at 93C: " + String.join(", ", secondStage));
+          + " robots of its second stage run at 93C while on it: " + String.join(", ", secondStage));
       reports.add(rollout(stack, watcher, SECOND_ROLLOUT, SECOND_RELEASE));
       return new DemoReport(reports);
     }

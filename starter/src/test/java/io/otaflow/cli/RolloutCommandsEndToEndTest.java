@@ -10,6 +10,8 @@ import io.otaflow.controlplane.RolloutService;
 import io.otaflow.devstack.ArtifactServer;
 import io.otaflow.devstack.EmbeddedTemporal;
 import io.otaflow.devstack.LocalPorts;
+import io.otaflow.devstack.SimulatedFleet;
+import io.otaflow.devstack.SimulatedSensors;
 import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
@@ -174,14 +176,17 @@ class RolloutCommandsEndToEndTest {
       String server = TestControlPlane.apiUrl(controlPlane);
       Path robotDir = dir.resolve("robots").resolve("r1");
       RobotDisk.seed(robotDir, release(artifacts, "0.9.0").path(), "0.9.0");
-      RobotSensors.healthy().withTemperatureC(93.0).write(robotDir);
+      // Hot while it runs 1.0.0: back on 0.9.0, its probes pass again and its rollback is confirmed.
+      String switchSensors = SimulatedSensors.install(robotDir, RobotSensors.healthy());
+      SimulatedSensors.whileRunning(robotDir, "1.0.0", SimulatedFleet.OVERHEATED);
       Path plan = Files.writeString(dir.resolve("plan.yaml"), PLAN);
 
       try (RobotAgent agent = RobotAgent.start(AgentConfig.parse("""
           robotId: r1
           dataDir: %s
           temporal: {address: "%s"}
-          """.formatted(robotDir, temporal.target())), Duration.ofSeconds(30))) {
+          hooks: {afterSwitch: ["%s"]}
+          """.formatted(robotDir, temporal.target(), switchSensors)), Duration.ofSeconds(30))) {
         assertThat(publishUnsigned(server, artifacts, release(artifacts, "1.0.0"), "1.0.0")).as(err.toString())
             .isZero();
         assertThat(otaflow("rollout", "start", "--server", server, "--id", "hot", "--release", "1.0.0",

@@ -2,6 +2,7 @@ package io.otaflow.robot;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,6 +28,13 @@ public record ApplyHooks(List<String> beforeSwitch, List<String> afterSwitch, Du
   /** No commands; the default kill switch {@code <robotDir>/kill-switch}. */
   public static ApplyHooks defaults(Path robotDir) {
     return new ApplyHooks(List.of(), List.of(), DEFAULT_TIMEOUT, robotDir.resolve(SafeStateRules.DEFAULT_KILL_SWITCH));
+  }
+
+  /** The same hooks with {@code command} run last after each switch. */
+  public ApplyHooks withAfterSwitch(String command) {
+    List<String> after = new ArrayList<>(afterSwitch);
+    after.add(command);
+    return new ApplyHooks(beforeSwitch, after, timeout, killSwitchFile);
   }
 
   Optional<String> killSwitchOn() {

@@ -44,6 +44,11 @@ public record RobotSideActivities(ReleaseManifestCheck manifestCheck, ApplyHooks
         sensors);
   }
 
+  /** The same robot, running {@code hooks} around its switches of {@code current}. */
+  public RobotSideActivities withHooks(ApplyHooks hooks) {
+    return new RobotSideActivities(manifestCheck, hooks, thresholds, probes, safeState, sensors);
+  }
+
   /** Download, slot, health and safety activities for the robot on {@code disk}, in that order. */
   public Object[] forRobot(RobotDisk disk, HttpClient http, MeterRegistry meters) {
     SensorHealthActivities health = new SensorHealthActivities(disk, sensors, thresholds, probes, meters);

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.otaflow.devstack.bench.BenchRobotActivities;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.registry.RobotRepository;
+import io.otaflow.robot.ApplyHooks;
 import io.otaflow.robot.RefusalLogging;
 import io.otaflow.robot.RobotDisk;
 import io.otaflow.robot.RobotSensors;
@@ -62,12 +63,13 @@ public final class SimulatedFleet implements AutoCloseable {
         RobotDisk disk = RobotDisk.seed(fleetDir.resolve(robotId), factoryArtifact, factoryVersion);
         // The robot's only sensor source (RobotSideActivities.defaults): without it the robot is never safe nor
         // healthy. Read at any age, as it is rewritten only to change a reading, so a long demo does not go stale.
-        RobotSensors.healthy().write(disk.dir());
+        String switchSensors = SimulatedSensors.install(disk.dir(), RobotSensors.healthy());
         Map<String, String> labels = labels(index);
         registry.registerRobot(robotId, labels, factoryVersion, null);
         disks.put(robotId, disk);
         factories.add(startWorker(client, robotId, disk, http,
-            RobotSideActivities.defaults(disk.dir()).trusting(trustedKeys).labelled(labels)));
+            RobotSideActivities.defaults(disk.dir()).trusting(trustedKeys).labelled(labels)
+                .withHooks(ApplyHooks.defaults(disk.dir()).withAfterSwitch(switchSensors))));
       }
       return fleet;
     } catch (RuntimeException e) {
@@ -94,9 +96,9 @@ public final class SimulatedFleet implements AutoCloseable {
     return disk;
   }
 
-  /** Writes the readings the robot's safe-state check and health probes will see from now on. */
-  public void setSensors(String robotId, RobotSensors sensors) {
-    sensors.write(disk(robotId).dir());
+  /** Makes the robot show {@code readings} while it runs {@code version}, as a release that overheats it would. */
+  public void whileRunning(String robotId, String version, RobotSensors readings) {
+    SimulatedSensors.whileRunning(disk(robotId).dir(), version, readings);
   }
 
   /** Labels to target by: two sites alternating, and every third robot the newer mk2 model. */
