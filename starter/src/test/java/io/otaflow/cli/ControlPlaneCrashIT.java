@@ -83,8 +83,8 @@ class ControlPlaneCrashIT {
     api.post("/api/rollouts", rollout("first", "{}"));
     var refused = catchThrowableOfType(() -> api.post("/api/rollouts", rollout("second", "{\"robotIds\": [\"r2\"]}")),
         ControlPlaneClient.ControlPlaneException.class);
-    assertThat(refused).hasMessageContaining("409").hasMessageContaining("target: 1 of its 1 robots belong to"
-        + " another rollout (1 in running rollout first)");
+    assertThat(refused).hasMessage("target: 1 of its 1 robots belong to another rollout (1 in running rollout"
+        + " first); a robot belongs to one running rollout at a time: wait for it to end or abort it");
 
     String canary = awaitCommittedRobot(api, "first");
     controlPlane.destroyForcibly();
