@@ -8,14 +8,10 @@ import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.rollout.RolloutRequest;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -29,12 +25,12 @@ class PostgresRegistryTest {
 
   @Test
   void registryWorksOnPostgres() throws SQLException {
-    String base = System.getenv("OTAFLOW_TEST_PG_URL");
-    String schema = "otaflow_test_" + UUID.randomUUID().toString().replace("-", "");
-    try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + schema);
+    try (RegistryFixtures.PostgresSchema schema = RegistryFixtures.PostgresSchema.create()) {
+      checkRegistry(FleetDatabase.open(schema.url(), null, null));
     }
-    Jdbi jdbi = FleetDatabase.open(base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema, null, null);
+  }
+
+  private static void checkRegistry(Jdbi jdbi) {
     RegistryFixtures.Repositories registry = RegistryFixtures.repositories(jdbi);
     JdbiRolloutRegistryActivities activities = registry.rolloutActivities();
 
@@ -68,9 +64,5 @@ class PostgresRegistryTest {
         .containsExactly(new FailureReason(RobotUpdateState.FAILED, "apply: '..' entry", 1));
     assertThat(registry.rollouts().rollout("ro-1").orElseThrow().status()).isEqualTo(RolloutStatus.RUNNING);
     assertThat(registry.events().events("ro-1")).hasSize(5);
-
-    try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA " + schema + " CASCADE");
-    }
   }
 }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,11 +24,11 @@ class RegistryCrashTest {
   static final List<RobotUpdateState> STEPS = List.of(RobotUpdateState.DOWNLOADING, RobotUpdateState.VERIFIED,
       RobotUpdateState.APPLIED, RobotUpdateState.HEALTH_CHECKING, RobotUpdateState.COMMITTED);
 
-  /** Run in a separate JVM: records a robot's steps in the registry under args[0], says so, then waits to be killed. */
+  /** Run in a separate JVM: records a robot's steps in the registry at JDBC URL args[0], says so, waits to be killed. */
   public static final class WriteThenWait {
     public static void main(String[] args) throws InterruptedException {
-      RolloutRobotRepository rows = new RolloutRobotRepository(
-          FleetDatabase.open(FleetDatabase.h2FileUrl(Path.of(args[0])), "", ""), Clock.systemUTC());
+      RolloutRobotRepository rows = new RolloutRobotRepository(FleetDatabase.open(args[0], "", ""),
+          Clock.systemUTC());
       for (RobotUpdateState step : STEPS) {
         rows.recordRobotState("ro-1", "r1", step, null, step == RobotUpdateState.COMMITTED ? "2.0.0" : null);
       }
@@ -41,9 +42,22 @@ class RegistryCrashTest {
   Path dataDir;
 
   @Test
-  void everyWriteThatReturnedSurvivesAKillNineRightAfter() throws Exception {
+  void everyWriteThatReturnedSurvivesAKillNineRightAfterOnH2() throws Exception {
+    assertEveryWriteSurvivesAKillNine(FleetDatabase.h2FileUrl(dataDir));
+  }
+
+  /** PostgreSQL commits synchronously by default; this holds it to that. Needs OTAFLOW_TEST_PG_URL. */
+  @Test
+  @EnabledIfEnvironmentVariable(named = "OTAFLOW_TEST_PG_URL", matches = "jdbc:postgresql:.+")
+  void everyWriteThatReturnedSurvivesAKillNineRightAfterOnPostgres() throws Exception {
+    try (RegistryFixtures.PostgresSchema schema = RegistryFixtures.PostgresSchema.create()) {
+      assertEveryWriteSurvivesAKillNine(schema.url());
+    }
+  }
+
+  private static void assertEveryWriteSurvivesAKillNine(String jdbcUrl) throws Exception {
     Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), WriteThenWait.class.getName(), dataDir.toString())
+        "-cp", System.getProperty("java.class.path"), WriteThenWait.class.getName(), jdbcUrl)
         .redirectErrorStream(true).start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(),
         StandardCharsets.UTF_8))) {
@@ -56,7 +70,7 @@ class RegistryCrashTest {
     }
     assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-    var registry = RegistryFixtures.repositories(FleetDatabase.open(FleetDatabase.h2FileUrl(dataDir), "", ""));
+    var registry = RegistryFixtures.repositories(FleetDatabase.open(jdbcUrl, "", ""));
     assertThat(registry.rolloutRobots().countsByState("ro-1")).containsEntry(RobotUpdateState.COMMITTED, 1)
         .containsEntry(RobotUpdateState.HEALTH_CHECKING, 0);
     assertThat(registry.events().events("ro-1")).extracting(RolloutEventRecord::status)

@@ -3,6 +3,10 @@ package io.otaflow.registry;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.release.Release;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +49,36 @@ final class RegistryFixtures {
     return new Repositories(new RobotRepository(jdbi, clock), new ReleaseRepository(jdbi, clock),
         new RolloutRepository(jdbi, clock), new RolloutRobotRepository(jdbi, clock), new RolloutEventLog(jdbi),
         new TelemetryRepository(jdbi, clock), new RobotLeases(jdbi));
+  }
+
+  /**
+   * A schema of its own in the PostgreSQL database that OTAFLOW_TEST_PG_URL names (user and password in the URL),
+   * dropped on close; tests that use it run only when the variable is set.
+   */
+  record PostgresSchema(String base, String name) implements AutoCloseable {
+
+    static PostgresSchema create() throws SQLException {
+      PostgresSchema schema = new PostgresSchema(System.getenv("OTAFLOW_TEST_PG_URL"),
+          "otaflow_test_" + UUID.randomUUID().toString().replace("-", ""));
+      schema.execute("CREATE SCHEMA " + schema.name);
+      return schema;
+    }
+
+    /** The JDBC URL of the database with this schema first on the search path. */
+    String url() {
+      return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + name;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      execute("DROP SCHEMA " + name + " CASCADE");
+    }
+
+    private void execute(String sql) throws SQLException {
+      try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
+        s.execute(sql);
+      }
+    }
   }
 
   static Release release(String version) {

@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A robot belongs to at most one running rollout: leases taken with the rollout, given back when it ends. */
@@ -28,7 +29,7 @@ class RobotLeasesTest {
   @TempDir
   Path dataDir;
 
-  private RegistryFixtures.Repositories registry(Jdbi jdbi) {
+  private static RegistryFixtures.Repositories registry(Jdbi jdbi) {
     RegistryFixtures.Repositories registry = RegistryFixtures.repositories(jdbi);
     registry.releases().registerRelease(release("2.0.0"));
     for (int i = 1; i <= 4; i++) {
@@ -78,7 +79,19 @@ class RobotLeasesTest {
   /** Eight starts on the same robots at the same instant, on the file database the control plane uses. */
   @Test
   void ofConcurrentStartsOnTheSameRobotsExactlyOneWins() throws Exception {
-    RegistryFixtures.Repositories registry = registry(FleetDatabase.open(FleetDatabase.h2FileUrl(dataDir), "", ""));
+    assertOneOfConcurrentStartsWins(registry(FleetDatabase.open(FleetDatabase.h2FileUrl(dataDir), "", "")));
+  }
+
+  /** The same on PostgreSQL. Needs OTAFLOW_TEST_PG_URL. */
+  @Test
+  @EnabledIfEnvironmentVariable(named = "OTAFLOW_TEST_PG_URL", matches = "jdbc:postgresql:.+")
+  void ofConcurrentStartsOnTheSameRobotsExactlyOneWinsOnPostgres() throws Exception {
+    try (RegistryFixtures.PostgresSchema schema = RegistryFixtures.PostgresSchema.create()) {
+      assertOneOfConcurrentStartsWins(registry(FleetDatabase.open(schema.url(), null, null)));
+    }
+  }
+
+  private static void assertOneOfConcurrentStartsWins(RegistryFixtures.Repositories registry) throws Exception {
     int starts = 8;
     CountDownLatch go = new CountDownLatch(1);
     ExecutorService threads = Executors.newFixedThreadPool(starts);
