@@ -69,10 +69,4 @@ public final class RobotLeases {
             + " ORDER BY robot_id")
         .bind("rollout", rolloutId).mapTo(String.class).list());
   }
-
-  /** IDs of the rollouts holding leases, in ID order. */
-  public List<String> rolloutsHoldingLeases() {
-    return jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT rollout_id FROM robot_leases ORDER BY rollout_id")
-        .mapTo(String.class).list());
-  }
 }

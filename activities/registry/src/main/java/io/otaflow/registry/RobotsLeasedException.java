@@ -6,16 +6,9 @@ import java.util.stream.Collectors;
 /** A rollout was refused because running rollouts hold some of its robots: a robot belongs to one at a time. */
 public class RobotsLeasedException extends RegistryConflictException {
 
-  private final Map<String, Integer> holders;
-
   /** @param holders how many of the target's robots each running rollout holds, by rollout ID */
   public RobotsLeasedException(int targetRobots, Map<String, Integer> holders) {
     super(describe(targetRobots, holders));
-    this.holders = Map.copyOf(holders);
-  }
-
-  public Map<String, Integer> holders() {
-    return holders;
   }
 
   private static String describe(int targetRobots, Map<String, Integer> holders) {
