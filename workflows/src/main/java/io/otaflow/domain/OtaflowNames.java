@@ -28,16 +28,16 @@ public final class OtaflowNames {
   }
 
   /**
-   * The rollout a robot update workflow belongs to, read back from its ID; empty for any other workflow ID. Robots
-   * use it to tell which rollout a step comes from.
+   * The rollout a workflow belongs to, read back from its ID: the rollout's own workflow or one of its robot updates;
+   * empty for any other workflow. Robots use it to tell which rollout a step comes from.
    */
-  public static Optional<String> rolloutIdOfRobotWorkflow(String workflowId) {
+  public static Optional<String> rolloutIdOf(String workflowId) {
     String prefix = rolloutWorkflowId("");
-    int robot = workflowId == null ? -1 : workflowId.lastIndexOf("/robot-");
-    if (robot <= prefix.length() || !workflowId.startsWith(prefix)) {
+    if (workflowId == null || !workflowId.startsWith(prefix) || workflowId.length() == prefix.length()) {
       return Optional.empty();
     }
-    return Optional.of(workflowId.substring(prefix.length(), robot));
+    int robot = workflowId.lastIndexOf("/robot-");
+    return Optional.of(workflowId.substring(prefix.length(), robot > prefix.length() ? robot : workflowId.length()));
   }
 
   /** The robot's latest registration: a new one (an agent restart) replaces it. */

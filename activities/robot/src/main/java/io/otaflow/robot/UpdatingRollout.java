@@ -14,11 +14,14 @@ final class UpdatingRollout {
   private UpdatingRollout() {
   }
 
-  /** The rollout the running activity was sent by, from its workflow's ID; empty outside a rollout's activity. */
+  /**
+   * The rollout the running activity was sent by (by the rollout itself, or by one of its robot updates), from its
+   * workflow's ID; empty outside a rollout's activity.
+   */
   static Optional<String> ofCurrentStep() {
     ActivityExecutionContext activity = ActivityKeepAlive.currentActivity();
     return activity == null ? Optional.empty()
-        : OtaflowNames.rolloutIdOfRobotWorkflow(activity.getInfo().getWorkflowId());
+        : OtaflowNames.rolloutIdOf(activity.getInfo().getWorkflowId());
   }
 
   /**

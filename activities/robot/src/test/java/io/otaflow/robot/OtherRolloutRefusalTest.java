@@ -58,6 +58,7 @@ class OtherRolloutRefusalTest {
         case "download" -> download.download(release);
         case "apply" -> slots.apply(release, staged);
         case "commit" -> slots.commit(release);
+        case "rollback" -> slots.rollback(release);
         default -> throw new IllegalArgumentException(step);
       }
     }
@@ -95,9 +96,14 @@ class OtherRolloutRefusalTest {
     server.close();
   }
 
+  /** A step sent by one of the rollout's robot updates. */
   private void step(String rolloutId, String step, Release release, StagedArtifact staged) {
+    stepFrom(OtaflowNames.robotWorkflowId(rolloutId, "r1") + "/" + step, step, release, staged);
+  }
+
+  private void stepFrom(String workflowId, String step, Release release, StagedArtifact staged) {
     env.getWorkflowClient().newWorkflowStub(RobotStepWorkflow.class, WorkflowOptions.newBuilder()
-            .setWorkflowId(OtaflowNames.robotWorkflowId(rolloutId, "r1") + "/" + step).setTaskQueue(QUEUE).build())
+            .setWorkflowId(workflowId).setTaskQueue(QUEUE).build())
         .run(step, release, staged);
   }
 
@@ -129,6 +135,9 @@ class OtherRolloutRefusalTest {
     assertThat(refusal(() -> step("B", "download", v3, null))).isEqualTo("download: " + inProgress);
     assertThat(refusal(() -> step("B", "apply", v3, v2Staged))).isEqualTo("apply: " + inProgress);
     assertThat(refusal(() -> step("B", "commit", v2, null))).isEqualTo("commit: " + inProgress);
+    // The rollout's own rollback phase sends its steps from the rollout's workflow.
+    assertThat(refusal(() -> stepFrom(OtaflowNames.rolloutWorkflowId("B"), "rollback", v2, null)))
+        .isEqualTo("rollback: " + inProgress);
     assertThat(disk.readState().installedVersion()).isEqualTo("2.0.0");
 
     step("A", "commit", v2, null);
