@@ -61,6 +61,9 @@ public final class PlanValidator {
       if (!(stage.minHealthy() >= 0.0 && stage.minHealthy() <= 1.0)) {
         throw new InvalidPlanException(at + ".minHealthy", "must be between 0 and 1, was " + stage.minHealthy());
       }
+      if (stage.maxFailures() != null && stage.maxFailures() < 0) {
+        throw new InvalidPlanException(at + ".maxFailures", "must be 0 or more, was " + stage.maxFailures());
+      }
     }
     if (plan.maxParallel() < 1 || plan.maxParallel() > MAX_PARALLEL_LIMIT) {
       throw new InvalidPlanException("maxParallel",

@@ -11,9 +11,17 @@ import java.time.Duration;
  * @param bakeTime   how long to watch the stage after its robots finished, before the next stage starts
  * @param minHealthy fraction 0..1 of the stage's robots that must end COMMITTED
  * @param approval   wait for a person to approve before the stage starts
+ * @param maxFailures robots of the stage that may end other than COMMITTED before it stops at once; null: only
+ *                    {@code minHealthy} decides (the stage stops as soon as that can no longer be met)
  */
 public record StagePlan(String name, Integer count, Integer percent, Duration bakeTime, double minHealthy,
-                        boolean approval) {
+                        boolean approval, Integer maxFailures) {
+
+  /** A stage without maxFailures. */
+  public StagePlan(String name, Integer count, Integer percent, Duration bakeTime, double minHealthy,
+                   boolean approval) {
+    this(name, count, percent, bakeTime, minHealthy, approval, null);
+  }
 
   public static StagePlan canary(String name, int count, Duration bakeTime, double minHealthy) {
     return new StagePlan(name, count, null, bakeTime, minHealthy, false);

@@ -27,6 +27,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -61,6 +62,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       Workflow.newLocalActivityStub(RobotStateActivities.class, RegistryOptions.LOCAL);
 
   private static final String SKIP_EMPTY_STAGE_BAKE = "skip-empty-stage-bake";
+  private static final String STOP_STAGE_EARLY = "stop-stage-early";
 
   private RolloutRequest request;
   private RolloutStatus status = RolloutStatus.PENDING;
@@ -77,6 +79,10 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private OperatorCommand pausedBy;
   private AbortCommand abort;
   private String reason;
+  /** Rollouts recorded before stages stopped early ran every robot of a failing stage: they replay that way. */
+  private boolean stopsStagesEarly;
+  /** Why the current stage stopped before all its robots ran (it can no longer pass), or null. */
+  private String stageStopped;
 
   /**
    * The robot updates of the current stage that have not reported yet, with the promise of their start: an abort
@@ -97,6 +103,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   @Override
   public RolloutProgress run(RolloutRequest request, RolloutCheckpoint checkpoint) {
     this.request = request;
+    stopsStagesEarly = Workflow.getVersion(STOP_STAGE_EARLY, Workflow.DEFAULT_VERSION, 1) >= 1;
     if (checkpoint != null) {
       restore(checkpoint);
     } else if (!start()) {
@@ -116,6 +123,10 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         break;
       }
       StageProgress tally = stageProgress(stageIndex);
+      if (stageStopped != null) {
+        startRollback(stageStopped);
+        break;
+      }
       if (tally.healthyFraction() < stage.minHealthy()) {
         startRollback(String.format("stage '%s' missed its threshold: %d/%d robots healthy (%.0f%%) < %.0f%%",
             stage.name(), tally.committed(), tally.size(), tally.healthyFraction() * 100, stage.minHealthy() * 100));
@@ -210,12 +221,12 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   /**
    * Runs {@code start} for every robot that {@code page} yields, at most {@code maxParallel} at once, calling
    * {@code finished} as each completes. An {@code interruptible} run (a stage) starts no robot while paused and
-   * stops early on abort, telling robots in flight to stop. Returns false, with nothing in flight, when the history
+   * stops early on abort or once the stage cannot pass, telling robots in flight to stop. Returns false, with nothing in flight, when the history
    * budget is spent and the workflow must continue as new; {@link #cursor} then tells where to pick up.
    */
   private <T> boolean forEachRobot(Function<String, List<String>> page, Function<String, Promise<T>> start,
                                    BiConsumer<String, Promise<T>> finished, boolean interruptible) {
-    BooleanSupplier mayStart = () -> !interruptible || abort == null && pausedBy == null;
+    BooleanSupplier mayStart = () -> !interruptible || !stopping() && pausedBy == null;
     Map<String, Promise<T>> window = new LinkedHashMap<>();
     Deque<String> next = new ArrayDeque<>();
     boolean exhausted = false;
@@ -233,7 +244,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         cursor = robot;
       }
       if (window.isEmpty()) {
-        if (exhausted || interruptible && abort != null) {
+        if (exhausted || interruptible && stopping()) {
           return true;
         }
         if (historyFull()) {
@@ -243,7 +254,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       boolean canStart = !exhausted && window.size() < maxParallel && !historyFull();
       Workflow.await(() -> window.values().stream().anyMatch(Promise::isCompleted)
           || canStart && mayStart.getAsBoolean()
-          || interruptible && abort != null && (window.isEmpty() || !abortSent.containsAll(inFlight.keySet())));
+          || interruptible && stopping() && (window.isEmpty() || !abortSent.containsAll(inFlight.keySet())));
       if (interruptible) {
         sendAbortToRobots();
       }
@@ -255,6 +266,11 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         return true;
       });
     }
+  }
+
+  /** A stage stops starting robots, and tells those in flight to stop, on abort or once it cannot pass. */
+  private boolean stopping() {
+    return abort != null || stageStopped != null;
   }
 
   private boolean historyFull() {
@@ -291,14 +307,39 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     stageFinished[stageIndex]++;
     if (result.outcome() == RobotUpdateState.COMMITTED) {
       stageCommitted[stageIndex]++;
+    } else if (stopsStagesEarly && stageStopped == null && stageFinished[stageIndex] < stageSizes.get(stageIndex)) {
+      stageStopped = cannotPass(request.plan().stages().get(stageIndex), stageSizes.get(stageIndex),
+          stageFinished[stageIndex] - stageCommitted[stageIndex]);
+      if (stageStopped != null) {
+        log.warn("rollout {} stops stage {} early: {}", request.rolloutId(), stageIndex, stageStopped);
+      }
     }
+  }
+
+  /**
+   * Why a stage with {@code failed} robots ended other than COMMITTED can no longer pass, or null while it can: more
+   * failures than its maxFailures, or too few robots left to reach minHealthy.
+   */
+  static String cannotPass(StagePlan stage, int size, int failed) {
+    if (stage.maxFailures() != null && failed > stage.maxFailures()) {
+      return String.format("stage '%s' stopped early: %d robots failed, more than its maxFailures %d",
+          stage.name(), failed, stage.maxFailures());
+    }
+    int canStillCommit = size - failed;
+    if ((double) canStillCommit / size < stage.minHealthy()) {
+      return String.format(Locale.ROOT, "stage '%s' stopped early: %d of %d robots failed, so at most %d can be"
+          + " healthy (%.0f%%) < %.0f%%", stage.name(), failed, size, canStillCommit, 100.0 * canStillCommit / size,
+          stage.minHealthy() * 100);
+    }
+    return null;
   }
 
   /** Tells every robot in flight to stop; each rolls itself back if it had applied, and reports as usual. */
   private void sendAbortToRobots() {
-    if (abort == null) {
+    if (!stopping()) {
       return;
     }
+    String why = abort != null ? "aborted by " + abort.by() + ": " + abort.reason() : stageStopped;
     for (String robotId : List.copyOf(inFlight.keySet())) {
       if (abortSent.add(robotId)) {
         try {
@@ -310,7 +351,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         RobotUpdateWorkflow robot = Workflow.newExternalWorkflowStub(RobotUpdateWorkflow.class,
             OtaflowNames.robotWorkflowId(request.rolloutId(), robotId));
         // A robot whose workflow already ended rejects the signal; its result is on its way anyway.
-        Async.procedure(robot::abort, "aborted by " + abort.by() + ": " + abort.reason());
+        Async.procedure(robot::abort, why);
       }
     }
   }

@@ -107,6 +107,12 @@ class PlanValidatorTest {
   }
 
   @Test
+  void refusesNegativeMaxFailures() {
+    assertRefused(plan(new StagePlan("wave", null, 10, BAKE, 0.9, false, -1)),
+        "stages[0].maxFailures", "must be 0 or more, was -1");
+  }
+
+  @Test
   void refusesStageWithBothCountAndPercent() {
     assertRefused(plan(new StagePlan("wave", 2, 10, BAKE, 0.9, false)),
         "stages[0]", "give exactly one of count or percent");

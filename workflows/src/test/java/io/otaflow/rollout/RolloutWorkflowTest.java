@@ -166,15 +166,16 @@ class RolloutWorkflowTest {
   @Test
   void rolloutRollsBackEveryUpdatedRobotWhenStageMissesThreshold() throws IOException {
     startFleet(20);
-    RolloutPlan plan = plan(StagePlan.canary("canary", 1, Duration.ofMinutes(30), 1.0),
+    RolloutPlan plan = oneAtATime(StagePlan.canary("canary", 1, Duration.ofMinutes(30), 1.0),
         StagePlan.percent("25%", 25, Duration.ofMinutes(30), 0.75),
         StagePlan.percent("100%", 100, Duration.ofHours(1), 0.75));
-    // Predict the second stage (same planner as the registry) and make two of its four robots overheat.
+    // Predict the second stage (same planner as the registry) and make the last two of its four robots to start
+    // overheat: the stage can meet its threshold until its last robot fails, so it runs to the end.
     List<String> secondStage = io.otaflow.plan.StagePlanner.assign("heatwave", List.copyOf(robots.keySet()), plan)
-        .get(1);
+        .get(1).stream().sorted().toList();
     assertThat(secondStage).hasSize(4);
-    robots.get(secondStage.get(0)).hot = true;
-    robots.get(secondStage.get(1)).hot = true;
+    robots.get(secondStage.get(2)).hot = true;
+    robots.get(secondStage.get(3)).hot = true;
 
     RolloutProgress result = result(start("heatwave", V2, plan));
 
@@ -191,10 +192,10 @@ class RolloutWorkflowTest {
       assertThat(robots.get(id).downloadedAt).as("stage 3 never starts").isEqualTo(-1);
       assertThat(registry.state("heatwave", id)).isEqualTo(RobotUpdateState.PENDING);
     });
-    assertThat(registry.state("heatwave", secondStage.get(0))).isEqualTo(RobotUpdateState.ROLLED_BACK);
+    assertThat(registry.state("heatwave", secondStage.get(2))).isEqualTo(RobotUpdateState.ROLLED_BACK);
     assertThat(registry.installedVersions).containsEntry(canary, "1.0.0");
     recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("heatwave"), "rollout-threshold-missed.json");
-    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("heatwave", secondStage.get(0)), "robot-health-failed.json");
+    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("heatwave", secondStage.get(2)), "robot-health-failed.json");
     recordHistoryIfAsked(OtaflowNames.robotWorkflowId("heatwave", canary), "robot-committed.json");
   }
 
@@ -337,6 +338,49 @@ class RolloutWorkflowTest {
     assertThat(robots.get("r04").installedVersion()).isEqualTo("1.0.0");
     // Asked about once a minute (a twentieth of two hours, capped at a minute) until the deadline.
     assertThat(robots.get("r04").safeStateChecks).isBetween(120, 122);
+  }
+
+  /** One robot at a time, so the order in which robots start and finish is fixed: ascending robot ID. */
+  private static RolloutPlan oneAtATime(StagePlan... stages) {
+    return new RolloutPlan(List.of(stages), 1, Duration.ofMinutes(5), 3, Duration.ofMinutes(2));
+  }
+
+  @Test
+  void stageStopsAsSoonAsItsThresholdCannotBeMet() throws IOException {
+    startFleet(10);
+    RolloutPlan plan = oneAtATime(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
+        StagePlan.percent("100%", 100, Duration.ZERO, 0.9));
+    List<String> second = io.otaflow.plan.StagePlanner.assign("early", List.copyOf(robots.keySet()), plan).get(1)
+        .stream().sorted().toList();
+    robots.get(second.get(0)).hot = true;
+
+    RolloutProgress result = result(start("early", V2, plan));
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+    assertThat(result.reason()).isEqualTo("stage '100%' stopped early: 1 of 9 robots failed, so at most 8 can be"
+        + " healthy (89%) < 90%");
+    assertThat(second.subList(1, second.size())).allSatisfy(id ->
+        assertThat(robots.get(id).downloadedAt).as("%s never started", id).isEqualTo(-1));
+    assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("1.0.0"));
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("early"), "rollout-stage-stopped-early.json");
+  }
+
+  @Test
+  void stageStopsOnceMoreRobotsFailThanItsMaxFailures() {
+    startFleet(10);
+    RolloutPlan plan = oneAtATime(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
+        new StagePlan("100%", null, 100, Duration.ZERO, 0.5, false, 1));
+    List<String> second = io.otaflow.plan.StagePlanner.assign("max", List.copyOf(robots.keySet()), plan).get(1)
+        .stream().sorted().toList();
+    robots.get(second.get(0)).hot = true;
+    robots.get(second.get(1)).hot = true;
+
+    RolloutProgress result = result(start("max", V2, plan));
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+    assertThat(result.reason()).isEqualTo("stage '100%' stopped early: 2 robots failed, more than its maxFailures 1");
+    assertThat(second.subList(2, second.size())).allSatisfy(id ->
+        assertThat(robots.get(id).downloadedAt).as("%s never started", id).isEqualTo(-1));
   }
 
   @Test
