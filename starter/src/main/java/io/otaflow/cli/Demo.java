@@ -24,7 +24,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The demo scenario on a local stack: rollout {@code demo-1} takes the whole fleet to 1.0.0; rollout {@code demo-2}
- * of 2.0.0 meets overheating robots in its second stage, misses the threshold and rolls every robot back to 1.0.0.
+ * of 2.0.0 meets overheating robots in its second stage, stops that stage as soon as it cannot pass and rolls every
+ * robot back to 1.0.0.
  */
 final class Demo {
 
