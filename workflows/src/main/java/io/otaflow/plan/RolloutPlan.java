@@ -15,9 +15,11 @@ import java.util.List;
  * @param healthSoak   the soak window the health checks are spread over
  * @param safeStateDeadline how long a robot may stay unsafe (on a mission, undocked, low battery, outside its
  *                     maintenance window) before it is DEFERRED instead of updated
+ * @param onFailure    what the rollout does when a stage cannot pass; null (plans from before it existed) is
+ *                     {@link FailureAction#ROLLBACK_ALL}
  */
 public record RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robotTimeout, int healthChecks,
-                          Duration healthSoak, Duration safeStateDeadline) {
+                          Duration healthSoak, Duration safeStateDeadline, FailureAction onFailure) {
 
   /** Robots get {@link #DEFAULT_SAFE_STATE_DEADLINE} to reach a safe state. */
   public static final Duration DEFAULT_SAFE_STATE_DEADLINE = Duration.ofHours(1);
@@ -27,13 +29,20 @@ public record RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robo
     this(stages, maxParallel, robotTimeout, healthChecks, healthSoak, DEFAULT_SAFE_STATE_DEADLINE);
   }
 
+  /** A plan that rolls everything back when a stage fails. */
+  public RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robotTimeout, int healthChecks,
+                     Duration healthSoak, Duration safeStateDeadline) {
+    this(stages, maxParallel, robotTimeout, healthChecks, healthSoak, safeStateDeadline, FailureAction.ROLLBACK_ALL);
+  }
+
   /**
-   * The plan with the documented default for what a plan file may leave out (a null {@code safeStateDeadline});
-   * records read from JSON or YAML get nulls where a field is absent.
+   * The plan with the documented defaults for what a plan file may leave out ({@code safeStateDeadline},
+   * {@code onFailure}); records read from JSON or YAML get nulls where a field is absent.
    */
   public RolloutPlan withDefaults() {
-    return safeStateDeadline != null ? this
-        : new RolloutPlan(stages, maxParallel, robotTimeout, healthChecks, healthSoak, DEFAULT_SAFE_STATE_DEADLINE);
+    return new RolloutPlan(stages, maxParallel, robotTimeout, healthChecks, healthSoak,
+        safeStateDeadline != null ? safeStateDeadline : DEFAULT_SAFE_STATE_DEADLINE,
+        onFailure != null ? onFailure : FailureAction.ROLLBACK_ALL);
   }
 
   public RolloutPlan {

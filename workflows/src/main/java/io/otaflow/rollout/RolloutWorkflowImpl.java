@@ -4,6 +4,7 @@ import io.otaflow.domain.OtaflowNames;
 import io.otaflow.domain.RegistryOptions;
 import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
+import io.otaflow.plan.FailureAction;
 import io.otaflow.plan.PlanValidator;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.robotupdate.RobotActivityOptions;
@@ -123,14 +124,20 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         break;
       }
       StageProgress tally = stageProgress(stageIndex);
-      if (stageStopped != null) {
-        startRollback(stageStopped);
+      String failed = stageStopped != null ? stageStopped : tally.healthyFraction() >= stage.minHealthy() ? null
+          : String.format("stage '%s' missed its threshold: %d/%d robots healthy (%.0f%%) < %.0f%%",
+              stage.name(), tally.committed(), tally.size(), tally.healthyFraction() * 100, stage.minHealthy() * 100);
+      if (failed != null && request.plan().onFailure() != FailureAction.PAUSE) {
+        startRollback(failed);
         break;
       }
-      if (tally.healthyFraction() < stage.minHealthy()) {
-        startRollback(String.format("stage '%s' missed its threshold: %d/%d robots healthy (%.0f%%) < %.0f%%",
-            stage.name(), tally.committed(), tally.size(), tally.healthyFraction() * 100, stage.minHealthy() * 100));
-        break;
+      if (failed != null) {
+        if (!acceptedByAPerson(failed)) {
+          break;
+        }
+        stageIndex++;
+        cursor = null;
+        continue;
       }
       boolean bakes = bakes(stage, tally);
       log.info("rollout {} stage '{}' passed: {}/{} healthy; baking {}", request.rolloutId(), stage.name(),
@@ -172,6 +179,20 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     }
     return tally.size() > 0
         || Workflow.getVersion(SKIP_EMPTY_STAGE_BAKE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION;
+  }
+
+  /**
+   * onFailure PAUSE: stops with the failed stage's reason until a person resumes (true: the stage is accepted, the
+   * rollout goes on to the next) or aborts (false: the abort rolls back as usual).
+   */
+  private boolean acceptedByAPerson(String failed) {
+    pausedBy = new OperatorCommand("otaflow", failed);
+    setStatus(RolloutStatus.PAUSED, failed + "; paused for a person (onFailure: PAUSE): resume accepts the stage and"
+        + " goes on, abort rolls back");
+    log.warn("rollout {} paused: {}", request.rolloutId(), failed);
+    Workflow.await(() -> pausedBy == null || abort != null);
+    stageStopped = null;
+    return abort == null;
   }
 
   /** Validates, records RUNNING and assigns the stages; false when the rollout ended FAILED instead. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
+import io.otaflow.plan.FailureAction;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.TargetSelector;
@@ -381,6 +382,50 @@ class RolloutWorkflowTest {
     assertThat(result.reason()).isEqualTo("stage '100%' stopped early: 2 robots failed, more than its maxFailures 1");
     assertThat(second.subList(2, second.size())).allSatisfy(id ->
         assertThat(robots.get(id).downloadedAt).as("%s never started", id).isEqualTo(-1));
+  }
+
+  /** Canary, then the rest; on failure wait for a person. */
+  private static RolloutPlan pauseOnFailure() {
+    return new RolloutPlan(List.of(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
+        StagePlan.percent("half", 50, Duration.ZERO, 1.0), StagePlan.percent("100%", 100, Duration.ZERO, 0.5)),
+        1, Duration.ofMinutes(5), 1, Duration.ZERO, Duration.ofHours(1), FailureAction.PAUSE);
+  }
+
+  @Test
+  void onFailurePauseWaitsForAPersonAndResumeAcceptsTheStage() throws Exception {
+    startFleet(4);
+    RolloutPlan plan = pauseOnFailure();
+    String hot = io.otaflow.plan.StagePlanner.assign("accept", List.copyOf(robots.keySet()), plan).get(1).get(0);
+    robots.get(hot).hot = true;
+
+    RolloutWorkflow workflow = start("accept", V2, plan);
+    RolloutProgress paused = awaitProgress(workflow, p -> p.status() == RolloutStatus.PAUSED);
+    assertThat(paused.reason()).isEqualTo("stage 'half' missed its threshold: 0/1 robots healthy (0%) < 100%; paused"
+        + " for a person (onFailure: PAUSE): resume accepts the stage and goes on, abort rolls back");
+    workflow.resume(new OperatorCommand("ana", "heat is a sensor fault"));
+    RolloutProgress result = result(workflow);
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThat(result.robotCounts()).containsEntry("COMMITTED", 3).containsEntry("ROLLED_BACK", 1);
+    assertThat(robots.get(hot).installedVersion()).isEqualTo("1.0.0");
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("accept"), "rollout-paused-on-failure.json");
+  }
+
+  @Test
+  void onFailurePauseThenAbortRollsBackAsUsual() throws Exception {
+    startFleet(4);
+    RolloutPlan plan = pauseOnFailure();
+    String hot = io.otaflow.plan.StagePlanner.assign("refuse", List.copyOf(robots.keySet()), plan).get(1).get(0);
+    robots.get(hot).hot = true;
+
+    RolloutWorkflow workflow = start("refuse", V2, plan);
+    awaitProgress(workflow, p -> p.status() == RolloutStatus.PAUSED);
+    workflow.abort(new AbortCommand("ana", "too hot", true));
+    RolloutProgress result = result(workflow);
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+    assertThat(result.reason()).isEqualTo("aborted by ana: too hot");
+    assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("1.0.0"));
   }
 
   @Test
