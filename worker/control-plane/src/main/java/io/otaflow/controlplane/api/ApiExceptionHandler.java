@@ -114,7 +114,11 @@ class ApiExceptionHandler {
         .replaceFirst("^\\.", "");
   }
 
+  /** A refusal (4xx) is logged as the one line the client gets; the control plane's own failures are logged above. */
   private static ResponseEntity<ApiError> error(HttpStatusCode status, String message) {
+    if (status.is4xxClientError()) {
+      log.info("refused with {}: {}", status.value(), message);
+    }
     return ResponseEntity.status(status).body(new ApiError(message));
   }
 }
