@@ -17,22 +17,13 @@ import java.util.List;
  * One all-healthy rollout over a simulated fleet, then the floor: a bare parent workflow fanning out the same number
  * of children, each running as many no-op activities on its robot's queue as a robot update runs in the happy path.
  */
-final class RolloutBenchmark {
+final class RolloutBenchmark extends FleetBenchmark {
 
   /** download, verify, safe-state check, apply, one health check, commit. */
   static final int ROBOT_ACTIVITIES = 6;
-  private static final Duration TIMEOUT = Duration.ofMinutes(30);
-
-  private final Path dataDir;
-  private final int robots;
-  private final int maxParallel;
-  private final PrintStream progress;
 
   RolloutBenchmark(Path dataDir, int robots, int maxParallel, PrintStream progress) {
-    this.dataDir = dataDir;
-    this.robots = robots;
-    this.maxParallel = maxParallel;
-    this.progress = progress;
+    super(dataDir, robots, maxParallel, progress);
   }
 
   /** Instant probes, no bakes: what is left is the engine's own cost per robot. */
@@ -53,7 +44,8 @@ final class RolloutBenchmark {
       say("Rolling 1.0.0 out to " + robots + " robots, " + maxParallel + " at a time");
       long started = System.nanoTime();
       stack.rollouts().startRollout("bench", "1.0.0", plan(), TargetSelector.wholeFleet());
-      RolloutProgress rollout = new RolloutWatcher(stack.rollouts()::progress, progress).await("bench", TIMEOUT);
+      RolloutProgress rollout = new RolloutWatcher(stack.rollouts()::progress, progress())
+          .await("bench", TIMEOUT);
       double rolloutSeconds = seconds(started);
 
       say("Floor: " + robots + " bare children x " + ROBOT_ACTIVITIES + " no-op activities on the robot queues");
@@ -66,12 +58,6 @@ final class RolloutBenchmark {
 
   private static double seconds(long startedNanos) {
     return (System.nanoTime() - startedNanos) / 1e9;
-  }
-
-  private void say(String line) {
-    if (progress != null) {
-      progress.println(line);
-    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.otaflow.devstack;
 import io.otaflow.controlplane.ControlPlaneApplication;
 import io.otaflow.controlplane.RolloutService;
 import io.otaflow.registry.RobotRepository;
+import io.otaflow.registry.RolloutEventLog;
 import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.release.Release;
 import io.otaflow.robot.fixtures.BuiltArtifact;
@@ -117,6 +118,11 @@ public final class LocalStack implements AutoCloseable {
   /** Each rollout's robots and where each stands, as the control plane recorded them. */
   public RolloutRobotRepository rolloutRobots() {
     return controlPlane.getBean(RolloutRobotRepository.class);
+  }
+
+  /** Each rollout's audit trail: every status it took and every robot state, with when. */
+  public RolloutEventLog events() {
+    return controlPlane.getBean(RolloutEventLog.class);
   }
 
   public WorkflowClient client() {
