@@ -242,7 +242,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   /**
    * Runs {@code start} for every robot that {@code page} yields, at most {@code maxParallel} at once, calling
    * {@code finished} as each completes. An {@code interruptible} run (a stage) starts no robot while paused and
-   * stops early on abort or once the stage cannot pass, telling robots in flight to stop. Returns false, with nothing in flight, when the history
+   * stops early on abort (telling robots in flight to stop) or once the stage cannot pass. Returns false, with nothing in flight, when the history
    * budget is spent and the workflow must continue as new; {@link #cursor} then tells where to pick up.
    */
   private <T> boolean forEachRobot(Function<String, List<String>> page, Function<String, Promise<T>> start,
@@ -275,7 +275,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       boolean canStart = !exhausted && window.size() < maxParallel && !historyFull();
       Workflow.await(() -> window.values().stream().anyMatch(Promise::isCompleted)
           || canStart && mayStart.getAsBoolean()
-          || interruptible && stopping() && (window.isEmpty() || !abortSent.containsAll(inFlight.keySet())));
+          || interruptible && abort != null && (window.isEmpty() || !abortSent.containsAll(inFlight.keySet())));
       if (interruptible) {
         sendAbortToRobots();
       }
@@ -289,7 +289,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     }
   }
 
-  /** A stage stops starting robots, and tells those in flight to stop, on abort or once it cannot pass. */
+  /** A stage starts no more robots on abort or once it cannot pass. */
   private boolean stopping() {
     return abort != null || stageStopped != null;
   }
@@ -348,19 +348,24 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     }
     int canStillCommit = size - failed;
     if ((double) canStillCommit / size < stage.minHealthy()) {
+      // One decimal: 499 of 500 must not read as 100% < 100%.
       return String.format(Locale.ROOT, "stage '%s' stopped early: %d of %d robots failed, so at most %d can be"
-          + " healthy (%.0f%%) < %.0f%%", stage.name(), failed, size, canStillCommit, 100.0 * canStillCommit / size,
+          + " healthy (%.1f%%) < %.1f%%", stage.name(), failed, size, canStillCommit, 100.0 * canStillCommit / size,
           stage.minHealthy() * 100);
     }
     return null;
   }
 
-  /** Tells every robot in flight to stop; each rolls itself back if it had applied, and reports as usual. */
+  /**
+   * On abort, tells every robot in flight to stop; each rolls itself back if it had applied, and reports as usual. A
+   * stage that stopped early lets its robots in flight finish instead: Temporal's test server can lose a robot
+   * workflow that a signal reaches while it completes a task, and hundreds at once made that happen.
+   */
   private void sendAbortToRobots() {
-    if (!stopping()) {
+    if (abort == null) {
       return;
     }
-    String why = abort != null ? "aborted by " + abort.by() + ": " + abort.reason() : stageStopped;
+    String why = "aborted by " + abort.by() + ": " + abort.reason();
     for (String robotId : List.copyOf(inFlight.keySet())) {
       if (abortSent.add(robotId)) {
         try {

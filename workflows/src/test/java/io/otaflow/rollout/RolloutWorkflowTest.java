@@ -359,7 +359,7 @@ class RolloutWorkflowTest {
 
     assertThat(result.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
     assertThat(result.reason()).isEqualTo("stage '100%' stopped early: 1 of 9 robots failed, so at most 8 can be"
-        + " healthy (89%) < 90%");
+        + " healthy (88.9%) < 90.0%");
     assertThat(second.subList(1, second.size())).allSatisfy(id ->
         assertThat(robots.get(id).downloadedAt).as("%s never started", id).isEqualTo(-1));
     assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("1.0.0"));
