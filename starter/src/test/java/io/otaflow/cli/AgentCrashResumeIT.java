@@ -25,14 +25,12 @@ import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -101,10 +99,7 @@ class AgentCrashResumeIT {
 
   @AfterEach
   void stopEverything() throws Exception {
-    for (Process process : processes) {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
+    TestProcesses.killAll(processes);
     if (artifacts != null) {
       artifacts.close();
     }
@@ -191,28 +186,14 @@ class AgentCrashResumeIT {
   }
 
   private Process startAgent(String name, String... moreArgs) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--robot-id", "r1", "--temporal-address", target,
-        "--data-dir", robotDir.toString(), "--register-timeout", "60"));
-    args.addAll(List.of(moreArgs));
-    Process agent = TestProcesses.agentDistribution(dataDir, name, Map.of(), args.toArray(String[]::new));
+    Process agent = TestProcesses.agent(dataDir, name, "r1", target, robotDir, moreArgs);
     processes.add(agent);
-    Path log = dataDir.resolve(name + ".log");
-    TestProcesses.waitFor("robot r1 to register (" + name + ")", Duration.ofSeconds(90),
-        () -> Files.exists(log) && readQuietly(log).contains("robot r1 registered"));
     return agent;
   }
 
   private static void kill(Process agent) throws InterruptedException {
     agent.destroyForcibly();
     assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
-  }
-
-  private static String readQuietly(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      return "";
-    }
   }
 
   /**

@@ -51,10 +51,7 @@ class ControlPlaneCrashIT {
 
   @AfterEach
   void stopEverything() throws Exception {
-    for (Process process : processes) {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
+    TestProcesses.killAll(processes);
     if (artifacts != null) {
       artifacts.close();
     }
@@ -76,7 +73,7 @@ class ControlPlaneCrashIT {
       Path robotDir = dir.resolve("robots").resolve(robot);
       RobotDisk.seed(robotDir, factory.path(), "0.9.0");
       RobotSensors.healthy().write(robotDir);
-      startAgent(robot, robotDir);
+      processes.add(TestProcesses.agent(dir, "agent-" + robot, robot, temporal, robotDir));
     }
     api.post("/api/releases", next.toRelease("1.0.0", artifacts.url("otaflow-1.0.0.tar.gz"), "next"));
 
@@ -110,21 +107,9 @@ class ControlPlaneCrashIT {
   }
 
   private Process startControlPlane(String name) throws Exception {
-    Process process = TestProcesses.java(dir, name, Map.of(), Otaflow.class.getName(), "server",
-        "--temporal-address", temporal, "--test-server", "--data-dir", dir.resolve("control").toString(),
-        "--http-port", Integer.toString(httpPort));
+    Process process = TestProcesses.controlPlane(dir, name, temporal, dir.resolve("control"), httpPort);
     processes.add(process);
-    TestProcesses.waitFor("the control plane's REST API (" + name + ")", Duration.ofSeconds(90),
-        () -> TestProcesses.listening(httpPort));
     return process;
-  }
-
-  private void startAgent(String robot, Path robotDir) throws Exception {
-    processes.add(TestProcesses.agentDistribution(dir, "agent-" + robot, Map.of(), "--robot-id", robot,
-        "--temporal-address", temporal, "--data-dir", robotDir.toString(), "--register-timeout", "60"));
-    Path log = dir.resolve("agent-" + robot + ".log");
-    TestProcesses.waitFor("robot " + robot + " to register", Duration.ofSeconds(90),
-        () -> readQuietly(log).contains("robot " + robot + " registered"));
   }
 
   /** Polls the audit trail for the first robot to commit, as fast as the API answers, and returns it. */
@@ -158,11 +143,4 @@ class ControlPlaneCrashIT {
         "target", io.otaflow.wire.WireJson.mapper().readTree(target));
   }
 
-  private static String readQuietly(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file) : "";
-    } catch (IOException e) {
-      return "";
-    }
-  }
 }

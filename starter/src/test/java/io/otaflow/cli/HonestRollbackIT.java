@@ -12,7 +12,6 @@ import io.otaflow.robot.fixtures.BuiltArtifact;
 import io.otaflow.robot.fixtures.ReleaseArtifacts;
 import io.otaflow.rollout.RolloutProgress;
 import io.otaflow.wire.WireJson;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -50,10 +48,7 @@ class HonestRollbackIT {
 
   @AfterEach
   void stopEverything() throws Exception {
-    for (Process process : processes) {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
+    TestProcesses.killAll(processes);
     if (artifacts != null) {
       artifacts.close();
     }
@@ -65,11 +60,7 @@ class HonestRollbackIT {
     temporal = "127.0.0.1:" + temporalPort;
     processes.add(TestProcesses.temporalTestServer(dir, temporalPort));
     int httpPort = LocalPorts.free();
-    processes.add(TestProcesses.java(dir, "control-plane", Map.of(), Otaflow.class.getName(), "server",
-        "--temporal-address", temporal, "--test-server", "--data-dir", dir.resolve("control").toString(),
-        "--http-port", Integer.toString(httpPort)));
-    TestProcesses.waitFor("the control plane's REST API", Duration.ofSeconds(90),
-        () -> TestProcesses.listening(httpPort));
+    processes.add(TestProcesses.controlPlane(dir, "control-plane", temporal, dir.resolve("control"), httpPort));
     ControlPlaneClient api = new ControlPlaneClient(URI.create("http://127.0.0.1:" + httpPort));
 
     artifacts = ArtifactServer.start(Files.createDirectories(dir.resolve("artifacts")));
@@ -114,17 +105,7 @@ class HonestRollbackIT {
 
   private void startAgent(String robot, Path robotDir, String... moreArgs) throws Exception {
     RobotSensors.healthy().write(robotDir);
-    List<String> args = new ArrayList<>(List.of("--robot-id", robot, "--temporal-address", temporal,
-        "--data-dir", robotDir.toString(), "--register-timeout", "60"));
-    args.addAll(List.of(moreArgs));
-    processes.add(TestProcesses.agentDistribution(dir, "agent-" + robot, Map.of(), args.toArray(String[]::new)));
-    Path log = dir.resolve("agent-" + robot + ".log");
-    TestProcesses.waitFor("robot " + robot + " to register", Duration.ofSeconds(90), () -> {
-      try {
-        return Files.exists(log) && Files.readString(log).contains("robot " + robot + " registered");
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    processes.add(TestProcesses.agent(dir, "agent-" + robot, robot, temporal, robotDir, moreArgs));
   }
+
 }

@@ -5,11 +5,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Tests that run otaflow's processes (Temporal's test server, an agent) in JVMs of their own. */
@@ -65,6 +67,51 @@ final class TestProcesses {
     Process server = java(logDir, "temporal", Map.of(), "io.temporal.testserver.TestServer", Integer.toString(port));
     waitFor("the Temporal test server to listen on port " + port, Duration.ofSeconds(60), () -> listening(port));
     return server;
+  }
+
+  /**
+   * The agent distribution serving robot {@code robotId} from {@code robotDir}, started as {@link #agentDistribution}
+   * does (output in {@code <logDir>/<name>.log}); returns once the robot is registered.
+   */
+  static Process agent(Path logDir, String name, String robotId, String temporal, Path robotDir, String... moreArgs)
+      throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("--robot-id", robotId, "--temporal-address", temporal,
+        "--data-dir", robotDir.toString(), "--register-timeout", "60"));
+    args.addAll(List.of(moreArgs));
+    Process agent = agentDistribution(logDir, name, Map.of(), args.toArray(String[]::new));
+    Path log = logDir.resolve(name + ".log");
+    waitFor("robot " + robotId + " to register (" + name + ")", Duration.ofSeconds(90),
+        () -> readQuietly(log).contains("robot " + robotId + " registered"));
+    return agent;
+  }
+
+  /**
+   * {@code otaflow server} in a JVM of its own against the test server at {@code temporal}, its registry under
+   * {@code dataDir}; returns once its REST API listens on {@code httpPort}.
+   */
+  static Process controlPlane(Path logDir, String name, String temporal, Path dataDir, int httpPort)
+      throws IOException, InterruptedException {
+    Process server = java(logDir, name, Map.of(), Otaflow.class.getName(), "server", "--temporal-address", temporal,
+        "--test-server", "--data-dir", dataDir.toString(), "--http-port", Integer.toString(httpPort));
+    waitFor("the control plane's REST API (" + name + ")", Duration.ofSeconds(90), () -> listening(httpPort));
+    return server;
+  }
+
+  /** Kills every process a test started ({@code kill -9}): nothing of one test outlives it. */
+  static void killAll(List<Process> processes) throws InterruptedException {
+    for (Process process : processes) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A log file's text so far; empty while it does not exist yet. */
+  static String readQuietly(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
