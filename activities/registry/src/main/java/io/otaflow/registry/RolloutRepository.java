@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -78,6 +79,15 @@ public class RolloutRepository {
   public List<RolloutRecord> rollouts() {
     return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollouts ORDER BY created_at DESC, rollout_id DESC")
         .map((rs, ctx) -> rolloutRow(rs)).list());
+  }
+
+  /** Rollouts not in a final status, oldest first: what the registry believes still runs. */
+  public List<RolloutRecord> unfinishedRollouts() {
+    List<String> finalStatuses = Arrays.stream(RolloutStatus.values()).filter(RolloutStatus::isFinal)
+        .map(Enum::name).toList();
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollouts WHERE status NOT IN (<final>)"
+            + " ORDER BY created_at, rollout_id")
+        .bindList("final", finalStatuses).map((rs, ctx) -> rolloutRow(rs)).list());
   }
 
   /** The request a rollout was created from (release, plan, target), for restarting or showing it. */

@@ -56,8 +56,10 @@ class RobotLeasesTest {
 
     registry.rollouts().recordRolloutStatus("A", RolloutStatus.RUNNING, "canary", null);
     assertThat(registry.leases().leasedRobots("A")).hasSize(3);
+    assertThat(registry.rollouts().unfinishedRollouts()).extracting(RolloutRecord::rolloutId).containsExactly("A");
     registry.rollouts().recordRolloutStatus("A", RolloutStatus.SUCCEEDED, "100%", null);
     assertThat(registry.leases().leasedRobots("A")).isEmpty();
+    assertThat(registry.rollouts().unfinishedRollouts()).isEmpty();
 
     registry.rollouts().createRollout(rollout("B"), Set.of("r2", "r3", "r4"));
     assertThat(registry.leases().leasedRobots("B")).containsExactly("r2", "r3", "r4");

@@ -64,8 +64,8 @@ public class RegistryReconciler {
   /** One pass over every rollout the registry has as not ended; returns how many it brought in line. */
   public int reconcile() {
     int reconciled = 0;
-    for (RolloutRecord rollout : rollouts.rollouts()) {
-      if (!rollout.status().isFinal() && reconcile(rollout)) {
+    for (RolloutRecord rollout : rollouts.unfinishedRollouts()) {
+      if (reconcile(rollout)) {
         reconciled++;
       }
     }
