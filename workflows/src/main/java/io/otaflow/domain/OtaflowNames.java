@@ -10,6 +10,7 @@ public final class OtaflowNames {
 
   /** Control-plane task queue: rollout, robot-update, registration and telemetry workflows; registry activities. */
   public static final String CONTROL_TASK_QUEUE = "otaflow-control";
+  private static final String ROLLBACK = "/rollback";
 
   private OtaflowNames() {
   }
@@ -27,9 +28,19 @@ public final class OtaflowNames {
     return rolloutWorkflowId(rolloutId) + "/robot-" + robotId;
   }
 
+  /** The workflow that rolls back a rollout after it ended (a person's order), beside the rollout's own. */
+  public static String rolloutRollbackWorkflowId(String rolloutId) {
+    return rolloutWorkflowId(rolloutId) + ROLLBACK;
+  }
+
+  /** One robot's rollback, whether its rollout rolls back while running or after it ended. */
+  public static String robotRollbackWorkflowId(String rolloutId, String robotId) {
+    return rolloutRollbackWorkflowId(rolloutId) + "/robot-" + robotId;
+  }
+
   /**
-   * The rollout a workflow belongs to, read back from its ID: the rollout's own workflow or one of its robot updates;
-   * empty for any other workflow. Robots use it to tell which rollout a step comes from.
+   * The rollout a workflow belongs to, read back from its ID: the rollout's own workflow, its rollback, or one of
+   * their robot workflows; empty for any other workflow. Robots use it to tell which rollout a step comes from.
    */
   public static Optional<String> rolloutIdOf(String workflowId) {
     String prefix = rolloutWorkflowId("");
@@ -37,7 +48,9 @@ public final class OtaflowNames {
       return Optional.empty();
     }
     int robot = workflowId.lastIndexOf("/robot-");
-    return Optional.of(workflowId.substring(prefix.length(), robot > prefix.length() ? robot : workflowId.length()));
+    String rollout = workflowId.substring(prefix.length(), robot > prefix.length() ? robot : workflowId.length());
+    return Optional.of(rollout.endsWith(ROLLBACK) && rollout.length() > ROLLBACK.length()
+        ? rollout.substring(0, rollout.length() - ROLLBACK.length()) : rollout);
   }
 
   /** The robot's latest registration: a new one (an agent restart) replaces it. */

@@ -4,6 +4,21 @@ import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.release.Release;
 
-/** Everything a rollout needs to run, fixed when it starts. */
-public record RolloutRequest(String rolloutId, Release release, RolloutPlan plan, TargetSelector target) {
+/**
+ * Everything a rollout needs to run, fixed when it starts.
+ *
+ * @param rollbackOrder null for the rollout itself; for the workflow that rolls the rollout back after it ended, who
+ *                      ordered that and why
+ */
+public record RolloutRequest(String rolloutId, Release release, RolloutPlan plan, TargetSelector target,
+                             OperatorCommand rollbackOrder) {
+
+  public RolloutRequest(String rolloutId, Release release, RolloutPlan plan, TargetSelector target) {
+    this(rolloutId, release, plan, target, null);
+  }
+
+  /** The request of the workflow that rolls this (ended) rollout back. */
+  public RolloutRequest withRollbackOrder(OperatorCommand order) {
+    return new RolloutRequest(rolloutId, release, plan, target, order);
+  }
 }

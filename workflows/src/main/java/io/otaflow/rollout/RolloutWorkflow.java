@@ -1,6 +1,7 @@
 package io.otaflow.rollout;
 
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
@@ -50,4 +51,12 @@ public interface RolloutWorkflow {
 
   @UpdateValidatorMethod(updateName = "abort")
   void validateAbort(AbortCommand command);
+
+  /**
+   * The fleet-wide kill switch is on: start no robot, tell robots that have not applied to stop (applied ones finish
+   * their health gate or roll back) and pause until a person resumes. A signal, not an update: it is stored even while
+   * no control-plane worker runs, and the control plane sends it again after a restart (a repeat changes nothing).
+   */
+  @SignalMethod
+  void killSwitch(OperatorCommand command);
 }

@@ -550,6 +550,15 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     }
   }
 
+  @Override
+  public void killSwitch(OperatorCommand command) {
+    if (status.isFinal() || rollingBack || abort != null || pausedBy != null) {
+      return;
+    }
+    pausedBy = command;
+    setStatus(RolloutStatus.PAUSED, "kill switch on by " + command.by() + ": " + command.reason());
+  }
+
   private static void requireAuthor(String by) {
     if (by == null || by.isBlank()) {
       throw new IllegalArgumentException("command.by: say who gives the command");
