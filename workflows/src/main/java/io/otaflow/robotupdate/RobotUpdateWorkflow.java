@@ -20,4 +20,18 @@ public interface RobotUpdateWorkflow {
    */
   @SignalMethod
   void abort(String reason);
+
+  /**
+   * The kill switch: stop now unless apply has begun (the robot is left untouched and reported PENDING, so that its
+   * rollout starts it again once a person resumes); an applied robot goes on through its health gate or rolls back.
+   */
+  @SignalMethod
+  void stopBeforeApply(String reason);
+
+  /**
+   * Does nothing. The rollout sends it to robot workflows it has not heard from for a while: a signal to a workflow
+   * that ended fails, which tells the rollout the robot workflow ended without reporting (terminated by hand).
+   */
+  @SignalMethod
+  void ping();
 }

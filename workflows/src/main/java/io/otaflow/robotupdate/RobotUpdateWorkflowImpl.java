@@ -1,14 +1,8 @@
 package io.otaflow.robotupdate;
 
-import io.otaflow.domain.RegistryOptions;
 import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.release.Release;
-import io.temporal.api.enums.v1.TimeoutType;
-import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
-import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -16,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
 
 /**
  * The robot saga. Steps run on the robot's own task queue and every state change is recorded in the registry. Once
@@ -25,25 +18,32 @@ import org.slf4j.Logger;
  */
 public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
 
-  private static final Logger log = Workflow.getLogger(RobotUpdateWorkflowImpl.class);
   private static final String SAFE_STATE_GATE = "safe-state-gate";
-
-  private final RobotStateActivities registry =
-      Workflow.newLocalActivityStub(RobotStateActivities.class, RegistryOptions.LOCAL);
+  private static final String REPORT_TO_ROLLOUT = "report-to-rollout";
 
   private RobotUpdateRequest request;
+  private RobotRollback rollback;
   private CancellationScope steps;
   private String abortReason;
+  /** Why a kill switch stopped this robot before it applied, or null. */
+  private String holdReason;
+  /** Apply has been asked of the robot: from here on a stop rolls back rather than just ends. */
+  private boolean applying;
 
   @Override
   public RobotUpdateResult update(RobotUpdateRequest request) {
     this.request = request;
+    this.rollback = new RobotRollback(request);
     RobotUpdateResult[] result = new RobotUpdateResult[1];
     steps = Workflow.newCancellationScope(() -> result[0] = runSteps());
-    if (abortReason != null) {
-      steps.cancel(abortReason);
+    if (abortReason != null || holdReason != null) {
+      steps.cancel(abortReason != null ? abortReason : holdReason);
     }
     steps.run();
+    // Robots updated before their rollout listened for reports returned their result only.
+    if (Workflow.getVersion(REPORT_TO_ROLLOUT, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      RolloutReport.send(result[0]);
+    }
     return result[0];
   }
 
@@ -53,6 +53,22 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
     if (steps != null) {
       steps.cancel(reason);
     }
+  }
+
+  @Override
+  public void stopBeforeApply(String reason) {
+    if (applying || abortReason != null) {
+      return;
+    }
+    holdReason = reason;
+    if (steps != null) {
+      steps.cancel(reason);
+    }
+  }
+
+  @Override
+  public void ping() {
+    // Delivery is the answer: a signal to a workflow that ended fails, which the rollout notices.
   }
 
   private RobotUpdateResult runSteps() {
@@ -89,6 +105,7 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
 
       step = "apply";
       undoOnFailure = true;
+      applying = true;
       SlotSwitch slotSwitch = uncancellable(() -> slots.apply(release, staged));
       // A robot already committed to this release has nothing to undo: switching it "back" would downgrade it.
       undoOnFailure = !slotSwitch.fromSlot().equals(slotSwitch.toSlot());
@@ -108,11 +125,16 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
       });
       return finish(RobotUpdateState.COMMITTED, null, release.version());
     } catch (TemporalFailure failure) {
-      String cause = describe(failure);
+      if (holdReason != null && abortReason == null && !undoOnFailure) {
+        // Nothing changed on the robot: it is pending again, and its rollout starts it once a person resumes.
+        return finish(RobotUpdateState.PENDING, "stopped before apply at " + step + ": " + holdReason, null);
+      }
+      String cause = StepFailures.describe(failure, request.robotTimeout(), abortReason);
       // Robot-side errors already name their step ("verify: sha256 mismatch ..."); others get it here.
       String reason = cause.startsWith(step + ":") ? cause : step + ": " + cause;
       if (!undoOnFailure) {
-        return finish(isOffline(failure) ? RobotUpdateState.OFFLINE : RobotUpdateState.FAILED, reason, null);
+        return finish(StepFailures.isOffline(failure) ? RobotUpdateState.OFFLINE : RobotUpdateState.FAILED, reason,
+            null);
       }
       // A failed apply leaves the previous slot active (the switch is its last, atomic act): nothing was changed.
       return compensate(reason, step.equals("apply") ? RobotUpdateState.FAILED : RobotUpdateState.ROLLED_BACK);
@@ -176,68 +198,16 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
     return Optional.empty();
   }
 
-  /**
-   * Switches the robot back, even when this workflow is being aborted or cancelled (hence the detached scope). The
-   * robot confirms a rollback only once its previous release runs, its hooks ran and its probes passed; anything else
-   * (no previous release, unreachable, a failing hook, unhealthy after switching back) ends ROLLBACK_FAILED with the
-   * cause, never ROLLED_BACK. The rollout's rollback phase tries such a robot once more.
-   */
+  /** Switches the robot back through the one rollback path; see {@link RobotRollback}. */
   private RobotUpdateResult compensate(String reason, RobotUpdateState restoredState) {
-    String[] installed = new String[1];
-    TemporalFailure[] rollbackFailure = new TemporalFailure[1];
-    Workflow.newDetachedCancellationScope(() -> {
-      SlotActivities rollback = Workflow.newActivityStub(SlotActivities.class,
-          RobotActivityOptions.rollback(request.robotId(), request.robotTimeout()));
-      try {
-        installed[0] = rollback.rollback(request.release());
-      } catch (TemporalFailure failure) {
-        rollbackFailure[0] = failure;
-      }
-    }).run();
-    if (rollbackFailure[0] != null) {
-      String cause = describe(rollbackFailure[0]);
-      return finish(RobotUpdateState.ROLLBACK_FAILED,
-          reason + "; " + (cause.startsWith("rollback:") ? cause : "rollback: " + cause), null);
-    }
-    return finish(restoredState, reason, installed[0]);
+    return rollback.switchBack(reason, restoredState);
   }
 
-  /** Records the final state even when the steps were cancelled, and returns it to the parent. */
   private RobotUpdateResult finish(RobotUpdateState state, String reason, String installedVersion) {
-    Workflow.newDetachedCancellationScope(() -> record(state, reason, installedVersion)).run();
-    if (state == RobotUpdateState.COMMITTED) {
-      log.info("robot {} committed {} in rollout {}", request.robotId(), installedVersion, request.rolloutId());
-    } else {
-      log.warn("robot {} ended {} in rollout {}: {}", request.robotId(), state, request.rolloutId(), reason);
-    }
-    return new RobotUpdateResult(request.robotId(), state, reason, installedVersion);
+    return rollback.finish(state, reason, installedVersion);
   }
 
   private void record(RobotUpdateState state, String reason, String installedVersion) {
-    registry.recordRobotState(request.rolloutId(), request.robotId(), state, reason, installedVersion);
-  }
-
-  /** A step the robot's worker never picked up: the robot is offline, not broken. */
-  private static boolean isOffline(TemporalFailure failure) {
-    return failure instanceof ActivityFailure && failure.getCause() instanceof TimeoutFailure timeout
-        && timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START;
-  }
-
-  private String describe(TemporalFailure failure) {
-    Throwable cause = failure instanceof ActivityFailure && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof CanceledFailure) {
-      return abortReason == null ? "aborted" : "aborted: " + abortReason;
-    }
-    if (cause instanceof TimeoutFailure timeout) {
-      return switch (timeout.getTimeoutType()) {
-        case TIMEOUT_TYPE_SCHEDULE_TO_START -> "robot offline: no pickup within " + request.robotTimeout();
-        case TIMEOUT_TYPE_HEARTBEAT -> "robot stopped heartbeating";
-        default -> "timed out";
-      };
-    }
-    if (cause instanceof ApplicationFailure application) {
-      return application.getOriginalMessage();
-    }
-    return cause.getMessage();
+    rollback.record(state, reason, installedVersion);
   }
 }

@@ -1,5 +1,6 @@
 package io.otaflow.rollout;
 
+import io.otaflow.robotupdate.RobotUpdateResult;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
@@ -20,7 +21,7 @@ public interface RolloutWorkflow {
    *                   new to keep its history short
    */
   @WorkflowMethod
-  RolloutProgress run(RolloutRequest request, RolloutCheckpoint checkpoint);
+  RolloutProgress run(RolloutRequest request, RolloutState checkpoint);
 
   @QueryMethod
   RolloutProgress progress();
@@ -51,6 +52,14 @@ public interface RolloutWorkflow {
 
   @UpdateValidatorMethod(updateName = "abort")
   void validateAbort(AbortCommand command);
+
+  /**
+   * A robot workflow of this rollout reports how it ended. Robot workflows outlive a run of the rollout (they are
+   * abandoned when it continues as new), so they report by signal to whichever run is current rather than as a
+   * child's result.
+   */
+  @SignalMethod
+  void robotFinished(RobotUpdateResult result);
 
   /**
    * The fleet-wide kill switch is on: start no robot, tell robots that have not applied to stop (applied ones finish

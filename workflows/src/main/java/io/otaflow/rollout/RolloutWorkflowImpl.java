@@ -7,53 +7,58 @@ import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.FailureAction;
 import io.otaflow.plan.PlanValidator;
 import io.otaflow.plan.StagePlan;
-import io.otaflow.robotupdate.RobotActivityOptions;
+import io.otaflow.robotupdate.RobotRollbackWorkflow;
 import io.otaflow.robotupdate.RobotStateActivities;
 import io.otaflow.robotupdate.RobotUpdateRequest;
 import io.otaflow.robotupdate.RobotUpdateResult;
 import io.otaflow.robotupdate.RobotUpdateWorkflow;
-import io.otaflow.robotupdate.SlotActivities;
+import io.otaflow.rollout.RolloutState.InFlightRobot;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Functions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.BiConsumer;
-import java.util.function.BooleanSupplier;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 
 /**
  * The rollout algorithm: stages in order, each with an optional approval, a bounded window of robot updates, a
- * threshold check and a bake time. When a stage falls short or a person aborts, every robot this rollout committed,
- * in every stage, is switched back. Robot lists are paged from the registry and the workflow continues as new before
- * its history grows long, so a fleet of 100,000 fits.
+ * threshold check and a bake time. A stage stops as soon as it can no longer pass; then, or when a person aborts,
+ * every robot this rollout updated, in every stage, is switched back. Robot workflows are abandoned children that
+ * report by signal, so the window carries over continue-as-new and no robot holds the rollout; robot lists are paged
+ * from the registry. All the rollout knows is one {@link RolloutState}.
  */
 public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   /** Continue as new past this many history events: a fifth of Temporal's 51,200 limit. */
   static final int DEFAULT_HISTORY_BUDGET = 10_000;
-  private static final int PAGE_SIZE = 100;
+  static final int PAGE_SIZE = 100;
+  /**
+   * Signals to robot workflows in flight at once (stop, hold, ping): hundreds sent in one go made Temporal's test
+   * server lose a robot workflow, and a real server gains nothing from a burst either.
+   */
+  private static final int SIGNALS_AT_ONCE = 20;
   /**
    * Robots a rollback must switch back: committed ones, applied ones whose robot workflow broke off after apply, and
    * those whose own rollback failed (one more try: an unreachable robot may be back).
    */
   private static final List<RobotUpdateState> UPDATED_STATES = List.of(RobotUpdateState.COMMITTED,
       RobotUpdateState.APPLIED, RobotUpdateState.HEALTH_CHECKING, RobotUpdateState.ROLLBACK_FAILED);
+  /** Rollouts started before robot workflows reported by signal run as {@link LegacyRolloutWorkflow}. */
+  private static final String WINDOW_OVER_CONTINUE_AS_NEW = "window-over-continue-as-new";
+  private static final String LOST_ROBOT = "robot workflow ended without reporting (terminated outside otaflow?)";
   private static final Logger log = Workflow.getLogger(RolloutWorkflowImpl.class);
 
   private final int historyBudget;
@@ -62,35 +67,21 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private final RobotStateActivities robotStates =
       Workflow.newLocalActivityStub(RobotStateActivities.class, RegistryOptions.LOCAL);
 
-  private static final String SKIP_EMPTY_STAGE_BAKE = "skip-empty-stage-bake";
-  private static final String STOP_STAGE_EARLY = "stop-stage-early";
-
   private RolloutRequest request;
-  private RolloutStatus status = RolloutStatus.PENDING;
-  private int stageIndex = -1;
-  private List<Integer> stageSizes = List.of();
-  private int[] stageCommitted = new int[0];
-  private int[] stageFinished = new int[0];
-  /** Final states of robots (by state name); PENDING and IN_FLIGHT are derived when progress is asked. */
-  private final Map<String, Integer> robotCounts = new TreeMap<>();
-  private String cursor;
-  private boolean rollingBack;
-  private int rolledBack;
-  private int approvedStage = -1;
-  private OperatorCommand pausedBy;
-  private AbortCommand abort;
-  private String reason;
-  /** Rollouts recorded before stages stopped early ran every robot of a failing stage: they replay that way. */
-  private boolean stopsStagesEarly;
-  /** Why the current stage stopped before all its robots ran (it can no longer pass), or null. */
-  private String stageStopped;
+  private RolloutState state = new RolloutState();
+  private LegacyRolloutWorkflow legacy;
 
-  /**
-   * The robot updates of the current stage that have not reported yet, with the promise of their start: an abort
-   * signal sent before the start would be lost. (Their results are in forEachRobot's window.)
-   */
-  private final Map<String, Promise<WorkflowExecution>> inFlight = new LinkedHashMap<>();
-  private final Set<String> abortSent = new HashSet<>();
+  // What the current run does not carry over: it waits for all of it before continuing as new.
+  /** Robot workflows whose start is not confirmed yet: a signal sent before the start would be lost. */
+  private final Set<String> starting = new TreeSet<>();
+  private int signalsInFlight;
+  /** Robot workflows that ended without reporting. */
+  private final Set<String> lost = new TreeSet<>();
+  private final Deque<String> toPing = new ArrayDeque<>();
+  private Promise<Void> nextCheck;
+  private int reports;
+  /** Signals that arrived before this run read its input (reports sent during continue-as-new, a kill switch). */
+  private final List<Functions.Proc> early = new ArrayList<>();
 
   public RolloutWorkflowImpl() {
     this(DEFAULT_HISTORY_BUDGET);
@@ -102,29 +93,35 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   @Override
-  public RolloutProgress run(RolloutRequest request, RolloutCheckpoint checkpoint) {
+  public RolloutProgress run(RolloutRequest request, RolloutState carried) {
+    if (Workflow.getVersion(WINDOW_OVER_CONTINUE_AS_NEW, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      legacy = new LegacyRolloutWorkflow(historyBudget);
+      return legacy.run(request, carried);
+    }
     this.request = request;
-    stopsStagesEarly = Workflow.getVersion(STOP_STAGE_EARLY, Workflow.DEFAULT_VERSION, 1) >= 1;
-    if (checkpoint != null) {
-      restore(checkpoint);
+    if (carried != null) {
+      state = carried.afterContinueAsNew();
+    } else if (request.rollbackOrder() != null) {
+      return rollBackEndedRollout();
     } else if (!start()) {
       return progress();
     }
+    early.forEach(Functions.Proc::apply);
+    early.clear();
 
-    while (!rollingBack && abort == null && stageIndex < stageSizes.size()) {
-      StagePlan stage = request.plan().stages().get(stageIndex);
-      if (cursor == null && !enterStage(stage)) {
+    while (!state.rollingBack && state.abort == null && state.stageIndex < state.stageSizes.size()) {
+      StagePlan stage = request.plan().stages().get(state.stageIndex);
+      if (state.cursor == null && state.inFlight.isEmpty() && !enterStage(stage)) {
         break;
       }
-      if (!forEachRobot(after -> registry.stageRobots(request.rolloutId(), stageIndex, after, PAGE_SIZE),
-          this::startRobotUpdate, this::robotUpdateFinished, true)) {
-        continueAsNew();
-      }
-      if (abort != null) {
+      runWindow(after -> registry.stageRobots(request.rolloutId(), state.stageIndex, after, PAGE_SIZE),
+          this::startRobotUpdate, true);
+      if (state.abort != null) {
         break;
       }
-      StageProgress tally = stageProgress(stageIndex);
-      String failed = stageStopped != null ? stageStopped : tally.healthyFraction() >= stage.minHealthy() ? null
+      StageProgress tally = state.stage(state.stageIndex, stage);
+      String failed = state.stageStopped != null ? state.stageStopped
+          : tally.healthyFraction() >= stage.minHealthy() ? null
           : String.format("stage '%s' missed its threshold: %d/%d robots healthy (%.0f%%) < %.0f%%",
               stage.name(), tally.committed(), tally.size(), tally.healthyFraction() * 100, stage.minHealthy() * 100);
       if (failed != null && request.plan().onFailure() != FailureAction.PAUSE) {
@@ -135,50 +132,43 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         if (!acceptedByAPerson(failed)) {
           break;
         }
-        stageIndex++;
-        cursor = null;
+        nextStage();
         continue;
       }
-      boolean bakes = bakes(stage, tally);
+      boolean bakes = !stage.bakeTime().isZero() && tally.size() > 0;
       log.info("rollout {} stage '{}' passed: {}/{} healthy; baking {}", request.rolloutId(), stage.name(),
           tally.committed(), tally.size(), bakes ? stage.bakeTime() : "not at all");
       if (bakes) {
-        Workflow.await(stage.bakeTime(), () -> abort != null);
+        Workflow.await(stage.bakeTime(), () -> state.abort != null);
       }
-      if (abort == null) {
-        stageIndex++;
-        cursor = null;
+      if (state.abort == null) {
+        nextStage();
       }
     }
 
-    if (abort != null && !rollingBack) {
+    if (state.abort != null && !state.rollingBack) {
+      AbortCommand abort = state.abort;
       String aborted = "aborted by " + abort.by() + ": " + abort.reason();
-      int updated = robotCounts.getOrDefault(RobotUpdateState.COMMITTED.name(), 0);
+      int updated = state.committed();
       if (!abort.rollback() || updated == 0) {
         String declined = updated == 0 ? aborted : aborted + "; rollback declined, " + updated + " robots stay on "
             + request.release().version();
-        int notRolledBack = robotCounts.getOrDefault(RobotUpdateState.ROLLBACK_FAILED.name(), 0);
+        int notRolledBack = state.count(RobotUpdateState.ROLLBACK_FAILED);
         return notRolledBack == 0 ? end(RolloutStatus.ABORTED, declined)
             : end(RolloutStatus.FAILED, declined + "; " + notRolledBack + " robots could not be rolled back");
       }
       startRollback(aborted);
     }
-    if (rollingBack) {
+    if (state.rollingBack) {
       return rollBackUpdatedRobots();
     }
     return end(RolloutStatus.SUCCEEDED, null);
   }
 
-  /**
-   * Baking watches the robots a stage updated; a stage that got none (1 robot, 50% after a canary of 1) has nothing to
-   * watch. Rollouts recorded before this rule bake such stages anyway, so that they replay.
-   */
-  private static boolean bakes(StagePlan stage, StageProgress tally) {
-    if (stage.bakeTime().isZero()) {
-      return false;
-    }
-    return tally.size() > 0
-        || Workflow.getVersion(SKIP_EMPTY_STAGE_BAKE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION;
+  private void nextStage() {
+    state.stageIndex++;
+    state.cursor = null;
+    state.stageStopped = null;
   }
 
   /**
@@ -186,13 +176,12 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
    * rollout goes on to the next) or aborts (false: the abort rolls back as usual).
    */
   private boolean acceptedByAPerson(String failed) {
-    pausedBy = new OperatorCommand("otaflow", failed);
+    state.pausedBy = new OperatorCommand("otaflow", failed);
     setStatus(RolloutStatus.PAUSED, failed + "; paused for a person (onFailure: PAUSE): resume accepts the stage and"
         + " goes on, abort rolls back");
     log.warn("rollout {} paused: {}", request.rolloutId(), failed);
-    Workflow.await(() -> pausedBy == null || abort != null);
-    stageStopped = null;
-    return abort == null;
+    Workflow.await(() -> state.pausedBy == null || state.abort != null);
+    return state.abort == null;
   }
 
   /** Validates, records RUNNING and assigns the stages; false when the rollout ended FAILED instead. */
@@ -205,16 +194,21 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       return false;
     }
     setStatus(RolloutStatus.RUNNING, null);
+    List<Integer> stageSizes;
     try {
       stageSizes = registry.assignStages(request.rolloutId(), request.target(), request.plan(),
           request.release().version());
     } catch (ActivityFailure failure) {
-      end(RolloutStatus.FAILED, "targets: " + message(failure));
+      end(RolloutStatus.FAILED, "targets: " + RolloutRules.message(failure));
       return false;
     }
-    stageCommitted = new int[stageSizes.size()];
-    stageFinished = new int[stageSizes.size()];
-    stageIndex = 0;
+    RolloutState assigned = RolloutState.assigned(stageSizes);
+    // A kill switch may have come while the stages were assigned.
+    assigned.status = state.status;
+    assigned.reason = state.reason;
+    assigned.killSwitch = state.killSwitch;
+    assigned.pausedBy = state.pausedBy;
+    state = assigned;
     log.info("rollout {} of {} over {} robots, stages {}", request.rolloutId(), request.release().version(),
         stageSizes.stream().mapToInt(Integer::intValue).sum(), stageSizes);
     return true;
@@ -223,236 +217,320 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   /** Waits out a pause and the stage's approval (a pause may come while it waits); false when aborted meanwhile. */
   private boolean enterStage(StagePlan stage) {
     while (true) {
-      Workflow.await(() -> pausedBy == null || abort != null);
-      if (abort != null) {
+      Workflow.await(() -> state.pausedBy == null || state.abort != null);
+      if (state.abort != null) {
         return false;
       }
-      if (!stage.approval() || approvedStage >= stageIndex) {
+      if (!stage.approval() || state.approvedStage >= state.stageIndex) {
         break;
       }
       setStatus(RolloutStatus.WAITING_APPROVAL, "stage '" + stage.name() + "' waits for approval");
-      Workflow.await(() -> approvedStage >= stageIndex || abort != null);
+      Workflow.await(() -> state.approvedStage >= state.stageIndex || state.abort != null || state.pausedBy != null);
     }
     setStatus(RolloutStatus.RUNNING, null);
     log.info("rollout {} starts stage '{}' with {} robots", request.rolloutId(), stage.name(),
-        stageSizes.get(stageIndex));
+        state.stageSizes.get(state.stageIndex));
     return true;
   }
 
   /**
-   * Runs {@code start} for every robot that {@code page} yields, at most {@code maxParallel} at once, calling
-   * {@code finished} as each completes. An {@code interruptible} run (a stage) starts no robot while paused and
-   * stops early on abort (telling robots in flight to stop) or once the stage cannot pass. Returns false, with nothing in flight, when the history
-   * budget is spent and the workflow must continue as new; {@link #cursor} then tells where to pick up.
+   * Starts a robot workflow for every robot that {@code page} yields (null: none, just let those in flight finish),
+   * robots a kill switch put back first, at most maxParallel in flight, and returns once none is in flight and none is
+   * left to start. A stage ({@code interruptible}) starts no robot while paused, and returns as soon as nothing is in
+   * flight once it is aborted or can no longer pass. Robots in flight are told what they must know on the way. When
+   * the history budget is spent the workflow continues as new from here, robots in flight and all.
    */
-  private <T> boolean forEachRobot(Function<String, List<String>> page, Function<String, Promise<T>> start,
-                                   BiConsumer<String, Promise<T>> finished, boolean interruptible) {
-    BooleanSupplier mayStart = () -> !interruptible || !stopping() && pausedBy == null;
-    Map<String, Promise<T>> window = new LinkedHashMap<>();
+  private void runWindow(Function<String, List<String>> page, Consumer<String> start, boolean interruptible) {
     Deque<String> next = new ArrayDeque<>();
-    boolean exhausted = false;
+    boolean exhausted = page == null;
     int maxParallel = request.plan().maxParallel();
     while (true) {
-      while (!exhausted && window.size() < maxParallel && mayStart.getAsBoolean() && !historyFull()) {
-        if (next.isEmpty()) {
-          next.addAll(page.apply(cursor));
+      tellRobotsInFlight();
+      while (mayStart(interruptible) && state.inFlight.size() < maxParallel && !historyFull()) {
+        if (!state.requeued.isEmpty()) {
+          start.accept(state.requeued.remove(0));
+        } else if (!next.isEmpty()) {
+          String robot = next.poll();
+          state.cursor = robot;
+          start.accept(robot);
+        } else if (exhausted) {
+          break;
+        } else {
+          next.addAll(page.apply(state.cursor));
           exhausted = next.isEmpty();
-          // A pause or abort may have arrived while the page was read: check again before starting anyone.
-          continue;
-        }
-        String robot = next.poll();
-        window.put(robot, start.apply(robot));
-        cursor = robot;
-      }
-      if (window.isEmpty()) {
-        if (exhausted || interruptible && stopping()) {
-          return true;
-        }
-        if (historyFull()) {
-          return false;
+          // A pause or an abort may have come while the page was read: the loop checks again before starting anyone.
         }
       }
-      boolean canStart = !exhausted && window.size() < maxParallel && !historyFull();
-      Workflow.await(() -> window.values().stream().anyMatch(Promise::isCompleted)
-          || canStart && mayStart.getAsBoolean()
-          || interruptible && abort != null && (window.isEmpty() || !abortSent.containsAll(inFlight.keySet())));
-      if (interruptible) {
-        sendAbortToRobots();
+      boolean leftToStart = !exhausted || !next.isEmpty() || !state.requeued.isEmpty();
+      if (state.inFlight.isEmpty() && (!leftToStart || interruptible && stopping())) {
+        return;
       }
-      window.entrySet().removeIf(entry -> {
-        if (!entry.getValue().isCompleted()) {
-          return false;
-        }
-        finished.accept(entry.getKey(), entry.getValue());
-        return true;
-      });
+      if (historyFull()) {
+        continueAsNew();
+      }
+      int seen = reports;
+      Workflow.await(() -> reports != seen || !lost.isEmpty() || historyFull()
+          || nextCheck != null && nextCheck.isCompleted()
+          || leftToStart && mayStart(interruptible) && state.inFlight.size() < maxParallel
+          || signalsInFlight < SIGNALS_AT_ONCE && !toSignal().isEmpty());
     }
+  }
+
+  private boolean mayStart(boolean interruptible) {
+    return !interruptible || !stopping() && state.pausedBy == null;
   }
 
   /** A stage starts no more robots on abort or once it cannot pass. */
   private boolean stopping() {
-    return abort != null || stageStopped != null;
+    return state.abort != null || state.stageStopped != null;
   }
 
   private boolean historyFull() {
     return Workflow.getInfo().getHistoryLength() > historyBudget || Workflow.getInfo().isContinueAsNewSuggested();
   }
 
-  private Promise<RobotUpdateResult> startRobotUpdate(String robotId) {
-    RobotUpdateWorkflow child = Workflow.newChildWorkflowStub(RobotUpdateWorkflow.class,
-        ChildWorkflowOptions.newBuilder()
-            .setWorkflowId(OtaflowNames.robotWorkflowId(request.rolloutId(), robotId))
-            .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
-            // If this rollout is terminated, each robot still gets to roll itself back.
-            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
-            .build());
+  private RobotUpdateRequest robotRequest(String robotId, int stage) {
     var plan = request.plan();
-    Promise<RobotUpdateResult> result = Async.function(child::update, new RobotUpdateRequest(request.rolloutId(),
-        robotId, stageIndex, request.release(), plan.robotTimeout(), plan.healthChecks(), plan.healthSoak(),
-        plan.safeStateDeadline()));
-    inFlight.put(robotId, Workflow.getWorkflowExecution(child));
-    return result;
+    return new RobotUpdateRequest(request.rolloutId(), robotId, stage, request.release(), plan.robotTimeout(),
+        plan.healthChecks(), plan.healthSoak(), plan.safeStateDeadline());
   }
 
-  private void robotUpdateFinished(String robotId, Promise<RobotUpdateResult> promise) {
-    inFlight.remove(robotId);
-    abortSent.remove(robotId);
-    RobotUpdateResult result;
-    try {
-      result = promise.get();
-    } catch (TemporalFailure failure) {
-      // The robot workflow itself broke (a bug, or terminated by hand): count it, never hang on it.
-      result = new RobotUpdateResult(robotId, RobotUpdateState.FAILED, "robot workflow: " + message(failure), null);
-    }
-    robotCounts.merge(result.outcome().name(), 1, Integer::sum);
-    stageFinished[stageIndex]++;
-    if (result.outcome() == RobotUpdateState.COMMITTED) {
-      stageCommitted[stageIndex]++;
-    } else if (stopsStagesEarly && stageStopped == null && stageFinished[stageIndex] < stageSizes.get(stageIndex)) {
-      stageStopped = cannotPass(request.plan().stages().get(stageIndex), stageSizes.get(stageIndex),
-          stageFinished[stageIndex] - stageCommitted[stageIndex]);
-      if (stageStopped != null) {
-        log.warn("rollout {} stops stage {} early: {}", request.rolloutId(), stageIndex, stageStopped);
+  /**
+   * Robot workflows are abandoned: they outlive this run when it continues as new (and the rollout itself when a
+   * person terminates it, so that each finishes or rolls itself back), and report by signal.
+   */
+  private static ChildWorkflowOptions robotWorkflow(String workflowId) {
+    return ChildWorkflowOptions.newBuilder()
+        .setWorkflowId(workflowId)
+        .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
+        .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+        .build();
+  }
+
+  private void startRobotUpdate(String robotId) {
+    RobotUpdateWorkflow robot = Workflow.newChildWorkflowStub(RobotUpdateWorkflow.class,
+        robotWorkflow(OtaflowNames.robotWorkflowId(request.rolloutId(), robotId)));
+    Promise<RobotUpdateResult> result = Async.function(robot::update, robotRequest(robotId, state.stageIndex));
+    watch(robotId, Workflow.getWorkflowExecution(robot), result);
+    state.started(robotId, state.stageIndex, Workflow.currentTimeMillis(), false);
+  }
+
+  /**
+   * Switches a robot back through the one rollback path. {@code stage} is the stage its outcome counts for (a robot
+   * whose update workflow was lost), or {@link InFlightRobot#ROLLBACK} in the rollback phase.
+   */
+  private void startRobotRollback(String robotId, int stage, String why) {
+    RobotRollbackWorkflow robot = Workflow.newChildWorkflowStub(RobotRollbackWorkflow.class,
+        robotWorkflow(OtaflowNames.robotRollbackWorkflowId(request.rolloutId(), robotId)));
+    Promise<RobotUpdateResult> result = Async.function(robot::rollBack, robotRequest(robotId, Math.max(stage, 0)),
+        why);
+    watch(robotId, Workflow.getWorkflowExecution(robot), result);
+    state.started(robotId, stage, Workflow.currentTimeMillis(), true);
+  }
+
+  /**
+   * Follows a robot workflow while this run lasts. Its report comes by signal, before it ends; a workflow that could
+   * not start (one with its ID still running, after a reset) is asked whether it runs, and one that ended without
+   * reporting is lost.
+   */
+  private void watch(String robotId, Promise<WorkflowExecution> started, Promise<RobotUpdateResult> result) {
+    starting.add(robotId);
+    started.handle((execution, failure) -> {
+      starting.remove(robotId);
+      if (failure != null) {
+        toPing.add(robotId);
       }
-    }
+      return null;
+    });
+    result.handle((ended, failure) -> {
+      if (failure != null && started.getFailure() == null && state.inFlight.containsKey(robotId)) {
+        lost.add(robotId);
+      }
+      return null;
+    });
   }
 
-  /**
-   * Why a stage with {@code failed} robots ended other than COMMITTED can no longer pass, or null while it can: more
-   * failures than its maxFailures, or too few robots left to reach minHealthy.
-   */
-  static String cannotPass(StagePlan stage, int size, int failed) {
-    if (stage.maxFailures() != null && failed > stage.maxFailures()) {
-      return String.format("stage '%s' stopped early: %d robots failed, more than its maxFailures %d",
-          stage.name(), failed, stage.maxFailures());
-    }
-    int canStillCommit = size - failed;
-    if ((double) canStillCommit / size < stage.minHealthy()) {
-      // One decimal: 499 of 500 must not read as 100% < 100%.
-      return String.format(Locale.ROOT, "stage '%s' stopped early: %d of %d robots failed, so at most %d can be"
-          + " healthy (%.1f%%) < %.1f%%", stage.name(), failed, size, canStillCommit, 100.0 * canStillCommit / size,
-          stage.minHealthy() * 100);
-    }
-    return null;
-  }
-
-  /**
-   * On abort, tells every robot in flight to stop; each rolls itself back if it had applied, and reports as usual. A
-   * stage that stopped early lets its robots in flight finish instead: Temporal's test server can lose a robot
-   * workflow that a signal reaches while it completes a task, and hundreds at once made that happen.
-   */
-  private void sendAbortToRobots() {
-    if (abort == null) {
+  @Override
+  public void robotFinished(RobotUpdateResult result) {
+    if (legacy != null) {
+      legacy.robotFinished(result);
       return;
     }
-    String why = "aborted by " + abort.by() + ": " + abort.reason();
-    for (String robotId : List.copyOf(inFlight.keySet())) {
-      if (abortSent.add(robotId)) {
-        try {
-          // A signal sent before the child has started would be lost: wait for the start first.
-          inFlight.get(robotId).get();
-        } catch (TemporalFailure neverStarted) {
-          continue;
-        }
-        RobotUpdateWorkflow robot = Workflow.newExternalWorkflowStub(RobotUpdateWorkflow.class,
-            OtaflowNames.robotWorkflowId(request.rolloutId(), robotId));
-        // A robot whose workflow already ended rejects the signal; its result is on its way anyway.
-        Async.procedure(robot::abort, why);
+    if (request == null) {
+      early.add(() -> robotFinished(result));
+      return;
+    }
+    reports++;
+    InFlightRobot robot = state.reported(result);
+    if (robot == null) {
+      log.info("rollout {} ignores a report of robot {} ({}): not in flight", request.rolloutId(), result.robotId(),
+          result.outcome());
+      return;
+    }
+    int stage = robot.stage();
+    if (stage == state.stageIndex && !state.rollingBack && state.stageStopped == null
+        && result.outcome() != RobotUpdateState.COMMITTED && result.outcome() != RobotUpdateState.PENDING
+        && state.stageFinished.get(stage) < state.stageSizes.get(stage)) {
+      state.stageStopped = RolloutState.cannotPass(request.plan().stages().get(stage), state.stageSizes.get(stage),
+          state.failed(stage));
+      if (state.stageStopped != null) {
+        log.warn("rollout {} stops stage {} early: {}", request.rolloutId(), stage, state.stageStopped);
       }
     }
+  }
+
+  /**
+   * What robots in flight must be told, a few signals at a time: to stop (abort, or a stage that cannot pass: each
+   * rolls itself back if it had applied), to stop unless applied (kill switch), or, when silent for long, whether they
+   * still run. A robot workflow that ended without reporting is switched back through the rollback path.
+   */
+  private void tellRobotsInFlight() {
+    for (String robotId : List.copyOf(lost)) {
+      lost.remove(robotId);
+      InFlightRobot robot = state.inFlight.get(robotId);
+      if (robot == null) {
+        continue;
+      }
+      log.warn("rollout {}: robot {} {}", request.rolloutId(), robotId, LOST_ROBOT);
+      if (robot.switchingBack()) {
+        String why = (robot.stage() == InFlightRobot.ROLLBACK ? "rollout rolled back: " + state.reason : LOST_ROBOT)
+            + "; rollback: " + LOST_ROBOT;
+        robotStates.recordRobotState(request.rolloutId(), robotId, RobotUpdateState.ROLLBACK_FAILED, why, null);
+        robotFinished(new RobotUpdateResult(robotId, RobotUpdateState.ROLLBACK_FAILED, why, null));
+      } else {
+        // It may have been left half-way: the rollback path puts it back, and its outcome counts for its stage.
+        state.inFlight.remove(robotId);
+        startRobotRollback(robotId, robot.stage(), LOST_ROBOT);
+      }
+    }
+    if (nextCheck != null && nextCheck.isCompleted()) {
+      nextCheck = null;
+      long silentSince = Workflow.currentTimeMillis() - robotCheckInterval().toMillis();
+      state.inFlight.forEach((robotId, robot) -> {
+        if (robot.startedAt() <= silentSince && !starting.contains(robotId)) {
+          toPing.add(robotId);
+        }
+      });
+    }
+    if (nextCheck == null && !state.inFlight.isEmpty()) {
+      nextCheck = Workflow.newTimer(robotCheckInterval());
+    }
+    for (String robotId : toSignal()) {
+      if (signalsInFlight >= SIGNALS_AT_ONCE) {
+        return;
+      }
+      signal(robotId);
+    }
+  }
+
+  /** Robots in flight with something to be told, in order: stops first, then holds, then pings. */
+  private List<String> toSignal() {
+    List<String> due = new ArrayList<>();
+    String stop = stopReason();
+    state.inFlight.forEach((robotId, robot) -> {
+      if (starting.contains(robotId) || robot.switchingBack()) {
+        return;
+      }
+      if (stop != null ? !state.stopSent.contains(robotId)
+          : state.killSwitch != null && !state.holdSent.contains(robotId)) {
+        due.add(robotId);
+      }
+    });
+    toPing.stream().filter(state.inFlight::containsKey).forEach(due::add);
+    return due;
+  }
+
+  /**
+   * A robot workflow silent this long is asked whether it still runs: one terminated by hand never reports, and once
+   * this run has continued as new, its end does not reach the next run either. The plan's robotTimeout (how long a
+   * robot may take to pick up a step) is the scale at which a robot is expected to show signs of life.
+   */
+  private Duration robotCheckInterval() {
+    return request.plan().robotTimeout();
+  }
+
+  private String stopReason() {
+    return state.abort != null ? "aborted by " + state.abort.by() + ": " + state.abort.reason() : state.stageStopped;
+  }
+
+  private void signal(String robotId) {
+    InFlightRobot robot = state.inFlight.get(robotId);
+    String stop = stopReason();
+    String workflowId = robot.switchingBack() ? OtaflowNames.robotRollbackWorkflowId(request.rolloutId(), robotId)
+        : OtaflowNames.robotWorkflowId(request.rolloutId(), robotId);
+    String name;
+    Object[] args;
+    if (!robot.switchingBack() && stop != null && state.stopSent.add(robotId)) {
+      name = "abort";
+      args = new Object[] {stop};
+    } else if (!robot.switchingBack() && stop == null && state.killSwitch != null && state.holdSent.add(robotId)) {
+      name = "stopBeforeApply";
+      args = new Object[] {"kill switch on by " + state.killSwitch.by() + ": " + state.killSwitch.reason()};
+    } else {
+      toPing.remove(robotId);
+      name = "ping";
+      args = new Object[0];
+    }
+    signalsInFlight++;
+    Async.procedure(() -> Workflow.newUntypedExternalWorkflowStub(workflowId).signal(name, args))
+        .handle((delivered, failure) -> {
+          signalsInFlight--;
+          // Only a workflow that ended refuses a signal; a report sent before it ended has been counted already.
+          if (failure != null && state.inFlight.containsKey(robotId)) {
+            lost.add(robotId);
+          }
+          return null;
+        });
   }
 
   private void startRollback(String why) {
-    rollingBack = true;
-    cursor = null;
-    pausedBy = null;
+    state.rollingBack = true;
+    state.cursor = null;
+    state.pausedBy = null;
+    state.requeued.clear();
     setStatus(RolloutStatus.RUNNING, "rolling back: " + why);
-    reason = why;
+    state.reason = why;
     log.warn("rollout {} rolls back every updated robot: {}", request.rolloutId(), why);
+  }
+
+  /**
+   * A person's order to roll back a rollout that ended: every robot it left on its release goes back, through the
+   * same rollback phase and accounting; the outcome is recorded as the rollout's status.
+   */
+  private RolloutProgress rollBackEndedRollout() {
+    OperatorCommand order = request.rollbackOrder();
+    state.status = RolloutStatus.RUNNING;
+    startRollback("rolled back after it ended by " + order.by() + ": " + order.reason());
+    return rollBackUpdatedRobots();
   }
 
   /** Switches every robot this rollout updated, in every stage, back to its previous release. */
   private RolloutProgress rollBackUpdatedRobots() {
-    if (!forEachRobot(after -> registry.robotsInState(request.rolloutId(), UPDATED_STATES, after, PAGE_SIZE),
-        robotId -> Async.function(Workflow.newActivityStub(SlotActivities.class,
-            RobotActivityOptions.rollback(robotId, request.plan().robotTimeout()))::rollback, request.release()),
-        this::robotRolledBack, false)) {
-      continueAsNew();
-    }
-    robotCounts.clear();
-    registry.countRobots(request.rolloutId()).forEach((state, count) -> robotCounts.put(state.name(), count));
-    int notRolledBack = robotCounts.getOrDefault(RobotUpdateState.ROLLBACK_FAILED.name(), 0);
+    // Robots still in flight were told to stop and roll themselves back: they go first.
+    runWindow(null, robot -> {
+    }, false);
+    runWindow(after -> registry.robotsInState(request.rolloutId(), UPDATED_STATES, after, PAGE_SIZE),
+        robot -> startRobotRollback(robot, InFlightRobot.ROLLBACK, "rollout rolled back: " + state.reason), false);
+    state.robotCounts.clear();
+    registry.countRobots(request.rolloutId()).forEach((robotState, count) ->
+        state.robotCounts.put(robotState.name(), count));
+    int notRolledBack = state.count(RobotUpdateState.ROLLBACK_FAILED);
     if (notRolledBack > 0) {
-      return end(RolloutStatus.FAILED, reason + "; " + notRolledBack + " robots could not be rolled back");
+      return end(RolloutStatus.FAILED, state.reason + "; " + notRolledBack + " robots could not be rolled back");
     }
-    if (robotCounts.getOrDefault(RobotUpdateState.ROLLED_BACK.name(), 0) == 0) {
+    if (state.count(RobotUpdateState.ROLLED_BACK) == 0 && request.rollbackOrder() == null) {
       // Nothing was switched anywhere: a stopped rollout, not a rolled-back one.
-      return abort != null ? end(RolloutStatus.ABORTED, reason)
-          : end(RolloutStatus.FAILED, reason + "; nothing was applied to any robot");
+      return state.abort != null ? end(RolloutStatus.ABORTED, state.reason)
+          : end(RolloutStatus.FAILED, state.reason + "; nothing was applied to any robot");
     }
-    return end(RolloutStatus.ROLLED_BACK, reason);
-  }
-
-  private void robotRolledBack(String robotId, Promise<String> rollback) {
-    try {
-      String version = rollback.get();
-      rolledBack++;
-      robotStates.recordRobotState(request.rolloutId(), robotId, RobotUpdateState.ROLLED_BACK,
-          "rollout rolled back: " + reason, version);
-    } catch (TemporalFailure failure) {
-      String cause = message(failure);
-      robotStates.recordRobotState(request.rolloutId(), robotId, RobotUpdateState.ROLLBACK_FAILED,
-          "rollout rolled back: " + reason + "; " + (cause.startsWith("rollback:") ? cause : "rollback: " + cause),
-          null);
-    }
+    return end(RolloutStatus.ROLLED_BACK, state.reason);
   }
 
   private void continueAsNew() {
-    Workflow.await(Workflow::isEveryHandlerFinished);
-    log.info("rollout {} continues as new at stage {} after robot {}", request.rolloutId(), stageIndex, cursor);
-    Workflow.continueAsNew(request, checkpoint());
-  }
-
-  private RolloutCheckpoint checkpoint() {
-    return new RolloutCheckpoint(stageIndex, stageSizes, toList(stageCommitted), toList(stageFinished),
-        Map.copyOf(robotCounts), cursor, rollingBack, rolledBack, approvedStage, pausedBy, abort,
-        reason);
-  }
-
-  private void restore(RolloutCheckpoint checkpoint) {
-    stageIndex = checkpoint.stageIndex();
-    stageSizes = checkpoint.stageSizes();
-    stageCommitted = checkpoint.stageCommitted().stream().mapToInt(Integer::intValue).toArray();
-    stageFinished = checkpoint.stageFinished().stream().mapToInt(Integer::intValue).toArray();
-    robotCounts.putAll(checkpoint.robotCounts());
-    cursor = checkpoint.cursor();
-    rollingBack = checkpoint.rollingBack();
-    rolledBack = checkpoint.rolledBack();
-    approvedStage = checkpoint.approvedStage();
-    pausedBy = checkpoint.pausedBy();
-    abort = checkpoint.abort();
-    reason = checkpoint.reason();
-    status = pausedBy != null ? RolloutStatus.PAUSED : RolloutStatus.RUNNING;
+    Workflow.await(() -> Workflow.isEveryHandlerFinished() && starting.isEmpty() && signalsInFlight == 0);
+    log.info("rollout {} continues as new at stage {} after robot {}, {} robots in flight", request.rolloutId(),
+        state.stageIndex, state.cursor, state.inFlight.size());
+    Workflow.continueAsNew(request, state);
   }
 
   private RolloutProgress end(RolloutStatus finalStatus, String why) {
@@ -462,126 +540,116 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   private void setStatus(RolloutStatus newStatus, String why) {
-    status = newStatus;
-    reason = why;
-    registry.recordRolloutStatus(request.rolloutId(), newStatus, currentStageName(), why);
-  }
-
-  private String currentStageName() {
-    return stageIndex >= 0 && stageIndex < request.plan().stages().size()
-        ? request.plan().stages().get(stageIndex).name() : null;
-  }
-
-  private StageProgress stageProgress(int index) {
-    StagePlan stage = request.plan().stages().get(index);
-    return new StageProgress(stage.name(), stageSizes.get(index), stageCommitted[index], stageFinished[index],
-        stage.minHealthy());
+    state.status = newStatus;
+    state.reason = why;
+    int stage = state.stageIndex;
+    registry.recordRolloutStatus(request.rolloutId(), newStatus,
+        stage >= 0 && stage < request.plan().stages().size() ? request.plan().stages().get(stage).name() : null, why);
   }
 
   @Override
   public RolloutProgress progress() {
-    List<StageProgress> stages = new ArrayList<>();
-    int finished = 0;
-    for (int i = 0; i < stageSizes.size(); i++) {
-      stages.add(stageProgress(i));
-      finished += stageFinished[i];
+    if (legacy != null) {
+      return legacy.progress();
     }
-    Map<String, Integer> counts = new TreeMap<>(robotCounts);
-    counts.values().removeIf(count -> count == 0);
-    int total = stageSizes.stream().mapToInt(Integer::intValue).sum();
-    counts.put(RobotUpdateState.PENDING.name(), total - finished - inFlight.size());
-    counts.put("IN_FLIGHT", inFlight.size());
-    return new RolloutProgress(request == null ? null : request.rolloutId(),
-        request == null ? null : request.release().version(), status, stageIndex, stages, counts, rolledBack,
-        reason);
+    return request == null ? new RolloutProgress(null, null, RolloutStatus.PENDING, -1, List.of(), Map.of(), 0, null)
+        : state.progress(request);
   }
 
   @Override
   public RolloutProgress pause(OperatorCommand command) {
-    pausedBy = command;
+    if (legacy != null) {
+      return legacy.pause(command);
+    }
+    state.pausedBy = command;
     setStatus(RolloutStatus.PAUSED, "paused by " + command.by() + ": " + command.reason());
     return progress();
   }
 
   @Override
   public void validatePause(OperatorCommand command) {
-    requireCommand("pause", command, RolloutStatus.RUNNING);
+    if (legacy != null) {
+      legacy.validatePause(command);
+      return;
+    }
+    RolloutRules.requireCommand("pause", command, state.rollingBack, state.status, RolloutStatus.RUNNING);
   }
 
   @Override
   public RolloutProgress resume(OperatorCommand command) {
-    pausedBy = null;
+    if (legacy != null) {
+      return legacy.resume(command);
+    }
+    state.pausedBy = null;
+    state.killSwitch = null;
+    state.holdSent.clear();
     setStatus(RolloutStatus.RUNNING, null);
     return progress();
   }
 
   @Override
   public void validateResume(OperatorCommand command) {
-    requireCommand("resume", command, RolloutStatus.PAUSED);
+    if (legacy != null) {
+      legacy.validateResume(command);
+      return;
+    }
+    RolloutRules.requireCommand("resume", command, state.rollingBack, state.status, RolloutStatus.PAUSED);
   }
 
   @Override
   public RolloutProgress approve(OperatorCommand command) {
-    approvedStage = stageIndex;
+    if (legacy != null) {
+      return legacy.approve(command);
+    }
+    state.approvedStage = state.stageIndex;
     setStatus(RolloutStatus.RUNNING, null);
     return progress();
   }
 
   @Override
   public void validateApprove(OperatorCommand command) {
-    requireCommand("approve", command, RolloutStatus.WAITING_APPROVAL);
+    if (legacy != null) {
+      legacy.validateApprove(command);
+      return;
+    }
+    RolloutRules.requireCommand("approve", command, state.rollingBack, state.status, RolloutStatus.WAITING_APPROVAL);
   }
 
   @Override
   public RolloutProgress abort(AbortCommand command) {
-    abort = command;
+    if (legacy != null) {
+      return legacy.abort(command);
+    }
+    state.abort = command;
     log.warn("rollout {} aborted by {}: {}", request.rolloutId(), command.by(), command.reason());
     return progress();
   }
 
   @Override
   public void validateAbort(AbortCommand command) {
-    requireAuthor(command == null ? null : command.by());
-    if (status.isFinal()) {
-      throw new IllegalStateException("cannot abort: rollout already ended " + status);
+    if (legacy != null) {
+      legacy.validateAbort(command);
+      return;
     }
-    if (abort != null || rollingBack) {
-      throw new IllegalStateException("cannot abort: rollout is already rolling back or aborting");
-    }
+    RolloutRules.requireAbortable(command, state.status, state.abort != null || state.rollingBack);
   }
 
   @Override
   public void killSwitch(OperatorCommand command) {
-    if (status.isFinal() || rollingBack || abort != null || pausedBy != null) {
+    if (legacy != null) {
+      legacy.killSwitch(command);
       return;
     }
-    pausedBy = command;
+    if (request == null) {
+      early.add(() -> killSwitch(command));
+      return;
+    }
+    if (state.status.isFinal() || state.rollingBack || state.abort != null || state.killSwitch != null) {
+      return;
+    }
+    state.killSwitch = command;
+    state.pausedBy = command;
     setStatus(RolloutStatus.PAUSED, "kill switch on by " + command.by() + ": " + command.reason());
-  }
-
-  private static void requireAuthor(String by) {
-    if (by == null || by.isBlank()) {
-      throw new IllegalArgumentException("command.by: say who gives the command");
-    }
-  }
-
-  /** A person's command needs an author and the one status it applies in. */
-  private void requireCommand(String command, OperatorCommand given, RolloutStatus required) {
-    requireAuthor(given == null ? null : given.by());
-    if (rollingBack) {
-      throw new IllegalStateException("cannot " + command + ": rollout is rolling back");
-    }
-    if (status != required) {
-      throw new IllegalStateException("cannot " + command + ": rollout is " + status + ", not " + required);
-    }
-  }
-
-  private static String message(TemporalFailure failure) {
-    Throwable cause = failure.getCause() instanceof ApplicationFailure ? failure.getCause() : failure;
-    return cause instanceof ApplicationFailure application ? application.getOriginalMessage() : cause.getMessage();
-  }
-
-  private static List<Integer> toList(int[] values) {
-    return java.util.Arrays.stream(values).boxed().toList();
+    log.warn("rollout {} held by the kill switch: {}", request.rolloutId(), command.reason());
   }
 }

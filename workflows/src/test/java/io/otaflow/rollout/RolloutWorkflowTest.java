@@ -11,6 +11,7 @@ import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.release.Release;
+import io.otaflow.robotupdate.RobotRollbackWorkflowImpl;
 import io.otaflow.robotupdate.RobotUpdateWorkflowImpl;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -54,7 +55,7 @@ class RolloutWorkflowTest {
     Worker control = env.newWorker(OtaflowNames.CONTROL_TASK_QUEUE);
     control.registerWorkflowImplementationFactory(RolloutWorkflow.class,
         () -> new RolloutWorkflowImpl(historyBudget));
-    control.registerWorkflowImplementationTypes(RobotUpdateWorkflowImpl.class);
+    control.registerWorkflowImplementationTypes(RobotUpdateWorkflowImpl.class, RobotRollbackWorkflowImpl.class);
     control.registerActivitiesImplementations(registry);
     for (String id : ids) {
       FakeRobot robot = new FakeRobot(id, V1.version());
@@ -540,8 +541,10 @@ class RolloutWorkflowTest {
   @Test
   void longRolloutContinuesAsNewAndStillFinishes() throws IOException {
     startFleet(30, 120);
-    RolloutWorkflow workflow = start("long", V2, plan(StagePlan.canary("canary", 2, Duration.ZERO, 1.0),
-        StagePlan.percent("100%", 100, Duration.ofMinutes(1), 1.0)));
+    // No timer in this plan: once a run continues as new with robot workflows in flight, the test server stops
+    // skipping time (observed with SDK 1.38), and a two-minute health soak would take two real minutes.
+    RolloutWorkflow workflow = start("long", V2, interactive(StagePlan.canary("canary", 2, Duration.ZERO, 1.0),
+        StagePlan.percent("100%", 100, Duration.ZERO, 1.0)));
     RolloutProgress result = result(workflow);
 
     assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
@@ -554,5 +557,150 @@ class RolloutWorkflowTest {
     assertThat(lastRun.get(lastRun.size() - 1).getEventType())
         .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
     recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("long"), "rollout-continued-as-new.json");
+  }
+
+  @Test
+  void aSlowRobotHoldsNobodyAndAnAbortStillReachesItAfterContinueAsNew() throws Exception {
+    startFleet(30, 150);
+    CountDownLatch gate = new CountDownLatch(1);
+    robots.get("r01").downloadGate = gate;
+    RolloutWorkflow workflow = start("slow", V2, interactive(StagePlan.percent("all", 100, Duration.ZERO, 1.0)));
+    RolloutProgress result;
+    try {
+      // Every other robot commits while r01 stays in its download, across continue-as-new.
+      awaitProgress(workflow, progress -> progress.robotCounts().getOrDefault("COMMITTED", 0) == 29);
+      String currentRun = env.getWorkflowClient().newUntypedWorkflowStub(OtaflowNames.rolloutWorkflowId("slow"))
+          .describe().getExecution().getRunId();
+      String r01Parent = env.getWorkflowClient().fetchHistory(OtaflowNames.robotWorkflowId("slow", "r01")).getEvents()
+          .get(0).getWorkflowExecutionStartedEventAttributes().getParentWorkflowExecution().getRunId();
+      assertThat(r01Parent).as("r01 was started by an earlier run than the current one").isNotEqualTo(currentRun);
+
+      workflow.abort(new AbortCommand("ana", "stop it", true));
+      result = result(workflow);
+    } finally {
+      gate.countDown();
+    }
+    assertThat(result.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+    assertThat(registry.reason("slow", "r01")).isEqualTo("download: aborted: aborted by ana: stop it");
+    assertThat(result.rolledBack()).isEqualTo(29);
+    assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("1.0.0"));
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("slow"), "rollout-window-over-continue-as-new.json");
+  }
+
+  @Test
+  void aStageThatCannotPassTellsItsRobotsInFlightToStop() throws IOException {
+    startFleet(10);
+    RolloutPlan plan = interactive(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
+        StagePlan.percent("100%", 100, Duration.ZERO, 1.0));
+    List<String> second = io.otaflow.plan.StagePlanner.assign("stop", List.copyOf(robots.keySet()), plan).get(1)
+        .stream().sorted().toList();
+    CountDownLatch gate = new CountDownLatch(1);
+    robots.get(second.get(0)).hot = true;
+    second.subList(1, 5).forEach(id -> robots.get(id).downloadGate = gate);
+
+    RolloutProgress result;
+    try {
+      // The gate opens only after the rollout ended: the robots held in it must have been told to stop.
+      result = result(start("stop", V2, plan));
+    } finally {
+      gate.countDown();
+    }
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+    String stopped = "stage '100%' stopped early: 1 of 9 robots failed, so at most 8 can be healthy (88.9%) < 100.0%";
+    assertThat(result.reason()).isEqualTo(stopped);
+    assertThat(second.subList(1, 5)).allSatisfy(id -> {
+      assertThat(registry.state("stop", id)).isEqualTo(RobotUpdateState.FAILED);
+      assertThat(registry.reason("stop", id)).isEqualTo("download: aborted: " + stopped);
+      assertThat(robots.get(id).applies).isZero();
+    });
+    assertThat(second.subList(5, second.size())).allSatisfy(id ->
+        assertThat(robots.get(id).downloadedAt).as("%s never started", id).isEqualTo(-1));
+    assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("1.0.0"));
+  }
+
+  @Test
+  void killSwitchHoldsTheRolloutAndPutsRobotsThatHaveNotAppliedBackInLine() throws Exception {
+    startFleet(10);
+    CountDownLatch gate = new CountDownLatch(1);
+    robots.values().forEach(robot -> robot.downloadGate = gate);
+    RolloutWorkflow workflow = start("switch", V2, interactive(StagePlan.percent("all", 100, Duration.ZERO, 1.0)));
+    try {
+      awaitProgress(workflow, progress -> progress.robotCounts().getOrDefault("IN_FLIGHT", 0) == 5);
+      WorkflowStub.fromTyped(workflow).signal("killSwitch", new OperatorCommand("ops", "motor recall"));
+
+      RolloutProgress held = awaitProgress(workflow, progress -> progress.robotCounts().get("IN_FLIGHT") == 0);
+      assertThat(held.status()).isEqualTo(RolloutStatus.PAUSED);
+      assertThat(held.reason()).isEqualTo("kill switch on by ops: motor recall");
+      assertThat(held.robotCounts()).containsEntry("PENDING", 10).doesNotContainKey("FAILED");
+      String stoppedOne = robots.values().stream().filter(robot -> robot.downloadedAt > 0).findFirst().orElseThrow().id;
+      assertThat(registry.state("switch", stoppedOne)).isEqualTo(RobotUpdateState.PENDING);
+      assertThat(registry.reason("switch", stoppedOne))
+          .isEqualTo("stopped before apply at download: kill switch on by ops: motor recall");
+      assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.applies).isZero());
+    } finally {
+      gate.countDown();
+    }
+
+    workflow.resume(new OperatorCommand("ops", "motors checked"));
+    RolloutProgress result = result(workflow);
+    assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThat(result.robotCounts()).containsEntry("COMMITTED", 10);
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("switch"), "rollout-kill-switch.json");
+  }
+
+  @Test
+  void robotWorkflowTerminatedByHandIsSwitchedBackAndCounted() throws Exception {
+    startFleet(4);
+    CountDownLatch gate = new CountDownLatch(1);
+    robots.get("r02").downloadGate = gate;
+    // Robot workflows silent for a robotTimeout are checked on: a short one, as the test server (whose time stops
+    // skipping by itself after a terminated child) then waits in real time.
+    RolloutWorkflow workflow = start("lost", V2, new RolloutPlan(List.of(StagePlan.percent("all", 100, Duration.ZERO,
+        0.5)), 5, Duration.ofSeconds(2), 1, Duration.ZERO));
+    RolloutProgress result;
+    try {
+      assertThat(robots.get("r02").downloadStarted.await(30, TimeUnit.SECONDS)).isTrue();
+      env.getWorkflowClient().newUntypedWorkflowStub(OtaflowNames.robotWorkflowId("lost", "r02"))
+          .terminate("by hand, from the Web UI");
+      // The rollout hears nothing from r02: it asks after it on its next check, finds it gone, and switches it back.
+      result = result(workflow);
+    } finally {
+      gate.countDown();
+    }
+    assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThat(result.robotCounts()).containsEntry("COMMITTED", 3).containsEntry("ROLLED_BACK", 1);
+    assertThat(registry.state("lost", "r02")).isEqualTo(RobotUpdateState.ROLLED_BACK);
+    assertThat(registry.reason("lost", "r02"))
+        .isEqualTo("robot workflow ended without reporting (terminated outside otaflow?)");
+    assertThat(robots.get("r02").installedVersion()).isEqualTo("1.0.0");
+  }
+
+  @Test
+  void rollbackOfAnEndedRolloutSwitchesItsRobotsBackThroughTheSamePath() throws IOException {
+    startFleet(6);
+    RolloutRequest request = new RolloutRequest("done", V2, interactive(StagePlan.percent("all", 100, Duration.ZERO,
+        1.0)), TargetSelector.wholeFleet());
+    assertThat(result(start("done", V2, request.plan())).status()).isEqualTo(RolloutStatus.SUCCEEDED);
+
+    RolloutWorkflow rollback = env.getWorkflowClient().newWorkflowStub(RolloutWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(OtaflowNames.rolloutRollbackWorkflowId("done"))
+            .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE).build());
+    WorkflowClient.start(rollback::run, request.withRollbackOrder(new OperatorCommand("ana", "field reports")), null);
+    RolloutProgress result = result(rollback);
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+    assertThat(result.reason()).isEqualTo("rolled back after it ended by ana: field reports");
+    assertThat(result.rolledBack()).isEqualTo(6);
+    assertThat(result.robotCounts()).containsEntry("ROLLED_BACK", 6);
+    assertThat(registry.rolloutEvents).last().isEqualTo("ROLLED_BACK: rolled back after it ended by ana: field reports");
+    assertThat(robots.values()).allSatisfy(robot -> {
+      assertThat(robot.installedVersion()).isEqualTo("1.0.0");
+      assertThat(robot.rollbacks).isEqualTo(1);
+      assertThat(registry.reason("done", robot.id))
+          .isEqualTo("rollout rolled back: rolled back after it ended by ana: field reports");
+    });
+    recordHistoryIfAsked(OtaflowNames.rolloutRollbackWorkflowId("done"), "rollout-rolled-back-after-it-ended.json");
+    recordHistoryIfAsked(OtaflowNames.robotRollbackWorkflowId("done", "r01"), "rollback-robot-switched-back.json");
   }
 }

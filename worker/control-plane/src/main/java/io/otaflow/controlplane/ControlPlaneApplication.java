@@ -3,6 +3,7 @@ package io.otaflow.controlplane;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.fleet.RobotRegistrationWorkflowImpl;
 import io.otaflow.fleet.RobotTelemetryWorkflowImpl;
+import io.otaflow.robotupdate.RobotRollbackWorkflowImpl;
 import io.otaflow.robotupdate.RobotUpdateWorkflowImpl;
 import io.otaflow.rollout.RolloutWorkflowImpl;
 import java.util.LinkedHashMap;
@@ -55,7 +56,7 @@ public class ControlPlaneApplication {
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put(worker + "task-queue", OtaflowNames.CONTROL_TASK_QUEUE);
     properties.put(worker + "name", OtaflowNames.CONTROL_TASK_QUEUE);
-    List<Class<?>> workflows = List.of(RolloutWorkflowImpl.class, RobotUpdateWorkflowImpl.class,
+    List<Class<?>> workflows = List.of(RolloutWorkflowImpl.class, RobotUpdateWorkflowImpl.class, RobotRollbackWorkflowImpl.class,
         RobotRegistrationWorkflowImpl.class, RobotTelemetryWorkflowImpl.class);
     for (int i = 0; i < workflows.size(); i++) {
       properties.put(worker + "workflow-classes[" + i + "]", workflows.get(i).getName());

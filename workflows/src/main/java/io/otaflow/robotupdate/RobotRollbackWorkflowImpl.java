@@ -1,0 +1,19 @@
+package io.otaflow.robotupdate;
+
+import io.otaflow.domain.RobotUpdateState;
+
+/** A rollout's rollback of one robot: the one rollback path, then a report to the rollout. */
+public class RobotRollbackWorkflowImpl implements RobotRollbackWorkflow {
+
+  @Override
+  public RobotUpdateResult rollBack(RobotUpdateRequest request, String reason) {
+    RobotUpdateResult result = new RobotRollback(request).switchBack(reason, RobotUpdateState.ROLLED_BACK);
+    RolloutReport.send(result);
+    return result;
+  }
+
+  @Override
+  public void ping() {
+    // Delivery is the answer: a signal to a workflow that ended fails, which the rollout notices.
+  }
+}

@@ -1,0 +1,46 @@
+package io.otaflow.rollout;
+
+import io.otaflow.domain.RolloutStatus;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+
+/** What a person's command needs to be accepted, and how failures read; the same for every version of the rollout. */
+final class RolloutRules {
+
+  private RolloutRules() {
+  }
+
+  /** A command needs an author and the one status it applies in, and none applies while rolling back. */
+  static void requireCommand(String command, OperatorCommand given, boolean rollingBack, RolloutStatus status,
+                             RolloutStatus required) {
+    requireAuthor(given == null ? null : given.by());
+    if (rollingBack) {
+      throw new IllegalStateException("cannot " + command + ": rollout is rolling back");
+    }
+    if (status != required) {
+      throw new IllegalStateException("cannot " + command + ": rollout is " + status + ", not " + required);
+    }
+  }
+
+  static void requireAbortable(AbortCommand command, RolloutStatus status, boolean abortingOrRollingBack) {
+    requireAuthor(command == null ? null : command.by());
+    if (status.isFinal()) {
+      throw new IllegalStateException("cannot abort: rollout already ended " + status);
+    }
+    if (abortingOrRollingBack) {
+      throw new IllegalStateException("cannot abort: rollout is already rolling back or aborting");
+    }
+  }
+
+  private static void requireAuthor(String by) {
+    if (by == null || by.isBlank()) {
+      throw new IllegalArgumentException("command.by: say who gives the command");
+    }
+  }
+
+  /** The message a person should read: an application failure's own, without Temporal's wrapping. */
+  static String message(TemporalFailure failure) {
+    Throwable cause = failure.getCause() instanceof ApplicationFailure ? failure.getCause() : failure;
+    return cause instanceof ApplicationFailure application ? application.getOriginalMessage() : cause.getMessage();
+  }
+}
