@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "otaflow", mixinStandardHelpOptions = true, version = "otaflow 0.1.0",
     description = "Over-the-air software rollouts for robot fleets, orchestrated by Temporal.",
     subcommands = {DemoCommand.class, BenchCommand.class, KeysCommand.class, ReleaseCommand.class,
-        DevServerCommand.class, ServerCommand.class, AgentCommand.class, RolloutCommand.class, RobotsCommand.class})
+        DevServerCommand.class, ServerCommand.class, AgentCommand.class, RolloutCommand.class, KillSwitchCommand.class,
+        RobotsCommand.class})
 public final class Otaflow {
 
   public static void main(String[] args) {

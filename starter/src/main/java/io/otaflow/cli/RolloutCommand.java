@@ -1,6 +1,7 @@
 package io.otaflow.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.otaflow.controlplane.RollbackOrder;
 import io.otaflow.rollout.RolloutProgress;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -10,7 +11,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Rollouts on a running control plane; pause, resume, approve and abort are refused when they do not fit. */
+/**
+ * Rollouts on a running control plane; pause, resume, approve and abort are refused when they do not fit, rollback
+ * when the rollout has not ended.
+ */
 @Command(name = "rollout", mixinStandardHelpOptions = true,
     description = "Starts, watches and steers rollouts on a running control plane (otaflow server).",
     subcommands = {RolloutStartCommand.class, RolloutStatusCommand.class, RolloutRobotsCommand.class})
@@ -62,6 +66,22 @@ final class RolloutCommand {
             @Option(names = "--no-rollback", description = "Leave the robots already updated on the new release.")
             boolean noRollback) {
     return send("abort", operator, operator.body().put("rollback", !noRollback), controlPlane);
+  }
+
+  @Command(name = "rollback", mixinStandardHelpOptions = true,
+      description = "Rolls back a rollout that has ended: every robot it left on its release (committed, or broken off"
+          + " after apply) switches back to the release before; robots that moved on to another release since stay."
+          + " A rollout that has not ended is aborted instead (abort rolls back).")
+  int rollback(@Mixin Operator operator, @Mixin ControlPlaneOptions controlPlane) {
+    RollbackOrder order = ControlPlaneClient.read(controlPlane.client()
+        .post("/api/rollouts/" + operator.rolloutId + "/rollback", operator.body()).body(), RollbackOrder.class);
+    PrintWriter say = spec.commandLine().getOut();
+    say.println("Rolling back rollout " + order.rolloutId() + " (release " + order.releaseVersion() + "): "
+        + order.robots() + " robots to switch back" + (order.movedOn() == 0 ? ""
+        : ", " + order.movedOn() + " moved on to another release since and stay there")
+        + "; follow it with otaflow rollout status " + order.rolloutId() + " --watch");
+    say.flush();
+    return 0;
   }
 
   private int send(String command, Operator operator, ObjectNode body, ControlPlaneOptions controlPlane) {

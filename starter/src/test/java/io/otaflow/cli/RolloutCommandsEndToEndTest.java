@@ -17,6 +17,7 @@ import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.TargetSelector;
+import io.otaflow.registry.RobotLeases;
 import io.otaflow.registry.RobotRepository;
 import io.otaflow.registry.RolloutRepository;
 import io.otaflow.registry.RolloutRobotRecord;
@@ -38,6 +39,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -230,15 +232,11 @@ class RolloutCommandsEndToEndTest {
   /** More robots than one page of the REST API holds: rollout robots pages through them, up to --limit. */
   @Test
   void rolloutRobotsPagesThroughEveryRobot() throws Exception {
-    Logging.toFile(dir.resolve("otaflow.log"));
-    try (EmbeddedTemporal temporal = EmbeddedTemporal.start();
-         ConfigurableApplicationContext controlPlane = TestControlPlane.startWithApi(temporal.target(), dir,
-             Map.of())) {
+    try (ControlPlaneAlone stack = ControlPlaneAlone.start(dir)) {
+      ConfigurableApplicationContext controlPlane = stack.controlPlane();
       String server = TestControlPlane.apiUrl(controlPlane);
-      Release release = new Release("1.0.0", "http://127.0.0.1:1/robot.tar.gz", "c".repeat(64), 4096, "test", null);
-      controlPlane.getBean(RolloutService.class).registerRelease(release);
-      RolloutPlan plan = new RolloutPlan(List.of(StagePlan.percent("all", 100, Duration.ZERO, 1.0)), 1,
-          Duration.ofSeconds(30), 1, Duration.ZERO);
+      Release release = controlPlane.getBean(RolloutService.class).registerRelease(unreachableRelease());
+      RolloutPlan plan = oneStagePlan();
       // Stored as a rollout stores its stages; no workflow runs, so they stay PENDING.
       controlPlane.getBean(RolloutRepository.class).createRollout(
           new RolloutRequest("big", release, plan, TargetSelector.wholeFleet()), Set.of());
@@ -262,6 +260,86 @@ class RolloutCommandsEndToEndTest {
   }
 
   @Test
+  void theKillSwitchKeepsRolloutsFromStartingUntilItIsTurnedOff() throws Exception {
+    try (ControlPlaneAlone stack = ControlPlaneAlone.start(dir)) {
+      ConfigurableApplicationContext controlPlane = stack.controlPlane();
+      String server = TestControlPlane.apiUrl(controlPlane);
+      controlPlane.getBean(RobotRepository.class).registerRobot("r1", Map.of(), "0.9.0", null);
+      controlPlane.getBean(RolloutService.class).registerRelease(unreachableRelease());
+      Path plan = Files.writeString(dir.resolve("plan.yaml"), PLAN);
+      String since = "since \\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}Z";
+
+      assertThat(otaflow("killswitch", "status", "--server", server)).as(err.toString()).isZero();
+      assertThat(out.toString()).isEqualTo(lines("Kill switch is off (never switched on)"));
+      assertThat(otaflow("killswitch", "on", "--server", server, "--operator", "ana")).isEqualTo(2);
+      assertThat(err.toString()).startsWith("Missing required option: '--reason=TEXT'");
+      assertThat(otaflow("killswitch", "on", "--server", server, "--operator", "ana", "--reason",
+          "bad batch of motors")).as(err.toString()).isZero();
+      assertThat(out.toString()).matches("Kill switch is on " + since + " \\(ana: bad batch of motors\\): unfinished"
+          + " rollouts pause, and none starts, resumes or has a stage approved until it is off\\R");
+
+      assertThat(otaflow("rollout", "start", "--server", server, "--id", "stopped", "--release", "1.0.0",
+          "--plan", plan.toString(), "--all")).isEqualTo(1);
+      assertThat(err.toString()).matches("otaflow: kill switch is on " + since + " \\(ana: bad batch of motors\\):"
+          + " no rollout may start; turn it off first\\R");
+      assertThat(otaflow("killswitch", "status", "--server", server, "--json")).isZero();
+      JsonNode state = ControlPlaneClient.JSON.readTree(out.toString());
+      assertThat(state.get("on").asBoolean()).isTrue();
+      assertThat(state.get("operator").asText()).isEqualTo("ana");
+
+      assertThat(otaflow("killswitch", "off", "--server", server, "--operator", "bob")).as(err.toString()).isZero();
+      assertThat(out.toString()).matches("Kill switch is off " + since + " \\(bob\\): rollouts may start; paused"
+          + " ones stay paused until a person resumes them \\(otaflow rollout resume ID\\)\\R");
+      assertThat(otaflow("rollout", "start", "--server", server, "--id", "started", "--release", "1.0.0",
+          "--plan", plan.toString(), "--all")).as(err.toString()).isZero();
+    }
+  }
+
+  /**
+   * A rollout that has ended with r1 still on its release is rolled back; one still running is refused. No agent:
+   * what the ended rollout did is written into the registry as its workflow would have.
+   */
+  @Test
+  void rollbackIsOrderedForARolloutThatEndedAndRefusedForOneStillRunning() throws Exception {
+    try (ControlPlaneAlone stack = ControlPlaneAlone.start(dir)) {
+      ConfigurableApplicationContext controlPlane = stack.controlPlane();
+      String server = TestControlPlane.apiUrl(controlPlane);
+      RobotRepository robots = controlPlane.getBean(RobotRepository.class);
+      robots.registerRobot("r1", Map.of(), "0.9.0", null);
+      robots.registerRobot("r2", Map.of(), "0.9.0", null);
+      Release release = controlPlane.getBean(RolloutService.class).registerRelease(unreachableRelease());
+      RolloutRepository rollouts = controlPlane.getBean(RolloutRepository.class);
+      rollouts.createRollout(new RolloutRequest("ended", release, oneStagePlan(), TargetSelector.wholeFleet()),
+          Set.of());
+      RolloutRobotRepository rows = controlPlane.getBean(RolloutRobotRepository.class);
+      rows.storeStages("ended", List.of(List.of("r1")));
+      rows.recordRobotState("ended", "r1", RobotUpdateState.COMMITTED, null, "1.0.0");
+      rollouts.recordRolloutStatus("ended", RolloutStatus.SUCCEEDED, "all", null);
+      Path plan = Files.writeString(dir.resolve("plan.yaml"), PLAN);
+      assertThat(otaflow("rollout", "start", "--server", server, "--id", "running", "--release", "1.0.0",
+          "--plan", plan.toString(), "--robot", "r2")).as(err.toString()).isZero();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (rollouts.rollout("running").orElseThrow().status() != RolloutStatus.RUNNING) {
+        assertThat(System.nanoTime()).as("rollout running never RUNNING").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+
+      assertThat(otaflow("rollout", "rollback", "running", "--server", server, "--operator", "ana", "--reason",
+          "motors")).isEqualTo(1);
+      assertThat(err.toString()).isEqualTo(lines("otaflow: cannot roll back: rollout running is RUNNING; abort it"
+          + " instead (abort rolls back)"));
+      assertThat(otaflow("rollout", "rollback", "ended", "--server", server, "--operator", "ana")).isEqualTo(2);
+      assertThat(err.toString()).startsWith("Missing required option: '--reason=TEXT'");
+
+      assertThat(otaflow("rollout", "rollback", "ended", "--server", server, "--operator", "ana", "--reason",
+          "motors")).as(err.toString()).isZero();
+      assertThat(out.toString()).isEqualTo(lines("Rolling back rollout ended (release 1.0.0): 1 robots to switch"
+          + " back; follow it with otaflow rollout status ended --watch"));
+      assertThat(controlPlane.getBean(RobotLeases.class).leasedRobots("ended")).containsExactly("r1");
+    }
+  }
+
+  @Test
   void unreachableControlPlaneIsNamed() throws Exception {
     String server = "http://127.0.0.1:" + LocalPorts.free();
 
@@ -269,6 +347,33 @@ class RolloutCommandsEndToEndTest {
 
     assertThat(err.toString()).contains("otaflow: cannot reach the otaflow control plane at " + server
         + ": is `otaflow server` running?");
+  }
+
+  /** Temporal's test server and the control plane with its REST API, logging to the test's directory; no agent. */
+  private record ControlPlaneAlone(EmbeddedTemporal temporal, ConfigurableApplicationContext controlPlane)
+      implements AutoCloseable {
+
+    static ControlPlaneAlone start(Path dir) {
+      Logging.toFile(dir.resolve("otaflow.log"));
+      EmbeddedTemporal temporal = EmbeddedTemporal.start();
+      return new ControlPlaneAlone(temporal, TestControlPlane.startWithApi(temporal.target(), dir, Map.of()));
+    }
+
+    @Override
+    public void close() {
+      controlPlane.close();
+      temporal.close();
+    }
+  }
+
+  /** A release whose artifact no robot could download: for rollouts whose robots run no agent. */
+  private static Release unreachableRelease() {
+    return new Release("1.0.0", "http://127.0.0.1:1/robot.tar.gz", "c".repeat(64), 4096, "test", null);
+  }
+
+  private static RolloutPlan oneStagePlan() {
+    return new RolloutPlan(List.of(StagePlan.percent("all", 100, Duration.ZERO, 1.0)), 1, Duration.ofSeconds(30), 1,
+        Duration.ZERO);
   }
 
   private int publishUnsigned(String server, ArtifactServer artifacts, BuiltArtifact artifact, String version) {

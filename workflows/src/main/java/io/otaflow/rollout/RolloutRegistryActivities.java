@@ -36,6 +36,21 @@ public interface RolloutRegistryActivities {
   @ActivityMethod
   List<String> robotsInState(String rolloutId, List<RobotUpdateState> states, String afterRobotId, int limit);
 
+  /**
+   * Robots of the rollout a rollback must switch back, in ascending ID order after afterRobotId: in COMMITTED, APPLIED,
+   * HEALTH_CHECKING or ROLLBACK_FAILED, less COMMITTED ones whose installed version is no longer releaseVersion (they
+   * moved on to another release since).
+   */
+  @ActivityMethod
+  List<String> robotsToRollBack(String rolloutId, String releaseVersion, String afterRobotId, int limit);
+
+  /**
+   * COMMITTED robots of the rollout that have since moved on to another release: a rollback leaves them where they
+   * are.
+   */
+  @ActivityMethod
+  int countMovedOn(String rolloutId, String releaseVersion);
+
   /** How many of the rollout's robots are in each state, as the registry has them. */
   @ActivityMethod
   Map<RobotUpdateState, Integer> countRobots(String rolloutId);

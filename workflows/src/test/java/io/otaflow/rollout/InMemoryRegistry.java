@@ -9,14 +9,19 @@ import io.otaflow.plan.TargetSelector;
 import io.otaflow.robotupdate.RobotStateActivities;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Test fake for the database edge: the registry as maps, same paging and idempotency as the real one. */
 class InMemoryRegistry implements RolloutRegistryActivities, RobotStateActivities {
+
+  private static final Set<RobotUpdateState> ROLLBACK_STATES = EnumSet.of(RobotUpdateState.COMMITTED,
+      RobotUpdateState.APPLIED, RobotUpdateState.HEALTH_CHECKING, RobotUpdateState.ROLLBACK_FAILED);
 
   private final List<String> fleet;
   private final Map<String, Map<String, Integer>> stageOf = new ConcurrentHashMap<>();
@@ -62,6 +67,25 @@ class InMemoryRegistry implements RolloutRegistryActivities, RobotStateActivitie
                                                  String afterRobotId, int limit) {
     return page(states.getOrDefault(rolloutId, Map.of()).entrySet().stream()
         .filter(e -> wanted.contains(e.getValue())).map(Map.Entry::getKey).sorted().toList(), afterRobotId, limit);
+  }
+
+  @Override
+  public synchronized List<String> robotsToRollBack(String rolloutId, String releaseVersion, String afterRobotId,
+                                                    int limit) {
+    return page(states.getOrDefault(rolloutId, Map.of()).entrySet().stream()
+        .filter(e -> ROLLBACK_STATES.contains(e.getValue()) && !movedOn(e.getKey(), e.getValue(), releaseVersion))
+        .map(Map.Entry::getKey).sorted().toList(), afterRobotId, limit);
+  }
+
+  @Override
+  public synchronized int countMovedOn(String rolloutId, String releaseVersion) {
+    return (int) states.getOrDefault(rolloutId, Map.of()).entrySet().stream()
+        .filter(e -> movedOn(e.getKey(), e.getValue(), releaseVersion)).count();
+  }
+
+  /** As in the registry: a robot with no installed version known does not run the release. */
+  private boolean movedOn(String robotId, RobotUpdateState state, String releaseVersion) {
+    return state == RobotUpdateState.COMMITTED && !releaseVersion.equals(installedVersions.get(robotId));
   }
 
   @Override

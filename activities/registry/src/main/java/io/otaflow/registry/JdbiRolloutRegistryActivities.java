@@ -62,6 +62,16 @@ public class JdbiRolloutRegistryActivities implements RolloutRegistryActivities 
   }
 
   @Override
+  public List<String> robotsToRollBack(String rolloutId, String releaseVersion, String afterRobotId, int limit) {
+    return rolloutRobots.robotsToRollBack(rolloutId, releaseVersion, afterRobotId, limit);
+  }
+
+  @Override
+  public int countMovedOn(String rolloutId, String releaseVersion) {
+    return rolloutRobots.countMovedOn(rolloutId, releaseVersion);
+  }
+
+  @Override
   public Map<RobotUpdateState, Integer> countRobots(String rolloutId) {
     return rolloutRobots.countsByState(rolloutId);
   }

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public class RolloutRepository {
 
   private static final Logger log = LoggerFactory.getLogger(RolloutRepository.class);
+  private static final List<String> FINAL_STATUSES = Arrays.stream(RolloutStatus.values())
+      .filter(RolloutStatus::isFinal).map(Enum::name).toList();
 
   private final Jdbi jdbi;
   private final Clock clock;
@@ -59,15 +61,45 @@ public class RolloutRepository {
         RobotLeases.take(h, request.rolloutId(), robotIds, now);
       });
     } catch (UnableToExecuteStatementException e) {
-      if (!isDuplicate(e)) {
-        throw e;
-      }
-      if (rollout(request.rolloutId()).isPresent()) {
+      if (isDuplicate(e) && rollout(request.rolloutId()).isPresent()) {
         throw new RegistryConflictException("rollout " + request.rolloutId() + " already exists");
       }
-      throw new RobotsLeasedException(robotIds.size(), new RobotLeases(jdbi).holders(robotIds));
+      throw leasedOr(e, robotIds);
     }
     log.debug("created rollout {} of release {}", request.rolloutId(), request.release().version());
+  }
+
+  /**
+   * Records the rollback a person ordered of a rollout that has ended, in one transaction: RUNNING with {@code reason},
+   * when it was ordered, and the leases of {@code robotIds}, which the rollback gives back when it records its outcome.
+   *
+   * @return false, storing nothing, when the rollout is no longer in a final status (another order came first)
+   * @throws RobotsLeasedException when another running rollout holds some of the robots
+   */
+  public boolean orderRollback(String rolloutId, Set<String> robotIds, String reason) {
+    Instant now = RegistryJdbc.now(clock);
+    try {
+      return jdbi.inTransaction(h -> {
+        int ordered = h.createUpdate("UPDATE rollouts SET status = :status, stage = NULL, reason = :reason,"
+                + " rollback_ordered_at = :now, updated_at = :now WHERE rollout_id = :id AND status IN (<final>)")
+            .bind("id", rolloutId).bind("status", RolloutStatus.RUNNING.name()).bind("reason", reason)
+            .bind("now", timestamp(now)).bindList("final", FINAL_STATUSES).execute();
+        if (ordered == 0) {
+          return false;
+        }
+        RolloutEventLog.append(h, rolloutId, null, RolloutEventRecord.ROLLOUT_STATUS, RolloutStatus.RUNNING.name(),
+            null, reason, now);
+        RobotLeases.take(h, rolloutId, robotIds, now);
+        return true;
+      });
+    } catch (UnableToExecuteStatementException e) {
+      throw leasedOr(e, robotIds);
+    }
+  }
+
+  /** A duplicate lease means another rollout holds some of the robots: named in the refusal. */
+  private RuntimeException leasedOr(UnableToExecuteStatementException e, Set<String> robotIds) {
+    return isDuplicate(e) ? new RobotsLeasedException(robotIds.size(), new RobotLeases(jdbi).holders(robotIds)) : e;
   }
 
   public Optional<RolloutRecord> rollout(String rolloutId) {
@@ -83,14 +115,15 @@ public class RolloutRepository {
 
   /** Rollouts not in a final status, oldest first: what the registry believes still runs. */
   public List<RolloutRecord> unfinishedRollouts() {
-    List<String> finalStatuses = Arrays.stream(RolloutStatus.values()).filter(RolloutStatus::isFinal)
-        .map(Enum::name).toList();
     return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollouts WHERE status NOT IN (<final>)"
             + " ORDER BY created_at, rollout_id")
-        .bindList("final", finalStatuses).map((rs, ctx) -> rolloutRow(rs)).list());
+        .bindList("final", FINAL_STATUSES).map((rs, ctx) -> rolloutRow(rs)).list());
   }
 
-  /** The request a rollout was created from (release, plan, target), for restarting or showing it. */
+  /**
+   * The request a rollout was created from (release, plan, target), for showing it or rolling it back: the same as it
+   * started with, as a registered release never changes and the plan is stored with its defaults filled in.
+   */
   public Optional<RolloutRequest> rolloutRequest(String rolloutId) {
     return jdbi.withHandle(h -> h.createQuery(
             "SELECT r.rollout_id, r.plan_json, r.target_json, rel.* FROM rollouts r"
@@ -122,6 +155,6 @@ public class RolloutRepository {
   private static RolloutRecord rolloutRow(ResultSet rs) throws SQLException {
     return new RolloutRecord(rs.getString("rollout_id"), rs.getString("release_version"),
         RolloutStatus.valueOf(rs.getString("status")), rs.getString("stage"), rs.getString("reason"),
-        instant(rs, "created_at"), instant(rs, "updated_at"));
+        instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "rollback_ordered_at"));
   }
 }

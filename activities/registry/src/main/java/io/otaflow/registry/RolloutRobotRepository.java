@@ -46,6 +46,11 @@ public class RolloutRobotRepository {
       .filter(state -> state != RobotUpdateState.COMMITTED && state != RobotUpdateState.PENDING)
       .map(Enum::name).toList();
 
+  private static final String COMMITTED = RobotUpdateState.COMMITTED.name();
+  /** What a rollback switches back: robots left after apply, and COMMITTED ones unless they moved on since. */
+  private static final List<String> ROLLBACK_STATES = List.of(COMMITTED, RobotUpdateState.APPLIED.name(),
+      RobotUpdateState.HEALTH_CHECKING.name(), RobotUpdateState.ROLLBACK_FAILED.name());
+
   private final Jdbi jdbi;
   private final Clock clock;
 
@@ -144,6 +149,34 @@ public class RolloutRobotRepository {
       }
       return page.map((rs, ctx) -> rolloutRobotRow(rs)).list();
     });
+  }
+
+  /**
+   * One page of the robots a rollback of the rollout must switch back, ascending by robot ID after
+   * {@code afterRobotId} (null for the first page): those it left after apply (APPLIED, HEALTH_CHECKING,
+   * ROLLBACK_FAILED) and those COMMITTED that still run {@code releaseVersion}.
+   */
+  public List<String> robotsToRollBack(String rolloutId, String releaseVersion, String afterRobotId, int limit) {
+    requirePositive(limit);
+    // The state index serves the page; the robot's row is one primary-key look-up per COMMITTED candidate.
+    return jdbi.withHandle(h -> h.createQuery("SELECT rr.robot_id FROM rollout_robots rr"
+            + " LEFT JOIN robots r ON r.robot_id = rr.robot_id"
+            + " WHERE rr.rollout_id = :id AND rr.state IN (<states>) AND rr.robot_id > :after"
+            + " AND (rr.state <> :committed OR r.installed_version = :version)"
+            + " ORDER BY rr.robot_id LIMIT :limit")
+        .bind("id", rolloutId).bindList("states", ROLLBACK_STATES).bind("committed", COMMITTED)
+        .bind("version", releaseVersion).bind("after", afterOrStart(afterRobotId)).bind("limit", limit)
+        .mapTo(String.class).list());
+  }
+
+  /** COMMITTED robots of the rollout that run another release than {@code releaseVersion} now (or none known). */
+  public int countMovedOn(String rolloutId, String releaseVersion) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM rollout_robots rr"
+            + " LEFT JOIN robots r ON r.robot_id = rr.robot_id"
+            + " WHERE rr.rollout_id = :id AND rr.state = :committed"
+            + " AND (r.installed_version IS NULL OR r.installed_version <> :version)")
+        .bind("id", rolloutId).bind("committed", COMMITTED).bind("version", releaseVersion)
+        .mapTo(Integer.class).one());
   }
 
   /**

@@ -140,6 +140,39 @@ class JdbiRolloutRegistryActivitiesTest {
         .containsExactly("STAGES_ASSIGNED", "ROBOT_STATE", "ROBOT_STATE", "ROLLOUT_STATUS");
   }
 
+  @Test
+  void aRollbackSwitchesBackRobotsLeftAfterApplyAndCommittedOnesStillOnTheRelease() {
+    RegistryFixtures.insertRobots(jdbi, 10);
+    activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "2.0.0");
+    RolloutRobotRepository rows = registry.rolloutRobots();
+    rows.recordRobotState("ro-1", robotId(0), RobotUpdateState.COMMITTED, null, "2.0.0");
+    rows.recordRobotState("ro-1", robotId(1), RobotUpdateState.COMMITTED, null, "2.0.0");
+    rows.recordRobotState("later", robotId(1), RobotUpdateState.COMMITTED, null, "3.0.0");
+    rows.recordRobotState("ro-1", robotId(2), RobotUpdateState.APPLIED, null, null);
+    rows.recordRobotState("ro-1", robotId(3), RobotUpdateState.HEALTH_CHECKING, null, "3.0.0");
+    rows.recordRobotState("ro-1", robotId(4), RobotUpdateState.ROLLBACK_FAILED, "rollback: unreachable", null);
+    rows.recordRobotState("ro-1", robotId(5), RobotUpdateState.ROLLED_BACK, null, "1.0.0");
+    rows.recordRobotState("ro-1", robotId(6), RobotUpdateState.FAILED, "verify: sha256 mismatch", null);
+    rows.recordRobotState("ro-1", robotId(7), RobotUpdateState.COMMITTED, null, "2.0.0");
+    rows.recordRobotState("ro-1", robotId(8), RobotUpdateState.COMMITTED, null, "2.0.0");
+    rows.recordRobotState("later", robotId(8), RobotUpdateState.COMMITTED, null, "3.0.0");
+    rows.recordRobotState("ro-1", robotId(9), RobotUpdateState.OFFLINE, "download: not picked up", null);
+
+    List<String> toRollBack = new ArrayList<>();
+    String after = null;
+    List<String> page;
+    while (!(page = activities.robotsToRollBack("ro-1", "2.0.0", after, 2)).isEmpty()) {
+      assertThat(page).hasSizeLessThanOrEqualTo(2);
+      toRollBack.addAll(page);
+      after = page.get(page.size() - 1);
+    }
+
+    assertThat(toRollBack).containsExactly(robotId(0), robotId(2), robotId(3), robotId(4), robotId(7));
+    assertThat(activities.countMovedOn("ro-1", "2.0.0")).isEqualTo(2);
+    assertThat(activities.robotsToRollBack("other", "2.0.0", null, 10)).isEmpty();
+    assertThat(activities.countMovedOn("other", "2.0.0")).isZero();
+  }
+
   /** Follows the keyset cursor until a short page. */
   private static List<String> pageAll(Function<String, List<String>> page) {
     List<String> all = new ArrayList<>();

@@ -9,6 +9,7 @@ import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.rollout.RolloutRequest;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,5 +65,20 @@ class PostgresRegistryTest {
         .containsExactly(new FailureReason(RobotUpdateState.FAILED, "apply: '..' entry", 1));
     assertThat(registry.rollouts().rollout("ro-1").orElseThrow().status()).isEqualTo(RolloutStatus.RUNNING);
     assertThat(registry.events().events("ro-1")).hasSize(5);
+
+    assertThat(activities.robotsToRollBack("ro-1", "1.4.0", null, 7)).containsExactly(first);
+    registry.rolloutRobots().recordRobotState("later", first, RobotUpdateState.COMMITTED, null, "1.5.0");
+    assertThat(activities.robotsToRollBack("ro-1", "1.4.0", null, 7)).isEmpty();
+    assertThat(activities.countMovedOn("ro-1", "1.4.0")).isEqualTo(1);
+    activities.recordRolloutStatus("ro-1", RolloutStatus.SUCCEEDED, "100%", null);
+    assertThat(registry.rollouts().orderRollback("ro-1", Set.of(second), "rolling back after it ended")).isTrue();
+    assertThat(registry.rollouts().rollout("ro-1").orElseThrow().rollbackOrderedAt()).isNotNull();
+    assertThat(registry.leases().leasedRobots("ro-1")).containsExactly(second);
+
+    KillSwitchRepository killSwitch = new KillSwitchRepository(jdbi, Clock.systemUTC());
+    assertThat(killSwitch.set(true, "ana", "motors").on()).isTrue();
+    assertThat(killSwitch.set(true, "bob", "again").operator()).isEqualTo("ana");
+    assertThat(killSwitch.set(false, "bob", null).on()).isFalse();
+    assertThat(killSwitch.history()).extracting(KillSwitchRecord::on).containsExactly(false, true);
   }
 }

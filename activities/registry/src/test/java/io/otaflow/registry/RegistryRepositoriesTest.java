@@ -108,7 +108,7 @@ class RegistryRepositoriesTest {
         TargetSelector.wholeFleet()), Set.of());
 
     assertThat(registry.rollouts().rollout("ro-1")).contains(
-        new RolloutRecord("ro-1", "1.4.0", RolloutStatus.PENDING, null, null, T0, T0));
+        new RolloutRecord("ro-1", "1.4.0", RolloutStatus.PENDING, null, null, T0, T0, null));
     assertThat(registry.rollouts().rollouts()).extracting(RolloutRecord::rolloutId).containsExactly("ro-2", "ro-1");
     // Durations and nested records survive the JSON round trip.
     assertThat(registry.rollouts().rolloutRequest("ro-1")).contains(request);
@@ -136,7 +136,7 @@ class RegistryRepositoriesTest {
     registry.rollouts().recordRolloutStatus("ro-1", RolloutStatus.ROLLED_BACK, "10%", "stage 10% missed its threshold");
 
     assertThat(registry.rollouts().rollout("ro-1")).contains(new RolloutRecord("ro-1", "1.4.0", RolloutStatus.ROLLED_BACK,
-        "10%", "stage 10% missed its threshold", T0, T0.plus(Duration.ofMinutes(2))));
+        "10%", "stage 10% missed its threshold", T0, T0.plus(Duration.ofMinutes(2)), null));
     assertThat(registry.events().events("ro-1")).extracting(RolloutEventRecord::status)
         .containsExactly("PENDING", "RUNNING", "ROLLED_BACK", "ROLLED_BACK");
     String raw = jdbi.withHandle(h -> h.createQuery("SELECT status FROM rollouts WHERE rollout_id = 'ro-1'")

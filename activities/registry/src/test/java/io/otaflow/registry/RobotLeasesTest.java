@@ -77,6 +77,53 @@ class RobotLeasesTest {
     assertThat(registry.rolloutRobots().stageRobots("A", 0, null, 10)).containsAnyOf("r1", "r3");
   }
 
+  @Test
+  void aRollbackOrderedAfterTheEndTakesTheRobotsBackWithItsStatusInOneTransaction() {
+    RegistryFixtures.Repositories registry = registry(RegistryFixtures.memoryDb());
+    registry.rollouts().createRollout(rollout("A"), Set.of("r1", "r2"));
+    registry.rollouts().recordRolloutStatus("A", RolloutStatus.SUCCEEDED, "100%", null);
+
+    assertThat(registry.rollouts().orderRollback("A", Set.of("r1", "r2"), "rolling back after it ended: ordered by"
+        + " ana: motors")).isTrue();
+
+    RolloutRecord rollingBack = registry.rollouts().rollout("A").orElseThrow();
+    assertThat(rollingBack.status()).isEqualTo(RolloutStatus.RUNNING);
+    assertThat(rollingBack.reason()).isEqualTo("rolling back after it ended: ordered by ana: motors");
+    assertThat(rollingBack.rollbackOrderedAt()).isNotNull();
+    assertThat(rollingBack.workflowId()).isEqualTo("rollout-A/rollback");
+    assertThat(registry.leases().leasedRobots("A")).containsExactly("r1", "r2");
+    assertThat(registry.events().events("A")).last().satisfies(event -> {
+      assertThat(event.status()).isEqualTo("RUNNING");
+      assertThat(event.reason()).isEqualTo(rollingBack.reason());
+    });
+    assertThat(registry.rollouts().unfinishedRollouts()).extracting(RolloutRecord::rolloutId).containsExactly("A");
+    assertThat(registry.rollouts().orderRollback("A", Set.of("r1", "r2"), "again")).as("not ended any more")
+        .isFalse();
+
+    registry.rollouts().recordRolloutStatus("A", RolloutStatus.ROLLED_BACK, null, "rolled back");
+    assertThat(registry.leases().leasedRobots("A")).isEmpty();
+  }
+
+  @Test
+  void aRollbackOnRobotsOfARunningRolloutIsRefusedAndStoresNothing() {
+    RegistryFixtures.Repositories registry = registry(RegistryFixtures.memoryDb());
+    registry.rollouts().createRollout(rollout("A"), Set.of("r1", "r2"));
+    registry.rollouts().recordRolloutStatus("A", RolloutStatus.SUCCEEDED, "100%", null);
+    registry.rollouts().createRollout(rollout("B"), Set.of("r2", "r3"));
+    int events = registry.events().events("A").size();
+
+    assertThatThrownBy(() -> registry.rollouts().orderRollback("A", Set.of("r1", "r2"), "ordered by ana: motors"))
+        .isInstanceOf(RobotsLeasedException.class)
+        .hasMessage("target: 1 of its 2 robots belong to another rollout (1 in running rollout B); a robot belongs to"
+            + " one running rollout at a time: wait for it to end or abort it");
+
+    RolloutRecord unchanged = registry.rollouts().rollout("A").orElseThrow();
+    assertThat(unchanged.status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThat(unchanged.rollbackOrderedAt()).isNull();
+    assertThat(registry.leases().leasedRobots("A")).isEmpty();
+    assertThat(registry.events().events("A")).hasSize(events);
+  }
+
   /** Eight starts on the same robots at the same instant, on the file database the control plane uses. */
   @Test
   void ofConcurrentStartsOnTheSameRobotsExactlyOneWins() throws Exception {

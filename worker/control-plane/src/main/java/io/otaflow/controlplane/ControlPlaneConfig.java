@@ -7,6 +7,7 @@ import io.otaflow.registry.FleetDatabase;
 import io.otaflow.registry.JdbiFleetActivities;
 import io.otaflow.registry.JdbiRobotStateActivities;
 import io.otaflow.registry.JdbiRolloutRegistryActivities;
+import io.otaflow.registry.KillSwitchRepository;
 import io.otaflow.registry.ReleaseRepository;
 import io.otaflow.registry.RobotLeases;
 import io.otaflow.registry.RobotRepository;
@@ -82,6 +83,11 @@ public class ControlPlaneConfig {
     return new TelemetryRepository(fleetJdbi, Clock.systemUTC());
   }
 
+  @Bean
+  KillSwitchRepository killSwitchRepository(Jdbi fleetJdbi) {
+    return new KillSwitchRepository(fleetJdbi, Clock.systemUTC());
+  }
+
   /** Registered on the control-plane worker ({@link ControlPlaneApplication#controlWorker}); local activities. */
   @Bean(ControlPlaneApplication.ROLLOUT_REGISTRY_ACTIVITIES)
   RolloutRegistryActivities rolloutRegistryActivities(RobotRepository robots, RolloutRepository rollouts,
@@ -101,11 +107,16 @@ public class ControlPlaneConfig {
     return new JdbiFleetActivities(robots, telemetry);
   }
 
+  @Bean
+  KillSwitch killSwitch(KillSwitchRepository stored, RolloutRepository rollouts, WorkflowClient workflowClient) {
+    return new KillSwitch(stored, rollouts, workflowClient);
+  }
+
   /** Runs at start and every minute: see {@link RegistryReconciler}. */
   @Bean
   RegistryReconciler registryReconciler(RolloutRepository rollouts, RolloutRobotRepository rolloutRobots,
-                                        WorkflowClient workflowClient) {
-    return new RegistryReconciler(rollouts, rolloutRobots, workflowClient, Clock.systemUTC());
+                                        WorkflowClient workflowClient, KillSwitch killSwitch) {
+    return new RegistryReconciler(rollouts, rolloutRobots, workflowClient, killSwitch, Clock.systemUTC());
   }
 
   /** The one JSON configuration of what crosses the wire; Spring MVC reads and writes the REST API with it. */
@@ -118,11 +129,12 @@ public class ControlPlaneConfig {
   @Bean
   RolloutService rolloutService(RobotRepository robots, ReleaseRepository releases, RolloutRepository rollouts,
                                 RolloutRobotRepository rolloutRobots, WorkflowClient workflowClient,
+                                KillSwitch killSwitch,
                                 @Value("${otaflow.signing.key-file:}") String signingKeyFile,
                                 @Value("${otaflow.signing.manifest-validity:30d}") Duration manifestValidity) {
     ReleaseSigningKey signingKey = signingKeyFile.isBlank() ? null
         : ReleaseSigningKey.fromKeyFile(Path.of(signingKeyFile), manifestValidity);
-    return new RolloutService(robots, releases, rollouts, rolloutRobots, workflowClient, signingKey);
+    return new RolloutService(robots, releases, rollouts, rolloutRobots, workflowClient, killSwitch, signingKey);
   }
 
   /**

@@ -24,9 +24,11 @@ import org.springframework.scheduling.annotation.Scheduled;
 
 /**
  * Brings the registry in line with Temporal, which is the truth about a rollout: a rollout the registry still has
- * running whose workflow has closed gets the workflow's own outcome (or FAILED, when a person terminated or cancelled
- * it outside otaflow, from the Temporal Web UI or CLI), which also gives its robots' leases back; robots the registry
- * left mid-update get their robot workflow's result. Runs at start and then every minute.
+ * running whose workflow (its rollback's, once one was ordered) has closed gets the workflow's own outcome (or FAILED,
+ * when a person terminated or cancelled it outside otaflow, from the Temporal Web UI or CLI), which also gives its
+ * robots' leases back; robots the registry left mid-update get their robot workflow's result. While the kill switch is
+ * on, it signals every unfinished rollout again: one the control plane crashed before telling is told now. Runs at
+ * start and then every minute.
  */
 public class RegistryReconciler {
 
@@ -41,13 +43,15 @@ public class RegistryReconciler {
   private final RolloutRepository rollouts;
   private final RolloutRobotRepository rolloutRobots;
   private final WorkflowClient client;
+  private final KillSwitch killSwitch;
   private final Clock clock;
 
   public RegistryReconciler(RolloutRepository rollouts, RolloutRobotRepository rolloutRobots, WorkflowClient client,
-                            Clock clock) {
+                            KillSwitch killSwitch, Clock clock) {
     this.rollouts = rollouts;
     this.rolloutRobots = rolloutRobots;
     this.client = client;
+    this.killSwitch = killSwitch;
     this.clock = clock;
   }
 
@@ -61,8 +65,12 @@ public class RegistryReconciler {
     }
   }
 
-  /** One pass over every rollout the registry has as not ended; returns how many it brought in line. */
+  /**
+   * The kill switch's signals first (the urgent part), then one pass over every rollout the registry has as not
+   * ended; returns how many rollouts it brought in line.
+   */
   public int reconcile() {
+    killSwitch.signalUnfinishedRollouts();
     int reconciled = 0;
     for (RolloutRecord rollout : rollouts.unfinishedRollouts()) {
       if (reconcile(rollout)) {
@@ -74,7 +82,7 @@ public class RegistryReconciler {
 
   private boolean reconcile(RolloutRecord rollout) {
     String rolloutId = rollout.rolloutId();
-    WorkflowStub workflow = client.newUntypedWorkflowStub(OtaflowNames.rolloutWorkflowId(rolloutId));
+    WorkflowStub workflow = client.newUntypedWorkflowStub(rollout.workflowId());
     WorkflowExecutionStatus status;
     try {
       status = workflow.describe().getStatus();

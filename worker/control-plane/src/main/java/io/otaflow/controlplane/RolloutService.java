@@ -25,6 +25,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowQueryException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,26 +36,34 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What a release manager can do: register releases, start rollouts and steer them while they run. */
+/**
+ * What a release manager can do: register releases, start rollouts, steer them while they run and roll them back
+ * after they ended.
+ */
 public class RolloutService {
 
   private static final Logger log = LoggerFactory.getLogger(RolloutService.class);
+  /** Robots read from the registry at once when taking a rollback's leases. */
+  private static final int PAGE_SIZE = 1_000;
 
   private final RobotRepository robots;
   private final ReleaseRepository releases;
   private final RolloutRepository rollouts;
   private final RolloutRobotRepository rolloutRobots;
   private final WorkflowClient client;
+  private final KillSwitch killSwitch;
   private final ReleaseSigningKey signingKey;
 
   /** @param signingKey signs releases registered without a manifest; null registers them unsigned */
   public RolloutService(RobotRepository robots, ReleaseRepository releases, RolloutRepository rollouts,
-                        RolloutRobotRepository rolloutRobots, WorkflowClient client, ReleaseSigningKey signingKey) {
+                        RolloutRobotRepository rolloutRobots, WorkflowClient client, KillSwitch killSwitch,
+                        ReleaseSigningKey signingKey) {
     this.robots = robots;
     this.releases = releases;
     this.rollouts = rollouts;
     this.rolloutRobots = rolloutRobots;
     this.client = client;
+    this.killSwitch = killSwitch;
     this.signingKey = signingKey;
   }
 
@@ -160,6 +169,7 @@ public class RolloutService {
    * Checks everything a person can get wrong before anything starts (plan, release, target), records the rollout
    * with its robots' leases in one transaction, and starts its workflow.
    *
+   * @throws KillSwitchOnException                        while the kill switch is on
    * @throws io.otaflow.plan.InvalidPlanException         naming the plan field at fault
    * @throws UnknownReleaseException                      when the release was never registered
    * @throws io.otaflow.registry.UnknownRobotException    when the target names robots the registry does not know
@@ -167,6 +177,7 @@ public class RolloutService {
    */
   public RolloutRequest startRollout(String rolloutId, String releaseVersion, RolloutPlan givenPlan,
                                     TargetSelector target) {
+    killSwitch.requireOff("no rollout may start");
     RolloutPlan plan = givenPlan == null ? null : givenPlan.withDefaults();
     PlanValidator.validate(plan);
     Release release = releases.release(releaseVersion)
@@ -177,37 +188,91 @@ public class RolloutService {
     RolloutRequest request = new RolloutRequest(rolloutId, release, plan, target);
     Set<String> leased = robots.rolloutTargets(target, releaseVersion);
     rollouts.createRollout(request, leased);
-    RolloutWorkflow workflow = client.newWorkflowStub(RolloutWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(OtaflowNames.rolloutWorkflowId(rolloutId))
-        .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
-        .build());
-    try {
-      WorkflowClient.start(workflow::run, request, null);
-    } catch (RuntimeException notStarted) {
-      // Nothing ran: give the robots back rather than hold them for a rollout that never will.
-      rollouts.recordRolloutStatus(rolloutId, RolloutStatus.FAILED, null,
-          "workflow not started: " + notStarted.getMessage());
-      throw notStarted;
-    }
+    String workflowId = OtaflowNames.rolloutWorkflowId(rolloutId);
+    startWorkflow(workflowId, request);
+    killSwitch.signalIfOn(workflowId);
     log.info("rollout {} started: release {}, {} stages, {} robots leased, target {}", value("rolloutId", rolloutId),
         value("release", releaseVersion), plan.stages().size(), leased.size(), target);
     return request;
   }
 
   /**
-   * The workflow's own progress; for a rollout whose workflow cannot answer any more (terminated by hand: its history
-   * ends mid-run and does not replay), what the registry recorded.
+   * Orders the rollback of a rollout that has ended: takes the leases of the robots it must switch back (those it left
+   * after apply, and those it committed that still run its release) and records it RUNNING in one transaction, then
+   * starts its rollback workflow ({@link OtaflowNames#rolloutRollbackWorkflowId}) with the request it started with.
+   * The workflow records the outcome on the rollout, which gives the robots back. Allowed while the kill switch is on:
+   * a rollback makes the fleet safer.
+   *
+   * @throws UnknownRolloutException                   when no rollout has this ID
+   * @throws RollbackRefusedException                  when it has not ended, or has no robot left on its release
+   * @throws io.otaflow.registry.RobotsLeasedException when a running rollout holds some of those robots
+   */
+  public RollbackOrder rollBack(String rolloutId, OperatorCommand order) {
+    RolloutRecord rollout = registered(rolloutId);
+    if (!rollout.status().isFinal()) {
+      throw RollbackRefusedException.notEnded(rollout);
+    }
+    RolloutRequest started = rollouts.rolloutRequest(rolloutId).orElseThrow();
+    String version = started.release().version();
+    Set<String> robotIds = robotsToRollBack(rolloutId, version);
+    int movedOn = rolloutRobots.countMovedOn(rolloutId, version);
+    if (robotIds.isEmpty()) {
+      throw RollbackRefusedException.nothingLeft(rolloutId, version, movedOn);
+    }
+    String reason = "rolling back after it ended: ordered by " + order.by() + ": " + order.reason();
+    if (!rollouts.orderRollback(rolloutId, robotIds, reason)) {
+      throw RollbackRefusedException.notEnded(registered(rolloutId));
+    }
+    startWorkflow(OtaflowNames.rolloutRollbackWorkflowId(rolloutId), started.withRollbackOrder(order));
+    log.info("rollout {} {}: {} robots to switch back, {} moved on since", value("rolloutId", rolloutId), reason,
+        robotIds.size(), movedOn);
+    return new RollbackOrder(rolloutId, version, robotIds.size(), movedOn, reason);
+  }
+
+  private Set<String> robotsToRollBack(String rolloutId, String releaseVersion) {
+    Set<String> robotIds = new HashSet<>();
+    String after = null;
+    List<String> page;
+    while (!(page = rolloutRobots.robotsToRollBack(rolloutId, releaseVersion, after, PAGE_SIZE)).isEmpty()) {
+      robotIds.addAll(page);
+      after = page.get(page.size() - 1);
+    }
+    return robotIds;
+  }
+
+  /**
+   * Starts a workflow of a rollout recorded with its leases. When it cannot start, nothing ran: records the rollout
+   * FAILED, which gives the robots back rather than hold them for a workflow that never will run.
+   */
+  private void startWorkflow(String workflowId, RolloutRequest request) {
+    RolloutWorkflow workflow = client.newWorkflowStub(RolloutWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(workflowId)
+        .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
+        .build());
+    try {
+      WorkflowClient.start(workflow::run, request, null);
+    } catch (RuntimeException notStarted) {
+      rollouts.recordRolloutStatus(request.rolloutId(), RolloutStatus.FAILED, null,
+          "workflow " + workflowId + " not started: " + notStarted.getMessage());
+      throw notStarted;
+    }
+  }
+
+  /**
+   * The progress of the rollout's workflow (its rollback's, once one was ordered); for a rollout that has ended and
+   * whose workflow cannot answer any more (terminated by hand: its history ends mid-run and does not replay; or gone),
+   * what the registry recorded.
    *
    * @throws UnknownRolloutException when no rollout has this ID
    */
   public RolloutProgress progress(String rolloutId) {
+    RolloutRecord rollout = registered(rolloutId);
     try {
-      return workflow(rolloutId).progress();
-    } catch (WorkflowNotFoundException e) {
-      throw unknownOr(rolloutId, e);
-    } catch (WorkflowQueryException unanswered) {
-      RolloutRecord rollout = rollouts.rollout(rolloutId).filter(r -> r.status().isFinal())
-          .orElseThrow(() -> unanswered);
+      return workflow(rollout).progress();
+    } catch (WorkflowNotFoundException | WorkflowQueryException unanswered) {
+      if (!rollout.status().isFinal()) {
+        throw unanswered;
+      }
       return new RolloutProgress(rolloutId, rollout.releaseVersion(), rollout.status(), -1, List.of(),
           rolloutRobots.countsByState(rolloutId).entrySet().stream().filter(count -> count.getValue() > 0)
               .collect(Collectors.toMap(count -> count.getKey().name(), Map.Entry::getValue)), 0, rollout.reason());
@@ -215,47 +280,53 @@ public class RolloutService {
   }
 
   public RolloutProgress pause(String rolloutId, OperatorCommand command) {
-    return command(rolloutId, "pause", workflow -> workflow.pause(command));
+    return command(registered(rolloutId), "pause", workflow -> workflow.pause(command));
   }
 
+  /** @throws KillSwitchOnException while the kill switch is on: only a person resumes what it paused, once it is off */
   public RolloutProgress resume(String rolloutId, OperatorCommand command) {
-    return command(rolloutId, "resume", workflow -> workflow.resume(command));
+    RolloutRecord rollout = registered(rolloutId);
+    killSwitch.requireOff("no rollout may resume");
+    return command(rollout, "resume", workflow -> workflow.resume(command));
   }
 
+  /** @throws KillSwitchOnException while the kill switch is on */
   public RolloutProgress approve(String rolloutId, OperatorCommand command) {
-    return command(rolloutId, "approve", workflow -> workflow.approve(command));
+    RolloutRecord rollout = registered(rolloutId);
+    killSwitch.requireOff("no stage may be approved");
+    return command(rollout, "approve", workflow -> workflow.approve(command));
   }
 
+  /** Allowed while the kill switch is on: an abort rolls back, which makes the fleet safer. */
   public RolloutProgress abort(String rolloutId, AbortCommand command) {
-    return command(rolloutId, "abort", workflow -> workflow.abort(command));
+    return command(registered(rolloutId), "abort", workflow -> workflow.abort(command));
   }
 
   /**
    * Sends an update. The workflow's validators refuse what does not fit its state while it runs; once it has closed,
    * Temporal answers "not found", which is turned into the same kind of refusal.
    *
-   * @throws UnknownRolloutException when no rollout has this ID
    * @throws RolloutEndedException   when the rollout's workflow has closed
    * @throws io.temporal.client.WorkflowUpdateException when a validator refused the command
    */
-  private RolloutProgress command(String rolloutId, String name, Function<RolloutWorkflow, RolloutProgress> update) {
+  private RolloutProgress command(RolloutRecord rollout, String name,
+                                  Function<RolloutWorkflow, RolloutProgress> update) {
     try {
-      RolloutProgress progress = update.apply(workflow(rolloutId));
-      log.info("rollout {} {}: now {}", value("rolloutId", rolloutId), name, progress.status());
+      RolloutProgress progress = update.apply(workflow(rollout));
+      log.info("rollout {} {}: now {}", value("rolloutId", rollout.rolloutId()), name, progress.status());
       return progress;
     } catch (WorkflowNotFoundException closed) {
-      RolloutRecord rollout = rollouts.rollout(rolloutId).orElseThrow(() -> new UnknownRolloutException(rolloutId));
-      throw new RolloutEndedException(name, rollout.status());
+      throw new RolloutEndedException(name, registered(rollout.rolloutId()).status());
     }
   }
 
-  /** Temporal does not know the workflow: the registry tells an unknown rollout from one whose history is gone. */
-  private RuntimeException unknownOr(String rolloutId, WorkflowNotFoundException notFound) {
-    return rollouts.rollout(rolloutId).isEmpty() ? new UnknownRolloutException(rolloutId) : notFound;
+  /** @throws UnknownRolloutException when no rollout has this ID */
+  private RolloutRecord registered(String rolloutId) {
+    return rollouts.rollout(rolloutId).orElseThrow(() -> new UnknownRolloutException(rolloutId));
   }
 
-  // Only a workflow Temporal does not know costs a registry lookup; progress polls (rollout status --watch) do not.
-  private RolloutWorkflow workflow(String rolloutId) {
-    return client.newWorkflowStub(RolloutWorkflow.class, OtaflowNames.rolloutWorkflowId(rolloutId));
+  /** The registry says which workflow runs the rollout: its own, or its rollback once one was ordered. */
+  private RolloutWorkflow workflow(RolloutRecord rollout) {
+    return client.newWorkflowStub(RolloutWorkflow.class, rollout.workflowId());
   }
 }

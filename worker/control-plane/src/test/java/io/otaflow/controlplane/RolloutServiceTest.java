@@ -8,6 +8,7 @@ import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.registry.FleetDatabase;
+import io.otaflow.registry.KillSwitchRepository;
 import io.otaflow.registry.ReleaseRepository;
 import io.otaflow.registry.RobotRepository;
 import io.otaflow.registry.RolloutRepository;
@@ -44,8 +45,10 @@ class RolloutServiceTest {
     RobotRepository robots = new RobotRepository(db, Clock.systemUTC());
     robots.registerRobot("r1", Map.of("site", "lyon"), "1.0.0", null);
     rollouts = new RolloutRepository(db, Clock.systemUTC());
+    KillSwitch killSwitch = new KillSwitch(new KillSwitchRepository(db, Clock.systemUTC()), rollouts,
+        temporal.getWorkflowClient());
     service = new RolloutService(robots, new ReleaseRepository(db, Clock.systemUTC()), rollouts,
-        new RolloutRobotRepository(db, Clock.systemUTC()), temporal.getWorkflowClient(), null);
+        new RolloutRobotRepository(db, Clock.systemUTC()), temporal.getWorkflowClient(), killSwitch, null);
   }
 
   @AfterEach

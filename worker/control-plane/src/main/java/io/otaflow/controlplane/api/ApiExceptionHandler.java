@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.otaflow.controlplane.KillSwitchOnException;
+import io.otaflow.controlplane.RollbackRefusedException;
 import io.otaflow.controlplane.RolloutEndedException;
 import io.otaflow.controlplane.UnknownReleaseException;
 import io.otaflow.controlplane.UnknownRolloutException;
@@ -25,8 +27,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * Turns every failure into {@code {"error": "..."}} with a status that says whose fault it is: 400 bad input, 404
- * unknown release or rollout, 409 a name taken or a command that does not fit the rollout's state. Only the
- * control plane's own failures are 500, logged with their stack trace here and never sent to the client.
+ * unknown release or rollout, 409 a name taken, robots held by a running rollout, a command that does not fit the
+ * rollout's state or one the kill switch forbids. Only the control plane's own failures are 500, logged with their
+ * stack trace here and never sent to the client.
  */
 @RestControllerAdvice
 class ApiExceptionHandler {
@@ -38,7 +41,8 @@ class ApiExceptionHandler {
     return error(HttpStatus.NOT_FOUND, e.getMessage());
   }
 
-  @ExceptionHandler({RegistryConflictException.class, RolloutEndedException.class})
+  @ExceptionHandler({RegistryConflictException.class, RolloutEndedException.class, KillSwitchOnException.class,
+      RollbackRefusedException.class})
   ResponseEntity<ApiError> conflict(RuntimeException e) {
     return error(HttpStatus.CONFLICT, e.getMessage());
   }

@@ -4,7 +4,7 @@ import io.otaflow.rollout.AbortCommand;
 import io.otaflow.rollout.OperatorCommand;
 
 /**
- * The body of {@code POST /api/rollouts/{id}/pause|resume|approve|abort}.
+ * The body of {@code POST /api/rollouts/{id}/pause|resume|approve|abort|rollback}.
  *
  * @param rollback abort only: roll back the robots the rollout updated (the default) or leave them
  */

@@ -1,5 +1,6 @@
 package io.otaflow.controlplane.api;
 
+import io.otaflow.controlplane.RollbackOrder;
 import io.otaflow.controlplane.RolloutService;
 import io.otaflow.controlplane.UnknownRolloutException;
 import io.otaflow.plan.RolloutPlan;
@@ -23,8 +24,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Rollouts: start, list, read progress, plan, robots and audit trail, and the person's commands (Temporal updates,
- * refused when they do not fit).
+ * Rollouts: start, list, read progress, plan, robots and audit trail, the person's commands (Temporal updates,
+ * refused when they do not fit), and the rollback of a rollout that has ended.
  */
 @RestController
 @RequestMapping("/api/rollouts")
@@ -118,5 +119,12 @@ class RolloutController {
   @PostMapping("/{id}/abort")
   RolloutProgress abort(@PathVariable String id, @RequestBody OperatorRequest command) {
     return rollouts.abort(id, command.toAbort());
+  }
+
+  /** 202 once the rollback of the ended rollout has started; its progress is at the Location. */
+  @PostMapping("/{id}/rollback")
+  ResponseEntity<RollbackOrder> rollback(@PathVariable String id, @RequestBody OperatorRequest command) {
+    RollbackOrder order = rollouts.rollBack(id, command.toCommand());
+    return ResponseEntity.accepted().location(URI.create("/api/rollouts/" + id)).body(order);
   }
 }

@@ -1,0 +1,45 @@
+package io.otaflow.controlplane.api;
+
+import io.otaflow.controlplane.KillSwitch;
+import io.otaflow.registry.KillSwitchRecord;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The fleet-wide kill switch: where it stands, its history, and turning it on or off. */
+@RestController
+@RequestMapping("/api/killswitch")
+class KillSwitchController {
+
+  private final KillSwitch killSwitch;
+
+  KillSwitchController(KillSwitch killSwitch) {
+    this.killSwitch = killSwitch;
+  }
+
+  @GetMapping
+  KillSwitchRecord state() {
+    return killSwitch.state();
+  }
+
+  /** Every change, newest first. */
+  @GetMapping("/history")
+  List<KillSwitchRecord> history() {
+    return killSwitch.history();
+  }
+
+  /** Stops every unfinished rollout; answers the switch as it is now (as first turned on, when it was on already). */
+  @PostMapping("/on")
+  KillSwitchRecord on(@RequestBody KillSwitchRequest request) {
+    return killSwitch.turnOn(request.toOn());
+  }
+
+  /** Lets rollouts start again; paused ones stay paused until a person resumes them. */
+  @PostMapping("/off")
+  KillSwitchRecord off(@RequestBody KillSwitchRequest request) {
+    return killSwitch.turnOff(request.toOff());
+  }
+}
