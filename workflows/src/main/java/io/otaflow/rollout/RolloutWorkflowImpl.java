@@ -50,12 +50,6 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
    * server lose a robot workflow, and a real server gains nothing from a burst either.
    */
   private static final int SIGNALS_AT_ONCE = 20;
-  /**
-   * Robots a rollback must switch back: committed ones, applied ones whose robot workflow broke off after apply, and
-   * those whose own rollback failed (one more try: an unreachable robot may be back).
-   */
-  private static final List<RobotUpdateState> UPDATED_STATES = List.of(RobotUpdateState.COMMITTED,
-      RobotUpdateState.APPLIED, RobotUpdateState.HEALTH_CHECKING, RobotUpdateState.ROLLBACK_FAILED);
   /** Rollouts started before robot workflows reported by signal run as {@link LegacyRolloutWorkflow}. */
   private static final String WINDOW_OVER_CONTINUE_AS_NEW = "window-over-continue-as-new";
   private static final String LOST_ROBOT = "robot workflow ended without reporting (terminated outside otaflow?)";
@@ -500,6 +494,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private RolloutProgress rollBackEndedRollout() {
     OperatorCommand order = request.rollbackOrder();
     state.status = RolloutStatus.RUNNING;
+    state.movedOn = registry.countMovedOn(request.rolloutId(), request.release().version());
     startRollback("rolled back after it ended by " + order.by() + ": " + order.reason());
     return rollBackUpdatedRobots();
   }
@@ -509,21 +504,24 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     // Robots still in flight were told to stop and roll themselves back: they go first.
     runWindow(null, robot -> {
     }, false);
-    runWindow(after -> registry.robotsInState(request.rolloutId(), UPDATED_STATES, after, PAGE_SIZE),
+    runWindow(after -> registry.robotsToRollBack(request.rolloutId(), request.release().version(), after, PAGE_SIZE),
         robot -> startRobotRollback(robot, InFlightRobot.ROLLBACK, "rollout rolled back: " + state.reason), false);
     state.robotCounts.clear();
     registry.countRobots(request.rolloutId()).forEach((robotState, count) ->
         state.robotCounts.put(robotState.name(), count));
+    String why = state.movedOn == 0 ? state.reason : state.reason + "; " + state.movedOn
+        + " robots had moved on to another release since and stay there";
     int notRolledBack = state.count(RobotUpdateState.ROLLBACK_FAILED);
     if (notRolledBack > 0) {
-      return end(RolloutStatus.FAILED, state.reason + "; " + notRolledBack + " robots could not be rolled back");
+      return end(RolloutStatus.FAILED, why + "; " + notRolledBack + " robots could not be rolled back");
     }
-    if (state.count(RobotUpdateState.ROLLED_BACK) == 0 && request.rollbackOrder() == null) {
+    if (state.count(RobotUpdateState.ROLLED_BACK) == 0) {
       // Nothing was switched anywhere: a stopped rollout, not a rolled-back one.
-      return state.abort != null ? end(RolloutStatus.ABORTED, state.reason)
-          : end(RolloutStatus.FAILED, state.reason + "; nothing was applied to any robot");
+      return state.abort != null ? end(RolloutStatus.ABORTED, why)
+          : end(RolloutStatus.FAILED, why + (request.rollbackOrder() != null ? "; no robot was switched back"
+              : "; nothing was applied to any robot"));
     }
-    return end(RolloutStatus.ROLLED_BACK, state.reason);
+    return end(RolloutStatus.ROLLED_BACK, why);
   }
 
   private void continueAsNew() {

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -102,27 +103,50 @@ public class RegistryReconciler {
             ? result.stages().get(result.stageIndex()).name() : null;
         yield end(rolloutId, result.status(), stage, result.reason());
       }
-      default -> end(rolloutId, RolloutStatus.FAILED, rollout.stage(), "workflow "
-          + status.name().replace("WORKFLOW_EXECUTION_STATUS_", "") + " outside otaflow (Temporal Web UI or CLI);"
-          + " robots in flight were asked to stop and roll themselves back");
+      default -> {
+        String closed = "workflow " + status.name().replace("WORKFLOW_EXECUTION_STATUS_", "")
+            + " outside otaflow (Temporal Web UI or CLI)";
+        stopRobotsInFlight(rolloutId, closed);
+        yield end(rolloutId, RolloutStatus.FAILED, rollout.stage(), closed + "; robot workflows still running were"
+            + " told to stop, each rolls itself back if it had applied");
+      }
     };
   }
 
-  /** Robots the registry left mid-update get the result their own workflow returned. */
-  private void reconcileRobots(String rolloutId) {
+  /**
+   * Robot workflows outlive their rollout (they are abandoned children): once it was ended by hand, those still
+   * updating are told to stop, as an abort would have. Each records its own outcome in the registry as it ends.
+   */
+  private void stopRobotsInFlight(String rolloutId, String why) {
+    forEachRobotMidUpdate(rolloutId, robotId -> {
+      try {
+        client.newUntypedWorkflowStub(OtaflowNames.robotWorkflowId(rolloutId, robotId))
+            .signal("abort", "rollout " + why);
+      } catch (WorkflowNotFoundException ended) {
+        // It ended meanwhile and recorded its outcome itself.
+      }
+    });
+  }
+
+  private void forEachRobotMidUpdate(String rolloutId, Consumer<String> action) {
     String after = null;
     List<String> page;
     while (!(page = rolloutRobots.robotsInState(rolloutId, MID_UPDATE, after, PAGE_SIZE)).isEmpty()) {
       for (String robotId : page) {
-        robotResult(rolloutId, robotId).ifPresent(result -> {
-          rolloutRobots.recordRobotState(rolloutId, robotId, result.outcome(), result.reason(),
-              result.installedVersion());
-          log.warn("rollout {} robot {}: registry had it mid-update, its workflow ended {}",
-              value("rolloutId", rolloutId), value("robotId", robotId), result.outcome());
-        });
+        action.accept(robotId);
         after = robotId;
       }
     }
+  }
+
+  /** Robots the registry left mid-update get the result their own workflow returned. */
+  private void reconcileRobots(String rolloutId) {
+    forEachRobotMidUpdate(rolloutId, robotId -> robotResult(rolloutId, robotId).ifPresent(result -> {
+      rolloutRobots.recordRobotState(rolloutId, robotId, result.outcome(), result.reason(),
+          result.installedVersion());
+      log.warn("rollout {} robot {}: registry had it mid-update, its workflow ended {}",
+          value("rolloutId", rolloutId), value("robotId", robotId), result.outcome());
+    }));
   }
 
   private Optional<RobotUpdateResult> robotResult(String rolloutId, String robotId) {

@@ -382,7 +382,7 @@ class RestApiTest {
     JsonNode ended = api.get("/api/rollouts/terminated").body();
     assertThat(ended.get("status").asText()).isEqualTo("FAILED");
     assertThat(ended.get("reason").asText()).isEqualTo("workflow TERMINATED outside otaflow (Temporal Web UI or"
-        + " CLI); robots in flight were asked to stop and roll themselves back");
+        + " CLI); robot workflows still running were told to stop, each rolls itself back if it had applied");
     assertThat(api.bean(RegistryReconciler.class).reconcile()).as("nothing left to do").isZero();
     assertThat(api.post("/api/rollouts", rollout("next", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status())
         .isEqualTo(201);
