@@ -647,6 +647,7 @@ class RolloutWorkflowTest {
     assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
     assertThat(result.robotCounts()).containsEntry("COMMITTED", 10);
     recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("switch"), "rollout-kill-switch.json");
+    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("switch", "r01"), "robot-committed-and-reported.json");
   }
 
   @Test
@@ -682,6 +683,8 @@ class RolloutWorkflowTest {
     RolloutRequest request = new RolloutRequest("done", V2, interactive(StagePlan.percent("all", 100, Duration.ZERO,
         1.0)), TargetSelector.wholeFleet());
     assertThat(result(start("done", V2, request.plan())).status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    // Since then r06 moved on to another release: the rollback leaves it there.
+    registry.installedVersions.put("r06", "3.0.0");
 
     RolloutWorkflow rollback = env.getWorkflowClient().newWorkflowStub(RolloutWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(OtaflowNames.rolloutRollbackWorkflowId("done"))
@@ -689,12 +692,15 @@ class RolloutWorkflowTest {
     WorkflowClient.start(rollback::run, request.withRollbackOrder(new OperatorCommand("ana", "field reports")), null);
     RolloutProgress result = result(rollback);
 
+    String why = "rolled back after it ended by ana: field reports; 1 robots had moved on to another release since"
+        + " and stay there";
     assertThat(result.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
-    assertThat(result.reason()).isEqualTo("rolled back after it ended by ana: field reports");
-    assertThat(result.rolledBack()).isEqualTo(6);
-    assertThat(result.robotCounts()).containsEntry("ROLLED_BACK", 6);
-    assertThat(registry.rolloutEvents).last().isEqualTo("ROLLED_BACK: rolled back after it ended by ana: field reports");
-    assertThat(robots.values()).allSatisfy(robot -> {
+    assertThat(result.reason()).isEqualTo(why);
+    assertThat(result.rolledBack()).isEqualTo(5);
+    assertThat(result.robotCounts()).containsEntry("ROLLED_BACK", 5).containsEntry("COMMITTED", 1);
+    assertThat(registry.rolloutEvents).last().isEqualTo("ROLLED_BACK: " + why);
+    assertThat(robots.get("r06").rollbacks).isZero();
+    assertThat(robots.values().stream().filter(robot -> !robot.id.equals("r06"))).allSatisfy(robot -> {
       assertThat(robot.installedVersion()).isEqualTo("1.0.0");
       assertThat(robot.rollbacks).isEqualTo(1);
       assertThat(registry.reason("done", robot.id))

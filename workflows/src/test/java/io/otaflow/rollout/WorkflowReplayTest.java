@@ -3,6 +3,7 @@ package io.otaflow.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.otaflow.robotupdate.RobotRollbackWorkflowImpl;
 import io.otaflow.robotupdate.RobotUpdateWorkflowImpl;
 import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
@@ -33,7 +34,8 @@ class WorkflowReplayTest {
   @ParameterizedTest
   @MethodSource("histories")
   void recordedHistoryReplaysOnTheCurrentCode(String history) {
-    Class<?> workflow = history.startsWith("rollout-") ? RolloutWorkflowImpl.class : RobotUpdateWorkflowImpl.class;
+    Class<?> workflow = history.startsWith("rollout-") ? RolloutWorkflowImpl.class
+        : history.startsWith("rollback-robot-") ? RobotRollbackWorkflowImpl.class : RobotUpdateWorkflowImpl.class;
     assertThatCode(() -> WorkflowReplayer.replayWorkflowExecutionFromResource("histories/" + history, workflow))
         .doesNotThrowAnyException();
   }
