@@ -34,14 +34,16 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
   public RobotUpdateResult update(RobotUpdateRequest request) {
     this.request = request;
     this.rollback = new RobotRollback(request);
+    // Asked before any step, where its marker cannot be confused with the events of a cancelled step. Robots updated
+    // before their rollout listened for reports returned their result only.
+    boolean reports = Workflow.getVersion(REPORT_TO_ROLLOUT, Workflow.DEFAULT_VERSION, 1) >= 1;
     RobotUpdateResult[] result = new RobotUpdateResult[1];
     steps = Workflow.newCancellationScope(() -> result[0] = runSteps());
     if (abortReason != null || holdReason != null) {
       steps.cancel(abortReason != null ? abortReason : holdReason);
     }
     steps.run();
-    // Robots updated before their rollout listened for reports returned their result only.
-    if (Workflow.getVersion(REPORT_TO_ROLLOUT, Workflow.DEFAULT_VERSION, 1) >= 1) {
+    if (reports) {
       RolloutReport.send(result[0]);
     }
     return result[0];

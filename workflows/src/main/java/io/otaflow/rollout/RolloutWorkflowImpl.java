@@ -50,6 +50,12 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
    * server lose a robot workflow, and a real server gains nothing from a burst either.
    */
   private static final int SIGNALS_AT_ONCE = 20;
+  /**
+   * Robots switched back at once in the rollback phase, whatever the plan's maxParallel: a rollback downloads
+   * nothing, and getting the fleet back to a safe state fast matters more than pacing. The cap of maxParallel, far
+   * below Temporal's 2,000 pending children.
+   */
+  static final int ROLLBACK_WINDOW = 500;
   /** Rollouts started before robot workflows reported by signal run as {@link LegacyRolloutWorkflow}. */
   private static final String WINDOW_OVER_CONTINUE_AS_NEW = "window-over-continue-as-new";
   private static final String LOST_ROBOT = "robot workflow ended without reporting (terminated outside otaflow?)";
@@ -109,7 +115,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         break;
       }
       runWindow(after -> registry.stageRobots(request.rolloutId(), state.stageIndex, after, PAGE_SIZE),
-          this::startRobotUpdate, true);
+          this::startRobotUpdate, request.plan().maxParallel(), true);
       if (state.abort != null) {
         break;
       }
@@ -229,18 +235,18 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   /**
    * Starts a robot workflow for every robot that {@code page} yields (null: none, just let those in flight finish),
-   * robots a kill switch put back first, at most maxParallel in flight, and returns once none is in flight and none is
+   * robots a kill switch put back first, at most {@code window} in flight, and returns once none is in flight and none is
    * left to start. A stage ({@code interruptible}) starts no robot while paused, and returns as soon as nothing is in
    * flight once it is aborted or can no longer pass. Robots in flight are told what they must know on the way. When
    * the history budget is spent the workflow continues as new from here, robots in flight and all.
    */
-  private void runWindow(Function<String, List<String>> page, Consumer<String> start, boolean interruptible) {
+  private void runWindow(Function<String, List<String>> page, Consumer<String> start, int window,
+                         boolean interruptible) {
     Deque<String> next = new ArrayDeque<>();
     boolean exhausted = page == null;
-    int maxParallel = request.plan().maxParallel();
     while (true) {
       tellRobotsInFlight();
-      while (mayStart(interruptible) && state.inFlight.size() < maxParallel && !historyFull()) {
+      while (mayStart(interruptible) && state.inFlight.size() < window && !historyFull()) {
         if (!state.requeued.isEmpty()) {
           start.accept(state.requeued.remove(0));
         } else if (!next.isEmpty()) {
@@ -264,8 +270,9 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       }
       int seen = reports;
       Workflow.await(() -> reports != seen || !lost.isEmpty() || historyFull()
+          || interruptible && stopping() && state.inFlight.isEmpty()
           || nextCheck != null && nextCheck.isCompleted()
-          || leftToStart && mayStart(interruptible) && state.inFlight.size() < maxParallel
+          || leftToStart && mayStart(interruptible) && state.inFlight.size() < window
           || signalsInFlight < SIGNALS_AT_ONCE && !toSignal().isEmpty());
     }
   }
@@ -503,9 +510,10 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private RolloutProgress rollBackUpdatedRobots() {
     // Robots still in flight were told to stop and roll themselves back: they go first.
     runWindow(null, robot -> {
-    }, false);
+    }, ROLLBACK_WINDOW, false);
     runWindow(after -> registry.robotsToRollBack(request.rolloutId(), request.release().version(), after, PAGE_SIZE),
-        robot -> startRobotRollback(robot, InFlightRobot.ROLLBACK, "rollout rolled back: " + state.reason), false);
+        robot -> startRobotRollback(robot, InFlightRobot.ROLLBACK, "rollout rolled back: " + state.reason),
+        ROLLBACK_WINDOW, false);
     state.robotCounts.clear();
     registry.countRobots(request.rolloutId()).forEach((robotState, count) ->
         state.robotCounts.put(robotState.name(), count));

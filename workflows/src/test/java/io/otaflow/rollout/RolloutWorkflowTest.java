@@ -651,6 +651,28 @@ class RolloutWorkflowTest {
   }
 
   @Test
+  void abortWhileTheKillSwitchHoldsRobotsInLineEndsTheRollout() throws Exception {
+    startFleet(3);
+    CountDownLatch gate = new CountDownLatch(1);
+    robots.values().forEach(robot -> robot.downloadGate = gate);
+    RolloutWorkflow workflow = start("held", V2, interactive(StagePlan.percent("all", 100, Duration.ZERO, 1.0)));
+    try {
+      awaitProgress(workflow, progress -> progress.robotCounts().getOrDefault("IN_FLIGHT", 0) == 3);
+      WorkflowStub.fromTyped(workflow).signal("killSwitch", new OperatorCommand("ops", "motor recall"));
+      awaitProgress(workflow, progress -> progress.robotCounts().get("IN_FLIGHT") == 0);
+    } finally {
+      gate.countDown();
+    }
+
+    workflow.abort(new AbortCommand("ops", "recall confirmed", true));
+    RolloutProgress result = result(workflow);
+    assertThat(result.status()).isEqualTo(RolloutStatus.ABORTED);
+    assertThat(result.robotCounts()).containsEntry("PENDING", 3);
+    assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.applies).isZero());
+    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("held", "r01"), "robot-held-by-kill-switch.json");
+  }
+
+  @Test
   void robotWorkflowTerminatedByHandIsSwitchedBackAndCounted() throws Exception {
     startFleet(4);
     CountDownLatch gate = new CountDownLatch(1);
