@@ -115,9 +115,7 @@ class LegacyRolloutWorkflow implements RolloutWorkflow {
         break;
       }
       StageProgress tally = stageProgress(stageIndex);
-      String failed = stageStopped != null ? stageStopped : tally.healthyFraction() >= stage.minHealthy() ? null
-          : String.format("stage '%s' missed its threshold: %d/%d robots healthy (%.0f%%) < %.0f%%",
-              stage.name(), tally.committed(), tally.size(), tally.healthyFraction() * 100, stage.minHealthy() * 100);
+      String failed = RolloutRules.stageFailure(stage, tally, stageStopped);
       if (failed != null && request.plan().onFailure() != FailureAction.PAUSE) {
         startRollback(failed);
         break;

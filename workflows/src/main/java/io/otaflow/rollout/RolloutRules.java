@@ -1,6 +1,7 @@
 package io.otaflow.rollout;
 
 import io.otaflow.domain.RolloutStatus;
+import io.otaflow.plan.StagePlan;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 
@@ -36,6 +37,15 @@ final class RolloutRules {
     if (by == null || by.isBlank()) {
       throw new IllegalArgumentException("command.by: say who gives the command");
     }
+  }
+
+  /** Why a stage failed (stopped early, or missed its threshold once all its robots ran), or null when it passed. */
+  static String stageFailure(StagePlan stage, StageProgress tally, String stoppedEarly) {
+    if (stoppedEarly != null || tally.healthyFraction() >= stage.minHealthy()) {
+      return stoppedEarly;
+    }
+    return String.format("stage '%s' missed its threshold: %d/%d robots healthy (%.0f%%) < %.0f%%", stage.name(),
+        tally.committed(), tally.size(), tally.healthyFraction() * 100, stage.minHealthy() * 100);
   }
 
   /** The message a person should read: an application failure's own, without Temporal's wrapping. */

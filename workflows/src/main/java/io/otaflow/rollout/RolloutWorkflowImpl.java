@@ -120,10 +120,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         break;
       }
       StageProgress tally = state.stage(state.stageIndex, stage);
-      String failed = state.stageStopped != null ? state.stageStopped
-          : tally.healthyFraction() >= stage.minHealthy() ? null
-          : String.format("stage '%s' missed its threshold: %d/%d robots healthy (%.0f%%) < %.0f%%",
-              stage.name(), tally.committed(), tally.size(), tally.healthyFraction() * 100, stage.minHealthy() * 100);
+      String failed = RolloutRules.stageFailure(stage, tally, state.stageStopped);
       if (failed != null && request.plan().onFailure() != FailureAction.PAUSE) {
         startRollback(failed);
         break;
