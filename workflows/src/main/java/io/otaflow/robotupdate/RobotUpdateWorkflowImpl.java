@@ -2,6 +2,8 @@ package io.otaflow.robotupdate;
 
 import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.release.Release;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
@@ -19,6 +21,10 @@ import java.util.function.Supplier;
 public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
 
   private static final String SAFE_STATE_GATE = "safe-state-gate";
+  /**
+   * Version 1: the robot reports to its rollout by signal, and a stopped step is abandoned rather than cancelled on
+   * the server (see {@link #stoppable}).
+   */
   private static final String REPORT_TO_ROLLOUT = "report-to-rollout";
 
   private RobotUpdateRequest request;
@@ -27,6 +33,7 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
   private String abortReason;
   /** Why a kill switch stopped this robot before it applied, or null. */
   private String holdReason;
+  private boolean reports;
   /** Apply has been asked of the robot: from here on a stop rolls back rather than just ends. */
   private boolean applying;
 
@@ -36,7 +43,7 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
     this.rollback = new RobotRollback(request);
     // Asked before any step, where its marker cannot be confused with the events of a cancelled step. Robots updated
     // before their rollout listened for reports returned their result only.
-    boolean reports = Workflow.getVersion(REPORT_TO_ROLLOUT, Workflow.DEFAULT_VERSION, 1) >= 1;
+    reports = Workflow.getVersion(REPORT_TO_ROLLOUT, Workflow.DEFAULT_VERSION, 1) >= 1;
     RobotUpdateResult[] result = new RobotUpdateResult[1];
     steps = Workflow.newCancellationScope(() -> result[0] = runSteps());
     if (abortReason != null || holdReason != null) {
@@ -77,14 +84,14 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
     String robotId = request.robotId();
     Release release = request.release();
     DownloadActivities download = Workflow.newActivityStub(DownloadActivities.class,
-        RobotActivityOptions.download(robotId, request.robotTimeout()));
+        stoppable(RobotActivityOptions.download(robotId, request.robotTimeout())));
     // Verify hashes a file on the robot's own disk: disk-work options, without the download's heartbeat timeout.
     DownloadActivities verify = Workflow.newActivityStub(DownloadActivities.class,
-        RobotActivityOptions.slot(robotId, request.robotTimeout()));
+        stoppable(RobotActivityOptions.slot(robotId, request.robotTimeout())));
     SlotActivities slots = Workflow.newActivityStub(SlotActivities.class,
         RobotActivityOptions.slot(robotId, request.robotTimeout()));
     HealthActivities health = Workflow.newActivityStub(HealthActivities.class,
-        RobotActivityOptions.probe(robotId, request.robotTimeout()));
+        stoppable(RobotActivityOptions.probe(robotId, request.robotTimeout())));
 
     String step = "download";
     boolean undoOnFailure = false;
@@ -144,6 +151,17 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
   }
 
   /**
+   * A step before apply, or a probe, that a stop ends at once. Its activity is abandoned rather than cancelled: the
+   * workflow goes on without it and the robot's activity ends at its next heartbeat (a download) or on its own (a
+   * check), having changed nothing the next step relies on. Asking the server to cancel an activity that is just
+   * completing wedged the robot workflow on Temporal's test server (every later workflow task refused with
+   * ACTIVITY_UNKNOWN); robots updated before version 1 replay with the cancel request they sent.
+   */
+  private ActivityOptions stoppable(ActivityOptions options) {
+    return reports ? options.toBuilder().setCancellationType(ActivityCancellationType.ABANDON).build() : options;
+  }
+
+  /**
    * Runs a step that changes the robot's slots to its end, even when an abort arrives meanwhile: the compensation
    * must never race an apply still running on the robot. The abort takes effect at the next step.
    */
@@ -159,7 +177,7 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
    */
   private Optional<String> awaitSafeState(Release release) {
     SafetyActivities safety = Workflow.newActivityStub(SafetyActivities.class,
-        RobotActivityOptions.probe(request.robotId(), request.robotTimeout()));
+        stoppable(RobotActivityOptions.probe(request.robotId(), request.robotTimeout())));
     long deadline = Workflow.currentTimeMillis() + request.safeStateDeadline().toMillis();
     Duration interval = safeStateInterval(request.safeStateDeadline());
     SafeStateAnswer answer = safety.checkSafeState(release);
