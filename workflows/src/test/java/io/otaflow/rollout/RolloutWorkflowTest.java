@@ -619,28 +619,39 @@ class RolloutWorkflowTest {
     assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("1.0.0"));
   }
 
-  @Test
-  void killSwitchHoldsTheRolloutAndPutsRobotsThatHaveNotAppliedBackInLine() throws Exception {
-    startFleet(10);
+  /**
+   * Starts a one-stage rollout whose robots are held in their download until {@code inFlight} are, turns the kill
+   * switch on, and returns once none is in flight any more; the downloads are let go only then.
+   */
+  private RolloutWorkflow startThenKillSwitchWhileRobotsDownload(String rolloutId, int inFlight)
+      throws InterruptedException {
     CountDownLatch gate = new CountDownLatch(1);
     robots.values().forEach(robot -> robot.downloadGate = gate);
-    RolloutWorkflow workflow = start("switch", V2, interactive(StagePlan.percent("all", 100, Duration.ZERO, 1.0)));
+    RolloutWorkflow workflow = start(rolloutId, V2, interactive(StagePlan.percent("all", 100, Duration.ZERO, 1.0)));
     try {
-      awaitProgress(workflow, progress -> progress.robotCounts().getOrDefault("IN_FLIGHT", 0) == 5);
+      awaitProgress(workflow, progress -> progress.robotCounts().getOrDefault("IN_FLIGHT", 0) == inFlight);
       WorkflowStub.fromTyped(workflow).signal("killSwitch", new OperatorCommand("ops", "motor recall"));
-
-      RolloutProgress held = awaitProgress(workflow, progress -> progress.robotCounts().get("IN_FLIGHT") == 0);
-      assertThat(held.status()).isEqualTo(RolloutStatus.PAUSED);
-      assertThat(held.reason()).isEqualTo("kill switch on by ops: motor recall");
-      assertThat(held.robotCounts()).containsEntry("PENDING", 10).doesNotContainKey("FAILED");
-      String stoppedOne = robots.values().stream().filter(robot -> robot.downloadedAt > 0).findFirst().orElseThrow().id;
-      assertThat(registry.state("switch", stoppedOne)).isEqualTo(RobotUpdateState.PENDING);
-      assertThat(registry.reason("switch", stoppedOne))
-          .isEqualTo("stopped before apply at download: kill switch on by ops: motor recall");
-      assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.applies).isZero());
+      awaitProgress(workflow, progress -> progress.robotCounts().get("IN_FLIGHT") == 0);
+      return workflow;
     } finally {
       gate.countDown();
     }
+  }
+
+  @Test
+  void killSwitchHoldsTheRolloutAndPutsRobotsThatHaveNotAppliedBackInLine() throws Exception {
+    startFleet(10);
+    RolloutWorkflow workflow = startThenKillSwitchWhileRobotsDownload("switch", 5);
+    RolloutProgress held = workflow.progress();
+
+    assertThat(held.status()).isEqualTo(RolloutStatus.PAUSED);
+    assertThat(held.reason()).isEqualTo("kill switch on by ops: motor recall");
+    assertThat(held.robotCounts()).containsEntry("PENDING", 10).doesNotContainKey("FAILED");
+    String stoppedOne = robots.values().stream().filter(robot -> robot.downloadedAt > 0).findFirst().orElseThrow().id;
+    assertThat(registry.state("switch", stoppedOne)).isEqualTo(RobotUpdateState.PENDING);
+    assertThat(registry.reason("switch", stoppedOne))
+        .isEqualTo("stopped before apply at download: kill switch on by ops: motor recall");
+    assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.applies).isZero());
 
     workflow.resume(new OperatorCommand("ops", "motors checked"));
     RolloutProgress result = result(workflow);
@@ -653,16 +664,7 @@ class RolloutWorkflowTest {
   @Test
   void abortWhileTheKillSwitchHoldsRobotsInLineEndsTheRollout() throws Exception {
     startFleet(3);
-    CountDownLatch gate = new CountDownLatch(1);
-    robots.values().forEach(robot -> robot.downloadGate = gate);
-    RolloutWorkflow workflow = start("held", V2, interactive(StagePlan.percent("all", 100, Duration.ZERO, 1.0)));
-    try {
-      awaitProgress(workflow, progress -> progress.robotCounts().getOrDefault("IN_FLIGHT", 0) == 3);
-      WorkflowStub.fromTyped(workflow).signal("killSwitch", new OperatorCommand("ops", "motor recall"));
-      awaitProgress(workflow, progress -> progress.robotCounts().get("IN_FLIGHT") == 0);
-    } finally {
-      gate.countDown();
-    }
+    RolloutWorkflow workflow = startThenKillSwitchWhileRobotsDownload("held", 3);
 
     workflow.abort(new AbortCommand("ops", "recall confirmed", true));
     RolloutProgress result = result(workflow);
