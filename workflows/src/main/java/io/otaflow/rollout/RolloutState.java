@@ -78,14 +78,12 @@ public final class RolloutState {
     static final int ROLLBACK = -1;
   }
 
-  /** A new rollout over stages of these sizes. */
-  static RolloutState assigned(List<Integer> stageSizes) {
-    RolloutState state = new RolloutState();
-    state.stageSizes = new ArrayList<>(stageSizes);
-    state.stageCommitted = new ArrayList<>(stageSizes.stream().map(size -> 0).toList());
-    state.stageFinished = new ArrayList<>(state.stageCommitted);
-    state.stageIndex = 0;
-    return state;
+  /** The rollout's robots are assigned to stages of these sizes: it stands at the first, nothing counted yet. */
+  void assign(List<Integer> sizes) {
+    stageSizes = new ArrayList<>(sizes);
+    stageCommitted = new ArrayList<>(sizes.stream().map(size -> 0).toList());
+    stageFinished = new ArrayList<>(stageCommitted);
+    stageIndex = 0;
   }
 
   /** A checkpoint of a run before version 1, written by {@link LegacyRolloutWorkflow}. */

@@ -199,13 +199,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       end(RolloutStatus.FAILED, "targets: " + RolloutRules.message(failure));
       return false;
     }
-    RolloutState assigned = RolloutState.assigned(stageSizes);
-    // A kill switch may have come while the stages were assigned.
-    assigned.status = state.status;
-    assigned.reason = state.reason;
-    assigned.killSwitch = state.killSwitch;
-    assigned.pausedBy = state.pausedBy;
-    state = assigned;
+    // In place: a kill switch may have come while the stages were assigned.
+    state.assign(stageSizes);
     log.info("rollout {} of {} over {} robots, stages {}", request.rolloutId(), request.release().version(),
         stageSizes.stream().mapToInt(Integer::intValue).sum(), stageSizes);
     return true;
@@ -413,28 +408,34 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     if (nextCheck == null && !state.inFlight.isEmpty()) {
       nextCheck = Workflow.newTimer(robotCheckInterval());
     }
-    for (String robotId : toSignal()) {
+    for (RobotSignal due : toSignal()) {
       if (signalsInFlight >= SIGNALS_AT_ONCE) {
         return;
       }
-      signal(robotId);
+      send(due);
     }
   }
 
   /** Robots in flight with something to be told, in order: stops first, then holds, then pings. */
-  private List<String> toSignal() {
-    List<String> due = new ArrayList<>();
+  /** A signal one robot workflow in flight is due: {@code argument} is null for a ping. */
+  private record RobotSignal(String robotId, String name, String argument) {
+  }
+
+  private List<RobotSignal> toSignal() {
+    List<RobotSignal> due = new ArrayList<>();
     String stop = stopReason();
     state.inFlight.forEach((robotId, robot) -> {
       if (starting.contains(robotId) || robot.switchingBack()) {
         return;
       }
-      if (stop != null ? !state.stopSent.contains(robotId)
-          : state.killSwitch != null && !state.holdSent.contains(robotId)) {
-        due.add(robotId);
+      if (stop != null && !state.stopSent.contains(robotId)) {
+        due.add(new RobotSignal(robotId, "abort", stop));
+      } else if (stop == null && state.killSwitch != null && !state.holdSent.contains(robotId)) {
+        due.add(new RobotSignal(robotId, "stopBeforeApply", killSwitchReason()));
       }
     });
-    toPing.stream().filter(state.inFlight::containsKey).forEach(due::add);
+    toPing.stream().filter(state.inFlight::containsKey).forEach(robotId -> due.add(new RobotSignal(robotId, "ping",
+        null)));
     return due;
   }
 
@@ -451,26 +452,23 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     return state.abort != null ? "aborted by " + state.abort.by() + ": " + state.abort.reason() : state.stageStopped;
   }
 
-  private void signal(String robotId) {
-    InFlightRobot robot = state.inFlight.get(robotId);
-    String stop = stopReason();
-    String workflowId = robot.switchingBack() ? OtaflowNames.robotRollbackWorkflowId(request.rolloutId(), robotId)
+  private String killSwitchReason() {
+    return "kill switch on by " + state.killSwitch.by() + ": " + state.killSwitch.reason();
+  }
+
+  private void send(RobotSignal due) {
+    String robotId = due.robotId();
+    String workflowId = state.inFlight.get(robotId).switchingBack()
+        ? OtaflowNames.robotRollbackWorkflowId(request.rolloutId(), robotId)
         : OtaflowNames.robotWorkflowId(request.rolloutId(), robotId);
-    String name;
-    Object[] args;
-    if (!robot.switchingBack() && stop != null && state.stopSent.add(robotId)) {
-      name = "abort";
-      args = new Object[] {stop};
-    } else if (!robot.switchingBack() && stop == null && state.killSwitch != null && state.holdSent.add(robotId)) {
-      name = "stopBeforeApply";
-      args = new Object[] {"kill switch on by " + state.killSwitch.by() + ": " + state.killSwitch.reason()};
-    } else {
-      toPing.remove(robotId);
-      name = "ping";
-      args = new Object[0];
+    switch (due.name()) {
+      case "abort" -> state.stopSent.add(robotId);
+      case "stopBeforeApply" -> state.holdSent.add(robotId);
+      default -> toPing.remove(robotId);
     }
+    Object[] args = due.argument() == null ? new Object[0] : new Object[] {due.argument()};
     signalsInFlight++;
-    Async.procedure(() -> Workflow.newUntypedExternalWorkflowStub(workflowId).signal(name, args))
+    Async.procedure(() -> Workflow.newUntypedExternalWorkflowStub(workflowId).signal(due.name(), args))
         .handle((delivered, failure) -> {
           signalsInFlight--;
           // Only a workflow that ended refuses a signal; a report sent before it ended has been counted already.
@@ -652,7 +650,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     }
     state.killSwitch = command;
     state.pausedBy = command;
-    setStatus(RolloutStatus.PAUSED, "kill switch on by " + command.by() + ": " + command.reason());
+    setStatus(RolloutStatus.PAUSED, killSwitchReason());
     log.warn("rollout {} held by the kill switch: {}", request.rolloutId(), command.reason());
   }
 }
