@@ -27,10 +27,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 
 /**
@@ -265,7 +267,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
           || interruptible && stopping() && state.inFlight.isEmpty()
           || nextCheck != null && nextCheck.isCompleted()
           || leftToStart && mayStart(interruptible) && state.inFlight.size() < window
-          || signalsInFlight < SIGNALS_AT_ONCE && !toSignal().isEmpty());
+          || signalsInFlight < SIGNALS_AT_ONCE && dueSignals().findAny().isPresent());
     }
   }
 
@@ -408,7 +410,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     if (nextCheck == null && !state.inFlight.isEmpty()) {
       nextCheck = Workflow.newTimer(robotCheckInterval());
     }
-    for (RobotSignal due : toSignal()) {
+    for (RobotSignal due : dueSignals().toList()) {
       if (signalsInFlight >= SIGNALS_AT_ONCE) {
         return;
       }
@@ -421,22 +423,19 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private record RobotSignal(String robotId, String name, String argument) {
   }
 
-  private List<RobotSignal> toSignal() {
-    List<RobotSignal> due = new ArrayList<>();
+  /**
+   * The signals robots in flight are due, stops and holds before pings. Lazy: the rollout's wait asks only whether
+   * there is any, on every event, with hundreds of robots in flight.
+   */
+  private Stream<RobotSignal> dueSignals() {
     String stop = stopReason();
-    state.inFlight.forEach((robotId, robot) -> {
-      if (starting.contains(robotId) || robot.switchingBack()) {
-        return;
-      }
-      if (stop != null && !state.stopSent.contains(robotId)) {
-        due.add(new RobotSignal(robotId, "abort", stop));
-      } else if (stop == null && state.killSwitch != null && !state.holdSent.contains(robotId)) {
-        due.add(new RobotSignal(robotId, "stopBeforeApply", killSwitchReason()));
-      }
-    });
-    toPing.stream().filter(state.inFlight::containsKey).forEach(robotId -> due.add(new RobotSignal(robotId, "ping",
-        null)));
-    return due;
+    Stream<RobotSignal> stopsAndHolds = state.inFlight.entrySet().stream()
+        .filter(robot -> !starting.contains(robot.getKey()) && !robot.getValue().switchingBack())
+        .map(robot -> stopOrHold(robot.getKey(), stop))
+        .filter(Objects::nonNull);
+    Stream<RobotSignal> pings = toPing.stream().filter(state.inFlight::containsKey)
+        .map(robotId -> new RobotSignal(robotId, "ping", null));
+    return Stream.concat(stopsAndHolds, pings);
   }
 
   /**
@@ -450,6 +449,15 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   private String stopReason() {
     return state.abort != null ? "aborted by " + state.abort.by() + ": " + state.abort.reason() : state.stageStopped;
+  }
+
+  /** The stop ({@code stop} non-null) or kill-switch hold a robot has not been sent yet, or null. */
+  private RobotSignal stopOrHold(String robotId, String stop) {
+    if (stop != null) {
+      return state.stopSent.contains(robotId) ? null : new RobotSignal(robotId, "abort", stop);
+    }
+    return state.killSwitch == null || state.holdSent.contains(robotId) ? null
+        : new RobotSignal(robotId, "stopBeforeApply", killSwitchReason());
   }
 
   private String killSwitchReason() {
