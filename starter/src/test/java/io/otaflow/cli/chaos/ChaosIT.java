@@ -70,9 +70,10 @@ class ChaosIT {
       invariants.registryMatchesWorkflows(ChaosScenario.rollouts(), temporal, api);
     } finally {
       System.out.printf("chaos: seed %d, %.0f s; %d kills survived (restarted: control plane %d times, agents %d "
-              + "times); %d invariant checks%n%s%s", schedule.seed(), (System.nanoTime() - started) / 1e9,
-          kills.entries().size(), fleet.controlPlaneStarts() - 1, fleet.agentStarts() - fleet.robots().size(),
-          invariants.checkCount(), kills.table(), invariants.summary());
+              + "times, %d of them after exiting by themselves); %d invariant checks%n%s%s", schedule.seed(),
+          (System.nanoTime() - started) / 1e9, kills.entries().size(), fleet.controlPlaneStarts() - 1,
+          fleet.agentStarts() - fleet.robots().size(), fleet.agentsExitedByThemselves(), invariants.checkCount(),
+          kills.table(), invariants.summary());
     }
     assertThat(invariants.violations()).isEmpty();
     assertThat(scenario.failedKills()).as("kills that could not be made").isEmpty();

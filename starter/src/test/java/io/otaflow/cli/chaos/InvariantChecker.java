@@ -138,10 +138,10 @@ final class InvariantChecker {
 
   /** The robots' own word: a robot refuses another rollout's step while one's update is in progress, and logs it. */
   void robotsNeverRefusedAnotherRollout(ChaosFleet fleet) throws IOException {
-    for (String log : fleet.agentLogs()) {
-      String refusal = log.lines().filter(line -> line.contains("is in the middle of rollout")).findFirst()
-          .orElse(null);
-      check(ROBOT_REFUSALS, refusal == null, log.lines().findFirst().orElse("") + ": " + refusal);
+    for (String robot : fleet.robots()) {
+      String refusal = fleet.agentLogs(robot).lines().filter(line -> line.contains("is in the middle of rollout"))
+          .findFirst().orElse(null);
+      check(ROBOT_REFUSALS, refusal == null, robot + ": " + refusal);
     }
   }
 
