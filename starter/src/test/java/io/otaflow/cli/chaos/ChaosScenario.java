@@ -37,8 +37,13 @@ import java.util.stream.Stream;
  * (SUCCEEDED). A phase starts once the one before has ended; each phase's kills are armed before its rollouts start.
  *
  * <p>Plans are tiny (a canary, then everyone; 3 s bakes; two health checks 3 s apart), artifacts small and downloads
- * throttled to about 2.6 s, so that each moment lasts long enough to be seen. A further phase (say, the rollback of an
- * ended rollout) is one more {@link Phase} in {@link #PHASES}, whose robots' slots {@link #slots} then lists.
+ * throttled to about 2.6 s, so that each moment lasts long enough to be seen.
+ *
+ * <p>The rollback of an ended rollout is one more {@link Phase} in {@link #PHASES}: a {@link Rollout} for {@code beta}
+ * (its release and robots, expected ROLLED_BACK), started by the rollback order instead of in {@link #start}, awaited
+ * on {@code OtaflowNames.rolloutRollbackWorkflowId} instead of the rollout's workflow in {@link #awaitEnd}, and whose
+ * robots {@link #slots} offers as {@link Kind#ROLLED_BACK_BY_ROLLOUT} slots, so that rollback kills land there too.
+ * The invariants already read robot rollback workflows.
  */
 final class ChaosScenario {
 
