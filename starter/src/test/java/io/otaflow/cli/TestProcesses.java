@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Tests that run otaflow's processes (Temporal's test server, an agent) in JVMs of their own. */
-final class TestProcesses {
+public final class TestProcesses {
 
   private static final String AGENT_DISTRIBUTION_PROPERTY = "otaflow.agent.distribution";
 
@@ -26,7 +26,7 @@ final class TestProcesses {
    * A JVM on this test's class path, with {@code environment} added to this one's; its output goes to
    * {@code <logDir>/<name>.log}.
    */
-  static Process java(Path logDir, String name, Map<String, String> environment, String mainClass, String... args)
+  public static Process java(Path logDir, String name, Map<String, String> environment, String mainClass, String... args)
       throws IOException {
     List<String> command = new ArrayList<>(List.of(javaExecutable(),
         "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass));
@@ -39,7 +39,7 @@ final class TestProcesses {
    * {@code otaflow.agent.distribution} that failsafe sets) as its systemd unit runs it, so a test runs the agent as
    * robots run it. Output and {@code environment} as for {@link #java}.
    */
-  static Process agentDistribution(Path logDir, String name, Map<String, String> environment, String... args)
+  public static Process agentDistribution(Path logDir, String name, Map<String, String> environment, String... args)
       throws IOException {
     String property = System.getProperty(AGENT_DISTRIBUTION_PROPERTY);
     if (property == null) {
@@ -63,7 +63,7 @@ final class TestProcesses {
   }
 
   /** Temporal's test server on {@code port}, in its own JVM; returns once it listens. */
-  static Process temporalTestServer(Path logDir, int port) throws IOException, InterruptedException {
+  public static Process temporalTestServer(Path logDir, int port) throws IOException, InterruptedException {
     Process server = java(logDir, "temporal", Map.of(), "io.temporal.testserver.TestServer", Integer.toString(port));
     waitFor("the Temporal test server to listen on port " + port, Duration.ofSeconds(60), () -> listening(port));
     return server;
@@ -73,7 +73,7 @@ final class TestProcesses {
    * The agent distribution serving robot {@code robotId} from {@code robotDir}, started as {@link #agentDistribution}
    * does (output in {@code <logDir>/<name>.log}); returns once the robot is registered.
    */
-  static Process agent(Path logDir, String name, String robotId, String temporal, Path robotDir, String... moreArgs)
+  public static Process agent(Path logDir, String name, String robotId, String temporal, Path robotDir, String... moreArgs)
       throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of("--robot-id", robotId, "--temporal-address", temporal,
         "--data-dir", robotDir.toString(), "--register-timeout", "60"));
@@ -87,18 +87,21 @@ final class TestProcesses {
 
   /**
    * {@code otaflow server} in a JVM of its own against the test server at {@code temporal}, its registry under
-   * {@code dataDir}; returns once its REST API listens on {@code httpPort}.
+   * {@code dataDir} (unless {@code moreArgs} name a {@code --database-url}); returns once its REST API listens on
+   * {@code httpPort}.
    */
-  static Process controlPlane(Path logDir, String name, String temporal, Path dataDir, int httpPort)
-      throws IOException, InterruptedException {
-    Process server = java(logDir, name, Map.of(), Otaflow.class.getName(), "server", "--temporal-address", temporal,
-        "--test-server", "--data-dir", dataDir.toString(), "--http-port", Integer.toString(httpPort));
+  public static Process controlPlane(Path logDir, String name, String temporal, Path dataDir, int httpPort,
+                                     String... moreArgs) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("server", "--temporal-address", temporal, "--test-server",
+        "--data-dir", dataDir.toString(), "--http-port", Integer.toString(httpPort)));
+    args.addAll(List.of(moreArgs));
+    Process server = java(logDir, name, Map.of(), Otaflow.class.getName(), args.toArray(String[]::new));
     waitFor("the control plane's REST API (" + name + ")", Duration.ofSeconds(90), () -> listening(httpPort));
     return server;
   }
 
   /** Kills every process a test started ({@code kill -9}): nothing of one test outlives it. */
-  static void killAll(List<Process> processes) throws InterruptedException {
+  public static void killAll(List<Process> processes) throws InterruptedException {
     for (Process process : processes) {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
@@ -106,7 +109,7 @@ final class TestProcesses {
   }
 
   /** A log file's text so far; empty while it does not exist yet. */
-  static String readQuietly(Path file) {
+  public static String readQuietly(Path file) {
     try {
       return Files.exists(file) ? Files.readString(file) : "";
     } catch (IOException e) {
@@ -114,7 +117,7 @@ final class TestProcesses {
     }
   }
 
-  static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+  public static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -124,7 +127,7 @@ final class TestProcesses {
     }
   }
 
-  static boolean listening(int port) {
+  public static boolean listening(int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
       return true;
