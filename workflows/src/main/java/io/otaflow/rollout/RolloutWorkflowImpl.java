@@ -60,6 +60,10 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   static final int ROLLBACK_WINDOW = 500;
   /** Rollouts started before robot workflows reported by signal run as {@link LegacyRolloutWorkflow}. */
   private static final String WINDOW_OVER_CONTINUE_AS_NEW = "window-over-continue-as-new";
+  /** Rollouts before this took a refused restart for a reset's leftover: they pinged the robot workflow instead. */
+  private static final String RESTART_ONCE_CLOSED = "restart-once-closed";
+  /** How long a robot put back in line waits before its workflow is started again when the last one was still open. */
+  private static final Duration RESTART_RETRY = Duration.ofSeconds(1);
   private static final String LOST_ROBOT = "robot workflow ended without reporting (terminated outside otaflow?)";
   private static final Logger log = Workflow.getLogger(RolloutWorkflowImpl.class);
 
@@ -81,6 +85,10 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private final Set<String> lost = new TreeSet<>();
   private final Deque<String> toPing = new ArrayDeque<>();
   private Promise<Void> nextCheck;
+  /** Robots put back in line whose workflow is being started again, and those whose start was refused. */
+  private final Set<String> restarts = new TreeSet<>();
+  private final Set<String> refusedRestarts = new TreeSet<>();
+  private Promise<Void> restartRetry;
   private int reports;
   /** Signals that arrived before this run read its input (reports sent during continue-as-new, a kill switch). */
   private final List<Functions.Proc> early = new ArrayList<>();
@@ -239,10 +247,13 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     Deque<String> next = new ArrayDeque<>();
     boolean exhausted = page == null;
     while (true) {
+      requeueRefusedRestarts();
       tellRobotsInFlight();
       while (mayStart(interruptible) && state.inFlight.size() < window && !historyFull()) {
-        if (!state.requeued.isEmpty()) {
-          start.accept(state.requeued.remove(0));
+        if (mayRestart()) {
+          String robot = state.requeued.remove(0);
+          restarts.add(robot);
+          start.accept(robot);
         } else if (!next.isEmpty()) {
           String robot = next.poll();
           state.cursor = robot;
@@ -263,11 +274,43 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         continueAsNew();
       }
       int seen = reports;
+      boolean startable = !exhausted || !next.isEmpty() || mayRestart();
       Workflow.await(() -> reports != seen || !lost.isEmpty() || historyFull()
           || interruptible && stopping() && state.inFlight.isEmpty()
           || nextCheck != null && nextCheck.isCompleted()
-          || leftToStart && mayStart(interruptible) && state.inFlight.size() < window
+          || !refusedRestarts.isEmpty() || restartRetry != null && restartRetry.isCompleted()
+          || startable && mayStart(interruptible) && state.inFlight.size() < window
           || signalsInFlight < SIGNALS_AT_ONCE && dueSignals().findAny().isPresent());
+    }
+  }
+
+  private boolean mayRestart() {
+    if (restartRetry != null && restartRetry.isCompleted()) {
+      restartRetry = null;
+    }
+    return !state.requeued.isEmpty() && restartRetry == null;
+  }
+
+  /**
+   * A robot put back in line (held by the kill switch) reported before its workflow closed, so starting it again
+   * right away can be refused: that workflow is still open for an instant. It goes back in line until it closed.
+   */
+  private void requeueRefusedRestarts() {
+    if (refusedRestarts.isEmpty()) {
+      return;
+    }
+    boolean retry = Workflow.getVersion(RESTART_ONCE_CLOSED, Workflow.DEFAULT_VERSION, 1) == 1;
+    for (String robotId : refusedRestarts) {
+      if (retry) {
+        state.inFlight.remove(robotId);
+        state.requeued.add(0, robotId);
+      } else {
+        toPing.add(robotId);
+      }
+    }
+    refusedRestarts.clear();
+    if (retry) {
+      restartRetry = Workflow.newTimer(RESTART_RETRY);
     }
   }
 
@@ -325,15 +368,16 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   /**
    * Follows a robot workflow while this run lasts. Its report comes by signal, before it ends; a workflow that could
-   * not start (one with its ID still running, after a reset) is asked whether it runs, and one that ended without
-   * reporting is lost.
+   * not start (one with its ID still running, after a reset) is asked whether it runs, unless it was a robot put back
+   * in line ({@link #requeueRefusedRestarts}); one that ended without reporting is lost.
    */
   private void watch(String robotId, Promise<WorkflowExecution> started, Promise<RobotUpdateResult> result) {
     starting.add(robotId);
     started.handle((execution, failure) -> {
       starting.remove(robotId);
+      boolean restart = restarts.remove(robotId);
       if (failure != null) {
-        toPing.add(robotId);
+        (restart ? refusedRestarts : toPing).add(robotId);
       }
       return null;
     });
@@ -537,6 +581,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   private void continueAsNew() {
     Workflow.await(() -> Workflow.isEveryHandlerFinished() && starting.isEmpty() && signalsInFlight == 0);
+    requeueRefusedRestarts();
     log.info("rollout {} continues as new at stage {} after robot {}, {} robots in flight", request.rolloutId(),
         state.stageIndex, state.cursor, state.inFlight.size());
     Workflow.continueAsNew(request, state);

@@ -22,8 +22,6 @@ import io.temporal.client.WorkflowUpdateException;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,16 +123,8 @@ class RolloutWorkflowTest {
     return progress;
   }
 
-  /**
-   * With {@code -Dotaflow.recordHistories=true}, saves a workflow's history as a test resource for
-   * {@link WorkflowReplayTest}. Re-record only on purpose: the saved histories are what protects replay.
-   */
   private void recordHistoryIfAsked(String workflowId, String resourceName) throws IOException {
-    if (Boolean.getBoolean("otaflow.recordHistories")) {
-      Path file = Path.of("src/test/resources/histories", resourceName);
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, env.getWorkflowClient().fetchHistory(workflowId).toJson(true));
-    }
+    RecordedHistories.recordIfAsked(env.getWorkflowClient(), workflowId, resourceName);
   }
 
   private List<String> stage(String rolloutId, int stage) {
