@@ -63,7 +63,8 @@ public final class AgentCommand implements Callable<Integer> {
   Map<String, String> labels = new LinkedHashMap<>();
 
   @Option(names = "--register-timeout", defaultValue = "60",
-      description = "Seconds to wait for the control plane to confirm the registration (default: ${DEFAULT-VALUE}).")
+      description = "Seconds to keep trying to reach Temporal, which may come up after the agent, and to wait for the "
+          + "control plane to confirm the registration, both together (default: ${DEFAULT-VALUE}).")
   long registerTimeoutSeconds;
 
   @Override

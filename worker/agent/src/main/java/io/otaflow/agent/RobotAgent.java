@@ -1,7 +1,7 @@
 package io.otaflow.agent;
 
 import io.grpc.Context;
-import io.grpc.Status;
+import io.grpc.Deadline;
 import io.micrometer.core.instrument.Metrics;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.fleet.RobotRegistrationWorkflow;
@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,7 +37,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,13 +68,14 @@ public final class RobotAgent implements AutoCloseable {
   }
 
   /**
-   * Validates {@code config} (agent.yaml with the command line's overrides), connects, registers the robot (waiting
-   * up to {@code registrationTimeout} for the control plane to confirm it) and starts polling. Returns once the
-   * robot's worker polls. Run by systemd ({@code NOTIFY_SOCKET} set), it then reports ready and keeps the unit's
-   * watchdog fed.
+   * Validates {@code config} (agent.yaml with the command line's overrides), waits for Temporal to answer, registers
+   * the robot and starts polling; {@code registrationTimeout} bounds the wait for Temporal and for the control plane
+   * to confirm the registration together. Returns once the robot's worker polls. Run by systemd
+   * ({@code NOTIFY_SOCKET} set), it then reports ready and keeps the unit's watchdog fed.
    *
    * @throws IllegalArgumentException naming the configuration field at fault
-   * @throws IllegalStateException when the control plane does not confirm the registration in time
+   * @throws IllegalStateException when Temporal refuses the agent, or Temporal or the control plane does not answer
+   *     in time
    */
   public static RobotAgent start(AgentConfig config, Duration registrationTimeout) {
     config.validate();
@@ -89,11 +88,15 @@ public final class RobotAgent implements AutoCloseable {
         .connectTimeout(Duration.ofSeconds(10))
         .build(), Metrics.globalRegistry);
     SystemdService systemd = SystemdService.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+    Deadline registrationDeadline = Deadline.after(registrationTimeout.toMillis(), TimeUnit.MILLISECONDS);
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(serviceOptions(config));
     try {
+      TemporalConnection temporal = new TemporalConnection(service, config.temporal());
+      temporal.awaitAnswer(registrationDeadline);
       WorkflowClient client = WorkflowClient.newInstance(service,
           WorkflowClientOptions.newBuilder().setNamespace(config.temporal().namespace()).build());
-      register(client, config, registrationTimeout, disk.readState().installedVersion());
+      register(client, config, disk.readState().installedVersion(), temporal, registrationTimeout,
+          registrationDeadline);
       WorkerFactory factory = WorkerFactory.newInstance(client, workerFactoryOptions());
       // Activities only: no workflow runs on a robot, so sticky queues never come into play.
       Worker worker = factory.newWorker(OtaflowNames.robotTaskQueue(config.robotId()), WorkerOptions.newBuilder()
@@ -151,7 +154,8 @@ public final class RobotAgent implements AutoCloseable {
     return file == null ? null : Path.of(file);
   }
 
-  private static void register(WorkflowClient client, AgentConfig config, Duration timeout, String installedVersion) {
+  private static void register(WorkflowClient client, AgentConfig config, String installedVersion,
+                               TemporalConnection temporal, Duration timeout, Deadline deadline) {
     RobotRegistrationWorkflow workflow = client.newWorkflowStub(RobotRegistrationWorkflow.class,
         WorkflowOptions.newBuilder()
             .setWorkflowId(OtaflowNames.robotRegistrationWorkflowId(config.robotId()))
@@ -164,27 +168,28 @@ public final class RobotAgent implements AutoCloseable {
     String noAnswer = "the control plane did not register robot " + config.robotId() + " within "
         + timeout.toSeconds() + " s: is `otaflow server` running against " + config.temporal().address()
         + ", namespace " + config.temporal().namespace() + "?";
-    // The SDK retries an unreachable server (UNAVAILABLE, which is also how a failed TLS handshake shows) for a
-    // minute; the registration timeout bounds the start call too.
+    // The SDK retries a server lost again (UNAVAILABLE) for a minute; the registration's deadline bounds the start
+    // call too.
     ScheduledExecutorService deadlineTimer = Executors.newSingleThreadScheduledExecutor();
-    try (Context.CancellableContext bounded = Context.current()
-        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS, deadlineTimer)) {
+    try (Context.CancellableContext bounded = Context.current().withDeadline(deadline, deadlineTimer)) {
       bounded.run(() -> WorkflowClient.start(workflow::register, config.robotId(),
           new TreeMap<>(config.labels()), installedVersion, AGENT_VERSION));
     } catch (WorkflowServiceException e) {
-      throw connectionFailure(config, e);
+      throw temporal.failure(e);
     } finally {
       deadlineTimer.shutdownNow();
     }
     try {
-      WorkflowStub.fromTyped(workflow).getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, Void.class);
+      WorkflowStub.fromTyped(workflow).getResult(Math.max(0, deadline.timeRemaining(TimeUnit.MILLISECONDS)),
+          TimeUnit.MILLISECONDS, Void.class);
     } catch (TimeoutException e) {
       throw new IllegalStateException(noAnswer, e);
     } catch (WorkflowFailedException e) {
       if (e.getCause() instanceof TimeoutFailure) {
         throw new IllegalStateException(noAnswer, e);
       }
-      throw new IllegalStateException("registering robot " + config.robotId() + " failed: " + rootMessage(e), e);
+      throw new IllegalStateException("registering robot " + config.robotId() + " failed: "
+          + TemporalConnection.rootMessage(e), e);
     }
   }
 
@@ -194,42 +199,6 @@ public final class RobotAgent implements AutoCloseable {
       return Optional.of("the worker polling " + taskQueue + " has shut down");
     }
     return Optional.empty();
-  }
-
-  private static IllegalStateException connectionFailure(AgentConfig config, WorkflowServiceException e) {
-    String temporal = "Temporal at " + config.temporal().address() + " (namespace " + config.temporal().namespace() + ")";
-    Status status = Status.fromThrowable(e);
-    if (status.getCode() == Status.Code.UNAUTHENTICATED || status.getCode() == Status.Code.PERMISSION_DENIED) {
-      return new IllegalStateException(temporal + " refused the agent's credentials (API key or client "
-          + "certificate): " + status.getCode() + (status.getDescription() == null ? ""
-          : ": " + status.getDescription()), e);
-    }
-    if (hasCause(e, CertificateException.class)) {
-      return new IllegalStateException(temporal + " presented a certificate the agent does not trust (check "
-          + "temporal.tls.caFile): " + rootMessage(e), e);
-    }
-    if (hasCause(e, SSLException.class)) {
-      return new IllegalStateException("TLS handshake with " + temporal + " failed (does the server accept the "
-          + "agent's client certificate, temporal.tls.certChainFile?): " + rootMessage(e), e);
-    }
-    return new IllegalStateException("cannot reach " + temporal + ": " + rootMessage(e), e);
-  }
-
-  private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (type.isInstance(cause)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String rootMessage(Throwable failure) {
-    Throwable root = failure;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage();
   }
 
   public String taskQueue() {
