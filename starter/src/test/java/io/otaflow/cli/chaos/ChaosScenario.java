@@ -11,6 +11,7 @@ import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.StagePlanner;
 import io.otaflow.robot.RobotDisk;
+import io.otaflow.robot.RobotDiskState;
 import io.otaflow.robot.fixtures.BuiltArtifact;
 import io.otaflow.robot.fixtures.ReleaseArtifacts;
 import io.otaflow.rollout.RolloutProgress;
@@ -34,16 +35,13 @@ import java.util.stream.Stream;
  * {@code alpha} takes group a to 1.0.0 (SUCCEEDED) and {@code hot} takes group b to 2.0.0, on which the two first
  * robots of its last stage run hot: that stage misses its threshold, and the rollout rolls back every robot it updated
  * (ROLLED_BACK). A start over robots of both is refused meanwhile. Then {@code beta} takes the whole fleet to 1.1.0
- * (SUCCEEDED). A phase starts once the one before has ended; each phase's kills are armed before its rollouts start.
+ * (SUCCEEDED). Last, a release manager orders {@code beta} rolled back after it ended: its rollback workflow switches
+ * every robot back to the release it ran before (ROLLED_BACK). A phase starts once the one before has ended; each
+ * phase's kills are armed before its rollouts start.
  *
  * <p>Plans are tiny (a canary, then everyone; 3 s bakes; two health checks 3 s apart), artifacts small and downloads
  * throttled to about 2.6 s, so that each moment lasts long enough to be seen.
  *
- * <p>The rollback of an ended rollout is one more {@link Phase} in {@link #PHASES}: a {@link Rollout} for {@code beta}
- * (its release and robots, expected ROLLED_BACK), started by the rollback order instead of in {@link #start}, awaited
- * on {@code OtaflowNames.rolloutRollbackWorkflowId} instead of the rollout's workflow in {@link #awaitEnd}, and whose
- * robots {@link #slots} offers as {@link Kind#ROLLED_BACK_BY_ROLLOUT} slots, so that rollback kills land there too.
- * The invariants already read robot rollback workflows.
  */
 final class ChaosScenario {
 
@@ -51,16 +49,33 @@ final class ChaosScenario {
   /** How long a phase's rollouts and kills may take, from the start of its rollouts. */
   static final Duration PHASE_LIMIT = Duration.ofMinutes(4);
   static final long DOWNLOAD_BYTES_PER_SECOND = 100 * 1024;
+  /** Every stage's bake. */
+  static final Duration BAKE = Duration.ofSeconds(3);
   private static final List<String> GROUP_A = List.of("r01", "r02", "r03", "r04", "r05");
   private static final List<String> GROUP_B = List.of("r06", "r07", "r08", "r09", "r10");
 
   /**
    * A rollout of the scenario.
    *
-   * @param hotRobots how many robots of its last stage run hot on its release (failing their health gate)
+   * @param hotRobots       how many robots of its last stage run hot on its release (failing their health gate)
+   * @param rollbackOrdered the rollout ended in an earlier phase; this phase orders its rollback
    */
   record Rollout(String id, String release, List<String> robots, RolloutPlan plan, int hotRobots,
-                 RolloutStatus expected) {
+                 RolloutStatus expected, boolean rollbackOrdered) {
+
+    Rollout(String id, String release, List<String> robots, RolloutPlan plan, int hotRobots, RolloutStatus expected) {
+      this(id, release, robots, plan, hotRobots, expected, false);
+    }
+
+    /** The same rollout, once a release manager ordered it rolled back after it ended. */
+    Rollout rolledBackAfterItEnded() {
+      return new Rollout(id, release, robots, plan, 0, RolloutStatus.ROLLED_BACK, true);
+    }
+
+    /** The workflow that runs this phase of it: the rollout's own, or the rollback ordered after it ended. */
+    String workflowId() {
+      return rollbackOrdered ? OtaflowNames.rolloutRollbackWorkflowId(id) : OtaflowNames.rolloutWorkflowId(id);
+    }
 
     List<List<String>> stages() {
       return StagePlanner.assign(id, robots, plan);
@@ -76,19 +91,20 @@ final class ChaosScenario {
   record Phase(List<Rollout> rollouts) {
   }
 
+  private static final Rollout BETA = new Rollout("beta", "1.1.0",
+      Stream.concat(GROUP_A.stream(), GROUP_B.stream()).toList(), plan(1), 0, RolloutStatus.SUCCEEDED);
+
   static final List<Phase> PHASES = List.of(
       new Phase(List.of(
           new Rollout("alpha", "1.0.0", GROUP_A, plan(1), 0, RolloutStatus.SUCCEEDED),
           new Rollout("hot", "2.0.0", GROUP_B, plan(2), 2, RolloutStatus.ROLLED_BACK))),
-      new Phase(List.of(
-          new Rollout("beta", "1.1.0", Stream.concat(GROUP_A.stream(), GROUP_B.stream()).toList(), plan(1), 0,
-              RolloutStatus.SUCCEEDED))));
+      new Phase(List.of(BETA)),
+      new Phase(List.of(BETA.rolledBackAfterItEnded())));
 
   /** A canary of {@code canary} robots, then everyone. */
   private static RolloutPlan plan(int canary) {
-    Duration bake = Duration.ofSeconds(3);
-    return new RolloutPlan(List.of(StagePlan.canary("canary", canary, bake, 1.0),
-        StagePlan.percent("everyone", 100, bake, 1.0)), 10, Duration.ofMinutes(3), 2, Duration.ofSeconds(3),
+    return new RolloutPlan(List.of(StagePlan.canary("canary", canary, BAKE, 1.0),
+        StagePlan.percent("everyone", 100, BAKE, 1.0)), 10, Duration.ofMinutes(3), 2, Duration.ofSeconds(3),
         Duration.ofMinutes(1));
   }
 
@@ -100,8 +116,10 @@ final class ChaosScenario {
     return groups;
   }
 
+  /** Each rollout once (a rollback ordered after it ended is part of it). */
   static List<Rollout> rollouts() {
-    return PHASES.stream().flatMap(phase -> phase.rollouts().stream()).toList();
+    return PHASES.stream().flatMap(phase -> phase.rollouts().stream()).filter(rollout -> !rollout.rollbackOrdered())
+        .toList();
   }
 
   /** Every place a kill can land, in the order the scenario reaches them. */
@@ -112,14 +130,24 @@ final class ChaosScenario {
       int p = index;
       boolean beside = phase.rollouts().size() > 1;
       for (Rollout rollout : phase.rollouts()) {
+        if (rollout.rollbackOrdered()) {
+          rollout.robots().forEach(robot -> slots.add(
+              new Slot(rollout.id(), p, 0, robot, Kind.ROLLED_BACK_BY_ROLLOUT, beside)));
+          continue;
+        }
         List<List<String>> stages = rollout.stages();
         List<String> hot = rollout.hot();
         int failing = hot.isEmpty() ? stages.size() : stages.size() - 1;
         for (int stage = 0; stage < stages.size(); stage++) {
           for (String robot : stages.get(stage)) {
             slots.add(new Slot(rollout.id(), p, stage, robot, Kind.BEFORE_APPLY, beside));
-            slots.add(new Slot(rollout.id(), p, stage, robot, hot.contains(robot) ? Kind.HOT_FROM_APPLY
-                : Kind.FROM_APPLY, beside));
+            if (hot.contains(robot)) {
+              slots.add(new Slot(rollout.id(), p, stage, robot, Kind.HOT_FROM_APPLY, beside));
+            } else if (stage < failing) {
+              // In the failing stage, the first hot robot's failed gate stops the others' updates: their health gate
+              // or commit may never come.
+              slots.add(new Slot(rollout.id(), p, stage, robot, Kind.FROM_APPLY, beside));
+            }
           }
           for (String robot : stage < failing ? stages.get(stage) : List.<String>of()) {
             slots.add(new Slot(rollout.id(), p, stage, robot, Kind.BAKE, beside));
@@ -187,19 +215,22 @@ final class ChaosScenario {
           rollout.release(), artifacts.url(fileName(rollout.release())), "chaos " + rollout.id()));
       require(answer.status() == 201, "registering " + rollout.release() + ": " + answer);
     }
-    for (Phase phase : PHASES) {
-      run(phase, phase == PHASES.get(0));
+    for (int index = 0; index < PHASES.size(); index++) {
+      run(index, PHASES.get(index));
     }
   }
 
-  private void run(Phase phase, boolean startAnOverlappingRollout) throws Exception {
+  private void run(int index, Phase phase) throws Exception {
     List<Trap> traps = new ArrayList<>();
     for (Rollout rollout : phase.rollouts()) {
       for (String robot : rollout.hot()) {
         Files.writeString(fleet.chaosDir(robot).resolve("hot-" + rollout.release()), "runs at 93 C");
       }
-      for (Kill kill : schedule.in(rollout.id())) {
-        Trap trap = new Trap(kill, fleet.disk(kill.slot().robot()).readState().installedVersion(), rollout.release());
+      for (Kill kill : schedule.in(index, rollout.id())) {
+        RobotDiskState robot = fleet.disk(kill.slot().robot()).readState();
+        // A rollback ordered after the rollout ended takes the robot from its release back to the one before.
+        String from = rollout.rollbackOrdered() ? robot.previousVersion() : robot.installedVersion();
+        Trap trap = new Trap(kill, from, rollout.release(), rollout.workflowId());
         executor.arm(trap);
         traps.add(trap);
       }
@@ -217,7 +248,7 @@ final class ChaosScenario {
       }));
     }
     try {
-      if (startAnOverlappingRollout) {
+      if (index == 0) {
         startOverlappingRollout(phase);
       }
       Map<Rollout, RolloutStatus> ended = new LinkedHashMap<>();
@@ -246,6 +277,14 @@ final class ChaosScenario {
   }
 
   private void start(Rollout rollout) throws InterruptedException {
+    if (rollout.rollbackOrdered()) {
+      ChaosApi.Answer answer = api.post("/api/rollouts/" + rollout.id() + "/rollback",
+          Map.of("operator", "chaos", "reason", "the chaos suite orders it"));
+      // 409 after a request sent again: the first one ordered it.
+      require(answer.status() == 202 || answer.status() == 409
+          && temporal.step(rollout.workflowId()).started(), "ordering the rollback of " + rollout.id() + ": " + answer);
+      return;
+    }
     ChaosApi.Answer answer = api.post("/api/rollouts", Map.of("rolloutId", rollout.id(), "releaseVersion",
         rollout.release(), "plan", ChaosApi.tree(rollout.plan()), "target", Map.of("robotIds", rollout.robots())));
     // 409 after a request sent again: the first one started it.
@@ -266,7 +305,7 @@ final class ChaosScenario {
   private RolloutStatus awaitEnd(Rollout rollout, long deadline) {
     try {
       Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-      return temporal.result(OtaflowNames.rolloutWorkflowId(rollout.id()), RolloutProgress.class, left).status();
+      return temporal.result(rollout.workflowId(), RolloutProgress.class, left).status();
     } catch (TimeoutException | RuntimeException notEnded) {
       System.out.println("chaos: rollout " + rollout.id() + " did not end: " + notEnded);
       return null;

@@ -28,15 +28,14 @@ final class KillExecutor {
   /** How long a step the suite lets happen (the control plane or the agent frozen meanwhile) may take. */
   private static final Duration STEP = Duration.ofSeconds(60);
 
-  /** A kill and the releases its robot goes from and to in the kill's rollout. */
-  record Trap(Kill kill, String from, String to) {
+  /**
+   * A kill, the releases its robot goes from and to in the kill's rollout, and the workflow that runs the kill's phase
+   * of that rollout (the rollout's own, or the rollback ordered after it ended).
+   */
+  record Trap(Kill kill, String from, String to, String rolloutWorkflow) {
 
     String robot() {
       return kill.slot().robot();
-    }
-
-    String rolloutWorkflow() {
-      return OtaflowNames.rolloutWorkflowId(kill.slot().rollout());
     }
 
     String robotWorkflow() {
@@ -184,8 +183,10 @@ final class KillExecutor {
 
   private void bake(Trap t) throws Exception {
     int stage = t.kill().slot().stage();
-    // Every stage of the scenario's plans bakes, and nothing else in a rollout runs a timer: bake N is timer N.
-    Predicate<Step> baking = step -> step.timersStarted() == stage + 1 && step.timersPending() > 0;
+    // Every stage of the scenario's plans bakes, and the rollout's other timers (its checks on silent robots, a
+    // restart's retry) run longer or shorter: bake N is the Nth timer of the bake's length.
+    Predicate<Step> baking = step -> step.timersStarted(ChaosScenario.BAKE) == stage + 1
+        && step.timerPending(ChaosScenario.BAKE);
     expect(t, t.rolloutWorkflow(), "stage " + stage + " to bake", PATIENCE, baking);
     exclusive(t, () -> {
       expect(t, t.rolloutWorkflow(), "stage " + stage + " to bake", STEP, baking);

@@ -61,7 +61,8 @@ final class KillSchedule {
   static KillSchedule of(long seed, List<Slot> slots) {
     int phases = slots.stream().mapToInt(Slot::phase).max().orElse(0) + 1;
     int controlPlaneKills = Moment.values().length;
-    int perPhase = (controlPlaneKills + phases - 1) / phases;
+    // Evenly spread, with room for one more: not every moment comes in every phase (the last one only rolls back).
+    int perPhase = (controlPlaneKills + phases - 1) / phases + 1;
     Random random = new Random(seed);
     Map<Slot, Kill> placed = new LinkedHashMap<>();
     for (Moment moment : PLACING_ORDER) {
@@ -131,8 +132,10 @@ final class KillSchedule {
     return kills;
   }
 
-  List<Kill> in(String rollout) {
-    return kills.stream().filter(kill -> kill.slot().rollout().equals(rollout)).toList();
+  /** The kills of {@code rollout} in the phase at {@code phase}. */
+  List<Kill> in(int phase, String rollout) {
+    return kills.stream().filter(kill -> kill.slot().phase() == phase && kill.slot().rollout().equals(rollout))
+        .toList();
   }
 
   @Override

@@ -15,7 +15,6 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,16 +43,33 @@ final class WorkflowSteps implements AutoCloseable {
   record Activity(String type, String taskQueue, Instant scheduled, Instant closed, String outcome) {
   }
 
+  /** One timer the workflow started: how long it runs, and whether it has neither fired nor been cancelled yet. */
+  record Timer(Duration length, boolean pending) {
+  }
+
   /**
    * A workflow's latest run as recorded now.
    *
-   * @param lastClosed    type of the activity that ended last, or null
-   * @param timersStarted timers started so far (the rollout's are its bakes)
+   * @param lastClosed type of the activity that ended last, or null
+   * @param timers     the timers it started, in order
    */
   record Step(boolean started, boolean closed, Instant start, Instant end, List<Activity> activities,
-              String lastClosed, int timersStarted, int timersPending) {
+              String lastClosed, List<Timer> timers) {
 
-    static final Step NOT_STARTED = new Step(false, false, null, null, List.of(), null, 0, 0);
+    static final Step NOT_STARTED = new Step(false, false, null, null, List.of(), null, List.of());
+
+    /** Timers of this length started so far. */
+    long timersStarted(Duration length) {
+      return timers.stream().filter(timer -> timer.length().equals(length)).count();
+    }
+
+    boolean timerPending(Duration length) {
+      return timers.stream().anyMatch(timer -> timer.pending() && timer.length().equals(length));
+    }
+
+    private long timersPending() {
+      return timers.stream().filter(Timer::pending).count();
+    }
 
     List<Activity> pending() {
       return activities.stream().filter(activity -> activity.closed() == null).toList();
@@ -69,7 +85,7 @@ final class WorkflowSteps implements AutoCloseable {
 
     /** No step running and a timer ticking: the workflow waits between steps. */
     boolean waitingAfter(String type) {
-      return pending().isEmpty() && timersPending > 0 && type.equals(lastClosed);
+      return pending().isEmpty() && timersPending() > 0 && type.equals(lastClosed);
     }
 
     @Override
@@ -78,7 +94,7 @@ final class WorkflowSteps implements AutoCloseable {
         return "not started";
       }
       return (closed ? "closed" : "running") + "; pending steps " + pending().stream().map(Activity::type).toList()
-          + "; last step ended " + lastClosed + "; timers " + timersPending + " pending of " + timersStarted;
+          + "; last step ended " + lastClosed + "; timers " + timersPending() + " pending of " + timers.size();
     }
   }
 
@@ -88,10 +104,9 @@ final class WorkflowSteps implements AutoCloseable {
       return Step.NOT_STARTED;
     }
     Map<Long, Activity> activities = new LinkedHashMap<>();
-    Map<String, Boolean> timers = new HashMap<>();
+    Map<String, Timer> timers = new LinkedHashMap<>();
     String lastClosed = null;
     Instant end = null;
-    int timersStarted = 0;
     for (HistoryEvent event : events) {
       Instant at = instant(event.getEventTime());
       switch (event.getEventType()) {
@@ -113,11 +128,12 @@ final class WorkflowSteps implements AutoCloseable {
             lastClosed = close(activities, event.getActivityTaskCanceledEventAttributes().getScheduledEventId(), at,
                 "canceled");
         case EVENT_TYPE_TIMER_STARTED -> {
-          timersStarted++;
-          timers.put(event.getTimerStartedEventAttributes().getTimerId(), true);
+          var timer = event.getTimerStartedEventAttributes();
+          timers.put(timer.getTimerId(), new Timer(Duration.ofSeconds(timer.getStartToFireTimeout().getSeconds(),
+              timer.getStartToFireTimeout().getNanos()), true));
         }
-        case EVENT_TYPE_TIMER_FIRED -> timers.remove(event.getTimerFiredEventAttributes().getTimerId());
-        case EVENT_TYPE_TIMER_CANCELED -> timers.remove(event.getTimerCanceledEventAttributes().getTimerId());
+        case EVENT_TYPE_TIMER_FIRED -> ended(timers, event.getTimerFiredEventAttributes().getTimerId());
+        case EVENT_TYPE_TIMER_CANCELED -> ended(timers, event.getTimerCanceledEventAttributes().getTimerId());
         case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
             EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
             EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW -> end = at;
@@ -126,7 +142,11 @@ final class WorkflowSteps implements AutoCloseable {
       }
     }
     return new Step(true, end != null, instant(events.get(0).getEventTime()), end,
-        List.copyOf(activities.values()), lastClosed, timersStarted, timers.size());
+        List.copyOf(activities.values()), lastClosed, List.copyOf(timers.values()));
+  }
+
+  private static void ended(Map<String, Timer> timers, String timerId) {
+    timers.computeIfPresent(timerId, (id, timer) -> new Timer(timer.length(), false));
   }
 
   private static String close(Map<Long, Activity> activities, long scheduledEventId, Instant at, String outcome) {
