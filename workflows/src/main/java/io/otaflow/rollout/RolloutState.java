@@ -61,6 +61,11 @@ public final class RolloutState {
   TreeSet<String> stopSent = new TreeSet<>();
   /** Robots in flight told to stop unless they have applied (kill switch). */
   TreeSet<String> holdSent = new TreeSet<>();
+  /**
+   * Robots whose update reported during the rollback phase (which began while they were in flight): they are switched
+   * back on their report if they need it, so the phase's pages pass over them.
+   */
+  TreeSet<String> reportedInRollback = new TreeSet<>();
   /** Robots a kill switch stopped before they applied: the first to start again once a person resumes. */
   List<String> requeued = new ArrayList<>();
   /** A rollback ordered after the rollout ended: robots it left alone because they moved on to another release. */

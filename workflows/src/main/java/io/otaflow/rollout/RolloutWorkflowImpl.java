@@ -60,6 +60,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   static final int ROLLBACK_WINDOW = 500;
   /** Rollouts started before robot workflows reported by signal run as {@link LegacyRolloutWorkflow}. */
   private static final String WINDOW_OVER_CONTINUE_AS_NEW = "window-over-continue-as-new";
+  /** Rollouts before this let robots in flight finish before their rollback phase began. */
+  private static final String ROLLBACK_DURING_DRAIN = "rollback-during-drain";
   /** Rollouts before this took a refused restart for a reset's leftover: they pinged the robot workflow instead. */
   private static final String RESTART_ONCE_CLOSED = "restart-once-closed";
   /** How long a robot put back in line waits before its workflow is started again when the last one was still open. */
@@ -75,6 +77,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   private RolloutRequest request;
   private RolloutState state = new RolloutState();
+  /** The rollback phase begins as soon as it is decided, while the robots in flight stop (a version of this code). */
+  private boolean rollbackDuringDrain;
   private LegacyRolloutWorkflow legacy;
 
   // What the current run does not carry over: it waits for all of it before continuing as new.
@@ -109,6 +113,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       return legacy.run(request, carried);
     }
     this.request = request;
+    rollbackDuringDrain = Workflow.getVersion(ROLLBACK_DURING_DRAIN, Workflow.DEFAULT_VERSION, 1) == 1;
     if (carried != null) {
       state = carried.afterContinueAsNew();
     } else if (request.rollbackOrder() != null) {
@@ -157,7 +162,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       AbortCommand abort = state.abort;
       String aborted = "aborted by " + abort.by() + ": " + abort.reason();
       int updated = state.committed();
-      if (!abort.rollback() || updated == 0) {
+      // Robots may still be in flight when the rollback phase begins at once: it finds out what needs switching back.
+      if (!abort.rollback() || updated == 0 && !rollbackDuringDrain) {
         String declined = updated == 0 ? aborted : aborted + "; rollback declined, " + updated + " robots stay on "
             + request.release().version();
         int notRolledBack = state.count(RobotUpdateState.ROLLBACK_FAILED);
@@ -267,7 +273,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         }
       }
       boolean leftToStart = !exhausted || !next.isEmpty() || !state.requeued.isEmpty();
-      if (state.inFlight.isEmpty() && (!leftToStart || interruptible && stopping())) {
+      if (state.inFlight.isEmpty() && (!leftToStart || interruptible && stopping()) || interruptible && rollbackNow()) {
         return;
       }
       if (historyFull()) {
@@ -276,7 +282,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       int seen = reports;
       boolean startable = !exhausted || !next.isEmpty() || mayRestart();
       Workflow.await(() -> reports != seen || !lost.isEmpty() || historyFull()
-          || interruptible && stopping() && state.inFlight.isEmpty()
+          || interruptible && (stopping() && state.inFlight.isEmpty() || rollbackNow())
           || nextCheck != null && nextCheck.isCompleted()
           || !refusedRestarts.isEmpty() || restartRetry != null && restartRetry.isCompleted()
           || startable && mayStart(interruptible) && state.inFlight.size() < window
@@ -321,6 +327,18 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   /** A stage starts no more robots on abort or once it cannot pass. */
   private boolean stopping() {
     return state.abort != null || state.stageStopped != null;
+  }
+
+  /**
+   * The stage stops and the rollback phase follows (an abort with rollback, or a stage that cannot pass with onFailure
+   * ROLLBACK_ALL): it begins now, the robots in flight still stopping.
+   */
+  private boolean rollbackNow() {
+    if (!rollbackDuringDrain) {
+      return false;
+    }
+    return state.abort != null ? state.abort.rollback()
+        : state.stageStopped != null && request.plan().onFailure() != FailureAction.PAUSE;
   }
 
   private boolean historyFull() {
@@ -406,6 +424,10 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
           result.outcome());
       return;
     }
+    if (state.rollingBack && !robot.switchingBack() && rollbackDuringDrain) {
+      switchBackAfterItsUpdate(result);
+      return;
+    }
     int stage = robot.stage();
     if (stage == state.stageIndex && !state.rollingBack && state.stageStopped == null
         && result.outcome() != RobotUpdateState.COMMITTED && result.outcome() != RobotUpdateState.PENDING
@@ -415,6 +437,17 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       if (state.stageStopped != null) {
         log.warn("rollout {} stops stage {} early: {}", request.rolloutId(), stage, state.stageStopped);
       }
+    }
+  }
+
+  /**
+   * A robot whose update was in flight when the rollback phase began: switched back now if its update left it on the
+   * release (it committed before the stop reached it) or its own rollback failed, as the phase's pages would have.
+   */
+  private void switchBackAfterItsUpdate(RobotUpdateResult result) {
+    state.reportedInRollback.add(result.robotId());
+    if (result.outcome() == RobotUpdateState.COMMITTED || result.outcome() == RobotUpdateState.ROLLBACK_FAILED) {
+      startRobotRollback(result.robotId(), InFlightRobot.ROLLBACK, "rollout rolled back: " + state.reason);
     }
   }
 
@@ -553,14 +586,27 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     return rollBackUpdatedRobots();
   }
 
-  /** Switches every robot this rollout updated, in every stage, back to its previous release. */
+  /**
+   * Switches every robot this rollout updated, in every stage, back to its previous release. Robots still in flight
+   * were told to stop and roll themselves back; those whose update reports it left them on the release are switched
+   * back then ({@link #switchBackAfterItsUpdate}), and the pages pass over them.
+   */
   private RolloutProgress rollBackUpdatedRobots() {
-    // Robots still in flight were told to stop and roll themselves back: they go first.
-    runWindow(null, robot -> {
-    }, ROLLBACK_WINDOW, false);
-    runWindow(after -> registry.robotsToRollBack(request.rolloutId(), request.release().version(), after, PAGE_SIZE),
-        robot -> startRobotRollback(robot, InFlightRobot.ROLLBACK, "rollout rolled back: " + state.reason),
-        ROLLBACK_WINDOW, false);
+    Function<String, List<String>> toRollBack = after -> registry.robotsToRollBack(request.rolloutId(),
+        request.release().version(), after, PAGE_SIZE);
+    Consumer<String> switchBack = robot -> startRobotRollback(robot, InFlightRobot.ROLLBACK,
+        "rollout rolled back: " + state.reason);
+    if (rollbackDuringDrain) {
+      runWindow(toRollBack, robot -> {
+        if (!state.inFlight.containsKey(robot) && !state.reportedInRollback.contains(robot)) {
+          switchBack.accept(robot);
+        }
+      }, ROLLBACK_WINDOW, false);
+    } else {
+      runWindow(null, robot -> {
+      }, ROLLBACK_WINDOW, false);
+      runWindow(toRollBack, switchBack, ROLLBACK_WINDOW, false);
+    }
     state.robotCounts.clear();
     registry.countRobots(request.rolloutId()).forEach((robotState, count) ->
         state.robotCounts.put(robotState.name(), count));

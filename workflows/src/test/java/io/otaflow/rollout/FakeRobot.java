@@ -36,6 +36,12 @@ class FakeRobot implements DownloadActivities, SlotActivities, HealthActivities,
   volatile CountDownLatch downloadGate;
   final CountDownLatch downloadStarted = new CountDownLatch(1);
   volatile long downloadedAt = -1;
+  /** While set, apply waits for it to open (the robot stays mid-apply), heartbeating. */
+  volatile CountDownLatch applyGate;
+  final CountDownLatch applyStarted = new CountDownLatch(1);
+  /** While set, commit waits for it to open, heartbeating. */
+  volatile CountDownLatch commitGate;
+  final CountDownLatch commitStarted = new CountDownLatch(1);
   volatile int rollbacks;
   /** How many more safe-state checks answer "mission running"; negative means forever. */
   volatile int busyChecks;
@@ -62,15 +68,7 @@ class FakeRobot implements DownloadActivities, SlotActivities, HealthActivities,
   public StagedArtifact download(Release release) {
     downloadedAt = CLOCK.incrementAndGet();
     downloadStarted.countDown();
-    CountDownLatch gate = downloadGate;
-    try {
-      // Like the real download, heartbeat while waiting: that is how a cancellation reaches a running activity.
-      while (gate != null && !gate.await(100, TimeUnit.MILLISECONDS)) {
-        Activity.getExecutionContext().heartbeat(null);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    pass(downloadGate);
     return new StagedArtifact("/staging/" + release.version(), corruptDownload ? "0".repeat(64) : release.sha256(),
         release.sizeBytes());
   }
@@ -83,17 +81,34 @@ class FakeRobot implements DownloadActivities, SlotActivities, HealthActivities,
   }
 
   @Override
-  public synchronized SlotSwitch apply(Release release, StagedArtifact artifact) {
-    applies++;
-    if (!release.version().equals(active)) {
-      previous = active;
-      active = release.version();
+  public SlotSwitch apply(Release release, StagedArtifact artifact) {
+    applyStarted.countDown();
+    pass(applyGate);
+    synchronized (this) {
+      applies++;
+      if (!release.version().equals(active)) {
+        previous = active;
+        active = release.version();
+      }
+      return new SlotSwitch("a", "b", previous);
     }
-    return new SlotSwitch("a", "b", previous);
+  }
+
+  /** Waits for {@code gate} (none: goes on), heartbeating like the real steps: that is how a cancellation arrives. */
+  private static void pass(CountDownLatch gate) {
+    try {
+      while (gate != null && !gate.await(100, TimeUnit.MILLISECONDS)) {
+        Activity.getExecutionContext().heartbeat(null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
   public void commit(Release release) {
+    commitStarted.countDown();
+    pass(commitGate);
   }
 
   @Override

@@ -110,6 +110,16 @@ class RolloutWorkflowTest {
     return WorkflowStub.fromTyped(workflow).getResult(RolloutProgress.class);
   }
 
+  /** Polls {@code condition} (what fake robots did) until it holds, for at most 30 s. */
+  private static void awaitCondition(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("never: %s", what).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
   /** Polls the progress query until it matches; the workflow is blocked on a person, so no timing is involved. */
   private static RolloutProgress awaitProgress(RolloutWorkflow workflow, Predicate<RolloutProgress> condition)
       throws InterruptedException {
@@ -607,6 +617,55 @@ class RolloutWorkflowTest {
     assertThat(second.subList(5, second.size())).allSatisfy(id ->
         assertThat(robots.get(id).downloadedAt).as("%s never started", id).isEqualTo(-1));
     assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("1.0.0"));
+  }
+
+  /**
+   * The rollback phase does not wait for the robots in flight: the canary is switched back while a robot of the
+   * failing stage is still in the middle of its apply (which then rolls itself back), and a robot that was committing
+   * when the stage stopped is switched back once it reports COMMITTED.
+   */
+  @Test
+  void theRollbackPhaseBeginsWhileRobotsInFlightAreStillApplyingOrCommitting() throws Exception {
+    startFleet(4);
+    RolloutPlan plan = interactive(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
+        StagePlan.percent("100%", 100, Duration.ZERO, 1.0));
+    List<List<String>> stages = io.otaflow.plan.StagePlanner.assign("early", List.copyOf(robots.keySet()), plan);
+    FakeRobot canary = robots.get(stages.get(0).get(0));
+    List<String> second = stages.get(1).stream().sorted().toList();
+    FakeRobot applying = robots.get(second.get(0));
+    FakeRobot hot = robots.get(second.get(1));
+    FakeRobot committing = robots.get(second.get(2));
+    hot.hot = true;
+    CountDownLatch applyGate = new CountDownLatch(1);
+    CountDownLatch hotGate = new CountDownLatch(1);
+    CountDownLatch commitGate = new CountDownLatch(1);
+    applying.applyGate = applyGate;
+    hot.applyGate = hotGate;
+    committing.commitGate = commitGate;
+
+    RolloutWorkflow workflow = start("early", V2, plan);
+    try {
+      assertThat(applying.applyStarted.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(committing.commitStarted.await(30, TimeUnit.SECONDS)).isTrue();
+      hotGate.countDown();
+      awaitCondition(() -> canary.rollbacks == 1, "the canary switched back while " + applying.id + " applies and "
+          + committing.id + " commits");
+      commitGate.countDown();
+      awaitCondition(() -> committing.rollbacks == 1, committing.id + " switched back after it committed, while "
+          + applying.id + " still applies");
+      assertThat(applyGate.getCount()).as("still applying").isEqualTo(1);
+    } finally {
+      hotGate.countDown();
+      commitGate.countDown();
+      applyGate.countDown();
+    }
+    RolloutProgress result = result(workflow);
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+    assertThat(registry.state("early", applying.id)).isEqualTo(RobotUpdateState.ROLLED_BACK);
+    assertThat(registry.state("early", committing.id)).isEqualTo(RobotUpdateState.ROLLED_BACK);
+    assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("1.0.0"));
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("early"), "rollout-rollback-during-drain.json");
   }
 
   /**
