@@ -8,25 +8,20 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.otaflow.agent.fixtures.AskSafeState;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.fleet.FleetActivities;
 import io.otaflow.fleet.RobotRegistrationWorkflowImpl;
 import io.otaflow.fleet.RobotTelemetry;
 import io.otaflow.fleet.RobotTelemetryWorkflowImpl;
 import io.otaflow.robotupdate.SafeStateAnswer;
-import io.otaflow.robotupdate.SafetyActivities;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testserver.TestServer;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
-import io.temporal.workflow.Workflow;
-import io.temporal.workflow.WorkflowInterface;
-import io.temporal.workflow.WorkflowMethod;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -60,24 +55,6 @@ class AgentWaitsForTemporalTest {
 
   @TempDir
   Path dir;
-
-  /** Asks the robot's agent, on its own task queue, whether it may be updated now. */
-  @WorkflowInterface
-  public interface AskSafeState {
-    @WorkflowMethod
-    SafeStateAnswer ask(String robotId);
-  }
-
-  public static class AskSafeStateOnce implements AskSafeState {
-    @Override
-    public SafeStateAnswer ask(String robotId) {
-      return Workflow.newActivityStub(SafetyActivities.class, ActivityOptions.newBuilder()
-          .setTaskQueue(OtaflowNames.robotTaskQueue(robotId))
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-          .build()).checkSafeState(null);
-    }
-  }
 
   /** The control plane's fleet registry, reduced to the robots it was asked to register; telemetry goes nowhere. */
   static final class RegisteredRobots implements FleetActivities {
@@ -130,7 +107,7 @@ class AgentWaitsForTemporalTest {
       WorkerFactory controlPlane = WorkerFactory.newInstance(client);
       Worker control = controlPlane.newWorker(OtaflowNames.CONTROL_TASK_QUEUE);
       control.registerWorkflowImplementationTypes(RobotRegistrationWorkflowImpl.class,
-          RobotTelemetryWorkflowImpl.class, AskSafeStateOnce.class);
+          RobotTelemetryWorkflowImpl.class, AskSafeState.Once.class);
       control.registerActivitiesImplementations(registry);
       controlPlane.start();
       try (RobotAgent agent = starting.get(WAIT_FOR.toSeconds(), TimeUnit.SECONDS)) {

@@ -4,20 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otaflow.agent.AgentConfig;
 import io.otaflow.agent.RobotAgent;
+import io.otaflow.agent.fixtures.AskSafeState;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.fleet.RobotRegistrationWorkflow;
 import io.otaflow.robotupdate.SafeStateAnswer;
-import io.otaflow.robotupdate.SafetyActivities;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
-import io.temporal.workflow.Workflow;
-import io.temporal.workflow.WorkflowInterface;
-import io.temporal.workflow.WorkflowMethod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,24 +31,6 @@ class AgentSensorsTest {
 
   @TempDir
   Path dir;
-
-  /** Asks robot {@code robotId}'s agent once, on its own task queue. */
-  @WorkflowInterface
-  public interface AskSafeState {
-    @WorkflowMethod
-    SafeStateAnswer ask(String robotId);
-  }
-
-  public static class AskSafeStateOnce implements AskSafeState {
-    @Override
-    public SafeStateAnswer ask(String robotId) {
-      return Workflow.newActivityStub(SafetyActivities.class, ActivityOptions.newBuilder()
-          .setTaskQueue(OtaflowNames.robotTaskQueue(robotId))
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-          .build()).checkSafeState(null);
-    }
-  }
 
   /** The control plane's part in an agent's start, and nothing more: the registration is confirmed. */
   public static class RegistrationConfirmed implements RobotRegistrationWorkflow {
@@ -75,7 +52,7 @@ class AgentSensorsTest {
       WorkflowClient client = WorkflowClient.newInstance(service);
       WorkerFactory controlPlane = WorkerFactory.newInstance(client);
       controlPlane.newWorker(OtaflowNames.CONTROL_TASK_QUEUE)
-          .registerWorkflowImplementationTypes(RegistrationConfirmed.class, AskSafeStateOnce.class);
+          .registerWorkflowImplementationTypes(RegistrationConfirmed.class, AskSafeState.Once.class);
       controlPlane.start();
       try (RobotAgent agent = RobotAgent.start(AgentConfig.parse("""
           robotId: r1
