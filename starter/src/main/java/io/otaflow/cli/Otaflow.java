@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     description = "Over-the-air software rollouts for robot fleets, orchestrated by Temporal.",
     subcommands = {DemoCommand.class, BenchCommand.class, KeysCommand.class, ReleaseCommand.class,
         DevServerCommand.class, ServerCommand.class, AgentCommand.class, RolloutCommand.class, KillSwitchCommand.class,
-        RobotsCommand.class})
+        RobotsCommand.class, PlanCommand.class})
 public final class Otaflow {
 
   public static void main(String[] args) {

@@ -1,14 +1,8 @@
 package io.otaflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.otaflow.wire.WireJson;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,9 +22,6 @@ import picocli.CommandLine.Spec;
         "The plan file is YAML or JSON (see deploy/examples/plan.yaml); durations like 30s, 10m, 1h or ISO-8601 (PT1H30M).",
         "With --watch, shows its progress until it ends; exits 0 only if it SUCCEEDED (2 if it ended otherwise)."})
 final class RolloutStartCommand implements Callable<Integer> {
-
-  /** YAML is a superset of JSON, so one reader takes both kinds of plan file. */
-  private static final ObjectMapper PLAN_READER = WireJson.configure(YAMLMapper.builder()).build();
 
   @Spec
   CommandSpec spec;
@@ -85,15 +76,9 @@ final class RolloutStartCommand implements Callable<Integer> {
 
   private JsonNode readPlan() {
     try {
-      JsonNode node = PLAN_READER.readTree(Files.readString(plan));
-      if (node == null || !node.isObject()) {
-        throw new ParameterException(spec.commandLine(), "plan " + plan + ": expected a YAML or JSON object");
-      }
-      return node;
-    } catch (NoSuchFileException e) {
-      throw new ParameterException(spec.commandLine(), "plan file " + plan + " not found");
-    } catch (IOException e) {
-      throw new ParameterException(spec.commandLine(), "plan " + plan + " is not YAML or JSON: " + e.getMessage());
+      return PlanFile.tree(plan);
+    } catch (IllegalArgumentException unreadable) {
+      throw new ParameterException(spec.commandLine(), unreadable.getMessage());
     }
   }
 

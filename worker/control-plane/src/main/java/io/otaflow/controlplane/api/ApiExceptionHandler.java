@@ -2,19 +2,15 @@ package io.otaflow.controlplane.api;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.otaflow.controlplane.KillSwitchOnException;
 import io.otaflow.controlplane.RollbackRefusedException;
 import io.otaflow.controlplane.RolloutEndedException;
 import io.otaflow.controlplane.UnknownReleaseException;
 import io.otaflow.controlplane.UnknownRolloutException;
 import io.otaflow.registry.RegistryConflictException;
-import io.otaflow.wire.Durations;
+import io.otaflow.wire.JsonFieldErrors;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
-import java.time.Duration;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -96,26 +92,10 @@ class ApiExceptionHandler {
     if (cause instanceof JsonParseException parse) {
       return "request body is not valid JSON: " + parse.getOriginalMessage();
     }
-    if (cause instanceof UnrecognizedPropertyException unknown) {
-      return path(unknown) + ": unknown field";
-    }
-    if (cause instanceof InvalidFormatException format) {
-      // The only date-time values in requests are a plan's durations.
-      String hint = format.getTargetType() == Duration.class ? " (write durations like " + Durations.FORMS + ")" : "";
-      return path(format) + ": '" + format.getValue() + "' is not a " + format.getTargetType().getSimpleName() + hint;
-    }
     if (cause instanceof JsonMappingException mapping) {
-      return path(mapping) + ": " + mapping.getOriginalMessage();
+      return JsonFieldErrors.describe(mapping);
     }
     return "request body is not readable: " + cause.getMessage();
-  }
-
-  /** Like {@code plan.stages[0].bakeTime}. */
-  private static String path(JsonMappingException e) {
-    return e.getPath().stream()
-        .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
-        .collect(Collectors.joining())
-        .replaceFirst("^\\.", "");
   }
 
   /** A refusal (4xx) is logged as the one line the client gets; the control plane's own failures are logged above. */
