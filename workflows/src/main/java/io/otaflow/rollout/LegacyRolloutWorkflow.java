@@ -5,7 +5,6 @@ import io.otaflow.domain.RegistryOptions;
 import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.FailureAction;
-import io.otaflow.plan.PlanValidator;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.robotupdate.RobotActivityOptions;
 import io.otaflow.robotupdate.RobotStateActivities;
@@ -186,11 +185,9 @@ class LegacyRolloutWorkflow implements RolloutWorkflow {
 
   /** Validates, records RUNNING and assigns the stages; false when the rollout ended FAILED instead. */
   private boolean start() {
-    try {
-      request.release().validate();
-      PlanValidator.validate(request.plan());
-    } catch (IllegalArgumentException invalid) {
-      end(RolloutStatus.FAILED, "invalid rollout: " + invalid.getMessage());
+    String invalid = RolloutRules.invalidRequest(request);
+    if (invalid != null) {
+      end(RolloutStatus.FAILED, invalid);
       return false;
     }
     setStatus(RolloutStatus.RUNNING, null);

@@ -1,6 +1,7 @@
 package io.otaflow.rollout;
 
 import io.otaflow.domain.RolloutStatus;
+import io.otaflow.plan.PlanValidator;
 import io.otaflow.plan.StagePlan;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
@@ -40,6 +41,17 @@ final class RolloutRules {
   }
 
   /** Why a stage failed (stopped early, or missed its threshold once all its robots ran), or null when it passed. */
+  /** Why the request cannot be rolled out (its release or plan is invalid), or null when it can. */
+  static String invalidRequest(RolloutRequest request) {
+    try {
+      request.release().validate();
+      PlanValidator.validate(request.plan());
+      return null;
+    } catch (IllegalArgumentException invalid) {
+      return "invalid rollout: " + invalid.getMessage();
+    }
+  }
+
   static String stageFailure(StagePlan stage, StageProgress tally, String stoppedEarly) {
     if (stoppedEarly != null || tally.healthyFraction() >= stage.minHealthy()) {
       return stoppedEarly;

@@ -5,7 +5,6 @@ import io.otaflow.domain.RegistryOptions;
 import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.FailureAction;
-import io.otaflow.plan.PlanValidator;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.robotupdate.RobotRollbackWorkflow;
 import io.otaflow.robotupdate.RobotStateActivities;
@@ -199,11 +198,9 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   /** Validates, records RUNNING and assigns the stages; false when the rollout ended FAILED instead. */
   private boolean start() {
-    try {
-      request.release().validate();
-      PlanValidator.validate(request.plan());
-    } catch (IllegalArgumentException invalid) {
-      end(RolloutStatus.FAILED, "invalid rollout: " + invalid.getMessage());
+    String invalid = RolloutRules.invalidRequest(request);
+    if (invalid != null) {
+      end(RolloutStatus.FAILED, invalid);
       return false;
     }
     setStatus(RolloutStatus.RUNNING, null);
@@ -291,10 +288,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   private boolean mayRestart() {
-    if (restartRetry != null && restartRetry.isCompleted()) {
-      restartRetry = null;
-    }
-    return !state.requeued.isEmpty() && restartRetry == null;
+    return !state.requeued.isEmpty() && (restartRetry == null || restartRetry.isCompleted());
   }
 
   /**
@@ -302,6 +296,9 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
    * right away can be refused: that workflow is still open for an instant. It goes back in line until it closed.
    */
   private void requeueRefusedRestarts() {
+    if (restartRetry != null && restartRetry.isCompleted()) {
+      restartRetry = null;
+    }
     if (refusedRestarts.isEmpty()) {
       return;
     }

@@ -9,6 +9,7 @@ import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.FailureAction;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
+import io.otaflow.plan.StagePlanner;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.release.Release;
 import io.otaflow.robotupdate.RobotRollbackWorkflowImpl;
@@ -29,7 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -110,12 +113,17 @@ class RolloutWorkflowTest {
     return WorkflowStub.fromTyped(workflow).getResult(RolloutProgress.class);
   }
 
-  /** Polls {@code condition} (what fake robots did) until it holds, for at most 30 s. */
-  private static void awaitCondition(java.util.function.BooleanSupplier condition, String what)
+  /** The robots of each stage, as the rollout {@code rolloutId} over the whole fleet will assign them. */
+  private List<List<String>> plannedStages(String rolloutId, RolloutPlan plan) {
+    return StagePlanner.assign(rolloutId, List.copyOf(robots.keySet()), plan);
+  }
+
+  /** Polls {@code condition} until it holds, for at most 30 s; {@code failure} says what never happened. */
+  private static void awaitCondition(BooleanSupplier condition, Supplier<String> failure)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("never: %s", what).isLessThan(deadline);
+      assertThat(System.nanoTime()).as(failure).isLessThan(deadline);
       Thread.sleep(20);
     }
   }
@@ -123,14 +131,10 @@ class RolloutWorkflowTest {
   /** Polls the progress query until it matches; the workflow is blocked on a person, so no timing is involved. */
   private static RolloutProgress awaitProgress(RolloutWorkflow workflow, Predicate<RolloutProgress> condition)
       throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    RolloutProgress progress = workflow.progress();
-    while (!condition.test(progress)) {
-      assertThat(System.nanoTime()).as("progress never matched; last: %s", progress).isLessThan(deadline);
-      Thread.sleep(20);
-      progress = workflow.progress();
-    }
-    return progress;
+    RolloutProgress[] last = new RolloutProgress[1];
+    awaitCondition(() -> condition.test(last[0] = workflow.progress()),
+        () -> "progress never matched; last: " + last[0]);
+    return last[0];
   }
 
   private void recordHistoryIfAsked(String workflowId, String resourceName) throws IOException {
@@ -173,8 +177,7 @@ class RolloutWorkflowTest {
         StagePlan.percent("100%", 100, Duration.ofHours(1), 0.75));
     // Predict the second stage (same planner as the registry) and make the last two of its four robots to start
     // overheat: the stage can meet its threshold until its last robot fails, so it runs to the end.
-    List<String> secondStage = io.otaflow.plan.StagePlanner.assign("heatwave", List.copyOf(robots.keySet()), plan)
-        .get(1).stream().sorted().toList();
+    List<String> secondStage = plannedStages("heatwave", plan).get(1).stream().sorted().toList();
     assertThat(secondStage).hasSize(4);
     robots.get(secondStage.get(2)).hot = true;
     robots.get(secondStage.get(3)).hot = true;
@@ -205,7 +208,7 @@ class RolloutWorkflowTest {
   void corruptDownloadFailsBeforeApplyAndTheRolloutSaysNothingWasApplied() {
     startFleet(10);
     RolloutPlan plan = plan(StagePlan.canary("canary", 1, Duration.ZERO, 1.0));
-    String canary = io.otaflow.plan.StagePlanner.assign("corrupt", List.copyOf(robots.keySet()), plan).get(0).get(0);
+    String canary = plannedStages("corrupt", plan).get(0).get(0);
     robots.get(canary).corruptDownload = true;
 
     RolloutProgress result = result(start("corrupt", V2, plan));
@@ -224,7 +227,7 @@ class RolloutWorkflowTest {
     startFleet(10);
     RolloutPlan plan = interactive(StagePlan.canary("canary", 1, Duration.ofMinutes(10), 1.0),
         StagePlan.percent("100%", 100, Duration.ZERO, 1.0));
-    String canary = io.otaflow.plan.StagePlanner.assign("paused", List.copyOf(robots.keySet()), plan).get(0).get(0);
+    String canary = plannedStages("paused", plan).get(0).get(0);
     CountDownLatch gate = new CountDownLatch(1);
     robots.get(canary).downloadGate = gate;
 
@@ -253,7 +256,7 @@ class RolloutWorkflowTest {
     RolloutPlan plan = interactive(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
         StagePlan.percent("50%", 50, Duration.ZERO, 1.0),
         StagePlan.percent("100%", 100, Duration.ZERO, 1.0));
-    List<List<String>> stages = io.otaflow.plan.StagePlanner.assign("abort", List.copyOf(robots.keySet()), plan);
+    List<List<String>> stages = plannedStages("abort", plan);
     CountDownLatch gate = new CountDownLatch(1);
     for (String id : stages.get(1)) {
       robots.get(id).downloadGate = gate;
@@ -290,7 +293,7 @@ class RolloutWorkflowTest {
     startFleet(10);
     RolloutPlan plan = plan(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
         StagePlan.percent("100%", 100, Duration.ZERO, 1.0));
-    String canary = io.otaflow.plan.StagePlanner.assign("stuck", List.copyOf(robots.keySet()), plan).get(0).get(0);
+    String canary = plannedStages("stuck", plan).get(0).get(0);
     robots.get(canary).hot = true;
     robots.get(canary).rollbackFails = true;
 
@@ -352,8 +355,7 @@ class RolloutWorkflowTest {
     startFleet(10);
     RolloutPlan plan = oneAtATime(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
         StagePlan.percent("100%", 100, Duration.ZERO, 0.9));
-    List<String> second = io.otaflow.plan.StagePlanner.assign("early", List.copyOf(robots.keySet()), plan).get(1)
-        .stream().sorted().toList();
+    List<String> second = plannedStages("early", plan).get(1).stream().sorted().toList();
     robots.get(second.get(0)).hot = true;
 
     RolloutProgress result = result(start("early", V2, plan));
@@ -372,8 +374,7 @@ class RolloutWorkflowTest {
     startFleet(10);
     RolloutPlan plan = oneAtATime(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
         new StagePlan("100%", null, 100, Duration.ZERO, 0.5, false, 1));
-    List<String> second = io.otaflow.plan.StagePlanner.assign("max", List.copyOf(robots.keySet()), plan).get(1)
-        .stream().sorted().toList();
+    List<String> second = plannedStages("max", plan).get(1).stream().sorted().toList();
     robots.get(second.get(0)).hot = true;
     robots.get(second.get(1)).hot = true;
 
@@ -396,7 +397,7 @@ class RolloutWorkflowTest {
   void onFailurePauseWaitsForAPersonAndResumeAcceptsTheStage() throws Exception {
     startFleet(4);
     RolloutPlan plan = pauseOnFailure();
-    String hot = io.otaflow.plan.StagePlanner.assign("accept", List.copyOf(robots.keySet()), plan).get(1).get(0);
+    String hot = plannedStages("accept", plan).get(1).get(0);
     robots.get(hot).hot = true;
 
     RolloutWorkflow workflow = start("accept", V2, plan);
@@ -416,7 +417,7 @@ class RolloutWorkflowTest {
   void onFailurePauseThenAbortRollsBackAsUsual() throws Exception {
     startFleet(4);
     RolloutPlan plan = pauseOnFailure();
-    String hot = io.otaflow.plan.StagePlanner.assign("refuse", List.copyOf(robots.keySet()), plan).get(1).get(0);
+    String hot = plannedStages("refuse", plan).get(1).get(0);
     robots.get(hot).hot = true;
 
     RolloutWorkflow workflow = start("refuse", V2, plan);
@@ -434,7 +435,7 @@ class RolloutWorkflowTest {
     startFleet(2);
     RolloutPlan plan = interactive(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
         new StagePlan("100%", null, 100, Duration.ZERO, 1.0, true));
-    String canary = io.otaflow.plan.StagePlanner.assign("fresh", List.copyOf(robots.keySet()), plan).get(0).get(0);
+    String canary = plannedStages("fresh", plan).get(0).get(0);
     robots.get(canary).neverInstalled();
 
     RolloutWorkflow workflow = start("fresh", V2, plan);
@@ -592,8 +593,7 @@ class RolloutWorkflowTest {
     startFleet(10);
     RolloutPlan plan = interactive(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
         StagePlan.percent("100%", 100, Duration.ZERO, 1.0));
-    List<String> second = io.otaflow.plan.StagePlanner.assign("stop", List.copyOf(robots.keySet()), plan).get(1)
-        .stream().sorted().toList();
+    List<String> second = plannedStages("stop", plan).get(1).stream().sorted().toList();
     CountDownLatch gate = new CountDownLatch(1);
     robots.get(second.get(0)).hot = true;
     second.subList(1, 5).forEach(id -> robots.get(id).downloadGate = gate);
@@ -629,7 +629,7 @@ class RolloutWorkflowTest {
     startFleet(4);
     RolloutPlan plan = interactive(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
         StagePlan.percent("100%", 100, Duration.ZERO, 1.0));
-    List<List<String>> stages = io.otaflow.plan.StagePlanner.assign("early", List.copyOf(robots.keySet()), plan);
+    List<List<String>> stages = plannedStages("early", plan);
     FakeRobot canary = robots.get(stages.get(0).get(0));
     List<String> second = stages.get(1).stream().sorted().toList();
     FakeRobot applying = robots.get(second.get(0));
@@ -648,11 +648,11 @@ class RolloutWorkflowTest {
       assertThat(applying.applyStarted.await(30, TimeUnit.SECONDS)).isTrue();
       assertThat(committing.commitStarted.await(30, TimeUnit.SECONDS)).isTrue();
       hotGate.countDown();
-      awaitCondition(() -> canary.rollbacks == 1, "the canary switched back while " + applying.id + " applies and "
-          + committing.id + " commits");
+      awaitCondition(() -> canary.rollbacks == 1, () -> "never: the canary switched back while " + applying.id
+          + " applies and " + committing.id + " commits");
       commitGate.countDown();
-      awaitCondition(() -> committing.rollbacks == 1, committing.id + " switched back after it committed, while "
-          + applying.id + " still applies");
+      awaitCondition(() -> committing.rollbacks == 1, () -> "never: " + committing.id
+          + " switched back after it committed, while " + applying.id + " still applies");
       assertThat(applyGate.getCount()).as("still applying").isEqualTo(1);
     } finally {
       hotGate.countDown();
