@@ -9,16 +9,23 @@ import io.otaflow.release.Release;
  *
  * @param rollbackOrder null for the rollout itself; for the workflow that rolls the rollout back after it ended, who
  *                      ordered that and why
+ * @param startedBy     the authenticated user who started the rollout (a four-eyes plan refuses their approvals);
+ *                      null in rollouts started before it was recorded
  */
 public record RolloutRequest(String rolloutId, Release release, RolloutPlan plan, TargetSelector target,
-                             OperatorCommand rollbackOrder) {
+                             OperatorCommand rollbackOrder, String startedBy) {
 
+  /** A rollout started by nobody recorded: by the workflows' own tests, and as rollouts were before it was. */
   public RolloutRequest(String rolloutId, Release release, RolloutPlan plan, TargetSelector target) {
-    this(rolloutId, release, plan, target, null);
+    this(rolloutId, release, plan, target, null, null);
+  }
+
+  public RolloutRequest(String rolloutId, Release release, RolloutPlan plan, TargetSelector target, String startedBy) {
+    this(rolloutId, release, plan, target, null, startedBy);
   }
 
   /** The request of the workflow that rolls this (ended) rollout back. */
   public RolloutRequest withRollbackOrder(OperatorCommand order) {
-    return new RolloutRequest(rolloutId, release, plan, target, order);
+    return new RolloutRequest(rolloutId, release, plan, target, order, startedBy);
   }
 }

@@ -27,8 +27,8 @@ public final class JsonFieldErrors {
     return path(e) + ": " + e.getOriginalMessage();
   }
 
-  /** Like {@code plan.stages[0].bakeTime}. */
-  private static String path(JsonMappingException e) {
+  /** Like {@code plan.stages[0].bakeTime}; empty when the document itself is at fault. */
+  public static String path(JsonMappingException e) {
     return e.getPath().stream()
         .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
         .collect(Collectors.joining())

@@ -51,8 +51,8 @@ public class RolloutRepository {
     try {
       jdbi.useTransaction(h -> {
         h.createUpdate("INSERT INTO rollouts (rollout_id, release_version, plan_json, target_json, status,"
-                + " created_at, updated_at) VALUES (:id, :version, :plan, :target, :status, :now, :now)")
-            .bind("id", request.rolloutId()).bind("version", request.release().version())
+                + " started_by, created_at, updated_at) VALUES (:id, :version, :plan, :target, :status, :by, :now, :now)")
+            .bind("id", request.rolloutId()).bind("version", request.release().version()).bind("by", request.startedBy())
             .bind("plan", toJson(request.plan())).bind("target", toJson(request.target()))
             .bind("status", RolloutStatus.PENDING.name()).bind("now", timestamp(now))
             .execute();
@@ -126,12 +126,12 @@ public class RolloutRepository {
    */
   public Optional<RolloutRequest> rolloutRequest(String rolloutId) {
     return jdbi.withHandle(h -> h.createQuery(
-            "SELECT r.rollout_id, r.plan_json, r.target_json, rel.* FROM rollouts r"
+            "SELECT r.rollout_id, r.plan_json, r.target_json, r.started_by, rel.* FROM rollouts r"
                 + " JOIN releases rel ON rel.version = r.release_version WHERE r.rollout_id = :id")
         .bind("id", rolloutId)
         .map((rs, ctx) -> new RolloutRequest(rs.getString("rollout_id"), ReleaseRepository.releaseRow(rs),
             fromJson(rs.getString("plan_json"), RolloutPlan.class),
-            fromJson(rs.getString("target_json"), TargetSelector.class)))
+            fromJson(rs.getString("target_json"), TargetSelector.class), rs.getString("started_by")))
         .findOne());
   }
 

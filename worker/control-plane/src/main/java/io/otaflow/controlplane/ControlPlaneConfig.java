@@ -3,6 +3,8 @@ package io.otaflow.controlplane;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.otaflow.fleet.FleetActivities;
+import io.otaflow.registry.ApiTokenRepository;
+import io.otaflow.registry.AuditLog;
 import io.otaflow.registry.FleetDatabase;
 import io.otaflow.registry.JdbiFleetActivities;
 import io.otaflow.registry.JdbiRobotStateActivities;
@@ -33,6 +35,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.json.ProblemDetailJacksonMixin;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 @Configuration(proxyBeanMethods = false)
@@ -84,6 +88,16 @@ public class ControlPlaneConfig {
   }
 
   @Bean
+  ApiTokenRepository apiTokenRepository(Jdbi fleetJdbi) {
+    return new ApiTokenRepository(fleetJdbi, Clock.systemUTC());
+  }
+
+  @Bean
+  AuditLog auditLog(Jdbi fleetJdbi) {
+    return new AuditLog(fleetJdbi, Clock.systemUTC());
+  }
+
+  @Bean
   KillSwitchRepository killSwitchRepository(Jdbi fleetJdbi) {
     return new KillSwitchRepository(fleetJdbi, Clock.systemUTC());
   }
@@ -119,10 +133,13 @@ public class ControlPlaneConfig {
     return new RegistryReconciler(rollouts, rolloutRobots, workflowClient, killSwitch, Clock.systemUTC());
   }
 
-  /** The one JSON configuration of what crosses the wire; Spring MVC reads and writes the REST API with it. */
+  /**
+   * The one JSON configuration of what crosses the wire; Spring MVC reads and writes the REST API with it, problem
+   * details included (their extra members, like {@code field}, at the top level as RFC 7807 has them).
+   */
   @Bean
   ObjectMapper objectMapper() {
-    return WireJson.mapper();
+    return WireJson.mapper().addMixIn(ProblemDetail.class, ProblemDetailJacksonMixin.class);
   }
 
   /** Signs releases registered without a manifest when {@code otaflow.signing.key-file} names a private key. */

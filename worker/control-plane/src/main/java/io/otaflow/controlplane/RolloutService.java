@@ -174,9 +174,10 @@ public class RolloutService {
    * @throws UnknownReleaseException                      when the release was never registered
    * @throws io.otaflow.registry.UnknownRobotException    when the target names robots the registry does not know
    * @throws io.otaflow.registry.RobotsLeasedException    when a running rollout holds some of the target's robots
+   * @param startedBy the authenticated user
    */
   public RolloutRequest startRollout(String rolloutId, String releaseVersion, RolloutPlan givenPlan,
-                                    TargetSelector target) {
+                                    TargetSelector target, String startedBy) {
     killSwitch.requireOff("no rollout may start");
     RolloutPlan plan = givenPlan == null ? null : givenPlan.withDefaults();
     PlanValidator.validate(plan);
@@ -185,7 +186,7 @@ public class RolloutService {
     if (robots.matchingRobots(target).isEmpty()) {
       throw new IllegalArgumentException("target: no registered robot matches " + target);
     }
-    RolloutRequest request = new RolloutRequest(rolloutId, release, plan, target);
+    RolloutRequest request = new RolloutRequest(rolloutId, release, plan, target, startedBy);
     Set<String> leased = robots.rolloutTargets(target, releaseVersion);
     rollouts.createRollout(request, leased);
     String workflowId = OtaflowNames.rolloutWorkflowId(rolloutId);

@@ -62,14 +62,14 @@ class RolloutServiceTest {
     RolloutPlan backwards = new RolloutPlan(List.of(StagePlan.percent("half", 50, Duration.ZERO, 1.0),
         StagePlan.percent("quarter", 25, Duration.ZERO, 1.0)), 5, Duration.ofMinutes(1), 1, Duration.ZERO);
 
-    assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", backwards, TargetSelector.wholeFleet()))
+    assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", backwards, TargetSelector.wholeFleet(), "ana"))
         .isInstanceOf(InvalidPlanException.class).hasMessageStartingWith("stages[1].percent: ");
     assertThat(rollouts.rollouts()).isEmpty();
   }
 
   @Test
   void unregisteredReleaseIsRefused() {
-    assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", PLAN, TargetSelector.wholeFleet()))
+    assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", PLAN, TargetSelector.wholeFleet(), "ana"))
         .isInstanceOf(UnknownReleaseException.class)
         .hasMessage("release 2.0.0 is not registered; register it before starting a rollout");
     assertThat(rollouts.rollouts()).isEmpty();
@@ -80,7 +80,7 @@ class RolloutServiceTest {
     service.registerRelease(RELEASE);
 
     assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", PLAN,
-        new TargetSelector(Map.of(), List.of("r1", "r404")))).isInstanceOf(UnknownRobotException.class)
+        new TargetSelector(Map.of(), List.of("r1", "r404")), "ana")).isInstanceOf(UnknownRobotException.class)
         .hasMessage("unknown robot(s): r404");
     assertThat(rollouts.rollouts()).isEmpty();
   }
@@ -90,7 +90,7 @@ class RolloutServiceTest {
     service.registerRelease(RELEASE);
 
     assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", PLAN,
-        new TargetSelector(Map.of("site", "oslo"), List.of())))
+        new TargetSelector(Map.of("site", "oslo"), List.of()), "ana"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("target: no registered robot matches");
     assertThat(rollouts.rollouts()).isEmpty();
   }

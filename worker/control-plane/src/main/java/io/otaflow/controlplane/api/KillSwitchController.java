@@ -11,13 +11,15 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The fleet-wide kill switch: where it stands, its history, and turning it on or off. */
 @RestController
-@RequestMapping("/api/killswitch")
+@RequestMapping("/api/v1/killswitch")
 class KillSwitchController {
 
   private final KillSwitch killSwitch;
+  private final AuditedCommands commands;
 
-  KillSwitchController(KillSwitch killSwitch) {
+  KillSwitchController(KillSwitch killSwitch, AuditedCommands commands) {
     this.killSwitch = killSwitch;
+    this.commands = commands;
   }
 
   @GetMapping
@@ -34,12 +36,14 @@ class KillSwitchController {
   /** Stops every unfinished rollout; answers the switch as it is now (as first turned on, when it was on already). */
   @PostMapping("/on")
   KillSwitchRecord on(@RequestBody KillSwitchRequest request) {
-    return killSwitch.turnOn(request.toOn());
+    return commands.run(Command.KILL_SWITCH_ON, null, request.reason(),
+        user -> killSwitch.turnOn(request.toOn(user)));
   }
 
   /** Lets rollouts start again; paused ones stay paused until a person resumes them. */
   @PostMapping("/off")
   KillSwitchRecord off(@RequestBody KillSwitchRequest request) {
-    return killSwitch.turnOff(request.toOff());
+    return commands.run(Command.KILL_SWITCH_OFF, null, request.reason(),
+        user -> killSwitch.turnOff(request.toOff(user)));
   }
 }

@@ -17,24 +17,27 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Releases: register (signing the manifest when the control plane has a key), list, look up. */
 @RestController
-@RequestMapping("/api/releases")
+@RequestMapping("/api/v1/releases")
 class ReleaseController {
 
   private final RolloutService rollouts;
   private final ObjectMapper json;
+  private final AuditedCommands commands;
 
-  ReleaseController(RolloutService rollouts, ObjectMapper json) {
+  ReleaseController(RolloutService rollouts, ObjectMapper json, AuditedCommands commands) {
     this.rollouts = rollouts;
     this.json = json;
+    this.commands = commands;
   }
 
   /** 201 when registered now, 200 when the identical release was registered before. */
   @PostMapping
   ResponseEntity<ReleaseView> register(@RequestBody ReleaseRegistration registration) {
-    RegisteredRelease registered = rollouts.registerRelease(registration.toRelease(), registration.labelsOrNone());
+    RegisteredRelease registered = commands.run(Command.RELEASE_PUBLISH, registration.version(), null,
+        user -> rollouts.registerRelease(registration.toRelease(), registration.labelsOrNone()));
     ReleaseView view = ReleaseView.of(registered.release(), json);
     return registered.created()
-        ? ResponseEntity.created(URI.create("/api/releases/" + view.version())).body(view)
+        ? ResponseEntity.created(URI.create("/api/v1/releases/" + view.version())).body(view)
         : ResponseEntity.status(HttpStatus.OK).body(view);
   }
 

@@ -5,7 +5,7 @@ import io.otaflow.release.Release;
 import java.util.Map;
 
 /**
- * The body of {@code POST /api/releases}.
+ * The body of {@code POST /api/v1/releases}.
  *
  * @param signedManifest the document {@code otaflow release sign} writes (as an object, or as a string holding it);
  *                       null lets the control plane sign, when it has a key

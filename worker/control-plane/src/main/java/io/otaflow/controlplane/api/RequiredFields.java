@@ -1,5 +1,7 @@
 package io.otaflow.controlplane.api;
 
+import io.otaflow.wire.InvalidFieldException;
+
 /** Missing request fields are refused by name, before anything else looks at the request. */
 final class RequiredFields {
 
@@ -8,7 +10,7 @@ final class RequiredFields {
 
   static <T> T require(T value, String field) {
     if (value == null || value instanceof String text && text.isBlank()) {
-      throw new IllegalArgumentException(field + " is required");
+      throw new InvalidFieldException(field, "is required");
     }
     return value;
   }

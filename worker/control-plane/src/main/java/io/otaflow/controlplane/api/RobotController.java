@@ -23,14 +23,14 @@ class RobotController {
   }
 
   /** Ordered by robot ID. One telemetry look-up per robot: fine for a listing, not for fleets of 100,000. */
-  @GetMapping("/api/robots")
+  @GetMapping("/api/v1/robots")
   List<RobotView> robots() {
     return robots.robots().stream()
         .map(robot -> RobotView.of(robot, telemetry.latest(robot.robotId()).orElse(null)))
         .toList();
   }
 
-  @GetMapping("/api/robots/{id}")
+  @GetMapping("/api/v1/robots/{id}")
   RobotView robot(@PathVariable String id) {
     RobotRecord robot = robots.robot(id)
         .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "unknown robot " + id));

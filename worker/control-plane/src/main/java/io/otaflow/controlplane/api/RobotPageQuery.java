@@ -1,19 +1,17 @@
 package io.otaflow.controlplane.api;
 
 import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.wire.InvalidFieldException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The query of {@code GET /api/rollouts/{id}/robots}, checked: robots in any of {@code states} (every state when
+ * The query of {@code GET /api/v1/rollouts/{id}/robots}, checked: robots in any of {@code states} (every state when
  * empty), with IDs after {@code after} (null: from the first), at most {@code limit} of them.
  */
 record RobotPageQuery(List<RobotUpdateState> states, String after, int limit) {
-
-  static final int DEFAULT_LIMIT = 100;
-  static final int MAX_LIMIT = 1_000;
 
   /**
    * Reads the query parameters as given: state names in any case; {@code limit} as text, so that a bad one is refused
@@ -23,27 +21,15 @@ record RobotPageQuery(List<RobotUpdateState> states, String after, int limit) {
    */
   static RobotPageQuery parse(List<String> states, String after, String limit) {
     return new RobotPageQuery(states == null ? List.of() : states.stream().map(RobotPageQuery::state).toList(),
-        after, limit == null ? DEFAULT_LIMIT : limit(limit));
+        after, PageLimit.parse(limit));
   }
 
   private static RobotUpdateState state(String name) {
     try {
       return RobotUpdateState.valueOf(name.strip().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException unknown) {
-      throw new IllegalArgumentException("state: '" + name + "' is not a robot state; valid states: "
+      throw new InvalidFieldException("state", "'" + name + "' is not a robot state; valid states: "
           + Arrays.stream(RobotUpdateState.values()).map(Enum::name).collect(Collectors.joining(", ")));
     }
-  }
-
-  private static int limit(String text) {
-    try {
-      int limit = Integer.parseInt(text.strip());
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException notANumber) {
-      // refused below, like a number out of range
-    }
-    throw new IllegalArgumentException("limit: must be a whole number from 1 to " + MAX_LIMIT + ", not '" + text + "'");
   }
 }

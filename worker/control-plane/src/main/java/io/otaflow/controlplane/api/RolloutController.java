@@ -3,6 +3,7 @@ package io.otaflow.controlplane.api;
 import io.otaflow.controlplane.RollbackOrder;
 import io.otaflow.controlplane.RolloutService;
 import io.otaflow.controlplane.UnknownRolloutException;
+import io.otaflow.plan.InvalidPlanException;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.registry.RolloutEventLog;
 import io.otaflow.registry.RolloutEventRecord;
@@ -28,7 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
  * refused when they do not fit), and the rollback of a rollout that has ended.
  */
 @RestController
-@RequestMapping("/api/rollouts")
+@RequestMapping("/api/v1/rollouts")
 class RolloutController {
 
   /** Failure reasons shown with a rollout's progress: enough to see what went wrong, the rest is in its robots. */
@@ -38,13 +39,15 @@ class RolloutController {
   private final RolloutRepository registered;
   private final RolloutRobotRepository rolloutRobots;
   private final RolloutEventLog events;
+  private final AuditedCommands commands;
 
   RolloutController(RolloutService rollouts, RolloutRepository registered, RolloutRobotRepository rolloutRobots,
-                    RolloutEventLog events) {
+                    RolloutEventLog events, AuditedCommands commands) {
     this.rollouts = rollouts;
     this.registered = registered;
     this.rolloutRobots = rolloutRobots;
     this.events = events;
+    this.commands = commands;
   }
 
   /** Every rollout the registry holds, newest first: where each stands and why. */
@@ -90,10 +93,15 @@ class RolloutController {
   /** 201 with the rollout as started; its progress is at the Location. */
   @PostMapping
   ResponseEntity<RolloutStart> start(@RequestBody RolloutStart start) {
-    start.requireFields();
-    RolloutRequest request = rollouts.startRollout(start.rolloutId(), start.releaseVersion(), start.plan(),
-        start.target());
-    return ResponseEntity.created(URI.create("/api/rollouts/" + request.rolloutId())).body(start);
+    RolloutRequest request = commands.run(Command.ROLLOUT_START, start.rolloutId(), null, user -> {
+      start.requireFields();
+      try {
+        return rollouts.startRollout(start.rolloutId(), start.releaseVersion(), start.plan(), start.target(), user);
+      } catch (InvalidPlanException e) {
+        throw e.within("plan");
+      }
+    });
+    return ResponseEntity.created(URI.create("/api/v1/rollouts/" + request.rolloutId())).body(start);
   }
 
   @GetMapping("/{id}")
@@ -103,28 +111,29 @@ class RolloutController {
 
   @PostMapping("/{id}/pause")
   RolloutProgress pause(@PathVariable String id, @RequestBody OperatorRequest command) {
-    return rollouts.pause(id, command.toCommand());
+    return commands.run(Command.ROLLOUT_PAUSE, id, command.reason(), user -> rollouts.pause(id, command.toCommand(user)));
   }
 
   @PostMapping("/{id}/resume")
   RolloutProgress resume(@PathVariable String id, @RequestBody OperatorRequest command) {
-    return rollouts.resume(id, command.toCommand());
+    return commands.run(Command.ROLLOUT_RESUME, id, command.reason(), user -> rollouts.resume(id, command.toCommand(user)));
   }
 
   @PostMapping("/{id}/approve")
   RolloutProgress approve(@PathVariable String id, @RequestBody OperatorRequest command) {
-    return rollouts.approve(id, command.toCommand());
+    return commands.run(Command.ROLLOUT_APPROVE, id, command.reason(), user -> rollouts.approve(id, command.toCommand(user)));
   }
 
   @PostMapping("/{id}/abort")
   RolloutProgress abort(@PathVariable String id, @RequestBody OperatorRequest command) {
-    return rollouts.abort(id, command.toAbort());
+    return commands.run(Command.ROLLOUT_ABORT, id, command.reason(), user -> rollouts.abort(id, command.toAbort(user)));
   }
 
   /** 202 once the rollback of the ended rollout has started; its progress is at the Location. */
   @PostMapping("/{id}/rollback")
   ResponseEntity<RollbackOrder> rollback(@PathVariable String id, @RequestBody OperatorRequest command) {
-    RollbackOrder order = rollouts.rollBack(id, command.toCommand());
-    return ResponseEntity.accepted().location(URI.create("/api/rollouts/" + id)).body(order);
+    RollbackOrder order = commands.run(Command.ROLLOUT_ROLLBACK, id, command.reason(),
+        user -> rollouts.rollBack(id, command.toCommand(user)));
+    return ResponseEntity.accepted().location(URI.create("/api/v1/rollouts/" + id)).body(order);
   }
 }

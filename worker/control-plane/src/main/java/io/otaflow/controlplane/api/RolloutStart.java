@@ -2,9 +2,10 @@ package io.otaflow.controlplane.api;
 
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.TargetSelector;
+import io.otaflow.wire.InvalidFieldException;
 
 /**
- * The body of {@code POST /api/rollouts}.
+ * The body of {@code POST /api/v1/rollouts}.
  *
  * @param target required, so that a whole-fleet rollout is always asked for: {@code {}} is the whole fleet
  */
@@ -14,6 +15,8 @@ public record RolloutStart(String rolloutId, String releaseVersion, RolloutPlan 
     RequiredFields.require(rolloutId, "rolloutId");
     RequiredFields.require(releaseVersion, "releaseVersion");
     RequiredFields.require(plan, "plan");
-    RequiredFields.require(target, "target (give {} for the whole fleet)");
+    if (target == null) {
+      throw new InvalidFieldException("target", "is required (give {} for the whole fleet)");
+    }
   }
 }

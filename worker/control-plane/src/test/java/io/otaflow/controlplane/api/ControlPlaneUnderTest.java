@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.otaflow.controlplane.ControlPlaneApplication;
 import io.otaflow.controlplane.TemporalTestServer;
+import io.otaflow.controlplane.security.ApiTokens;
 import io.otaflow.domain.OtaflowNames;
+import io.otaflow.registry.UserRole;
 import io.otaflow.rollout.RolloutProgress;
 import io.temporal.client.WorkflowClient;
 import java.io.IOException;
@@ -16,9 +18,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +52,8 @@ final class ControlPlaneUnderTest implements BeforeAllCallback, AfterAllCallback
   /** Per test class: its properties, given the data directory. */
   private final ClassProperties classProperties;
   private Path classDataDir;
+  private Path dataDir;
+  private final Map<String, String> tokens = new ConcurrentHashMap<>();
   private TemporalTestServer classTemporal;
   private ConfigurableApplicationContext context;
   private String baseUrl;
@@ -104,6 +110,7 @@ final class ControlPlaneUnderTest implements BeforeAllCallback, AfterAllCallback
         // The tests run the reconciler themselves.
         "otaflow.reconcile.initial-delay", "PT1H"));
     all.putAll(properties);
+    this.dataDir = Path.of(all.get("otaflow.data-dir"));
     context = ControlPlaneApplication.start(all);
     baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
   }
@@ -123,32 +130,76 @@ final class ControlPlaneUnderTest implements BeforeAllCallback, AfterAllCallback
     }
   }
 
+  /** @param body a problem's {@code detail} when refused */
   record Answer(int status, JsonNode body, String location) {
     String error() {
-      return body.path("error").asText(null);
+      return body.path("detail").asText(null);
     }
   }
 
+  /** As the admin whose token the control plane wrote at its first start. */
   Answer get(String path) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build());
+    return withToken(adminToken()).get(path);
   }
 
   Answer post(String path, String body) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    return withToken(adminToken()).post(path, body);
+  }
+
+  /** As {@code user}, a release manager. */
+  Caller as(String user) {
+    return as(user, UserRole.RELEASE_MANAGER);
+  }
+
+  /** As {@code user} with {@code role}, through a token issued for them once. */
+  Caller as(String user, UserRole role) {
+    return withToken(tokens.computeIfAbsent(user + " as " + role,
+        key -> bean(ApiTokens.class).issue(user, role, Duration.ofHours(1), "test").token()));
+  }
+
+  /** With this bearer token as it is, or none when null. */
+  Caller withToken(String token) {
+    return new Caller(token);
+  }
+
+  /** HTTP calls with one bearer token (or none). */
+  final class Caller {
+    private final String token;
+
+    private Caller(String token) {
+      this.token = token;
+    }
+
+    Answer get(String path) throws Exception {
+      return send(request(path).GET().build());
+    }
+
+    Answer post(String path, String body) throws Exception {
+      return send(request(path).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private HttpRequest.Builder request(String path) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
+      return token == null ? request : request.header("Authorization", "Bearer " + token);
+    }
+  }
+
+  String adminToken() throws IOException {
+    return Files.readString(dataDir.resolve("admin-token")).strip();
   }
 
   private Answer send(HttpRequest request) throws Exception {
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(response.headers().firstValue("Content-Type")).as(response.body()).hasValueSatisfying(
-        type -> assertThat(type).startsWith("application/json"));
+        type -> assertThat(type).matches("application/(problem\\+)?json.*"));
     return new Answer(response.statusCode(), json.readTree(response.body()),
         response.headers().firstValue("Location").map(l -> URI.create(l).getPath()).orElse(null));
   }
 
   /** Aborts a rollout and waits for its end: its robots are free again for the next test. */
   void abortAndWait(String rolloutId) throws Exception {
-    assertThat(post("/api/rollouts/" + rolloutId + "/abort", command("ana", "cleanup")).status).isEqualTo(200);
+    assertThat(post("/api/v1/rollouts/" + rolloutId + "/abort", reason("cleanup")).status).isEqualTo(200);
     awaitEnd(OtaflowNames.rolloutWorkflowId(rolloutId));
   }
 
@@ -160,7 +211,7 @@ final class ControlPlaneUnderTest implements BeforeAllCallback, AfterAllCallback
   void awaitStatus(String rolloutId, String status) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     String now;
-    while (!(now = get("/api/rollouts/" + rolloutId).body.path("status").asText()).equals(status)) {
+    while (!(now = get("/api/v1/rollouts/" + rolloutId).body.path("status").asText()).equals(status)) {
       assertThat(System.nanoTime()).as("rollout %s still %s, not %s", rolloutId, now, status).isLessThan(deadline);
       Thread.sleep(50);
     }
@@ -174,7 +225,7 @@ final class ControlPlaneUnderTest implements BeforeAllCallback, AfterAllCallback
    */
   String startRunning(String rolloutId, String robot) throws Exception {
     String version = registeredRelease();
-    Answer started = post("/api/rollouts", rollout(rolloutId, version, PLAN, "{\"robotIds\": [\"" + robot + "\"]}"));
+    Answer started = post("/api/v1/rollouts", rollout(rolloutId, version, PLAN, "{\"robotIds\": [\"" + robot + "\"]}"));
     assertThat(started.status).as(started.body.toString()).isEqualTo(201);
     awaitStatus(rolloutId, "RUNNING");
     return version;
@@ -188,7 +239,7 @@ final class ControlPlaneUnderTest implements BeforeAllCallback, AfterAllCallback
    */
   String endedUnreached(String rolloutId, String robot) throws Exception {
     String version = registeredRelease();
-    post("/api/rollouts", rollout(rolloutId, version, PLAN.replace("\"2m\"", "\"1s\""),
+    post("/api/v1/rollouts", rollout(rolloutId, version, PLAN.replace("\"2m\"", "\"1s\""),
         "{\"robotIds\": [\"" + robot + "\"]}"));
     awaitEnd(OtaflowNames.rolloutWorkflowId(rolloutId));
     return version;
@@ -197,7 +248,7 @@ final class ControlPlaneUnderTest implements BeforeAllCallback, AfterAllCallback
   /** A new release, registered. */
   String registeredRelease() throws Exception {
     String version = newVersion();
-    assertThat(post("/api/releases", release(version, 4096, null, null)).status).isEqualTo(201);
+    assertThat(post("/api/v1/releases", release(version, 4096, null, null)).status).isEqualTo(201);
     return version;
   }
 
@@ -217,7 +268,7 @@ final class ControlPlaneUnderTest implements BeforeAllCallback, AfterAllCallback
         + ", \"target\": " + target + "}";
   }
 
-  static String command(String operator, String reason) {
-    return "{\"operator\": \"" + operator + "\", \"reason\": \"" + reason + "\"}";
+  static String reason(String reason) {
+    return "{\"reason\": \"" + reason + "\"}";
   }
 }

@@ -1,7 +1,7 @@
 package io.otaflow.controlplane.api;
 
 import static io.otaflow.controlplane.api.ControlPlaneUnderTest.PLAN;
-import static io.otaflow.controlplane.api.ControlPlaneUnderTest.command;
+import static io.otaflow.controlplane.api.ControlPlaneUnderTest.reason;
 import static io.otaflow.controlplane.api.ControlPlaneUnderTest.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +15,7 @@ import io.otaflow.plan.TargetSelector;
 import io.otaflow.registry.KillSwitchRepository;
 import io.otaflow.registry.RobotRepository;
 import io.otaflow.registry.RolloutRepository;
+import io.otaflow.registry.UserRole;
 import io.otaflow.rollout.RolloutRequest;
 import io.otaflow.wire.WireJson;
 import io.temporal.client.WorkflowClient;
@@ -57,7 +58,7 @@ class KillSwitchApiTest {
   void whileOnNoRolloutStartsResumesOrHasAStageApprovedButAnAbortGoesThrough() throws Exception {
     String version = api.startRunning("before", "r1");
 
-    Answer on = api.post("/api/killswitch/on", command("ana", "bad batch of motors"));
+    Answer on = api.as("ana", UserRole.ADMIN).post("/api/v1/killswitch/on", reason("bad batch of motors"));
     assertThat(on.status()).isEqualTo(200);
     assertThat(on.body().get("on").asBoolean()).isTrue();
     assertThat(on.body().get("operator").asText()).isEqualTo("ana");
@@ -66,47 +67,48 @@ class KillSwitchApiTest {
         + " (ana: bad batch of motors): ";
     api.awaitStatus("before", "PAUSED");
 
-    Answer start = api.post("/api/rollouts", rollout("during", version, PLAN, "{\"robotIds\": [\"r2\"]}"));
+    Answer start = api.post("/api/v1/rollouts", rollout("during", version, PLAN, "{\"robotIds\": [\"r2\"]}"));
     assertThat(start.status()).isEqualTo(409);
     assertThat(start.error()).isEqualTo(switchedOn + "no rollout may start; turn it off first");
-    assertThat(api.get("/api/rollouts/during").status()).as("nothing recorded").isEqualTo(404);
-    Answer resume = api.post("/api/rollouts/before/resume", command("bob", "looks fine"));
+    assertThat(api.get("/api/v1/rollouts/during").status()).as("nothing recorded").isEqualTo(404);
+    Answer resume = api.as("bob").post("/api/v1/rollouts/before/resume", reason("looks fine"));
     assertThat(resume.status()).isEqualTo(409);
     assertThat(resume.error()).isEqualTo(switchedOn + "no rollout may resume; turn it off first");
-    Answer approve = api.post("/api/rollouts/before/approve", command("bob", "looks fine"));
+    Answer approve = api.as("bob").post("/api/v1/rollouts/before/approve", reason("looks fine"));
     assertThat(approve.status()).isEqualTo(409);
     assertThat(approve.error()).isEqualTo(switchedOn + "no stage may be approved; turn it off first");
-    assertThat(api.get("/api/killswitch").body()).isEqualTo(on.body());
-    assertThat(api.post("/api/killswitch/on", command("bob", "me too")).body()).as("still ana's").isEqualTo(on.body());
+    assertThat(api.get("/api/v1/killswitch").body()).isEqualTo(on.body());
+    assertThat(api.as("bob", UserRole.ADMIN).post("/api/v1/killswitch/on", reason("me too")).body()).as("still ana's").isEqualTo(on.body());
 
-    Answer off = api.post("/api/killswitch/off", command("bob", "motors replaced"));
+    Answer off = api.as("bob", UserRole.ADMIN).post("/api/v1/killswitch/off", reason("motors replaced"));
     assertThat(off.status()).isEqualTo(200);
     assertThat(off.body().get("on").asBoolean()).isFalse();
     assertThat(off.body().get("operator").asText()).isEqualTo("bob");
-    assertThat(api.get("/api/rollouts/before").body().get("status").asText()).as("until a person resumes it")
+    assertThat(api.get("/api/v1/rollouts/before").body().get("status").asText()).as("until a person resumes it")
         .isEqualTo("PAUSED");
-    assertThat(api.post("/api/rollouts/before/resume", command("bob", "motors replaced")).body().get("status")
+    assertThat(api.as("bob").post("/api/v1/rollouts/before/resume", reason("motors replaced")).body().get("status")
         .asText()).isEqualTo("RUNNING");
-    assertThat(api.get("/api/killswitch/history").body().findValuesAsText("operator"))
+    assertThat(api.get("/api/v1/killswitch/history").body().findValuesAsText("operator"))
         .containsExactly("bob", "ana");
 
-    assertThat(api.post("/api/killswitch/on", command("cy", "drill")).status()).isEqualTo(200);
+    assertThat(api.as("cy", UserRole.ADMIN).post("/api/v1/killswitch/on", reason("drill")).status()).isEqualTo(200);
     api.awaitStatus("before", "PAUSED");
-    assertThat(api.post("/api/rollouts/before/abort", command("cy", "drill")).status()).isEqualTo(200);
+    assertThat(api.as("cy").post("/api/v1/rollouts/before/abort", reason("drill")).status()).isEqualTo(200);
     assertThat(api.awaitEnd(OtaflowNames.rolloutWorkflowId("before")).status()).isEqualTo(RolloutStatus.ABORTED);
   }
 
   @Test
-  void switchingNeedsAnOperatorAndTurningItOnAReason() throws Exception {
-    Answer noReason = api.post("/api/killswitch/on", "{\"operator\": \"ana\"}");
+  void turningItOnNeedsAReasonAndNobodyNamesTheOperatorButTheirToken() throws Exception {
+    Answer noReason = api.post("/api/v1/killswitch/on", "{}");
     assertThat(noReason.status()).isEqualTo(400);
-    assertThat(noReason.error()).isEqualTo("reason is required");
-    Answer nobody = api.post("/api/killswitch/off", "{\"reason\": \"fixed\"}");
-    assertThat(nobody.status()).isEqualTo(400);
-    assertThat(nobody.error()).isEqualTo("operator is required");
-    assertThat(api.get("/api/killswitch").body().get("on").asBoolean()).isFalse();
+    assertThat(noReason.error()).isEqualTo("reason: is required");
+    assertThat(noReason.body().get("field").asText()).isEqualTo("reason");
+    Answer impostor = api.post("/api/v1/killswitch/on", "{\"operator\": \"ana\", \"reason\": \"drill\"}");
+    assertThat(impostor.status()).isEqualTo(400);
+    assertThat(impostor.error()).isEqualTo("operator: unknown field");
+    assertThat(api.get("/api/v1/killswitch").body().get("on").asBoolean()).isFalse();
 
-    assertThat(api.post("/api/killswitch/off", "{\"operator\": \"bob\"}").status()).isEqualTo(200);
+    assertThat(api.as("bob", UserRole.ADMIN).post("/api/v1/killswitch/off", "{}").status()).isEqualTo(200);
   }
 
   /**
@@ -124,7 +126,7 @@ class KillSwitchApiTest {
     api.bean(RolloutRepository.class).createRollout(notStarted, Set.of());
 
     api.bean(KillSwitchRepository.class).set(true, "ana", "bad batch of motors");
-    assertThat(api.get("/api/rollouts/untold").body().get("status").asText()).as("nobody told it yet")
+    assertThat(api.get("/api/v1/rollouts/untold").body().get("status").asText()).as("nobody told it yet")
         .isEqualTo("RUNNING");
 
     assertThat(api.bean(RegistryReconciler.class).reconcile()).as("the terminated one ended").isEqualTo(1);

@@ -2,7 +2,7 @@ package io.otaflow.controlplane.api;
 
 import static io.otaflow.controlplane.api.ControlPlaneUnderTest.PLAN;
 import static io.otaflow.controlplane.api.ControlPlaneUnderTest.SHA;
-import static io.otaflow.controlplane.api.ControlPlaneUnderTest.command;
+import static io.otaflow.controlplane.api.ControlPlaneUnderTest.reason;
 import static io.otaflow.controlplane.api.ControlPlaneUnderTest.newVersion;
 import static io.otaflow.controlplane.api.ControlPlaneUnderTest.release;
 import static io.otaflow.controlplane.api.ControlPlaneUnderTest.rollout;
@@ -82,9 +82,9 @@ class RestApiTest {
   @Test
   void releaseWithoutManifestIsSignedWithIncreasingReleaseNumbers() throws Exception {
     String first = newVersion();
-    Answer created = api.post("/api/releases", release(first, 4096, null, "\"labels\": {\"model\": \"mk2\"}"));
+    Answer created = api.post("/api/v1/releases", release(first, 4096, null, "\"labels\": {\"model\": \"mk2\"}"));
     assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
-    assertThat(created.location()).isEqualTo("/api/releases/" + first);
+    assertThat(created.location()).isEqualTo("/api/v1/releases/" + first);
     long number = created.body().get("releaseNumber").asLong();
     assertThat(created.body().get("keyId").asText()).isEqualTo(ManifestSigner.keyId(signingKey.getPublic()));
     SignedManifest signed = SignedManifest.fromJson(created.body().get("signedManifest").toString());
@@ -93,24 +93,24 @@ class RestApiTest {
     assertThat(signed.manifest().expiresAt()).isBetween(Instant.now().plus(Duration.ofDays(29)),
         Instant.now().plus(Duration.ofDays(30)));
 
-    Answer second = api.post("/api/releases", release(newVersion(), 4096, null, null));
+    Answer second = api.post("/api/v1/releases", release(newVersion(), 4096, null, null));
     assertThat(second.body().get("releaseNumber").asLong()).isGreaterThan(number);
 
-    Answer fetched = api.get("/api/releases/" + first);
+    Answer fetched = api.get("/api/v1/releases/" + first);
     assertThat(fetched.status()).isEqualTo(200);
     assertThat(fetched.body().get("releaseNumber").asLong()).isEqualTo(number);
-    assertThat(api.get("/api/releases").body().findValuesAsText("version")).contains(first);
+    assertThat(api.get("/api/v1/releases").body().findValuesAsText("version")).contains(first);
   }
 
   @Test
   void registeringTheSameReleaseAgainIsANoOpButAChangedOneIsAConflict() throws Exception {
     String version = newVersion();
-    assertThat(api.post("/api/releases", release(version, 4096, null, null)).status()).isEqualTo(201);
+    assertThat(api.post("/api/v1/releases", release(version, 4096, null, null)).status()).isEqualTo(201);
 
-    Answer again = api.post("/api/releases", release(version, 4096, null, null));
+    Answer again = api.post("/api/v1/releases", release(version, 4096, null, null));
     assertThat(again.status()).isEqualTo(200);
 
-    Answer changed = api.post("/api/releases", release(version, 8192, null, null));
+    Answer changed = api.post("/api/v1/releases", release(version, 8192, null, null));
     assertThat(changed.status()).isEqualTo(409);
     assertThat(changed.error()).isEqualTo("release " + version + " is already registered with a different artifact");
   }
@@ -118,57 +118,57 @@ class RestApiTest {
   @Test
   void givenManifestIsKeptAndTheNextServerSignedReleaseNumbersAfterIt() throws Exception {
     String version = newVersion();
-    Answer created = api.post("/api/releases", release(version, 4096, manifest(version, SHA, 4096, 1_000), null));
+    Answer created = api.post("/api/v1/releases", release(version, 4096, manifest(version, SHA, 4096, 1_000), null));
     assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
     assertThat(created.body().get("releaseNumber").asLong()).isEqualTo(1_000);
 
-    Answer next = api.post("/api/releases", release(newVersion(), 4096, null, null));
+    Answer next = api.post("/api/v1/releases", release(newVersion(), 4096, null, null));
     assertThat(next.body().get("releaseNumber").asLong()).isEqualTo(1_001);
   }
 
   @Test
   void manifestForAnotherArtifactIsRefusedNamingTheField() throws Exception {
     String version = newVersion();
-    Answer size = api.post("/api/releases", release(version, 4096, manifest(version, SHA, 4097, 7), null));
+    Answer size = api.post("/api/v1/releases", release(version, 4096, manifest(version, SHA, 4097, 7), null));
     assertThat(size.status()).isEqualTo(400);
     assertThat(size.error()).isEqualTo("signedManifest.sizeBytes: the manifest says 4097 but the release says 4096;"
         + " a manifest must be for this very artifact");
 
-    Answer sha = api.post("/api/releases", release(version, 4096, manifest(version, "d".repeat(64), 4096, 7), null));
+    Answer sha = api.post("/api/v1/releases", release(version, 4096, manifest(version, "d".repeat(64), 4096, 7), null));
     assertThat(sha.error()).startsWith("signedManifest.artifactSha256: the manifest says ddd");
 
-    Answer other = api.post("/api/releases", release(version, 4096, manifest("9.9.9", SHA, 4096, 7), null));
+    Answer other = api.post("/api/v1/releases", release(version, 4096, manifest("9.9.9", SHA, 4096, 7), null));
     assertThat(other.error()).startsWith("signedManifest.version: the manifest says 9.9.9 but the release says "
         + version);
 
-    Answer garbage = api.post("/api/releases", release(version, 4096, "{\"manifest\": {}}", null));
+    Answer garbage = api.post("/api/v1/releases", release(version, 4096, "{\"manifest\": {}}", null));
     assertThat(garbage.status()).isEqualTo(400);
     assertThat(garbage.error()).isEqualTo("manifest: expiresAt must be a string");
-    assertThat(api.get("/api/releases/" + version).status()).isEqualTo(404);
+    assertThat(api.get("/api/v1/releases/" + version).status()).isEqualTo(404);
   }
 
   @Test
   void missingFieldsAndBadJsonAreRefused() throws Exception {
-    Answer missing = api.post("/api/releases", "{\"version\": \"1.2.3\", \"artifactUrl\": \"http://x/a.tgz\","
+    Answer missing = api.post("/api/v1/releases", "{\"version\": \"1.2.3\", \"artifactUrl\": \"http://x/a.tgz\","
         + " \"sizeBytes\": 10}");
     assertThat(missing.status()).isEqualTo(400);
-    assertThat(missing.error()).isEqualTo("sha256 is required");
+    assertThat(missing.error()).isEqualTo("sha256: is required");
 
-    Answer badJson = api.post("/api/releases", "{\"version\": ");
+    Answer badJson = api.post("/api/v1/releases", "{\"version\": ");
     assertThat(badJson.status()).isEqualTo(400);
     assertThat(badJson.error()).startsWith("request body is not valid JSON");
 
-    Answer wrongType = api.post("/api/releases", "{\"version\": \"1.2.3\", \"sizeBytes\": \"big\"}");
+    Answer wrongType = api.post("/api/v1/releases", "{\"version\": \"1.2.3\", \"sizeBytes\": \"big\"}");
     assertThat(wrongType.status()).isEqualTo(400);
     assertThat(wrongType.error()).startsWith("sizeBytes: 'big' is not a Long");
 
-    Answer invalid = api.post("/api/releases", release("2.0", 10, null, null));
+    Answer invalid = api.post("/api/v1/releases", release("2.0", 10, null, null));
     assertThat(invalid.error()).isEqualTo("release.version: '2.0' is not a semantic version (like 1.2.3)");
   }
 
   @Test
   void unknownReleaseIsNotFound() throws Exception {
-    Answer answer = api.get("/api/releases/7.7.7");
+    Answer answer = api.get("/api/v1/releases/7.7.7");
     assertThat(answer.status()).isEqualTo(404);
     assertThat(answer.error()).startsWith("release 7.7.7 is not registered");
   }
@@ -180,12 +180,12 @@ class RestApiTest {
   void theExamplePlanIsAccepted() throws Exception {
     JsonNode examplePlan = new ObjectMapper(new YAMLFactory())
         .readTree(Path.of("..", "..", "deploy", "examples", "plan.yaml").toFile());
-    Answer started = api.post("/api/rollouts", rollout("example-plan", api.registeredRelease(),
+    Answer started = api.post("/api/v1/rollouts", rollout("example-plan", api.registeredRelease(),
         examplePlan.toString(), "{}"));
 
     assertThat(started.status()).as(started.body().toString()).isEqualTo(201);
     RolloutPlan plan = WireJson.mapper()
-        .treeToValue(api.get("/api/rollouts/example-plan/plan").body(), RolloutRequest.class).plan();
+        .treeToValue(api.get("/api/v1/rollouts/example-plan/plan").body(), RolloutRequest.class).plan();
     assertThat(plan.stages()).extracting(StagePlan::bakeTime)
         .containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ZERO);
     assertThat(plan.robotTimeout()).isEqualTo(Duration.ofMinutes(2));
@@ -196,41 +196,41 @@ class RestApiTest {
   @Test
   void rolloutIsStartedSteeredAndReadOverHttp() throws Exception {
     String version = api.registeredRelease();
-    Answer started = api.post("/api/rollouts", rollout("steer-1", version, PLAN, "{\"labels\": {\"site\": \"lyon\"}}"));
+    Answer started = api.post("/api/v1/rollouts", rollout("steer-1", version, PLAN, "{\"labels\": {\"site\": \"lyon\"}}"));
     assertThat(started.status()).as(started.body().toString()).isEqualTo(201);
-    assertThat(started.location()).isEqualTo("/api/rollouts/steer-1");
+    assertThat(started.location()).isEqualTo("/api/v1/rollouts/steer-1");
     api.awaitStatus("steer-1", "RUNNING");
 
-    Answer resume = api.post("/api/rollouts/steer-1/resume", command("ana", "try"));
+    Answer resume = api.as("ana").post("/api/v1/rollouts/steer-1/resume", reason("try"));
     assertThat(resume.status()).isEqualTo(409);
     assertThat(resume.error()).isEqualTo("cannot resume: rollout is RUNNING, not PAUSED");
-    assertThat(api.post("/api/rollouts/steer-1/approve", command("ana", "ok")).error())
+    assertThat(api.as("ana").post("/api/v1/rollouts/steer-1/approve", reason("ok")).error())
         .isEqualTo("cannot approve: rollout is RUNNING, not WAITING_APPROVAL");
 
-    Answer paused = api.post("/api/rollouts/steer-1/pause", command("ana", "lunch"));
+    Answer paused = api.as("ana").post("/api/v1/rollouts/steer-1/pause", reason("lunch"));
     assertThat(paused.status()).isEqualTo(200);
     assertThat(paused.body().get("status").asText()).isEqualTo("PAUSED");
     assertThat(paused.body().get("reason").asText()).isEqualTo("paused by ana: lunch");
-    assertThat(api.post("/api/rollouts/steer-1/pause", command("ana", "again")).error())
+    assertThat(api.as("ana").post("/api/v1/rollouts/steer-1/pause", reason("again")).error())
         .isEqualTo("cannot pause: rollout is PAUSED, not RUNNING");
-    assertThat(api.post("/api/rollouts/steer-1/resume", command("ana", "back")).body().get("status").asText())
+    assertThat(api.as("ana").post("/api/v1/rollouts/steer-1/resume", reason("back")).body().get("status").asText())
         .isEqualTo("RUNNING");
 
-    Answer aborted = api.post("/api/rollouts/steer-1/abort", "{\"operator\": \"ana\", \"reason\": \"enough\","
+    Answer aborted = api.as("ana").post("/api/v1/rollouts/steer-1/abort", "{\"reason\": \"enough\","
         + " \"rollback\": false}");
     assertThat(aborted.status()).isEqualTo(200);
     api.awaitEnd(OtaflowNames.rolloutWorkflowId("steer-1"));
-    Answer ended = api.get("/api/rollouts/steer-1");
+    Answer ended = api.get("/api/v1/rollouts/steer-1");
     assertThat(ended.status()).isEqualTo(200);
     assertThat(ended.body().get("status").asText()).isEqualTo("ABORTED");
     assertThat(ended.body().get("releaseVersion").asText()).isEqualTo(version);
-    Answer late = api.post("/api/rollouts/steer-1/abort", command("ana", "twice"));
+    Answer late = api.as("ana").post("/api/v1/rollouts/steer-1/abort", reason("twice"));
     assertThat(late.status()).isEqualTo(409);
     assertThat(late.error()).isEqualTo("cannot abort: rollout already ended ABORTED");
 
-    JsonNode listed = api.get("/api/rollouts").body();
+    JsonNode listed = api.get("/api/v1/rollouts").body();
     assertThat(listed.findValuesAsText("rolloutId")).contains("steer-1");
-    JsonNode events = api.get("/api/rollouts/steer-1/events").body();
+    JsonNode events = api.get("/api/v1/rollouts/steer-1/events").body();
     List<String> statuses = new ArrayList<>();
     events.forEach(event -> {
       if (event.get("kind").asText().equals("ROLLOUT_STATUS")) {
@@ -245,7 +245,7 @@ class RestApiTest {
   void aRobotsReasonIsShownWithItsRolloutsProgressAndInItsRobots() throws Exception {
     api.endedUnreached("unreached", "r2");
 
-    JsonNode progress = api.get("/api/rollouts/unreached").body();
+    JsonNode progress = api.get("/api/v1/rollouts/unreached").body();
     assertThat(progress.get("status").asText()).isEqualTo("FAILED");
     assertThat(progress.get("reason").asText()).contains("0/1").endsWith("nothing was applied to any robot");
     JsonNode failure = progress.get("failureReasons").get(0);
@@ -254,7 +254,7 @@ class RestApiTest {
     assertThat(failure.get("reason").asText()).startsWith("download: ");
     assertThat(progress.get("failureReasons")).hasSize(1);
 
-    JsonNode robots = api.get("/api/rollouts/unreached/robots").body();
+    JsonNode robots = api.get("/api/v1/rollouts/unreached/robots").body();
     assertThat(robots.get("rolloutId").asText()).isEqualTo("unreached");
     assertThat(robots.get("next").isNull()).isTrue();
     JsonNode r2 = robots.get("robots").get(0);
@@ -279,47 +279,47 @@ class RestApiTest {
     rolloutRobots.recordRobotState("paged", "p4", RobotUpdateState.ROLLBACK_FAILED, "rollback: unreachable", null);
     rolloutRobots.recordRobotState("paged", "p6", RobotUpdateState.FAILED, "no stage listed it", null);
 
-    JsonNode first = api.get("/api/rollouts/paged/robots?limit=2").body();
+    JsonNode first = api.get("/api/v1/rollouts/paged/robots?limit=2").body();
     assertThat(first.get("robots").findValuesAsText("robotId")).containsExactly("p1", "p2");
     assertThat(first.get("next").asText()).isEqualTo("p2");
     assertThat(first.get("robots").get(1).get("reason").asText()).isEqualTo("verify: checksum mismatch");
-    JsonNode second = api.get("/api/rollouts/paged/robots?limit=2&after=p2").body();
+    JsonNode second = api.get("/api/v1/rollouts/paged/robots?limit=2&after=p2").body();
     assertThat(second.get("robots").findValuesAsText("robotId")).containsExactly("p3", "p4");
-    JsonNode last = api.get("/api/rollouts/paged/robots?limit=2&after=p4").body();
+    JsonNode last = api.get("/api/v1/rollouts/paged/robots?limit=2&after=p4").body();
     assertThat(last.get("robots").findValuesAsText("robotId")).containsExactly("p5", "p6");
     assertThat(last.get("robots").get(1).get("stageIndex").asInt()).isEqualTo(-1);
     assertThat(last.get("robots").get(1).get("stage").isNull()).isTrue();
     assertThat(last.get("next").isNull()).as("no robot after p6").isTrue();
-    assertThat(api.get("/api/rollouts/paged/robots").body().get("robots")).hasSize(6);
+    assertThat(api.get("/api/v1/rollouts/paged/robots").body().get("robots")).hasSize(6);
 
     for (String filter : List.of("state=FAILED&state=rollback_failed", "state=FAILED,ROLLBACK_FAILED")) {
-      JsonNode failed = api.get("/api/rollouts/paged/robots?" + filter).body();
+      JsonNode failed = api.get("/api/v1/rollouts/paged/robots?" + filter).body();
       assertThat(failed.get("robots").findValuesAsText("robotId")).as(filter).containsExactly("p2", "p4", "p6");
     }
-    JsonNode afterP2 = api.get("/api/rollouts/paged/robots?state=FAILED&after=p2&limit=1").body();
+    JsonNode afterP2 = api.get("/api/v1/rollouts/paged/robots?state=FAILED&after=p2&limit=1").body();
     assertThat(afterP2.get("robots").findValuesAsText("robotId")).containsExactly("p6");
     assertThat(afterP2.get("next").isNull()).isTrue();
   }
 
   @Test
   void badRobotQueriesAreRefusedNamingTheParameter() throws Exception {
-    Answer state = api.get("/api/rollouts/any/robots?state=FAILED&state=BROKEN");
+    Answer state = api.get("/api/v1/rollouts/any/robots?state=FAILED&state=BROKEN");
     assertThat(state.status()).isEqualTo(400);
     assertThat(state.error()).isEqualTo("state: 'BROKEN' is not a robot state; valid states: PENDING, DOWNLOADING,"
         + " VERIFIED, WAITING_SAFE_STATE, APPLIED, HEALTH_CHECKING, COMMITTED, FAILED, ROLLED_BACK, ROLLBACK_FAILED,"
         + " OFFLINE, DEFERRED");
     for (String limit : List.of("0", "1001", "ten", "-5")) {
-      Answer answer = api.get("/api/rollouts/any/robots?limit=" + limit);
+      Answer answer = api.get("/api/v1/rollouts/any/robots?limit=" + limit);
       assertThat(answer.status()).as(limit).isEqualTo(400);
       assertThat(answer.error()).isEqualTo("limit: must be a whole number from 1 to 1000, not '" + limit + "'");
     }
-    assertThat(api.get("/api/rollouts/nope/robots?limit=1000").error()).isEqualTo("rollout nope does not exist");
+    assertThat(api.get("/api/v1/rollouts/nope/robots?limit=1000").error()).isEqualTo("rollout nope does not exist");
   }
 
   @Test
   void unknownRolloutIsNotFoundEverywhere() throws Exception {
-    for (String path : List.of("/api/rollouts/nope", "/api/rollouts/nope/plan", "/api/rollouts/nope/events",
-        "/api/rollouts/nope/robots")) {
+    for (String path : List.of("/api/v1/rollouts/nope", "/api/v1/rollouts/nope/plan", "/api/v1/rollouts/nope/events",
+        "/api/v1/rollouts/nope/robots")) {
       Answer answer = api.get(path);
       assertThat(answer.status()).as(path).isEqualTo(404);
       assertThat(answer.error()).as(path).isEqualTo("rollout nope does not exist");
@@ -327,23 +327,24 @@ class RestApiTest {
   }
 
   @Test
-  void commandWithoutOperatorIsRefused() throws Exception {
+  void aCommandNamingItsOwnOperatorIsRefused() throws Exception {
     String version = api.registeredRelease();
-    api.post("/api/rollouts", rollout("no-author", version, PLAN, "{\"robotIds\": [\"r2\"]}"));
+    api.post("/api/v1/rollouts", rollout("no-author", version, PLAN, "{\"robotIds\": [\"r2\"]}"));
 
-    Answer answer = api.post("/api/rollouts/no-author/pause", "{\"reason\": \"why not\"}");
+    Answer answer = api.post("/api/v1/rollouts/no-author/pause", "{\"operator\": \"ana\", \"reason\": \"why\"}");
     assertThat(answer.status()).isEqualTo(400);
-    assertThat(answer.error()).isEqualTo("operator is required");
+    assertThat(answer.error()).isEqualTo("operator: unknown field");
+    assertThat(api.get("/api/v1/rollouts/no-author").body().get("status").asText()).isEqualTo("RUNNING");
     api.abortAndWait("no-author");
   }
 
   @Test
   void duplicateRolloutIdIsAConflict() throws Exception {
     String version = api.registeredRelease();
-    assertThat(api.post("/api/rollouts", rollout("twice", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status())
+    assertThat(api.post("/api/v1/rollouts", rollout("twice", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status())
         .isEqualTo(201);
 
-    Answer again = api.post("/api/rollouts", rollout("twice", version, PLAN, "{\"robotIds\": [\"r1\"]}"));
+    Answer again = api.post("/api/v1/rollouts", rollout("twice", version, PLAN, "{\"robotIds\": [\"r1\"]}"));
     assertThat(again.status()).isEqualTo(409);
     assertThat(again.error()).isEqualTo("rollout twice already exists");
     api.abortAndWait("twice");
@@ -352,39 +353,39 @@ class RestApiTest {
   @Test
   void rolloutOnRobotsOfARunningRolloutIsAConflictNamingIt() throws Exception {
     String version = api.registeredRelease();
-    assertThat(api.post("/api/rollouts", rollout("lease-a", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status())
+    assertThat(api.post("/api/v1/rollouts", rollout("lease-a", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status())
         .isEqualTo(201);
 
-    Answer overlapping = api.post("/api/rollouts", rollout("lease-b", version, PLAN, "{}"));
+    Answer overlapping = api.post("/api/v1/rollouts", rollout("lease-b", version, PLAN, "{}"));
     assertThat(overlapping.status()).isEqualTo(409);
     assertThat(overlapping.error()).isEqualTo("target: 1 of its 2 robots belong to another rollout (1 in running"
         + " rollout lease-a); a robot belongs to one running rollout at a time: wait for it to end or abort it");
-    assertThat(api.get("/api/rollouts/lease-b").status()).isEqualTo(404);
+    assertThat(api.get("/api/v1/rollouts/lease-b").status()).isEqualTo(404);
 
     api.abortAndWait("lease-a");
-    assertThat(api.post("/api/rollouts", rollout("lease-b", version, PLAN, "{}")).status()).isEqualTo(201);
+    assertThat(api.post("/api/v1/rollouts", rollout("lease-b", version, PLAN, "{}")).status()).isEqualTo(201);
     api.abortAndWait("lease-b");
   }
 
   @Test
   void rolloutTerminatedOutsideOtaflowIsEndedByTheReconcilerWhichGivesItsRobotsBack() throws Exception {
     String version = api.registeredRelease();
-    assertThat(api.post("/api/rollouts", rollout("terminated", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status())
+    assertThat(api.post("/api/v1/rollouts", rollout("terminated", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status())
         .isEqualTo(201);
     api.awaitStatus("terminated", "RUNNING");
     api.bean(WorkflowClient.class).newUntypedWorkflowStub(OtaflowNames.rolloutWorkflowId("terminated"))
         .terminate("by hand, in the Temporal Web UI");
-    assertThat(api.post("/api/rollouts", rollout("next", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status())
+    assertThat(api.post("/api/v1/rollouts", rollout("next", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status())
         .as("the terminated rollout still holds r1").isEqualTo(409);
 
     assertThat(api.bean(RegistryReconciler.class).reconcile()).isEqualTo(1);
 
-    JsonNode ended = api.get("/api/rollouts/terminated").body();
+    JsonNode ended = api.get("/api/v1/rollouts/terminated").body();
     assertThat(ended.get("status").asText()).isEqualTo("FAILED");
     assertThat(ended.get("reason").asText()).isEqualTo("workflow TERMINATED outside otaflow (Temporal Web UI or"
         + " CLI); robot workflows still running were told to stop, each rolls itself back if it had applied");
     assertThat(api.bean(RegistryReconciler.class).reconcile()).as("nothing left to do").isZero();
-    assertThat(api.post("/api/rollouts", rollout("next", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status())
+    assertThat(api.post("/api/v1/rollouts", rollout("next", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status())
         .isEqualTo(201);
     api.abortAndWait("next");
   }
@@ -392,10 +393,11 @@ class RestApiTest {
   @Test
   void ofRolloutsStartedAtTheSameInstantOnTheSameRobotOnlyOneStarts() throws Exception {
     String version = api.registeredRelease();
+    String token = api.adminToken();
     List<String> ids = List.of("race-1", "race-2", "race-3", "race-4", "race-5", "race-6");
     List<CompletableFuture<HttpResponse<String>>> answers = ids.stream()
-        .map(id -> http.sendAsync(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/api/rollouts"))
-            .header("Content-Type", "application/json")
+        .map(id -> http.sendAsync(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/api/v1/rollouts"))
+            .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
             .POST(HttpRequest.BodyPublishers.ofString(rollout(id, version, PLAN, "{\"robotIds\": [\"r2\"]}")))
             .build(), HttpResponse.BodyHandlers.ofString()))
         .toList();
@@ -414,53 +416,56 @@ class RestApiTest {
     String backwards = PLAN.replace("[{\"name\": \"all\", \"percent\": 100,", "[{\"name\": \"half\", \"percent\": 50,"
         + " \"bakeTime\": \"PT0S\", \"minHealthy\": 1.0}, {\"name\": \"all\", \"percent\": 40,");
 
-    Answer answer = api.post("/api/rollouts", rollout("bad-plan", version, backwards, "{}"));
+    Answer answer = api.post("/api/v1/rollouts", rollout("bad-plan", version, backwards, "{}"));
     assertThat(answer.status()).isEqualTo(400);
-    assertThat(answer.error()).isEqualTo("stages[1].percent: percentages are cumulative and must increase: 40 after 50");
-    assertThat(api.get("/api/rollouts/bad-plan").status()).isEqualTo(404);
+    assertThat(answer.error())
+        .isEqualTo("plan.stages[1].percent: percentages are cumulative and must increase: 40 after 50");
+    assertThat(answer.body().get("field").asText()).isEqualTo("plan.stages[1].percent");
+    assertThat(api.get("/api/v1/rollouts/bad-plan").status()).isEqualTo(404);
   }
 
   @Test
   void unreadablePlanFieldsAreNamed() throws Exception {
     String version = api.registeredRelease();
-    Answer duration = api.post("/api/rollouts", rollout("x", version, PLAN.replace("\"2m\"", "\"2 minutes\""), "{}"));
+    Answer duration = api.post("/api/v1/rollouts", rollout("x", version, PLAN.replace("\"2m\"", "\"2 minutes\""), "{}"));
     assertThat(duration.status()).isEqualTo(400);
     assertThat(duration.error()).isEqualTo("plan.robotTimeout: '2 minutes' is not a Duration (write durations like"
         + " 30s, 5m, 1h, 2d, 500ms or ISO-8601 like PT1H30M)");
 
-    Answer typo = api.post("/api/rollouts", rollout("x", version, PLAN.replace("\"bakeTime\"", "\"bakeTim\""), "{}"));
+    Answer typo = api.post("/api/v1/rollouts", rollout("x", version, PLAN.replace("\"bakeTime\"", "\"bakeTim\""), "{}"));
     assertThat(typo.status()).isEqualTo(400);
     assertThat(typo.error()).isEqualTo("plan.stages[0].bakeTim: unknown field");
+    assertThat(typo.body().get("field").asText()).isEqualTo("plan.stages[0].bakeTim");
 
-    Answer noTarget = api.post("/api/rollouts", "{\"rolloutId\": \"x\", \"releaseVersion\": \"" + version
+    Answer noTarget = api.post("/api/v1/rollouts", "{\"rolloutId\": \"x\", \"releaseVersion\": \"" + version
         + "\", \"plan\": " + PLAN + "}");
     assertThat(noTarget.status()).isEqualTo(400);
-    assertThat(noTarget.error()).isEqualTo("target (give {} for the whole fleet) is required");
+    assertThat(noTarget.error()).isEqualTo("target: is required (give {} for the whole fleet)");
   }
 
   @Test
   void targetsThatMatchNobodyOrNameUnknownRobotsAreRefused() throws Exception {
     String version = api.registeredRelease();
-    Answer nobody = api.post("/api/rollouts", rollout("x", version, PLAN, "{\"labels\": {\"site\": \"paris\"}}"));
+    Answer nobody = api.post("/api/v1/rollouts", rollout("x", version, PLAN, "{\"labels\": {\"site\": \"paris\"}}"));
     assertThat(nobody.status()).isEqualTo(400);
     assertThat(nobody.error()).startsWith("target: no registered robot matches");
 
-    Answer unknown = api.post("/api/rollouts", rollout("x", version, PLAN, "{\"robotIds\": [\"r1\", \"r404\"]}"));
+    Answer unknown = api.post("/api/v1/rollouts", rollout("x", version, PLAN, "{\"robotIds\": [\"r1\", \"r404\"]}"));
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.error()).isEqualTo("unknown robot(s): r404");
   }
 
   @Test
   void unknownReleaseOrRolloutIsNotFound() throws Exception {
-    Answer release = api.post("/api/rollouts", rollout("x", "8.8.8", PLAN, "{}"));
+    Answer release = api.post("/api/v1/rollouts", rollout("x", "8.8.8", PLAN, "{}"));
     assertThat(release.status()).isEqualTo(404);
     assertThat(release.error()).isEqualTo("release 8.8.8 is not registered; register it before starting a rollout");
 
-    Answer progress = api.get("/api/rollouts/nobody");
+    Answer progress = api.get("/api/v1/rollouts/nobody");
     assertThat(progress.status()).isEqualTo(404);
     assertThat(progress.error()).isEqualTo("rollout nobody does not exist");
-    assertThat(api.post("/api/rollouts/nobody/pause", command("ana", "x")).status()).isEqualTo(404);
-    Answer path = api.get("/api/nothing-here");
+    assertThat(api.as("ana").post("/api/v1/rollouts/nobody/pause", reason("x")).status()).isEqualTo(404);
+    Answer path = api.get("/api/v1/nothing-here");
     assertThat(path.status()).isEqualTo(404);
     assertThat(path.error()).isNotBlank();
   }
@@ -472,7 +477,7 @@ class RestApiTest {
     api.bean(TelemetryRepository.class)
         .record(new RobotTelemetry("r1", 87.5, 41.0, "1.0.0", System.currentTimeMillis()));
 
-    JsonNode robots = api.get("/api/robots").body();
+    JsonNode robots = api.get("/api/v1/robots").body();
     JsonNode r1 = robots.get(0);
     assertThat(r1.get("robotId").asText()).isEqualTo("r1");
     assertThat(r1.get("labels").get("site").asText()).isEqualTo("lyon");
@@ -481,10 +486,10 @@ class RestApiTest {
     assertThat(robots.get(1).get("robotId").asText()).isEqualTo("r2");
     assertThat(robots.get(1).get("telemetry").isNull()).isTrue();
 
-    Answer one = api.get("/api/robots/r1");
+    Answer one = api.get("/api/v1/robots/r1");
     assertThat(one.status()).isEqualTo(200);
     assertThat(one.body()).isEqualTo(r1);
-    Answer unknown = api.get("/api/robots/r404");
+    Answer unknown = api.get("/api/v1/robots/r404");
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.error()).isEqualTo("unknown robot r404");
   }

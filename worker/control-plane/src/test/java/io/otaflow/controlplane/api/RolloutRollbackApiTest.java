@@ -1,6 +1,6 @@
 package io.otaflow.controlplane.api;
 
-import static io.otaflow.controlplane.api.ControlPlaneUnderTest.command;
+import static io.otaflow.controlplane.api.ControlPlaneUnderTest.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,19 +50,19 @@ class RolloutRollbackApiTest {
   void aRolloutThatHasNotEndedIsAbortedInsteadAndAnUnknownOneIsNotFound() throws Exception {
     api.startRunning("live", "r1");
 
-    Answer running = api.post("/api/rollouts/live/rollback", command("ana", "motors"));
+    Answer running = api.as("ana").post("/api/v1/rollouts/live/rollback", reason("motors"));
     assertThat(running.status()).isEqualTo(409);
     assertThat(running.error()).isEqualTo("cannot roll back: rollout live is RUNNING; abort it instead (abort rolls"
         + " back)");
-    api.post("/api/rollouts/live/pause", command("ana", "lunch"));
-    assertThat(api.post("/api/rollouts/live/rollback", command("ana", "motors")).error())
+    api.as("ana").post("/api/v1/rollouts/live/pause", reason("lunch"));
+    assertThat(api.as("ana").post("/api/v1/rollouts/live/rollback", reason("motors")).error())
         .isEqualTo("cannot roll back: rollout live is PAUSED; abort it instead (abort rolls back)");
-    Answer noReason = api.post("/api/rollouts/live/rollback", "{\"operator\": \"ana\"}");
+    Answer noReason = api.post("/api/v1/rollouts/live/rollback", "{}");
     assertThat(noReason.status()).isEqualTo(400);
-    assertThat(noReason.error()).isEqualTo("reason is required");
+    assertThat(noReason.error()).isEqualTo("reason: is required");
     api.abortAndWait("live");
 
-    Answer unknown = api.post("/api/rollouts/nope/rollback", command("ana", "motors"));
+    Answer unknown = api.as("ana").post("/api/v1/rollouts/nope/rollback", reason("motors"));
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.error()).isEqualTo("rollout nope does not exist");
   }
@@ -71,7 +71,7 @@ class RolloutRollbackApiTest {
   void aRolloutWithNoRobotLeftOnItsReleaseHasNothingToRollBack() throws Exception {
     String version = api.endedUnreached("unreached", "r2");
 
-    Answer nothing = api.post("/api/rollouts/unreached/rollback", command("ana", "motors"));
+    Answer nothing = api.as("ana").post("/api/v1/rollouts/unreached/rollback", reason("motors"));
     assertThat(nothing.status()).isEqualTo(409);
     assertThat(nothing.error()).isEqualTo("cannot roll back: rollout unreached has no robot left on release "
         + version + " to switch back (its robots were rolled back or never updated)");
@@ -79,7 +79,7 @@ class RolloutRollbackApiTest {
     RolloutRobotRepository rows = api.bean(RolloutRobotRepository.class);
     rows.recordRobotState("unreached", "r2", RobotUpdateState.COMMITTED, null, version);
     rows.recordRobotState("a-later-one", "r2", RobotUpdateState.COMMITTED, null, "9.9.9");
-    assertThat(api.post("/api/rollouts/unreached/rollback", command("ana", "motors")).error())
+    assertThat(api.as("ana").post("/api/v1/rollouts/unreached/rollback", reason("motors")).error())
         .isEqualTo("cannot roll back: rollout unreached has no robot left on release " + version + " to switch back"
             + " (1 of its robots moved on to another release since, the others were rolled back or never updated)");
     assertThat(api.bean(RolloutRepository.class).rollout("unreached").orElseThrow().status())
@@ -96,7 +96,7 @@ class RolloutRollbackApiTest {
     String version = endedWithRobotOnItsRelease("done", "r3");
     api.startRunning("holder", "r3");
 
-    Answer leased = api.post("/api/rollouts/done/rollback", command("ana", "motors"));
+    Answer leased = api.as("ana").post("/api/v1/rollouts/done/rollback", reason("motors"));
     assertThat(leased.status()).isEqualTo(409);
     assertThat(leased.error()).isEqualTo("target: 1 of its 1 robots belong to another rollout (1 in running rollout"
         + " holder); a robot belongs to one running rollout at a time: wait for it to end or abort it");
@@ -105,9 +105,9 @@ class RolloutRollbackApiTest {
         .containsExactly(RolloutStatus.ABORTED, null);
     api.abortAndWait("holder");
 
-    Answer ordered = api.post("/api/rollouts/done/rollback", command("ana", "motors"));
+    Answer ordered = api.as("ana").post("/api/v1/rollouts/done/rollback", reason("motors"));
     assertThat(ordered.status()).as(ordered.body().toString()).isEqualTo(202);
-    assertThat(ordered.location()).isEqualTo("/api/rollouts/done");
+    assertThat(ordered.location()).isEqualTo("/api/v1/rollouts/done");
     String reason = "rolling back after it ended: ordered by ana: motors";
     assertThat(ordered.body()).isEqualTo(api.bean(ObjectMapper.class).readTree(
         "{\"rolloutId\": \"done\", \"releaseVersion\": \"" + version + "\", \"robots\": 1, \"movedOn\": 0,"
@@ -119,7 +119,7 @@ class RolloutRollbackApiTest {
     assertThat(workflowInput(OtaflowNames.rolloutRollbackWorkflowId("done")))
         .isEqualTo(started.withRollbackOrder(new OperatorCommand("ana", "motors")));
     api.awaitStatus("done", "RUNNING");
-    assertThat(api.post("/api/rollouts/done/rollback", command("bob", "again")).error())
+    assertThat(api.as("bob").post("/api/v1/rollouts/done/rollback", reason("again")).error())
         .isEqualTo("cannot roll back: rollout done is rolling back already");
     assertThat(api.bean(RegistryReconciler.class).reconcile()).as("its rollback runs").isZero();
     assertThat(api.bean(RolloutRepository.class).rollout("done").orElseThrow().status())
@@ -130,7 +130,7 @@ class RolloutRollbackApiTest {
     assertThat(api.bean(RegistryReconciler.class).reconcile()).isEqualTo(1);
     assertThat(api.bean(RolloutRepository.class).rollout("done").orElseThrow().reason())
         .startsWith("workflow TERMINATED outside otaflow");
-    assertThat(api.get("/api/rollouts/done").body().get("status").asText()).isEqualTo("FAILED");
+    assertThat(api.get("/api/v1/rollouts/done").body().get("status").asText()).isEqualTo("FAILED");
     assertThat(api.bean(RobotLeases.class).leasedRobots("done")).isEmpty();
   }
 
@@ -142,7 +142,7 @@ class RolloutRollbackApiTest {
         .newBuilder().setWorkflowId(OtaflowNames.rolloutRollbackWorkflowId("blocked")).setTaskQueue("nobody").build());
     squatter.start();
 
-    Answer refused = api.post("/api/rollouts/blocked/rollback", command("ana", "motors"));
+    Answer refused = api.as("ana").post("/api/v1/rollouts/blocked/rollback", reason("motors"));
     assertThat(refused.status()).isEqualTo(500);
     RolloutRecord failed = api.bean(RolloutRepository.class).rollout("blocked").orElseThrow();
     assertThat(failed.status()).isEqualTo(RolloutStatus.FAILED);
@@ -158,7 +158,7 @@ class RolloutRollbackApiTest {
    */
   private static String endedWithRobotOnItsRelease(String rolloutId, String robot) throws Exception {
     String version = api.startRunning(rolloutId, robot);
-    assertThat(api.post("/api/rollouts/" + rolloutId + "/abort", "{\"operator\": \"ana\", \"reason\": \"enough\","
+    assertThat(api.post("/api/v1/rollouts/" + rolloutId + "/abort", "{\"reason\": \"enough\","
         + " \"rollback\": false}").status()).isEqualTo(200);
     api.awaitEnd(OtaflowNames.rolloutWorkflowId(rolloutId));
     api.bean(RolloutRobotRepository.class).recordRobotState(rolloutId, robot, RobotUpdateState.COMMITTED, null,

@@ -1,0 +1,87 @@
+package io.otaflow.controlplane.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.otaflow.registry.UserRole;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+/**
+ * The answers of the security filter chain, as problem details like every other refusal of the API: 401 for a missing
+ * or bad token (logged as one line and counted in {@code otaflow.api.authentication.refused}, tagged missing or
+ * invalid), 403 for a user with no otaflow role. A user whose role is too low for a command is refused by
+ * {@code AuditedCommands}, which also audits it.
+ */
+final class RefusedRequests implements AuthenticationEntryPoint, AccessDeniedHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(RefusedRequests.class);
+  static final String METRIC = "otaflow.api.authentication.refused";
+
+  private final ObjectMapper json;
+  private final Counter missing;
+  private final Counter invalid;
+
+  RefusedRequests(ObjectMapper json, MeterRegistry meters) {
+    this.json = json;
+    this.missing = refusals(meters, "missing");
+    this.invalid = refusals(meters, "invalid");
+  }
+
+  private static Counter refusals(MeterRegistry meters, String reason) {
+    return Counter.builder(METRIC).tag("reason", reason)
+        .description("REST API requests refused 401: no bearer token, or one that is unknown, expired or revoked")
+        .register(meters);
+  }
+
+  @Override
+  public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+      throws IOException {
+    String detail;
+    String challenge;
+    if (e instanceof OAuth2AuthenticationException bad) {
+      invalid.increment();
+      String why = bad.getError().getDescription() != null ? bad.getError().getDescription() : bad.getMessage();
+      detail = "invalid bearer token: " + why;
+      challenge = "Bearer error=\"invalid_token\"";
+    } else {
+      missing.increment();
+      detail = "authentication required: send Authorization: Bearer <token>, an API token (otaflow tokens create)"
+          + " or a JWT from the identity provider";
+      challenge = "Bearer";
+    }
+    response.setHeader("WWW-Authenticate", challenge);
+    refuse(request, response, HttpStatus.UNAUTHORIZED, detail);
+  }
+
+  @Override
+  public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+      throws IOException {
+    CurrentUser user = CurrentUser.get();
+    refuse(request, response, HttpStatus.FORBIDDEN, "user " + user.name() + " holds no otaflow role ("
+        + UserRole.names() + ")");
+  }
+
+  private void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
+      throws IOException {
+    log.info("refused {} {} {} from {}: {}", status.value(), request.getMethod(), request.getRequestURI(),
+        request.getRemoteAddr(), detail);
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+    problem.setInstance(URI.create(request.getRequestURI()));
+    response.setStatus(status.value());
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    json.writeValue(response.getOutputStream(), problem);
+  }
+}

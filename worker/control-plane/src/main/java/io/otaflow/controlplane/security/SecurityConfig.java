@@ -1,0 +1,115 @@
+package io.otaflow.controlplane.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.otaflow.registry.ApiTokenRepository;
+import io.otaflow.registry.UserRole;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationManagerResolver;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.oauth2.server.resource.authentication.OpaqueTokenAuthenticationProvider;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Who may call the REST API. Every request but the health endpoint carries a bearer token: an otaflow API token
+ * (checked against the registry's hashes) or, with {@code otaflow.oidc.issuer} set, a JWT from the company's identity
+ * provider (OAuth2 resource server; signature, expiry and issuer checked with its published keys). Reads need the
+ * viewer role; each command checks its own role in {@code AuditedCommands}, which also audits it. No sessions and no
+ * cookies, hence no CSRF protection needed.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfig {
+
+  @Bean
+  SecurityFilterChain api(HttpSecurity http, AuthenticationManagerResolver<HttpServletRequest> bearerTokens,
+                          ObjectMapper json, MeterRegistry meters) throws Exception {
+    RefusedRequests refused = new RefusedRequests(json, meters);
+    http.authorizeHttpRequests(requests -> requests
+            .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+            .requestMatchers(HttpMethod.GET).hasRole(UserRole.VIEWER.name())
+            .anyRequest().authenticated())
+        .oauth2ResourceServer(resourceServer -> resourceServer
+            .authenticationManagerResolver(bearerTokens)
+            .authenticationEntryPoint(refused)
+            .accessDeniedHandler(refused))
+        .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(refused).accessDeniedHandler(refused))
+        .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(AbstractHttpConfigurer::disable)
+        .httpBasic(AbstractHttpConfigurer::disable)
+        .formLogin(AbstractHttpConfigurer::disable);
+    return http.build();
+  }
+
+  /** admin includes release-manager, which includes viewer. */
+  @Bean
+  static RoleHierarchy roleHierarchy() {
+    return RoleHierarchyImpl.withDefaultRolePrefix()
+        .role(UserRole.ADMIN.name()).implies(UserRole.RELEASE_MANAGER.name())
+        .role(UserRole.RELEASE_MANAGER.name()).implies(UserRole.VIEWER.name())
+        .build();
+  }
+
+  /** bcrypt, in a form that names its algorithm so that stored hashes can move to a stronger one later. */
+  @Bean
+  PasswordEncoder tokenHashes() {
+    return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+  }
+
+  /** With the first admin token in place (see {@link AdminTokenFile}) before the API answers anyone. */
+  @Bean
+  ApiTokens apiTokens(ApiTokenRepository tokens, PasswordEncoder tokenHashes,
+                      @Value("${otaflow.security.admin-token-file:}") String adminTokenFile,
+                      @Value("${otaflow.data-dir:./.otaflow/data}") Path dataDir) {
+    ApiTokens apiTokens = new ApiTokens(tokens, tokenHashes, Clock.systemUTC());
+    new AdminTokenFile(apiTokens)
+        .ensure(adminTokenFile.isBlank() ? null : Path.of(adminTokenFile), dataDir);
+    return apiTokens;
+  }
+
+  /**
+   * otaflow API tokens go to the registry; anything else is a JWT for the identity provider when one is configured
+   * (told apart by the token's prefix, so a bad API token gets an API token's refusal, not a JWT parser's).
+   */
+  @Bean
+  AuthenticationManagerResolver<HttpServletRequest> bearerTokens(
+      ApiTokens apiTokens,
+      @Value("${otaflow.oidc.issuer:}") String oidcIssuer,
+      @Value("${otaflow.oidc.user-claim:preferred_username}") String userClaim,
+      @Value("${otaflow.oidc.roles-claim:roles}") String rolesClaim) {
+    AuthenticationManager apiTokenManager = new ProviderManager(new OpaqueTokenAuthenticationProvider(apiTokens));
+    AuthenticationManager jwtManager = oidcIssuer.isBlank() ? apiTokenManager : jwtManager(oidcIssuer, userClaim,
+        rolesClaim);
+    DefaultBearerTokenResolver resolver = new DefaultBearerTokenResolver();
+    return request -> {
+      String token = resolver.resolve(request);
+      return token == null || ApiTokens.looksLikeApiToken(token) ? apiTokenManager : jwtManager;
+    };
+  }
+
+  /** The issuer's keys are found through its discovery document on first use, so a start never waits for it. */
+  private static AuthenticationManager jwtManager(String issuer, String userClaim, String rolesClaim) {
+    NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(issuer).build();
+    decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(issuer));
+    JwtAuthenticationProvider provider = new JwtAuthenticationProvider(decoder);
+    provider.setJwtAuthenticationConverter(new OidcRoles(userClaim, rolesClaim));
+    return new ProviderManager(provider);
+  }
+}

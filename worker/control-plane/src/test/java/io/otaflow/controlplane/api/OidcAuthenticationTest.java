@@ -1,0 +1,124 @@
+package io.otaflow.controlplane.api;
+
+import static io.otaflow.controlplane.api.ControlPlaneUnderTest.release;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import io.otaflow.controlplane.api.ControlPlaneUnderTest.Answer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A company identity provider's JWTs: the control plane finds the issuer's keys through its discovery document (served
+ * here, with a key the test holds), takes the user from {@code preferred_username} and the roles from {@code roles},
+ * and refuses tokens that are expired, signed by another key, from another issuer, or carry no otaflow role.
+ */
+class OidcAuthenticationTest {
+
+  private static final RSAKey KEY = rsaKey("idp-key");
+  private static final RSAKey OTHER_KEY = rsaKey("idp-key");
+  private static final HttpServer ISSUER = issuer();
+  private static final String ISSUER_URL = "http://127.0.0.1:" + ISSUER.getAddress().getPort() + "/realms/acme";
+
+  @RegisterExtension
+  static final ControlPlaneUnderTest api = ControlPlaneUnderTest.perTestClass(
+      dataDir -> Map.of("otaflow.oidc.issuer", ISSUER_URL));
+
+  @AfterAll
+  static void stopIssuer() {
+    ISSUER.stop(0);
+  }
+
+  @Test
+  void aReleaseManagersJwtPublishesUnderTheirNameAndTheAuditSaysSo() throws Exception {
+    String jwt = jwt(KEY, ISSUER_URL, "dana", List.of("release-manager", "payroll-admin"), Instant.now().plusSeconds(300));
+    String version = ControlPlaneUnderTest.newVersion();
+
+    assertThat(api.withToken(jwt).post("/api/v1/releases", release(version, 10, null, null)).status()).isEqualTo(201);
+    assertThat(api.withToken(jwt).post("/api/v1/killswitch/on", "{\"reason\": \"x\"}").status()).isEqualTo(403);
+    var rows = api.get("/api/v1/audit?user=dana").body().get("events");
+    assertThat(rows.findValuesAsText("action")).containsExactly("killswitch.on", "release.publish");
+    assertThat(rows.findValuesAsText("role")).containsOnly("release-manager");
+    assertThat(rows.get(1).get("targetId").asText()).isEqualTo(version);
+  }
+
+  @Test
+  void expiredForeignOrRolelessJwtsAreRefused() throws Exception {
+    Answer expired = api.withToken(jwt(KEY, ISSUER_URL, "dana", List.of("viewer"), Instant.now().minusSeconds(120)))
+        .get("/api/v1/releases");
+    assertThat(expired.status()).isEqualTo(401);
+    assertThat(expired.error()).startsWith("invalid bearer token: ").contains("expired");
+    Answer otherKey = api.withToken(jwt(OTHER_KEY, ISSUER_URL, "dana", List.of("admin"), Instant.now().plusSeconds(60)))
+        .get("/api/v1/releases");
+    assertThat(otherKey.status()).isEqualTo(401);
+    Answer otherIssuer = api.withToken(jwt(KEY, "https://evil.example/realms/acme", "dana", List.of("admin"),
+        Instant.now().plusSeconds(60))).get("/api/v1/releases");
+    assertThat(otherIssuer.status()).isEqualTo(401);
+    assertThat(otherIssuer.error()).contains("iss");
+
+    Answer roleless = api.withToken(jwt(KEY, ISSUER_URL, "eve", List.of("payroll-admin"),
+        Instant.now().plusSeconds(60))).get("/api/v1/releases");
+    assertThat(roleless.status()).isEqualTo(403);
+    assertThat(roleless.error()).isEqualTo("user eve holds no otaflow role (viewer, release-manager, admin)");
+  }
+
+  private static String jwt(RSAKey key, String issuer, String user, List<String> roles, Instant expires)
+      throws JOSEException {
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+        new JWTClaimsSet.Builder().issuer(issuer).subject("id-" + user).claim("preferred_username", user)
+            .claim("roles", roles).issueTime(Date.from(expires.minusSeconds(600))).expirationTime(Date.from(expires))
+            .build());
+    jwt.sign(new RSASSASigner(key));
+    return jwt.serialize();
+  }
+
+  private static RSAKey rsaKey(String keyId) {
+    try {
+      return new RSAKeyGenerator(2048).keyID(keyId).generate();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The identity provider's discovery document and public keys, as Keycloak serves them under a realm. */
+  private static HttpServer issuer() {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/acme";
+      respond(server, "/realms/acme/.well-known/openid-configuration",
+          "{\"issuer\": \"" + base + "\", \"jwks_uri\": \"" + base + "/certs\"}");
+      respond(server, "/realms/acme/certs", new JWKSet(KEY.toPublicJWK()).toString());
+      server.start();
+      return server;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void respond(HttpServer server, String path, String json) {
+    server.createContext(path, exchange -> {
+      byte[] body = json.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+  }
+}
