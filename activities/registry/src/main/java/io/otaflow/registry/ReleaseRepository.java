@@ -1,5 +1,6 @@
 package io.otaflow.registry;
 
+import static io.otaflow.registry.RegistryJdbc.requirePositive;
 import static io.otaflow.registry.RegistryJdbc.retryOnDuplicate;
 import static io.otaflow.registry.RegistryJdbc.timestamp;
 
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 public class ReleaseRepository {
 
   private static final Logger log = LoggerFactory.getLogger(ReleaseRepository.class);
+  private static final NewestFirst NEWEST_FIRST = new NewestFirst("releases", "registered_at", "version");
 
   private final Jdbi jdbi;
   private final Clock clock;
@@ -60,8 +62,16 @@ public class ReleaseRepository {
     return jdbi.withHandle(h -> release(h, version));
   }
 
+  /** Oldest first. */
   public List<Release> releases() {
     return jdbi.withHandle(h -> h.createQuery("SELECT * FROM releases ORDER BY registered_at, version")
+        .map((rs, ctx) -> releaseRow(rs)).list());
+  }
+
+  /** One page of releases, newest first, after the release {@code afterVersion} (null for the first page). */
+  public List<Release> releases(String afterVersion, int limit) {
+    requirePositive(limit);
+    return jdbi.withHandle(h -> NEWEST_FIRST.page(h, List.of(), afterVersion, limit)
         .map((rs, ctx) -> releaseRow(rs)).list());
   }
 

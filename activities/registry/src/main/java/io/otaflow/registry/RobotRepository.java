@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -24,10 +23,16 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The fleet: table {@code robots}, one row per robot that ever registered. */
+/**
+ * The fleet: table {@code robots}, one row per robot that ever registered, and {@code robot_labels}, its labels as rows
+ * SQL filters on. {@code robots.labels} keeps the same labels as JSON, written in the same transaction: a display copy,
+ * so that a page of robots reads each robot, labels included, from its own row (no join repeating it per label, no
+ * second query); filters never read it.
+ */
 public class RobotRepository {
 
   private static final Logger log = LoggerFactory.getLogger(RobotRepository.class);
@@ -42,11 +47,12 @@ public class RobotRepository {
 
   /**
    * Adds the robot, or refreshes its labels, installed version, last-seen time and, when {@code agentVersion} is not
-   * null, the version of the agent it runs.
+   * null, the version of the agent it runs. Its labels are replaced in the same transaction.
    */
   public void registerRobot(String robotId, Map<String, String> labels, String installedVersion,
                             String agentVersion) {
-    String labelsJson = toJson(new TreeMap<>(labels == null ? Map.of() : labels));
+    Map<String, String> sortedLabels = new TreeMap<>(labels == null ? Map.of() : labels);
+    String labelsJson = toJson(sortedLabels);
     Instant now = RegistryJdbc.now(clock);
     retryOnDuplicate(() -> jdbi.inTransaction(h -> {
       int updated = h.createUpdate("UPDATE robots SET labels = :labels, installed_version = :version,"
@@ -61,10 +67,23 @@ public class RobotRepository {
             .bind("agent", agentVersion).bind("now", timestamp(now))
             .execute();
       }
+      replaceLabels(h, robotId, sortedLabels);
       return null;
     }));
     log.debug("registered robot {} labels={} installed={} agent={}", robotId, labelsJson, installedVersion,
         agentVersion);
+  }
+
+  /** Within {@code h}'s transaction, after the robot's row: its labels become exactly {@code labels}. */
+  private static void replaceLabels(Handle h, String robotId, Map<String, String> labels) {
+    h.createUpdate("DELETE FROM robot_labels WHERE robot_id = :id").bind("id", robotId).execute();
+    if (labels.isEmpty()) {
+      return;
+    }
+    PreparedBatch batch = h.prepareBatch("INSERT INTO robot_labels (robot_id, label_name, label_value)"
+        + " VALUES (:id, :name, :value)");
+    labels.forEach((name, value) -> batch.bind("id", robotId).bind("name", name).bind("value", value).add());
+    batch.execute();
   }
 
   public Optional<RobotRecord> robot(String robotId) {
@@ -77,6 +96,14 @@ public class RobotRepository {
         .map((rs, ctx) -> robotRow(rs)).list());
   }
 
+  /** One page of the fleet, in one query. */
+  public List<RobotRecord> robots(RobotQuery query) {
+    RobotFilter filter = new RobotFilter(query.labels(), query.installedVersion());
+    return jdbi.withHandle(h -> filter.bind(h.createQuery("SELECT r.*" + filter.fromWhere()
+            + " ORDER BY r.robot_id LIMIT :limit"), query.afterRobotId())
+        .bind("limit", query.limit()).map((rs, ctx) -> robotRow(rs)).list());
+  }
+
   /**
    * Robot IDs (ascending) the selector picks: the listed IDs when there are any, narrowed to robots carrying every
    * label when labels are given; both empty means the whole fleet.
@@ -84,28 +111,21 @@ public class RobotRepository {
    * @throws UnknownRobotException naming every listed ID the registry does not know
    */
   public List<String> matchingRobots(TargetSelector target) {
-    Map<String, String> wanted = target.labels();
-    List<String> ids = new ArrayList<>();
-    Set<String> known = new HashSet<>();
-    jdbi.useHandle(h -> h.createQuery("SELECT robot_id, labels FROM robots ORDER BY robot_id")
-        .map((rs, ctx) -> {
-          String id = rs.getString("robot_id");
-          known.add(id);
-          if (wanted.isEmpty() || readLabels(rs.getString("labels")).entrySet().containsAll(wanted.entrySet())) {
-            ids.add(id);
-          }
-          return id;
-        })
-        .forEach(id -> { }));
+    RobotFilter filter = new RobotFilter(target.labels(), null);
+    List<String> labelled = jdbi.withHandle(h -> filter.bind(h.createQuery("SELECT r.robot_id" + filter.fromWhere()
+        + " ORDER BY r.robot_id"), null).mapTo(String.class).list());
     if (target.robotIds().isEmpty()) {
-      return ids;
+      return labelled;
     }
+    // Every known ID rather than a list of the requested ones bound as parameters: a target may list 100,000 robots.
+    Set<String> known = new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT robot_id FROM robots")
+        .mapTo(String.class).list()));
     Set<String> requested = new LinkedHashSet<>(target.robotIds());
     List<String> unknown = requested.stream().filter(id -> !known.contains(id)).toList();
     if (!unknown.isEmpty()) {
       throw new UnknownRobotException(unknown);
     }
-    return ids.stream().filter(requested::contains).toList();
+    return labelled.stream().filter(requested::contains).toList();
   }
 
   /**

@@ -1,8 +1,11 @@
 package io.otaflow.registry;
 
 import static io.otaflow.registry.RegistryJdbc.instant;
+import static io.otaflow.registry.RegistryJdbc.requirePositive;
 import static io.otaflow.registry.RegistryJdbc.timestamp;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -21,11 +24,16 @@ public class RolloutEventLog {
   /** The rollout's events, oldest first. */
   public List<RolloutEventRecord> events(String rolloutId) {
     return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollout_events WHERE rollout_id = :id ORDER BY id")
-        .bind("id", rolloutId)
-        .map((rs, ctx) -> new RolloutEventRecord(rs.getLong("id"), rs.getString("rollout_id"),
-            rs.getString("robot_id"), rs.getString("kind"), rs.getString("status"), rs.getString("stage"),
-            rs.getString("reason"), instant(rs, "recorded_at")))
-        .list());
+        .bind("id", rolloutId).map((rs, ctx) -> eventRow(rs)).list());
+  }
+
+  /** One page of the rollout's events, oldest first, after the event {@code afterEventId} (0 for the first page). */
+  public List<RolloutEventRecord> events(String rolloutId, long afterEventId, int limit) {
+    requirePositive(limit);
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollout_events WHERE rollout_id = :id AND id > :after"
+            + " ORDER BY id LIMIT :limit")
+        .bind("id", rolloutId).bind("after", afterEventId).bind("limit", limit)
+        .map((rs, ctx) -> eventRow(rs)).list());
   }
 
   /** Appends an event within {@code h}'s transaction, so it is logged exactly when the change it records is made. */
@@ -35,5 +43,11 @@ public class RolloutEventLog {
             + " VALUES (:rollout, :robot, :kind, :status, :stage, :reason, :at)")
         .bind("rollout", rolloutId).bind("robot", robotId).bind("kind", kind).bind("status", status)
         .bind("stage", stage).bind("reason", reason).bind("at", timestamp(at)).execute();
+  }
+
+  private static RolloutEventRecord eventRow(ResultSet rs) throws SQLException {
+    return new RolloutEventRecord(rs.getLong("id"), rs.getString("rollout_id"), rs.getString("robot_id"),
+        rs.getString("kind"), rs.getString("status"), rs.getString("stage"), rs.getString("reason"),
+        instant(rs, "recorded_at"));
   }
 }

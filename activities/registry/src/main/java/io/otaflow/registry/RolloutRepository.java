@@ -14,12 +14,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,7 @@ public class RolloutRepository {
   private static final Logger log = LoggerFactory.getLogger(RolloutRepository.class);
   private static final List<String> FINAL_STATUSES = Arrays.stream(RolloutStatus.values())
       .filter(RolloutStatus::isFinal).map(Enum::name).toList();
+  private static final NewestFirst NEWEST_FIRST = new NewestFirst("rollouts", "created_at", "rollout_id");
 
   private final Jdbi jdbi;
   private final Clock clock;
@@ -111,6 +114,27 @@ public class RolloutRepository {
   public List<RolloutRecord> rollouts() {
     return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollouts ORDER BY created_at DESC, rollout_id DESC")
         .map((rs, ctx) -> rolloutRow(rs)).list());
+  }
+
+  /** One page of rollouts, newest first, in one query. */
+  public List<RolloutRecord> rollouts(RolloutQuery query) {
+    List<String> conditions = new ArrayList<>();
+    if (!query.statuses().isEmpty()) {
+      conditions.add("status IN (<statuses>)");
+    }
+    if (query.releaseVersion() != null) {
+      conditions.add("release_version = :release");
+    }
+    return jdbi.withHandle(h -> {
+      Query page = NEWEST_FIRST.page(h, conditions, query.afterRolloutId(), query.limit());
+      if (!query.statuses().isEmpty()) {
+        page.bindList("statuses", query.statuses().stream().map(Enum::name).toList());
+      }
+      if (query.releaseVersion() != null) {
+        page.bind("release", query.releaseVersion());
+      }
+      return page.map((rs, ctx) -> rolloutRow(rs)).list();
+    });
   }
 
   /** Rollouts not in a final status, oldest first: what the registry believes still runs. */

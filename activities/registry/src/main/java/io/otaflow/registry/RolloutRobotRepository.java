@@ -8,6 +8,7 @@ import static io.otaflow.registry.RegistryJdbc.retryOnDuplicate;
 import static io.otaflow.registry.RegistryJdbc.timestamp;
 
 import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.domain.RolloutStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -227,6 +228,21 @@ public class RolloutRobotRepository {
     return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollout_robots WHERE rollout_id = :id"
             + " ORDER BY stage_index, robot_id")
         .bind("id", rolloutId).map((rs, ctx) -> rolloutRobotRow(rs)).list());
+  }
+
+  /**
+   * The robot's {@code limit} latest rollouts, newest first (by when its state in each last changed), in one query.
+   * Rows of a rollout the registry holds no {@code rollouts} row of are left out: they have no release or status.
+   */
+  public List<RobotRolloutRecord> robotRollouts(String robotId, int limit) {
+    requirePositive(limit);
+    return jdbi.withHandle(h -> h.createQuery("SELECT rr.*, ro.release_version, ro.status FROM rollout_robots rr"
+            + " JOIN rollouts ro ON ro.rollout_id = rr.rollout_id WHERE rr.robot_id = :robot"
+            + " ORDER BY rr.updated_at DESC, rr.rollout_id DESC LIMIT :limit")
+        .bind("robot", robotId).bind("limit", limit)
+        .map((rs, ctx) -> new RobotRolloutRecord(rs.getString("rollout_id"), rs.getString("release_version"),
+            RolloutStatus.valueOf(rs.getString("status")), rolloutRobotRow(rs)))
+        .list());
   }
 
   /** Robots per state, every state present (zero when none), in enum order. */

@@ -3,13 +3,17 @@ package io.otaflow.registry;
 import static io.otaflow.registry.RegistryJdbc.timestamp;
 
 import io.otaflow.fleet.RobotTelemetry;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.Argument;
 
@@ -18,6 +22,8 @@ import org.jdbi.v3.core.argument.Argument;
  * installed version.
  */
 public class TelemetryRepository {
+
+  private static final String COLUMNS = "robot_id, battery_percent, temperature_c, installed_version, sent_at";
 
   private final Jdbi jdbi;
   private final Clock clock;
@@ -46,13 +52,28 @@ public class TelemetryRepository {
   }
 
   public Optional<RobotTelemetry> latest(String robotId) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT robot_id, battery_percent, temperature_c, installed_version,"
-            + " sent_at FROM robot_telemetry WHERE robot_id = :robot")
-        .bind("robot", robotId)
-        .map((rs, ctx) -> new RobotTelemetry(rs.getString("robot_id"), rs.getDouble("battery_percent"),
-            rs.getDouble("temperature_c"), rs.getString("installed_version"),
-            RegistryJdbc.instant(rs, "sent_at").toEpochMilli()))
-        .findOne());
+    return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM robot_telemetry WHERE robot_id = :robot")
+        .bind("robot", robotId).map((rs, ctx) -> telemetryRow(rs)).findOne());
+  }
+
+  /**
+   * The latest report of each of {@code robotIds} that sent one, by robot ID, in one query: the telemetry of a page of
+   * robots, not of a whole fleet (the IDs are bound one parameter each).
+   */
+  public Map<String, RobotTelemetry> latest(Collection<String> robotIds) {
+    if (robotIds.isEmpty()) {
+      return Map.of();
+    }
+    return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM robot_telemetry"
+            + " WHERE robot_id IN (<robots>)")
+        .bindList("robots", List.copyOf(robotIds)).map((rs, ctx) -> telemetryRow(rs))
+        .collect(Collectors.toMap(RobotTelemetry::robotId, telemetry -> telemetry)));
+  }
+
+  private static RobotTelemetry telemetryRow(ResultSet rs) throws SQLException {
+    return new RobotTelemetry(rs.getString("robot_id"), rs.getDouble("battery_percent"),
+        rs.getDouble("temperature_c"), rs.getString("installed_version"),
+        RegistryJdbc.instant(rs, "sent_at").toEpochMilli());
   }
 
   private static Map<String, Object> values(RobotTelemetry report) {

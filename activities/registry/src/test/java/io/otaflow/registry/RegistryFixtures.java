@@ -12,7 +12,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -108,6 +112,27 @@ final class RegistryFixtures {
       IntStream.range(0, count).forEach(i -> batch.bind("id", robotId(i)).add());
       batch.execute();
     });
+  }
+
+  /**
+   * Every page of a list, walked as the REST API walks it: asking one row more than it shows tells whether a next page
+   * follows, which starts after the key of the last row shown.
+   *
+   * @param page  the page after a key (the first page after {@code first}) of at most so many rows
+   * @param first the key before the first row (null, or 0 for event IDs)
+   */
+  static <T, K> List<List<T>> pages(BiFunction<K, Integer, List<T>> page, Function<T, K> key, K first, int limit) {
+    List<List<T>> pages = new ArrayList<>();
+    K after = first;
+    while (true) {
+      List<T> rows = page.apply(after, limit + 1);
+      List<T> shown = rows.subList(0, Math.min(limit, rows.size()));
+      pages.add(shown);
+      if (rows.size() <= limit) {
+        return pages;
+      }
+      after = key.apply(shown.get(shown.size() - 1));
+    }
   }
 
   /** A clock the test moves by hand. */

@@ -7,6 +7,7 @@ import io.otaflow.fleet.RobotTelemetry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +37,19 @@ class TelemetryRepositoryTest {
     RobotRecord robot = registry.robots().robot("r1").orElseThrow();
     assertThat(robot.installedVersion()).isEqualTo("1.0.0");
     assertThat(robot.lastSeenAt()).isEqualTo(NOW);
+  }
+
+  @Test
+  void latestReportsOfAPageOfRobotsInOneQuery() {
+    registry.robots().registerRobot("r2", Map.of(), "0.9.0", null);
+    registry.robots().registerRobot("r3", Map.of(), "0.9.0", null);
+    store.record(new RobotTelemetry("r1", 80.0, 41.5, "0.9.0", 1_000));
+    store.record(new RobotTelemetry("r3", 60.0, 39.0, "0.9.0", 1_500));
+
+    assertThat(store.latest(List.of("r1", "r2", "r3", "r404"))).isEqualTo(Map.of(
+        "r1", new RobotTelemetry("r1", 80.0, 41.5, "0.9.0", 1_000),
+        "r3", new RobotTelemetry("r3", 60.0, 39.0, "0.9.0", 1_500)));
+    assertThat(store.latest(List.of())).isEmpty();
   }
 
   @Test
