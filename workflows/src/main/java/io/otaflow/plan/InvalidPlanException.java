@@ -1,6 +1,6 @@
 package io.otaflow.plan;
 
-import io.otaflow.wire.InvalidFieldException;
+import io.otaflow.domain.InvalidFieldException;
 
 /** A plan that must not start; the message starts with the offending field, like {@code stages[2].percent: ...}. */
 public class InvalidPlanException extends InvalidFieldException {

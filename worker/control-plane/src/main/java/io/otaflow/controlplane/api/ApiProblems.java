@@ -9,7 +9,7 @@ import io.otaflow.controlplane.UnknownReleaseException;
 import io.otaflow.controlplane.UnknownRolloutException;
 import io.otaflow.registry.RegistryConflictException;
 import io.otaflow.registry.UnknownTokenException;
-import io.otaflow.wire.InvalidFieldException;
+import io.otaflow.domain.InvalidFieldException;
 import io.otaflow.wire.JsonFieldErrors;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;

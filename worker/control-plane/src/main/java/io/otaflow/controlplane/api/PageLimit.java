@@ -1,6 +1,6 @@
 package io.otaflow.controlplane.api;
 
-import io.otaflow.wire.InvalidFieldException;
+import io.otaflow.domain.InvalidFieldException;
 
 /** The {@code limit} query parameter of every paged list: how many rows a page holds. */
 final class PageLimit {

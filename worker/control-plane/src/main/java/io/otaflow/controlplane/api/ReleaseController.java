@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.otaflow.controlplane.RolloutService;
 import io.otaflow.controlplane.RolloutService.RegisteredRelease;
 import io.otaflow.controlplane.UnknownReleaseException;
+import io.otaflow.registry.ReleaseRepository;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Releases: register (signing the manifest when the control plane has a key), list, look up. */
@@ -23,9 +25,11 @@ class ReleaseController {
   private final RolloutService rollouts;
   private final ObjectMapper json;
   private final AuditedCommands commands;
+  private final ReleaseRepository releases;
 
-  ReleaseController(RolloutService rollouts, ObjectMapper json, AuditedCommands commands) {
+  ReleaseController(RolloutService rollouts, ObjectMapper json, AuditedCommands commands, ReleaseRepository releases) {
     this.rollouts = rollouts;
+    this.releases = releases;
     this.json = json;
     this.commands = commands;
   }
@@ -41,9 +45,16 @@ class ReleaseController {
         : ResponseEntity.status(HttpStatus.OK).body(view);
   }
 
+  /**
+   * One page of releases, newest first.
+   *
+   * @param after the previous page's {@code next}
+   */
   @GetMapping
-  List<ReleaseView> list() {
-    return rollouts.releases().stream().map(release -> ReleaseView.of(release, json)).toList();
+  Page<ReleaseView> list(@RequestParam(required = false) String after, @RequestParam(required = false) String limit) {
+    int pageSize = PageLimit.parse(limit);
+    return Page.of(releases.releases(after, pageSize + 1), pageSize, release -> ReleaseView.of(release, json),
+        ReleaseView::version);
   }
 
   @GetMapping("/{version}")

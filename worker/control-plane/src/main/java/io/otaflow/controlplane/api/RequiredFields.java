@@ -1,6 +1,6 @@
 package io.otaflow.controlplane.api;
 
-import io.otaflow.wire.InvalidFieldException;
+import io.otaflow.domain.InvalidFieldException;
 
 /** Missing request fields are refused by name, before anything else looks at the request. */
 final class RequiredFields {

@@ -1,12 +1,20 @@
 package io.otaflow.controlplane.api;
 
+import io.otaflow.fleet.RobotTelemetry;
+import io.otaflow.registry.RobotQuery;
 import io.otaflow.registry.RobotRecord;
 import io.otaflow.registry.RobotRepository;
+import io.otaflow.registry.RobotRolloutRecord;
+import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.registry.TelemetryRepository;
+import io.otaflow.domain.InvalidFieldException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -14,26 +22,57 @@ import org.springframework.web.server.ResponseStatusException;
 @RestController
 class RobotController {
 
+  /** A robot's latest rollouts shown with it. */
+  private static final int LAST_ROLLOUTS = 10;
+
   private final RobotRepository robots;
   private final TelemetryRepository telemetry;
+  private final RolloutRobotRepository rolloutRobots;
 
-  RobotController(RobotRepository robots, TelemetryRepository telemetry) {
+  RobotController(RobotRepository robots, TelemetryRepository telemetry, RolloutRobotRepository rolloutRobots) {
     this.robots = robots;
     this.telemetry = telemetry;
+    this.rolloutRobots = rolloutRobots;
   }
 
-  /** Ordered by robot ID. One telemetry look-up per robot: fine for a listing, not for fleets of 100,000. */
+  /**
+   * One page of robots ordered by ID, each with its latest telemetry (two queries a page, none per robot).
+   *
+   * @param labels  {@code name=value}, repeated: robots carrying all of them
+   * @param version robots running this release
+   * @param after   the previous page's {@code next}
+   */
   @GetMapping("/api/v1/robots")
-  List<RobotView> robots() {
-    return robots.robots().stream()
-        .map(robot -> RobotView.of(robot, telemetry.latest(robot.robotId()).orElse(null)))
-        .toList();
+  Page<RobotView> robots(@RequestParam(name = "label", required = false) List<String> labels,
+                         @RequestParam(required = false) String version,
+                         @RequestParam(required = false) String after,
+                         @RequestParam(required = false) String limit) {
+    int pageSize = PageLimit.parse(limit);
+    List<RobotRecord> rows = robots.robots(new RobotQuery(labelFilter(labels), version, after, pageSize + 1));
+    Map<String, RobotTelemetry> latest = telemetry.latest(
+        rows.stream().limit(pageSize).map(RobotRecord::robotId).toList());
+    return Page.of(rows, pageSize, robot -> RobotView.of(robot, latest.get(robot.robotId())), RobotView::robotId);
   }
 
+  /** The robot, its latest telemetry and its latest rollouts, newest first. */
   @GetMapping("/api/v1/robots/{id}")
-  RobotView robot(@PathVariable String id) {
+  RobotDetailView robot(@PathVariable String id) {
     RobotRecord robot = robots.robot(id)
         .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "unknown robot " + id));
-    return RobotView.of(robot, telemetry.latest(id).orElse(null));
+    List<RobotRolloutRecord> rollouts = rolloutRobots.robotRollouts(id, LAST_ROLLOUTS);
+    return new RobotDetailView(RobotView.of(robot, telemetry.latest(id).orElse(null)),
+        rollouts.stream().map(RobotRolloutView::of).toList());
+  }
+
+  private static Map<String, String> labelFilter(List<String> labels) {
+    Map<String, String> filter = new LinkedHashMap<>();
+    for (String label : labels == null ? List.<String>of() : labels) {
+      int equals = label.indexOf('=');
+      if (equals < 1) {
+        throw new InvalidFieldException("label", "'" + label + "' is not name=value");
+      }
+      filter.put(label.substring(0, equals).strip(), label.substring(equals + 1).strip());
+    }
+    return filter;
   }
 }

@@ -1,7 +1,7 @@
 package io.otaflow.controlplane.api;
 
 import io.otaflow.domain.RobotUpdateState;
-import io.otaflow.wire.InvalidFieldException;
+import io.otaflow.domain.InvalidFieldException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

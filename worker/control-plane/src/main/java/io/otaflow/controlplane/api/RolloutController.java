@@ -5,16 +5,23 @@ import io.otaflow.controlplane.RolloutService;
 import io.otaflow.controlplane.UnknownRolloutException;
 import io.otaflow.plan.InvalidPlanException;
 import io.otaflow.plan.RolloutPlan;
+import io.otaflow.domain.RolloutStatus;
 import io.otaflow.registry.RolloutEventLog;
 import io.otaflow.registry.RolloutEventRecord;
 import io.otaflow.registry.RolloutRecord;
+import io.otaflow.registry.RolloutQuery;
 import io.otaflow.registry.RolloutRepository;
 import io.otaflow.registry.RolloutRobotRecord;
 import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.rollout.RolloutProgress;
 import io.otaflow.rollout.RolloutRequest;
+import io.otaflow.domain.InvalidFieldException;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -50,10 +57,23 @@ class RolloutController {
     this.commands = commands;
   }
 
-  /** Every rollout the registry holds, newest first: where each stands and why. */
+  /**
+   * One page of rollouts, newest first: where each stands and why.
+   *
+   * @param statuses repeated or comma-separated: rollouts in any of these statuses
+   * @param release  rollouts of this release
+   * @param after    the previous page's {@code next}
+   */
   @GetMapping
-  List<RolloutRecord> list() {
-    return registered.rollouts();
+  Page<RolloutRecord> list(@RequestParam(name = "status", required = false) List<String> statuses,
+                           @RequestParam(required = false) String release,
+                           @RequestParam(required = false) String after,
+                           @RequestParam(required = false) String limit) {
+    int pageSize = PageLimit.parse(limit);
+    Set<RolloutStatus> wanted = statuses == null ? Set.of()
+        : statuses.stream().map(RolloutController::status).collect(Collectors.toSet());
+    return Page.of(registered.rollouts(new RolloutQuery(wanted, release, after, pageSize + 1)), pageSize,
+        rollout -> rollout, RolloutRecord::rolloutId);
   }
 
   /** What the rollout was started with: its release, plan and target. */
@@ -81,13 +101,20 @@ class RolloutController {
     return new RolloutRobotsPage(id, page, next);
   }
 
-  /** The rollout's audit trail, oldest first: every status it took and every robot state it recorded. */
+  /**
+   * One page of the rollout's timeline, oldest first: every status it took and every robot state it recorded.
+   *
+   * @param after the previous page's {@code next}
+   */
   @GetMapping("/{id}/events")
-  List<RolloutEventRecord> events(@PathVariable String id) {
+  Page<RolloutEventRecord> events(@PathVariable String id, @RequestParam(required = false) Long after,
+                                  @RequestParam(required = false) String limit) {
+    int pageSize = PageLimit.parse(limit);
     if (registered.rollout(id).isEmpty()) {
       throw new UnknownRolloutException(id);
     }
-    return events.events(id);
+    return Page.of(events.events(id, after == null ? 0 : after, pageSize + 1), pageSize, event -> event,
+        event -> String.valueOf(event.id()));
   }
 
   /** 201 with the rollout as started; its progress is at the Location. */
@@ -102,6 +129,15 @@ class RolloutController {
       }
     });
     return ResponseEntity.created(URI.create("/api/v1/rollouts/" + request.rolloutId())).body(start);
+  }
+
+  private static RolloutStatus status(String name) {
+    try {
+      return RolloutStatus.valueOf(name.strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException unknown) {
+      throw new InvalidFieldException("status", "'" + name + "' is not a rollout status; valid statuses: "
+          + Arrays.stream(RolloutStatus.values()).map(Enum::name).collect(Collectors.joining(", ")));
+    }
   }
 
   @GetMapping("/{id}")

@@ -2,7 +2,7 @@ package io.otaflow.controlplane.api;
 
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.TargetSelector;
-import io.otaflow.wire.InvalidFieldException;
+import io.otaflow.domain.InvalidFieldException;
 
 /**
  * The body of {@code POST /api/v1/rollouts}.

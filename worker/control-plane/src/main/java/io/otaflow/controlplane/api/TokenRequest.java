@@ -1,7 +1,7 @@
 package io.otaflow.controlplane.api;
 
 import io.otaflow.registry.UserRole;
-import io.otaflow.wire.InvalidFieldException;
+import io.otaflow.domain.InvalidFieldException;
 import java.time.Duration;
 
 /**

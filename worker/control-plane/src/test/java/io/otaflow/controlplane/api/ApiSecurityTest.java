@@ -113,13 +113,13 @@ class ApiSecurityTest {
       }
     }
 
-    JsonNode viewerRows = api.get("/api/v1/audit?user=user-viewer").body().get("events");
+    JsonNode viewerRows = api.get("/api/v1/audit?user=user-viewer").body().get("items");
     assertThat(viewerRows).hasSize(2);
     assertThat(viewerRows.findValuesAsText("action")).containsExactly("killswitch.off", "release.publish");
     assertThat(viewerRows.findValuesAsText("accepted")).containsOnly("false");
     assertThat(viewerRows.get(0).get("result").asText())
         .isEqualTo("killswitch.off needs the role admin; user user-viewer has the role viewer");
-    assertThat(api.get("/api/v1/audit?user=user-admin").body().get("events").findValuesAsText("result"))
+    assertThat(api.get("/api/v1/audit?user=user-admin").body().get("items").findValuesAsText("result"))
         .containsExactly("accepted", "accepted");
   }
 
@@ -136,7 +136,7 @@ class ApiSecurityTest {
     assertThat(api.as("bob").post("/api/v1/rollouts/audited/pause", reason("lunch")).status()).isEqualTo(200);
     api.abortAndWait("audited");
 
-    JsonNode rows = api.get("/api/v1/audit?rollout=audited").body().get("events");
+    JsonNode rows = api.get("/api/v1/audit?rollout=audited").body().get("items");
     assertThat(StreamSupport.stream(rows.spliterator(), false)
         .map(row -> String.join("|", row.get("user").asText(), row.get("role").asText(), row.get("action").asText(),
             row.get("targetKind").asText(), row.get("targetId").asText(), row.get("reason").asText(),
@@ -147,18 +147,18 @@ class ApiSecurityTest {
         "ana|release-manager|rollout.pause|rollout|audited|null|reason: is required",
         "ana|release-manager|rollout.resume|rollout|audited|not paused|cannot resume: rollout is RUNNING, not PAUSED",
         "ana|release-manager|rollout.start|rollout|audited|null|accepted");
-    assertThat(api.get("/api/v1/audit?rollout=audited&user=ana").body().get("events")).hasSize(3);
-    assertThat(api.get("/api/v1/audit?user=ana&since=" + Instant.now().plusSeconds(60)).body().get("events"))
+    assertThat(api.get("/api/v1/audit?rollout=audited&user=ana").body().get("items")).hasSize(3);
+    assertThat(api.get("/api/v1/audit?user=ana&since=" + Instant.now().plusSeconds(60)).body().get("items"))
         .isEmpty();
 
     JsonNode first = api.get("/api/v1/audit?rollout=audited&limit=2").body();
-    JsonNode second = api.get("/api/v1/audit?rollout=audited&limit=2&before=" + first.get("next").asLong()).body();
-    JsonNode third = api.get("/api/v1/audit?rollout=audited&limit=2&before=" + second.get("next").asLong()).body();
-    assertThat(first.get("events").findValuesAsText("action")).containsExactly("rollout.abort", "rollout.pause");
-    assertThat(second.get("events").findValuesAsText("action")).containsExactly("rollout.pause", "rollout.resume");
-    assertThat(third.get("events").findValuesAsText("action")).containsExactly("rollout.start");
+    JsonNode second = api.get("/api/v1/audit?rollout=audited&limit=2&after=" + first.get("next").asText()).body();
+    JsonNode third = api.get("/api/v1/audit?rollout=audited&limit=2&after=" + second.get("next").asText()).body();
+    assertThat(first.get("items").findValuesAsText("action")).containsExactly("rollout.abort", "rollout.pause");
+    assertThat(second.get("items").findValuesAsText("action")).containsExactly("rollout.pause", "rollout.resume");
+    assertThat(third.get("items").findValuesAsText("action")).containsExactly("rollout.start");
     assertThat(third.get("next").isNull()).isTrue();
-    assertThat(Instant.parse(third.get("events").get(0).get("recordedAt").asText())).isAfterOrEqualTo(
+    assertThat(Instant.parse(third.get("items").get(0).get("recordedAt").asText())).isAfterOrEqualTo(
         start.minusSeconds(1));
   }
 

@@ -53,7 +53,7 @@ class OidcAuthenticationTest {
 
     assertThat(api.withToken(jwt).post("/api/v1/releases", release(version, 10, null, null)).status()).isEqualTo(201);
     assertThat(api.withToken(jwt).post("/api/v1/killswitch/on", "{\"reason\": \"x\"}").status()).isEqualTo(403);
-    var rows = api.get("/api/v1/audit?user=dana").body().get("events");
+    var rows = api.get("/api/v1/audit?user=dana").body().get("items");
     assertThat(rows.findValuesAsText("action")).containsExactly("killswitch.on", "release.publish");
     assertThat(rows.findValuesAsText("role")).containsOnly("release-manager");
     assertThat(rows.get(1).get("targetId").asText()).isEqualTo(version);

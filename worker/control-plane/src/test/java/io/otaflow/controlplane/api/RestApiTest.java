@@ -230,7 +230,7 @@ class RestApiTest {
 
     JsonNode listed = api.get("/api/v1/rollouts").body();
     assertThat(listed.findValuesAsText("rolloutId")).contains("steer-1");
-    JsonNode events = api.get("/api/v1/rollouts/steer-1/events").body();
+    JsonNode events = api.get("/api/v1/rollouts/steer-1/events").body().get("items");
     List<String> statuses = new ArrayList<>();
     events.forEach(event -> {
       if (event.get("kind").asText().equals("ROLLOUT_STATUS")) {
@@ -477,7 +477,7 @@ class RestApiTest {
     api.bean(TelemetryRepository.class)
         .record(new RobotTelemetry("r1", 87.5, 41.0, "1.0.0", System.currentTimeMillis()));
 
-    JsonNode robots = api.get("/api/v1/robots").body();
+    JsonNode robots = api.get("/api/v1/robots").body().get("items");
     JsonNode r1 = robots.get(0);
     assertThat(r1.get("robotId").asText()).isEqualTo("r1");
     assertThat(r1.get("labels").get("site").asText()).isEqualTo("lyon");
@@ -488,7 +488,16 @@ class RestApiTest {
 
     Answer one = api.get("/api/v1/robots/r1");
     assertThat(one.status()).isEqualTo(200);
-    assertThat(one.body()).isEqualTo(r1);
+    assertThat(one.body().get("robot")).isEqualTo(r1);
+    assertThat(api.get("/api/v1/robots?label=site=oslo").body().get("items").findValuesAsText("robotId"))
+        .containsExactly("r2");
+    assertThat(api.get("/api/v1/robots?label=site=oslo&version=2.0.0").body().get("items")).isEmpty();
+    assertThat(api.get("/api/v1/robots?limit=1").body().get("next").asText()).isEqualTo("r1");
+    assertThat(api.get("/api/v1/robots?limit=1&after=r1").body().get("items").findValuesAsText("robotId"))
+        .containsExactly("r2");
+    Answer badLabel = api.get("/api/v1/robots?label=oslo");
+    assertThat(badLabel.status()).isEqualTo(400);
+    assertThat(badLabel.error()).isEqualTo("label: 'oslo' is not name=value");
     Answer unknown = api.get("/api/v1/robots/r404");
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.error()).isEqualTo("unknown robot r404");

@@ -1,4 +1,4 @@
-package io.otaflow.wire;
+package io.otaflow.domain;
 
 /**
  * Input refused because of one field, named by its path from the document's root ({@code plan.stages[2].percent}):
