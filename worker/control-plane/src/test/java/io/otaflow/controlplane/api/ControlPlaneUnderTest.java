@@ -119,6 +119,10 @@ final class ControlPlaneUnderTest implements BeforeAllCallback, AfterAllCallback
     return context.getBean(type);
   }
 
+  <T> T bean(String name, Class<T> type) {
+    return context.getBean(name, type);
+  }
+
   String baseUrl() {
     return baseUrl;
   }
