@@ -29,16 +29,26 @@ final class ControlPlaneClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final URI server;
+  private final String token;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  ControlPlaneClient(URI server) {
+  /** @param token the bearer token, or null to send none */
+  ControlPlaneClient(URI server, String token) {
     this.server = server;
+    this.token = token;
   }
 
-  /** A failed call, with the message to show. */
+  /** A failed call, with the message to show and the exit code it means. */
   static final class ControlPlaneException extends RuntimeException {
-    ControlPlaneException(String message) {
+    private final int exitCode;
+
+    ControlPlaneException(String message, int exitCode) {
       super(message);
+      this.exitCode = exitCode;
+    }
+
+    int exitCode() {
+      return exitCode;
     }
   }
 
@@ -67,29 +77,38 @@ final class ControlPlaneClient {
 
   /** The rollout's progress and the most common reasons its robots are not COMMITTED. */
   RolloutProgressView status(String rolloutId) {
-    return read(get("/api/rollouts/" + rolloutId).body(), RolloutProgressView.class);
+    return read(get("/api/v1/rollouts/" + encode(rolloutId)).body(), RolloutProgressView.class);
   }
 
   /** One page of the rollout's robots in any of {@code states} (all when empty) after robot {@code after} (or null). */
   RolloutRobotsPage robots(String rolloutId, List<String> states, String after, int limit) {
-    StringBuilder path = new StringBuilder("/api/rollouts/").append(rolloutId).append("/robots?limit=").append(limit);
-    states.forEach(state -> path.append("&state=").append(URLEncoder.encode(state, StandardCharsets.UTF_8)));
+    StringBuilder path = new StringBuilder("/api/v1/rollouts/").append(encode(rolloutId)).append("/robots?limit=")
+        .append(limit);
+    states.forEach(state -> path.append("&state=").append(encode(state)));
     if (after != null) {
-      path.append("&after=").append(URLEncoder.encode(after, StandardCharsets.UTF_8));
+      path.append("&after=").append(encode(after));
     }
     return read(get(path.toString()).body(), RolloutRobotsPage.class);
+  }
+
+  /** For a path segment or a query parameter's value. */
+  static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   static <T> T read(JsonNode body, Class<T> type) {
     try {
       return JSON.treeToValue(body, type);
     } catch (JsonProcessingException e) {
-      throw new ControlPlaneException("unexpected answer from the control plane: " + e.getOriginalMessage());
+      throw new ControlPlaneException("unexpected answer from the control plane: " + e.getOriginalMessage(),
+          ExitCodes.ERROR);
     }
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(server.resolve(path)).timeout(TIMEOUT).header("Accept", "application/json");
+    HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(TIMEOUT)
+        .header("Accept", "application/json, application/problem+json");
+    return token == null ? request : request.header("Authorization", "Bearer " + token);
   }
 
   private Answer send(HttpRequest request) {
@@ -98,24 +117,35 @@ final class ControlPlaneClient {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException | HttpConnectTimeoutException e) {
       throw new ControlPlaneException("cannot reach the otaflow control plane at " + server
-          + ": is `otaflow server` running?");
+          + ": is `otaflow server` running?", ExitCodes.ERROR);
     } catch (IOException e) {
-      throw new ControlPlaneException("lost the otaflow control plane at " + server + ": " + e.getMessage());
+      throw new ControlPlaneException("lost the otaflow control plane at " + server + ": " + e.getMessage(),
+          ExitCodes.ERROR);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ControlPlaneException("interrupted while talking to the control plane");
+      throw new ControlPlaneException("interrupted while talking to the control plane", ExitCodes.ERROR);
     }
-    JsonNode body = parse(response.body());
-    if (response.statusCode() >= 400) {
-      String error = body != null && body.hasNonNull("error") ? body.get("error").asText()
-          : "HTTP " + response.statusCode() + " " + abbreviate(response.body());
-      throw new ControlPlaneException(error);
-    }
+    String type = response.headers().firstValue("Content-Type").orElse("");
+    JsonNode body = type.startsWith("application/json") || type.startsWith("application/problem+json")
+        ? parse(response.body()) : null;
     if (body == null) {
+      // Not otaflow's answer: a proxy's or another server's page, which the user should not have to read.
       throw new ControlPlaneException("unexpected answer from " + server + " (HTTP " + response.statusCode()
-          + ", not JSON): is it the otaflow control plane?");
+          + (type.isEmpty() ? "" : ", " + type.replaceFirst(";.*", "")) + ", not otaflow's JSON): is it the otaflow"
+          + " control plane?", ExitCodes.ERROR);
+    }
+    if (response.statusCode() >= 400) {
+      String detail = body.hasNonNull("detail") ? body.get("detail").asText()
+          : "HTTP " + response.statusCode() + " " + abbreviate(body.toString());
+      throw new ControlPlaneException(response.statusCode() == 401 ? detail + hintForToken() : detail,
+          ExitCodes.ofHttpStatus(response.statusCode()));
     }
     return new Answer(response.statusCode(), body);
+  }
+
+  private String hintForToken() {
+    return token == null ? " (no token given: use --token-file FILE, $OTAFLOW_TOKEN or token-file in "
+        + "~/.config/otaflow/config.yaml)" : "";
   }
 
   private static JsonNode parse(String text) {

@@ -84,7 +84,7 @@ final class Demo {
 
   private RolloutReport rollout(LocalStack stack, RolloutWatcher watcher, String rolloutId, String release)
       throws TimeoutException {
-    stack.rollouts().startRollout(rolloutId, release, plan(), TargetSelector.wholeFleet());
+    stack.rollouts().startRollout(rolloutId, release, plan(), TargetSelector.wholeFleet(), "otaflow demo");
     RolloutProgress result = watcher.await(rolloutId, ROLLOUT_TIMEOUT);
     List<RobotReport> robotReports = new ArrayList<>();
     for (RolloutRobotRecord robot : stack.rolloutRobots().rolloutRobots(rolloutId)) {

@@ -21,22 +21,18 @@ final class KillSwitchCommand {
   CommandSpec spec;
 
   @Command(name = "on", mixinStandardHelpOptions = true,
-      description = "Turns the kill switch on: every unfinished rollout pauses and stops its robots.")
-  int on(@Option(names = "--operator", required = true, paramLabel = "NAME", description = "Who turns it on.")
-         String operator,
-         @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why.") String reason,
+      description = "Turns the kill switch on (admins only): every unfinished rollout pauses and stops its robots.")
+  int on(@Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why.") String reason,
          @Mixin ControlPlaneOptions controlPlane) {
-    return turn("on", operator, reason, controlPlane, "unfinished rollouts pause, and none starts, resumes or has a"
+    return turn("on", reason, controlPlane, "unfinished rollouts pause, and none starts, resumes or has a"
         + " stage approved until it is off");
   }
 
   @Command(name = "off", mixinStandardHelpOptions = true,
       description = "Turns the kill switch off: rollouts may start again; paused ones wait for a person to resume.")
-  int off(@Option(names = "--operator", required = true, paramLabel = "NAME", description = "Who turns it off.")
-          String operator,
-          @Option(names = "--reason", paramLabel = "TEXT", description = "Why (optional).") String reason,
+  int off(@Option(names = "--reason", paramLabel = "TEXT", description = "Why (optional).") String reason,
           @Mixin ControlPlaneOptions controlPlane) {
-    return turn("off", operator, reason, controlPlane, "rollouts may start; paused ones stay paused until a person"
+    return turn("off", reason, controlPlane, "rollouts may start; paused ones stay paused until a person"
         + " resumes them (otaflow rollout resume ID)");
   }
 
@@ -44,16 +40,15 @@ final class KillSwitchCommand {
       description = "Shows whether the kill switch is on, who set it so, why and since when.")
   int status(@Option(names = "--json", description = "Print it as JSON.") boolean json,
              @Mixin ControlPlaneOptions controlPlane) throws Exception {
-    JsonNode state = controlPlane.client().get("/api/killswitch").body();
+    JsonNode state = controlPlane.client().get("/api/v1/killswitch").body();
     return say(json ? ControlPlaneClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state)
         : "Kill switch is " + ControlPlaneClient.read(state, KillSwitchRecord.class).describe());
   }
 
   /** Prints the switch as the control plane answers it, then what that means. */
-  private int turn(String position, String operator, String reason, ControlPlaneOptions controlPlane,
-                   String meaning) {
-    ObjectNode body = ControlPlaneClient.JSON.createObjectNode().put("operator", operator).put("reason", reason);
-    KillSwitchRecord state = ControlPlaneClient.read(controlPlane.client().post("/api/killswitch/" + position, body)
+  private int turn(String position, String reason, ControlPlaneOptions controlPlane, String meaning) {
+    ObjectNode body = ControlPlaneClient.JSON.createObjectNode().put("reason", reason);
+    KillSwitchRecord state = ControlPlaneClient.read(controlPlane.client().post("/api/v1/killswitch/" + position, body)
         .body(), KillSwitchRecord.class);
     return say("Kill switch is " + state.describe() + ": " + meaning);
   }

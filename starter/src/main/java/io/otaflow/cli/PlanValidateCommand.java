@@ -15,8 +15,6 @@ import picocli.CommandLine.Spec;
         "Exit codes: 0 valid, 2 invalid (one line on stderr naming the field)."})
 final class PlanValidateCommand implements Callable<Integer> {
 
-  static final int INVALID = 2;
-
   @Spec
   CommandSpec spec;
 
@@ -30,7 +28,7 @@ final class PlanValidateCommand implements Callable<Integer> {
       plan = PlanFile.read(file);
     } catch (IllegalArgumentException invalid) {
       spec.commandLine().getErr().println("otaflow: " + invalid.getMessage());
-      return INVALID;
+      return ExitCodes.BAD_INPUT;
     }
     spec.commandLine().getOut().println(file + ": valid; " + describe(plan));
     return 0;

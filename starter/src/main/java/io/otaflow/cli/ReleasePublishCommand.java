@@ -65,7 +65,7 @@ final class ReleasePublishCommand implements Callable<Integer> {
     ObjectNode release = manifest != null ? fromManifest() : fromArtifact();
     release.put("artifactUrl", artifactUrl);
     release.put("changelog", changelog);
-    ControlPlaneClient.Answer answer = controlPlane.client().post("/api/releases", release);
+    ControlPlaneClient.Answer answer = controlPlane.client().post("/api/v1/releases", release);
     JsonNode registered = answer.body();
     PrintWriter say = spec.commandLine().getOut();
     say.println((answer.status() == 201 ? "Registered release " : "Release already registered, identically: ")

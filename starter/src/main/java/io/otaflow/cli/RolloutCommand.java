@@ -17,28 +17,25 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "rollout", mixinStandardHelpOptions = true,
     description = "Starts, watches and steers rollouts on a running control plane (otaflow server).",
-    subcommands = {RolloutStartCommand.class, RolloutStatusCommand.class, RolloutRobotsCommand.class})
+    subcommands = {RolloutStartCommand.class, RolloutStatusCommand.class, RolloutRobotsCommand.class,
+        RolloutListCommand.class, RolloutEventsCommand.class})
 final class RolloutCommand {
 
   @Spec
   CommandSpec spec;
 
-  /** Who gives a command and why: both go to the rollout's audit trail. */
+  /**
+   * Which rollout and why: the reason goes to the audit trail with the command, under the user the token belongs to.
+   */
   static final class Operator {
     @Parameters(index = "0", paramLabel = "ROLLOUT_ID", description = "The rollout.")
     String rolloutId;
 
-    @Option(names = "--operator", required = true, paramLabel = "NAME", description = "Who gives the command.")
-    String operator;
-
-    @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why.")
+    @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (recorded in the audit trail).")
     String reason;
 
     ObjectNode body() {
-      ObjectNode body = ControlPlaneClient.JSON.createObjectNode();
-      body.put("operator", operator);
-      body.put("reason", reason);
-      return body;
+      return ControlPlaneClient.JSON.createObjectNode().put("reason", reason);
     }
   }
 
@@ -74,7 +71,7 @@ final class RolloutCommand {
           + " A rollout that has not ended is aborted instead (abort rolls back).")
   int rollback(@Mixin Operator operator, @Mixin ControlPlaneOptions controlPlane) {
     RollbackOrder order = ControlPlaneClient.read(controlPlane.client()
-        .post("/api/rollouts/" + operator.rolloutId + "/rollback", operator.body()).body(), RollbackOrder.class);
+        .post("/api/v1/rollouts/" + ControlPlaneClient.encode(operator.rolloutId) + "/rollback", operator.body()).body(), RollbackOrder.class);
     PrintWriter say = spec.commandLine().getOut();
     say.println("Rolling back rollout " + order.rolloutId() + " (release " + order.releaseVersion() + "): "
         + order.robots() + " robots to switch back" + (order.movedOn() == 0 ? ""
@@ -86,7 +83,7 @@ final class RolloutCommand {
 
   private int send(String command, Operator operator, ObjectNode body, ControlPlaneOptions controlPlane) {
     RolloutProgress progress = ControlPlaneClient.read(controlPlane.client()
-        .post("/api/rollouts/" + operator.rolloutId + "/" + command, body).body(), RolloutProgress.class);
+        .post("/api/v1/rollouts/" + ControlPlaneClient.encode(operator.rolloutId) + "/" + command, body).body(), RolloutProgress.class);
     PrintWriter say = spec.commandLine().getOut();
     say.println(RolloutStatusCommand.describe(progress));
     say.flush();

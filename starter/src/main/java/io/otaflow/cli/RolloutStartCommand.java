@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "start", mixinStandardHelpOptions = true,
     description = {"Starts a rollout of a registered release on a running control plane.",
         "The plan file is YAML or JSON (see deploy/examples/plan.yaml); durations like 30s, 10m, 1h or ISO-8601 (PT1H30M).",
-        "With --watch, shows its progress until it ends; exits 0 only if it SUCCEEDED (2 if it ended otherwise)."})
+        "With --watch, shows its progress until it ends; exits 0 only if it SUCCEEDED (5 if it ended otherwise)."})
 final class RolloutStartCommand implements Callable<Integer> {
 
   @Spec
@@ -67,7 +67,7 @@ final class RolloutStartCommand implements Callable<Integer> {
     selector.set("labels", ControlPlaneClient.JSON.valueToTree(target.labels));
     selector.set("robotIds", ControlPlaneClient.JSON.valueToTree(target.robotIds));
     ControlPlaneClient client = controlPlane.client();
-    client.post("/api/rollouts", body);
+    client.post("/api/v1/rollouts", body);
     PrintWriter say = spec.commandLine().getOut();
     say.println("Started rollout " + rolloutId + " of release " + release + " to " + describeTarget());
     say.flush();

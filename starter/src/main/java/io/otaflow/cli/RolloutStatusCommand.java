@@ -18,11 +18,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {"Shows a rollout's status, stages, robot counts and the commonest reasons robots are not committed.",
-        "With --watch, shows its progress until it ends; exits 0 only if it SUCCEEDED (2 if it ended otherwise)."})
+        "With --watch, shows its progress until it ends; exits 0 only if it SUCCEEDED (5 if it ended otherwise)."})
 final class RolloutStatusCommand implements Callable<Integer> {
 
-  /** Exit code of a watched rollout that ended other than SUCCEEDED (1 is for errors). */
-  static final int NOT_SUCCEEDED = 2;
   /** Long bakes and approvals can keep a rollout going for weeks; Ctrl-C stops the watching, not the rollout. */
   private static final Duration WATCH_LIMIT = Duration.ofDays(60);
 
@@ -57,7 +55,7 @@ final class RolloutStatusCommand implements Callable<Integer> {
     RolloutWatcher watcher = new RolloutWatcher(client::progress, json ? null : System.out);
     RolloutProgress result = watcher.await(rolloutId, WATCH_LIMIT);
     print(client.status(rolloutId), json, out);
-    return result.status() == RolloutStatus.SUCCEEDED ? 0 : NOT_SUCCEEDED;
+    return result.status() == RolloutStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.ROLLOUT_NOT_SUCCEEDED;
   }
 
   static void print(RolloutProgressView status, boolean json, PrintWriter out) throws JsonProcessingException {

@@ -78,10 +78,27 @@ final class ServerCommand implements Callable<Integer> {
   int httpPort;
 
   @Option(names = "--http-address", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-      description = "Address the REST API listens on (default: ${DEFAULT-VALUE}). The API has no authentication "
-          + "yet: anyone who reaches it can publish releases and start rollouts, so keep it on loopback or behind "
-          + "an authenticating proxy.")
+      description = "Address the REST API listens on (default: ${DEFAULT-VALUE}). Every call needs a token; beyond "
+          + "loopback, serve it over TLS (a proxy in front, or server.ssl.bundle): see README.md.")
   String httpAddress;
+
+  @Option(names = "--admin-token-file", paramLabel = "FILE",
+      description = "File holding the first admin token, registered (hashed) at start; written there when missing. "
+          + "Without it a new admin token is written to DATA_DIR/admin-token whenever no usable one exists.")
+  Path adminTokenFile;
+
+  @Option(names = "--oidc-issuer", paramLabel = "URL",
+      description = "OpenID Connect issuer whose JWTs are accepted beside API tokens (keys from its discovery "
+          + "document).")
+  String oidcIssuer;
+
+  @Option(names = "--oidc-roles-claim", defaultValue = "roles", paramLabel = "CLAIM",
+      description = "JWT claim listing otaflow roles: viewer, release-manager, admin (default: ${DEFAULT-VALUE}).")
+  String oidcRolesClaim;
+
+  @Option(names = "--oidc-user-claim", defaultValue = "preferred_username", paramLabel = "CLAIM",
+      description = "JWT claim naming the user, else sub (default: ${DEFAULT-VALUE}).")
+  String oidcUserClaim;
 
   @Option(names = "--signing-key", paramLabel = "FILE",
       description = "Private key (NAME.key from otaflow keys generate, NAME.pub beside it) to sign the manifest of "
@@ -108,7 +125,10 @@ final class ServerCommand implements Callable<Integer> {
         + (databaseUrl == null || databaseUrl.isBlank() ? "H2 under " + dir : databaseUrl)
         + "; log " + dir.resolve("otaflow-server.log"));
     int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-    System.out.println("REST API on http://" + httpAddress + ":" + port + " (no authentication); " + signing);
+    System.out.println("REST API on http://" + httpAddress + ":" + port + " (bearer tokens"
+        + (oidcIssuer == null ? "" : " and JWTs from " + oidcIssuer) + "; admin token in "
+        + (adminTokenFile != null ? adminTokenFile.toAbsolutePath() : dir.resolve("admin-token")
+        + " when none existed") + "); " + signing);
     System.out.flush();
     Blocking.untilKilled();
     return 0;
@@ -138,6 +158,14 @@ final class ServerCommand implements Callable<Integer> {
       properties.put("otaflow.signing.key-file", signingKey.toAbsolutePath().toString());
     }
     properties.put("otaflow.signing.manifest-validity", manifestValidity.toString());
+    if (adminTokenFile != null) {
+      properties.put("otaflow.security.admin-token-file", adminTokenFile.toAbsolutePath().toString());
+    }
+    if (oidcIssuer != null) {
+      properties.put("otaflow.oidc.issuer", oidcIssuer);
+    }
+    properties.put("otaflow.oidc.roles-claim", oidcRolesClaim);
+    properties.put("otaflow.oidc.user-claim", oidcUserClaim);
     return properties;
   }
 

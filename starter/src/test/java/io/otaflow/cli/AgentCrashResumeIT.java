@@ -122,7 +122,7 @@ class AgentCrashResumeIT {
     rollouts.registerRelease(next.toRelease("1.0.0", artifacts.url(fileName), "next"));
     Process agent = startAgent("agent-1");
 
-    rollouts.startRollout("crash-1", "1.0.0", PLAN, TargetSelector.wholeFleet());
+    rollouts.startRollout("crash-1", "1.0.0", PLAN, TargetSelector.wholeFleet(), "test");
     String robotWorkflow = OtaflowNames.robotWorkflowId("crash-1", "r1");
     long size = next.sizeBytes();
     TestProcesses.waitFor("30% of the artifact served and a download heartbeat recorded", Duration.ofSeconds(60),
@@ -168,7 +168,7 @@ class AgentCrashResumeIT {
         ""));
     Process agent = startAgent("agent-1", "--config", config.toString());
 
-    rollouts.startRollout("crash-2", "1.0.0", PLAN, TargetSelector.wholeFleet());
+    rollouts.startRollout("crash-2", "1.0.0", PLAN, TargetSelector.wholeFleet(), "test");
     TestProcesses.waitFor("apply to run its beforeSwitch hook", Duration.ofSeconds(60),
         () -> Files.exists(hookStarted));
     kill(agent);

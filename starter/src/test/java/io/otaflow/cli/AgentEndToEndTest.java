@@ -79,7 +79,7 @@ class AgentEndToEndTest {
 
         RolloutPlan plan = new RolloutPlan(List.of(StagePlan.canary("canary", 1, Duration.ZERO, 1.0)),
             1, Duration.ofSeconds(30), 1, Duration.ofMillis(200));
-        rollouts.startRollout("agent-1", "1.0.0", plan, TargetSelector.wholeFleet());
+        rollouts.startRollout("agent-1", "1.0.0", plan, TargetSelector.wholeFleet(), "test");
         RolloutProgress result = new RolloutWatcher(rollouts::progress, null).await("agent-1", Duration.ofMinutes(2));
 
         assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);

@@ -64,7 +64,8 @@ class ControlPlaneCrashIT {
     processes.add(TestProcesses.temporalTestServer(dir, temporalPort));
     httpPort = LocalPorts.free();
     controlPlane = startControlPlane("control-plane-1");
-    ControlPlaneClient api = new ControlPlaneClient(URI.create("http://127.0.0.1:" + httpPort));
+    ControlPlaneClient api = new ControlPlaneClient(URI.create("http://127.0.0.1:" + httpPort),
+        TestProcesses.adminToken(dir.resolve("control")));
 
     artifacts = ArtifactServer.start(Files.createDirectories(dir.resolve("artifacts")));
     BuiltArtifact factory = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-0.9.0.tar.gz"), "0.9.0");
@@ -75,10 +76,10 @@ class ControlPlaneCrashIT {
       RobotSensors.healthy().write(robotDir);
       processes.add(TestProcesses.agent(dir, "agent-" + robot, robot, temporal, robotDir));
     }
-    api.post("/api/releases", next.toRelease("1.0.0", artifacts.url("otaflow-1.0.0.tar.gz"), "next"));
+    api.post("/api/v1/releases", next.toRelease("1.0.0", artifacts.url("otaflow-1.0.0.tar.gz"), "next"));
 
-    api.post("/api/rollouts", rollout("first", "{}"));
-    var refused = catchThrowableOfType(() -> api.post("/api/rollouts", rollout("second", "{\"robotIds\": [\"r2\"]}")),
+    api.post("/api/v1/rollouts", rollout("first", "{}"));
+    var refused = catchThrowableOfType(() -> api.post("/api/v1/rollouts", rollout("second", "{\"robotIds\": [\"r2\"]}")),
         ControlPlaneClient.ControlPlaneException.class);
     assertThat(refused).hasMessage("target: 1 of its 1 robots belong to another rollout (1 in running rollout"
         + " first); a robot belongs to one running rollout at a time: wait for it to end or abort it");
@@ -92,17 +93,17 @@ class ControlPlaneCrashIT {
         .containsSubsequence("DOWNLOADING", "VERIFIED", "APPLIED", "HEALTH_CHECKING", "COMMITTED");
     TestProcesses.waitFor("the rollout to wait for approval", Duration.ofSeconds(90),
         () -> api.progress("first").status() == RolloutStatus.WAITING_APPROVAL);
-    api.post("/api/rollouts/first/approve", Map.of("operator", "ana", "reason", "canary fine"));
+    api.post("/api/v1/rollouts/first/approve", Map.of("reason", "canary fine"));
     RolloutProgress result = new RolloutWatcher(api::progress, null).await("first", Duration.ofMinutes(3));
 
     assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
-    JsonNode rollout = api.get("/api/rollouts/first").body();
+    JsonNode rollout = api.get("/api/v1/rollouts/first").body();
     assertThat(rollout.get("status").asText()).isEqualTo("SUCCEEDED");
     for (String robot : ROBOTS) {
       assertThat(robotStates(api, "first", robot)).as(robot).endsWith("COMMITTED");
-      assertThat(api.get("/api/robots/" + robot).body().get("installedVersion").asText()).isEqualTo("1.0.0");
+      assertThat(api.get("/api/v1/robots/" + robot).body().get("robot").get("installedVersion").asText()).isEqualTo("1.0.0");
     }
-    assertThat(api.post("/api/rollouts", rollout("second", "{\"robotIds\": [\"r2\"]}")).status())
+    assertThat(api.post("/api/v1/rollouts", rollout("second", "{\"robotIds\": [\"r2\"]}")).status())
         .as("the ended rollout gave its robots back").isEqualTo(201);
   }
 
@@ -116,7 +117,7 @@ class ControlPlaneCrashIT {
   private static String awaitCommittedRobot(ControlPlaneClient api, String rolloutId) throws Exception {
     String[] committed = new String[1];
     TestProcesses.waitFor("a robot of " + rolloutId + " to commit", Duration.ofSeconds(90), () -> {
-      for (JsonNode event : api.get("/api/rollouts/" + rolloutId + "/events").body()) {
+      for (JsonNode event : api.get("/api/v1/rollouts/" + rolloutId + "/events").body()) {
         if ("COMMITTED".equals(event.path("status").asText()) && event.hasNonNull("robotId")) {
           committed[0] = event.get("robotId").asText();
           return true;
@@ -129,7 +130,7 @@ class ControlPlaneCrashIT {
 
   private static List<String> robotStates(ControlPlaneClient api, String rolloutId, String robotId) {
     List<String> states = new ArrayList<>();
-    for (JsonNode event : api.get("/api/rollouts/" + rolloutId + "/events").body()) {
+    for (JsonNode event : api.get("/api/v1/rollouts/" + rolloutId + "/events").body()) {
       if (robotId.equals(event.path("robotId").asText())) {
         states.add(event.get("status").asText());
       }

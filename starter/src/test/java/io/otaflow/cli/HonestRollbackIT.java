@@ -61,7 +61,8 @@ class HonestRollbackIT {
     processes.add(TestProcesses.temporalTestServer(dir, temporalPort));
     int httpPort = LocalPorts.free();
     processes.add(TestProcesses.controlPlane(dir, "control-plane", temporal, dir.resolve("control"), httpPort));
-    ControlPlaneClient api = new ControlPlaneClient(URI.create("http://127.0.0.1:" + httpPort));
+    ControlPlaneClient api = new ControlPlaneClient(URI.create("http://127.0.0.1:" + httpPort),
+        TestProcesses.adminToken(dir.resolve("control")));
 
     artifacts = ArtifactServer.start(Files.createDirectories(dir.resolve("artifacts")));
     BuiltArtifact factory = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-0.9.0.tar.gz"), "0.9.0");
@@ -79,20 +80,20 @@ class HonestRollbackIT {
         ""));
     startAgent("seeded", seeded, "--config", config.toString());
     startAgent("fresh", fresh);
-    api.post("/api/releases", next.toRelease("7.5.0", artifacts.url("otaflow-7.5.0.tar.gz"), "next"));
+    api.post("/api/v1/releases", next.toRelease("7.5.0", artifacts.url("otaflow-7.5.0.tar.gz"), "next"));
 
-    api.post("/api/rollouts", Map.of("rolloutId", "honest", "releaseVersion", "7.5.0",
+    api.post("/api/v1/rollouts", Map.of("rolloutId", "honest", "releaseVersion", "7.5.0",
         "plan", WireJson.mapper().readTree(PLAN), "target", Map.of()));
     TestProcesses.waitFor("the canary to commit and the rollout to wait for approval", Duration.ofSeconds(120),
         () -> api.progress("honest").status() == RolloutStatus.WAITING_APPROVAL);
     Files.delete(hookLog);
-    api.post("/api/rollouts/honest/abort", Map.of("operator", "ana", "reason", "wrong release"));
+    api.post("/api/v1/rollouts/honest/abort", Map.of("reason", "wrong release"));
     RolloutProgress result = new RolloutWatcher(api::progress, null).await("honest", Duration.ofMinutes(3));
 
     assertThat(result.status()).isEqualTo(RolloutStatus.FAILED);
     assertThat(result.reason()).isEqualTo("aborted by ana: wrong release; 1 robots could not be rolled back");
     Map<String, JsonNode> robots = new HashMap<>();
-    api.get("/api/rollouts/honest/robots").body().get("robots").forEach(r -> robots.put(r.get("robotId").asText(), r));
+    api.get("/api/v1/rollouts/honest/robots").body().get("robots").forEach(r -> robots.put(r.get("robotId").asText(), r));
     assertThat(robots.get("seeded").get("state").asText()).isEqualTo("ROLLED_BACK");
     assertThat(robots.get("fresh").get("state").asText()).isEqualTo("ROLLBACK_FAILED");
     assertThat(robots.get("fresh").get("reason").asText())

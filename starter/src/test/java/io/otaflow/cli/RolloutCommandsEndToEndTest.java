@@ -35,6 +35,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -154,10 +155,10 @@ class RolloutCommandsEndToEndTest {
 
         // Server errors come back as the server's message, with a non-zero exit code.
         assertThat(otaflow("rollout", "start", "--server", server, "--id", "cli-2", "--release", "2.0.0",
-            "--plan", plan.toString(), "--all")).isEqualTo(1);
+            "--plan", plan.toString(), "--all")).isEqualTo(ExitCodes.REFUSED);
         assertThat(err.toString()).isEqualTo("otaflow: rollout cli-2 already exists" + System.lineSeparator());
-        assertThat(otaflow("rollout", "pause", "cli-2", "--server", server, "--operator", "ana", "--reason", "x"))
-            .isEqualTo(1);
+        assertThat(otaflow("rollout", "pause", "cli-2", "--server", server, "--reason", "x"))
+            .isEqualTo(ExitCodes.REFUSED);
         assertThat(err.toString()).contains("otaflow: cannot pause: rollout already ended SUCCEEDED");
         assertThat(otaflow("rollout", "status", "cli-1", "--server", server)).isZero();
         assertThat(out.toString()).contains("rollout cli-1 (release 1.0.0): SUCCEEDED");
@@ -193,7 +194,7 @@ class RolloutCommandsEndToEndTest {
             .isZero();
         assertThat(otaflow("rollout", "start", "--server", server, "--id", "hot", "--release", "1.0.0",
             "--plan", plan.toString(), "--all", "--watch")).as(out + "\n" + err)
-            .isEqualTo(RolloutStatusCommand.NOT_SUCCEEDED);
+            .isEqualTo(ExitCodes.ROLLOUT_NOT_SUCCEEDED);
       }
       String reason = controlPlane.getBean(RolloutRobotRepository.class).robots("hot", List.of(), null, 1).get(0)
           .reason();
@@ -221,9 +222,10 @@ class RolloutCommandsEndToEndTest {
           "{\"state\": \"ROLLED_BACK\", \"reason\": " + ControlPlaneClient.JSON.writeValueAsString(reason)
               + ", \"robots\": 1}"));
 
-      assertThat(otaflow("rollout", "robots", "nope", "--server", server)).isEqualTo(1);
+      assertThat(otaflow("rollout", "robots", "nope", "--server", server)).isEqualTo(ExitCodes.NOT_FOUND);
       assertThat(err.toString()).isEqualTo(lines("otaflow: rollout nope does not exist"));
-      assertThat(otaflow("rollout", "robots", "hot", "--server", server, "--state", "hot")).isEqualTo(1);
+      assertThat(otaflow("rollout", "robots", "hot", "--server", server, "--state", "hot"))
+          .isEqualTo(ExitCodes.BAD_INPUT);
       assertThat(err.toString()).startsWith("otaflow: state: 'hot' is not a robot state; valid states: PENDING, ")
           .hasLineCount(1);
     }
@@ -271,24 +273,25 @@ class RolloutCommandsEndToEndTest {
 
       assertThat(otaflow("killswitch", "status", "--server", server)).as(err.toString()).isZero();
       assertThat(out.toString()).isEqualTo(lines("Kill switch is off (never switched on)"));
-      assertThat(otaflow("killswitch", "on", "--server", server, "--operator", "ana")).isEqualTo(2);
-      assertThat(err.toString()).startsWith("Missing required option: '--reason=TEXT'");
-      assertThat(otaflow("killswitch", "on", "--server", server, "--operator", "ana", "--reason",
+      assertThat(otaflow("killswitch", "on", "--server", server)).isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(err.toString()).isEqualTo(lines("otaflow: Missing required option: '--reason=TEXT' (otaflow killswitch"
+          + " on --help)"));
+      assertThat(otaflow("killswitch", "on", "--server", server, "--reason",
           "bad batch of motors")).as(err.toString()).isZero();
-      assertThat(out.toString()).matches("Kill switch is on " + since + " \\(ana: bad batch of motors\\): unfinished"
+      assertThat(out.toString()).matches("Kill switch is on " + since + " \\(admin: bad batch of motors\\): unfinished"
           + " rollouts pause, and none starts, resumes or has a stage approved until it is off\\R");
 
       assertThat(otaflow("rollout", "start", "--server", server, "--id", "stopped", "--release", "1.0.0",
-          "--plan", plan.toString(), "--all")).isEqualTo(1);
-      assertThat(err.toString()).matches("otaflow: kill switch is on " + since + " \\(ana: bad batch of motors\\):"
+          "--plan", plan.toString(), "--all")).isEqualTo(ExitCodes.REFUSED);
+      assertThat(err.toString()).matches("otaflow: kill switch is on " + since + " \\(admin: bad batch of motors\\):"
           + " no rollout may start; turn it off first\\R");
       assertThat(otaflow("killswitch", "status", "--server", server, "--json")).isZero();
       JsonNode state = ControlPlaneClient.JSON.readTree(out.toString());
       assertThat(state.get("on").asBoolean()).isTrue();
-      assertThat(state.get("operator").asText()).isEqualTo("ana");
+      assertThat(state.get("operator").asText()).isEqualTo("admin");
 
-      assertThat(otaflow("killswitch", "off", "--server", server, "--operator", "bob")).as(err.toString()).isZero();
-      assertThat(out.toString()).matches("Kill switch is off " + since + " \\(bob\\): rollouts may start; paused"
+      assertThat(otaflow("killswitch", "off", "--server", server)).as(err.toString()).isZero();
+      assertThat(out.toString()).matches("Kill switch is off " + since + " \\(admin\\): rollouts may start; paused"
           + " ones stay paused until a person resumes them \\(otaflow rollout resume ID\\)\\R");
       assertThat(otaflow("rollout", "start", "--server", server, "--id", "started", "--release", "1.0.0",
           "--plan", plan.toString(), "--all")).as(err.toString()).isZero();
@@ -324,14 +327,14 @@ class RolloutCommandsEndToEndTest {
         Thread.sleep(50);
       }
 
-      assertThat(otaflow("rollout", "rollback", "running", "--server", server, "--operator", "ana", "--reason",
-          "motors")).isEqualTo(1);
+      assertThat(otaflow("rollout", "rollback", "running", "--server", server, "--reason",
+          "motors")).isEqualTo(ExitCodes.REFUSED);
       assertThat(err.toString()).isEqualTo(lines("otaflow: cannot roll back: rollout running is RUNNING; abort it"
           + " instead (abort rolls back)"));
-      assertThat(otaflow("rollout", "rollback", "ended", "--server", server, "--operator", "ana")).isEqualTo(2);
-      assertThat(err.toString()).startsWith("Missing required option: '--reason=TEXT'");
+      assertThat(otaflow("rollout", "rollback", "ended", "--server", server)).isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(err.toString()).startsWith("otaflow: Missing required option: '--reason=TEXT'");
 
-      assertThat(otaflow("rollout", "rollback", "ended", "--server", server, "--operator", "ana", "--reason",
+      assertThat(otaflow("rollout", "rollback", "ended", "--server", server, "--reason",
           "motors")).as(err.toString()).isZero();
       assertThat(out.toString()).isEqualTo(lines("Rolling back rollout ended (release 1.0.0): 1 robots to switch"
           + " back; follow it with otaflow rollout status ended --watch"));
@@ -343,7 +346,7 @@ class RolloutCommandsEndToEndTest {
   void unreachableControlPlaneIsNamed() throws Exception {
     String server = "http://127.0.0.1:" + LocalPorts.free();
 
-    assertThat(otaflow("rollout", "status", "any", "--server", server)).isEqualTo(1);
+    assertThat(otaflow("rollout", "status", "any", "--server", server)).isEqualTo(ExitCodes.ERROR);
 
     assertThat(err.toString()).contains("otaflow: cannot reach the otaflow control plane at " + server
         + ": is `otaflow server` running?");
@@ -393,9 +396,16 @@ class RolloutCommandsEndToEndTest {
     return Arrays.stream(lines).map(line -> line + System.lineSeparator()).collect(Collectors.joining());
   }
 
+  /** Runs the CLI in-process; commands given a --server act as the admin whose token the control plane wrote. */
   private int otaflow(String... args) {
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);
-    return Otaflow.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+    List<String> all = new ArrayList<>(List.of(args));
+    Path adminToken = dir.resolve("control").resolve("admin-token");
+    if (all.contains("--server") && Files.exists(adminToken)) {
+      all.addAll(List.of("--token-file", adminToken.toString()));
+    }
+    return Otaflow.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute(all.toArray(String[]::new));
   }
 }

@@ -100,6 +100,11 @@ public final class TestProcesses {
     return server;
   }
 
+  /** The admin token {@code otaflow server} wrote at its first start into {@code dataDir}. */
+  public static String adminToken(Path dataDir) throws IOException {
+    return Files.readString(dataDir.resolve("admin-token")).strip();
+  }
+
   /** Kills every process a test started ({@code kill -9}): nothing of one test outlives it. */
   public static void killAll(List<Process> processes) throws InterruptedException {
     for (Process process : processes) {

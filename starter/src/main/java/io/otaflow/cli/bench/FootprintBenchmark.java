@@ -135,7 +135,7 @@ final class FootprintBenchmark {
   private boolean answers(int port) {
     try {
       HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-          + "/api/robots")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+          + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
       return response.statusCode() == 200;
     } catch (IOException notYet) {
       return false;

@@ -49,7 +49,7 @@ final class RollbackBenchmark extends FleetBenchmark {
       secondHalf.forEach(robot -> stack.fleet().whileRunning(robot, RELEASE, SimulatedFleet.OVERHEATED));
       say("Rolling " + RELEASE + " out to " + robots + " robots, " + maxParallel + " at a time; the "
           + secondHalf.size() + " of the second stage overheat on it");
-      stack.rollouts().startRollout(ROLLOUT, RELEASE, plan(), TargetSelector.wholeFleet());
+      stack.rollouts().startRollout(ROLLOUT, RELEASE, plan(), TargetSelector.wholeFleet(), "otaflow bench");
       RolloutProgress rollout = new RolloutWatcher(stack.rollouts()::progress, progress()).await(ROLLOUT, TIMEOUT);
       return Result.of(robots, maxParallel, rollout.status(), stack.events().events(ROLLOUT));
     }

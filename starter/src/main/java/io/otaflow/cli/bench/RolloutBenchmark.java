@@ -43,7 +43,7 @@ final class RolloutBenchmark extends FleetBenchmark {
       stack.publish("1.0.0", "benchmark release");
       say("Rolling 1.0.0 out to " + robots + " robots, " + maxParallel + " at a time");
       long started = System.nanoTime();
-      stack.rollouts().startRollout("bench", "1.0.0", plan(), TargetSelector.wholeFleet());
+      stack.rollouts().startRollout("bench", "1.0.0", plan(), TargetSelector.wholeFleet(), "otaflow bench");
       RolloutProgress rollout = new RolloutWatcher(stack.rollouts()::progress, progress())
           .await("bench", TIMEOUT);
       double rolloutSeconds = seconds(started);

@@ -25,10 +25,12 @@ final class ChaosApi {
   }
 
   private final URI server;
+  private final String token;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  ChaosApi(URI server) {
+  ChaosApi(URI server, String token) {
     this.server = server;
+    this.token = token;
   }
 
   Answer get(String path) throws InterruptedException {
@@ -66,7 +68,8 @@ final class ChaosApi {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofSeconds(10));
+    return HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofSeconds(10))
+        .header("Authorization", "Bearer " + token);
   }
 
   private Answer send(HttpRequest request) throws InterruptedException {

@@ -94,6 +94,11 @@ final class ChaosFleet implements AutoCloseable {
     return temporal;
   }
 
+  /** The admin token the control plane wrote at its first start. */
+  String adminToken() throws IOException {
+    return TestProcesses.adminToken(dir.resolve("control"));
+  }
+
   URI api() {
     return URI.create("http://127.0.0.1:" + httpPort);
   }

@@ -54,7 +54,7 @@ class ChaosIT {
     fleet.start(releases.get(ChaosScenario.FACTORY).path(), ChaosScenario.FACTORY);
     WorkflowSteps temporal = new WorkflowSteps(fleet.temporalTarget());
     toClose.push(temporal);
-    ChaosApi api = new ChaosApi(fleet.api());
+    ChaosApi api = new ChaosApi(fleet.api(), fleet.adminToken());
     KillLog kills = new KillLog();
     InvariantChecker invariants = new InvariantChecker();
     System.out.printf("chaos: fleet up after %.1f s, registry on %s, logs in %s%n",

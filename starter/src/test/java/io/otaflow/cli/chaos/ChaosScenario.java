@@ -211,7 +211,7 @@ final class ChaosScenario {
   /** Registers the rollouts' releases, then runs the phases. */
   void run(ArtifactServer artifacts, Map<String, BuiltArtifact> releases) throws Exception {
     for (Rollout rollout : rollouts()) {
-      ChaosApi.Answer answer = api.post("/api/releases", releases.get(rollout.release()).toRelease(
+      ChaosApi.Answer answer = api.post("/api/v1/releases", releases.get(rollout.release()).toRelease(
           rollout.release(), artifacts.url(fileName(rollout.release())), "chaos " + rollout.id()));
       require(answer.status() == 201, "registering " + rollout.release() + ": " + answer);
     }
@@ -278,14 +278,14 @@ final class ChaosScenario {
 
   private void start(Rollout rollout) throws InterruptedException {
     if (rollout.rollbackOrdered()) {
-      ChaosApi.Answer answer = api.post("/api/rollouts/" + rollout.id() + "/rollback",
-          Map.of("operator", "chaos", "reason", "the chaos suite orders it"));
+      ChaosApi.Answer answer = api.post("/api/v1/rollouts/" + rollout.id() + "/rollback",
+          Map.of("reason", "the chaos suite orders it"));
       // 409 after a request sent again: the first one ordered it.
       require(answer.status() == 202 || answer.status() == 409
           && temporal.step(rollout.workflowId()).started(), "ordering the rollback of " + rollout.id() + ": " + answer);
       return;
     }
-    ChaosApi.Answer answer = api.post("/api/rollouts", Map.of("rolloutId", rollout.id(), "releaseVersion",
+    ChaosApi.Answer answer = api.post("/api/v1/rollouts", Map.of("rolloutId", rollout.id(), "releaseVersion",
         rollout.release(), "plan", ChaosApi.tree(rollout.plan()), "target", Map.of("robotIds", rollout.robots())));
     // 409 after a request sent again: the first one started it.
     require(answer.status() == 201 || answer.status() == 409 && registryStatus(rollout) != null,
@@ -296,7 +296,7 @@ final class ChaosScenario {
   private void startOverlappingRollout(Phase phase) throws InterruptedException {
     List<String> robots = phase.rollouts().stream().map(rollout -> rollout.robots().get(0)).toList();
     Rollout first = phase.rollouts().get(0);
-    ChaosApi.Answer answer = api.post("/api/rollouts", Map.of("rolloutId", "intruder", "releaseVersion",
+    ChaosApi.Answer answer = api.post("/api/v1/rollouts", Map.of("rolloutId", "intruder", "releaseVersion",
         first.release(), "plan", ChaosApi.tree(first.plan()), "target", Map.of("robotIds", robots)));
     invariants.overlappingStartRefused("intruder", answer, temporal);
   }
@@ -329,7 +329,7 @@ final class ChaosScenario {
   }
 
   private String registryStatus(Rollout rollout) throws InterruptedException {
-    for (JsonNode record : api.json("/api/rollouts")) {
+    for (JsonNode record : api.json("/api/v1/rollouts?limit=1000").get("items")) {
       if (record.get("rolloutId").asText().equals(rollout.id())) {
         return record.get("status").asText();
       }

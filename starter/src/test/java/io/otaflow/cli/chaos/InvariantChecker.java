@@ -154,7 +154,7 @@ final class InvariantChecker {
   void registryMatchesWorkflows(List<Rollout> rollouts, WorkflowSteps temporal, ChaosApi api) throws Exception {
     for (Rollout rollout : rollouts) {
       Map<String, String> rows = new HashMap<>();
-      ChaosApi.Answer answer = api.get("/api/rollouts/" + rollout.id() + "/robots?limit=1000");
+      ChaosApi.Answer answer = api.get("/api/v1/rollouts/" + rollout.id() + "/robots?limit=1000");
       if (answer.status() == 200) {
         answer.body().get("robots").forEach(row -> rows.put(row.get("robotId").asText(), row.get("state").asText()));
       }
@@ -194,7 +194,7 @@ final class InvariantChecker {
 
   private static Map<String, String> installedVersions(ChaosApi api) throws InterruptedException {
     Map<String, String> versions = new HashMap<>();
-    api.json("/api/robots").forEach(robot -> versions.put(robot.get("robotId").asText(),
+    api.json("/api/v1/robots?limit=1000").get("items").forEach(robot -> versions.put(robot.get("robotId").asText(),
         robot.path("installedVersion").asText(null)));
     return versions;
   }
