@@ -11,6 +11,13 @@ import org.slf4j.Logger;
  */
 final class RolloutReport {
 
+  /**
+   * Reports before this were sent once: a report that reached the rollout run in the instant it continued as new was
+   * refused, and the rollout later took the robot for lost.
+   */
+  private static final String SEND_REFUSED_REPORT_AGAIN = "send-refused-report-again";
+  /** A report refused this many times is given up: the rollout has ended, not just continued as new. */
+  private static final int TRIES = 3;
   private static final Logger log = Workflow.getLogger(RolloutReport.class);
 
   private RolloutReport() {
@@ -18,13 +25,24 @@ final class RolloutReport {
 
   static void send(RobotUpdateResult result) {
     Workflow.getInfo().getParentWorkflowId().ifPresent(rollout -> {
-      try {
-        // By name: the rollout's interface lives above this package (RolloutWorkflow#robotFinished).
-        Workflow.newUntypedExternalWorkflowStub(rollout).signal("robotFinished", result);
-      } catch (TemporalFailure gone) {
-        // The rollout ended meanwhile (terminated by hand): the registry has the robot's outcome all the same.
-        log.warn("robot {} could not report {} to {}: {}", result.robotId(), result.outcome(), rollout,
-            gone.getMessage());
+      for (int tried = 1; ; tried++) {
+        try {
+          // By name: the rollout's interface lives above this package (RolloutWorkflow#robotFinished).
+          Workflow.newUntypedExternalWorkflowStub(rollout).signal("robotFinished", result);
+          return;
+        } catch (TemporalFailure refused) {
+          // Temporal's test server looks up the rollout's current run, then delivers: a run that continued as new in
+          // between refuses the report as NOT_FOUND (sdk-java#1538). By then the next run is current, so a new try
+          // reaches it; a rollout that ended (terminated by hand) refuses every try, and the registry has the
+          // robot's outcome all the same.
+          boolean tryAgain = tried < TRIES
+              && Workflow.getVersion(SEND_REFUSED_REPORT_AGAIN, Workflow.DEFAULT_VERSION, 1) == 1;
+          if (!tryAgain) {
+            log.warn("robot {} could not report {} to {}: {}", result.robotId(), result.outcome(), rollout,
+                refused.getMessage());
+            return;
+          }
+        }
       }
     });
   }

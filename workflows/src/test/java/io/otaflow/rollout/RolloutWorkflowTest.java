@@ -14,14 +14,24 @@ import io.otaflow.plan.TargetSelector;
 import io.otaflow.release.Release;
 import io.otaflow.robotupdate.RobotRollbackWorkflowImpl;
 import io.otaflow.robotupdate.RobotUpdateWorkflowImpl;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.sdk.v1.WorkflowMetadata;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.interceptors.WorkerInterceptorBase;
+import io.temporal.common.interceptors.WorkflowInboundCallsInterceptor;
+import io.temporal.common.interceptors.WorkflowInboundCallsInterceptorBase;
+import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptor;
+import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptorBase;
+import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.workflow.Workflow;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +57,11 @@ class RolloutWorkflowTest {
 
   /** Starts a test server with the control-plane worker and one worker per robot on its own task queue. */
   private void startFleet(int size, int historyBudget, String... offlineRobots) {
-    env = TestWorkflowEnvironment.newInstance();
+    startFleet(TestEnvironmentOptions.getDefaultInstance(), size, historyBudget, offlineRobots);
+  }
+
+  private void startFleet(TestEnvironmentOptions options, int size, int historyBudget, String... offlineRobots) {
+    env = TestWorkflowEnvironment.newInstance(options);
     List<String> ids = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
       ids.add(String.format("r%02d", i));
@@ -148,7 +162,8 @@ class RolloutWorkflowTest {
   @Test
   void allHealthyRolloutCommitsEveryRobotStageByStage() {
     startFleet(20);
-    RolloutProgress result = result(start("all-healthy", V2, canaryTenFiftyHundred(1.0)));
+    RolloutWorkflow workflow = start("all-healthy", V2, canaryTenFiftyHundred(1.0));
+    RolloutProgress result = result(workflow);
 
     assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
     assertThat(result.reason()).isNull();
@@ -167,6 +182,19 @@ class RolloutWorkflowTest {
     }
     assertThat(registry.rolloutEvents).first().isEqualTo("RUNNING");
     assertThat(registry.rolloutEvents).last().isEqualTo("SUCCEEDED");
+    // What the Temporal Web UI shows as the workflow's current details.
+    assertThat(WorkflowStub.fromTyped(workflow).query("__temporal_workflow_metadata", WorkflowMetadata.class)
+        .getCurrentDetails()).isEqualTo("""
+            **SUCCEEDED** · release 2.0.0
+
+            | stage | robots | committed | finished | min healthy |
+            |---|---|---|---|---|
+            | canary | 1 | 1 | 1 | 100% |
+            | 10% | 1 | 1 | 1 | 100% |
+            | 50% | 8 | 8 | 8 | 100% |
+            | 100% | 10 | 10 | 10 | 100% |
+
+            robots: COMMITTED 20""");
   }
 
   @Test
@@ -570,11 +598,8 @@ class RolloutWorkflowTest {
     try {
       // Every other robot commits while r01 stays in its download, across continue-as-new.
       awaitProgress(workflow, progress -> progress.robotCounts().getOrDefault("COMMITTED", 0) == 29);
-      String currentRun = env.getWorkflowClient().newUntypedWorkflowStub(OtaflowNames.rolloutWorkflowId("slow"))
-          .describe().getExecution().getRunId();
-      String r01Parent = env.getWorkflowClient().fetchHistory(OtaflowNames.robotWorkflowId("slow", "r01")).getEvents()
-          .get(0).getWorkflowExecutionStartedEventAttributes().getParentWorkflowExecution().getRunId();
-      assertThat(r01Parent).as("r01 was started by an earlier run than the current one").isNotEqualTo(currentRun);
+      assertThat(continuedAsNewSinceItStarted("slow", "r01"))
+          .as("r01 was started by an earlier run than the current one").isTrue();
 
       workflow.abort(new AbortCommand("ana", "stop it", true));
       result = result(workflow);
@@ -586,6 +611,77 @@ class RolloutWorkflowTest {
     assertThat(result.rolledBack()).isEqualTo(29);
     assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("1.0.0"));
     recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("slow"), "rollout-window-over-continue-as-new.json");
+  }
+
+  /**
+   * Temporal's test server looks up a workflow's current run, then delivers a signal to it: when the rollout's run
+   * continues as new in between, it refuses a robot's report as NOT_FOUND (sdk-java#1538). Here every robot
+   * workflow's first report goes to the run that started it, as in that race, so r01, started before the rollout
+   * continued as new and reporting after, is always refused once: its report must reach the next run all the same,
+   * or the rollout waits on it and later takes it for lost.
+   */
+  @Test
+  void aReportRefusedByTheRunThatJustContinuedAsNewReachesTheNextRun() throws Exception {
+    startFleet(TestEnvironmentOptions.newBuilder().setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
+        .setWorkerInterceptors(new FirstReportToTheStartingRun()).build()).build(), 30, 150);
+    CountDownLatch gate = new CountDownLatch(1);
+    FakeRobot r01 = robots.get("r01");
+    r01.downloadGate = gate;
+    RolloutWorkflow workflow = start("refused", V2, interactive(StagePlan.percent("all", 100, Duration.ZERO, 1.0)));
+    try {
+      assertThat(r01.downloadStarted.await(30, TimeUnit.SECONDS)).isTrue();
+      awaitCondition(() -> continuedAsNewSinceItStarted("refused", "r01"),
+          () -> "the rollout never continued as new while r01 was in its download");
+    } finally {
+      gate.countDown();
+    }
+    awaitProgress(workflow, progress -> progress.robotCounts().getOrDefault("COMMITTED", 0) == 30);
+
+    RolloutProgress result = result(workflow);
+    assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThat(registry.state("refused", "r01")).isEqualTo(RobotUpdateState.COMMITTED);
+    assertThat(robots.values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("2.0.0"));
+    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("refused", "r01"), "robot-report-refused-then-sent-again.json");
+  }
+
+  /** Whether the rollout's current run is a later one than the run that started the robot's workflow. */
+  private boolean continuedAsNewSinceItStarted(String rolloutId, String robotId) {
+    String currentRun = env.getWorkflowClient().newUntypedWorkflowStub(OtaflowNames.rolloutWorkflowId(rolloutId))
+        .describe().getExecution().getRunId();
+    String startedBy = env.getWorkflowClient().fetchHistory(OtaflowNames.robotWorkflowId(rolloutId, robotId))
+        .getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getParentWorkflowExecution().getRunId();
+    return !startedBy.equals(currentRun);
+  }
+
+  /**
+   * Sends the first report of each robot workflow to the rollout run that started it, rather than to the rollout's
+   * workflow ID: once that run has continued as new, it refuses the report, as the test server now and then does.
+   */
+  private static final class FirstReportToTheStartingRun extends WorkerInterceptorBase {
+
+    @Override
+    public WorkflowInboundCallsInterceptor interceptWorkflow(WorkflowInboundCallsInterceptor next) {
+      return new WorkflowInboundCallsInterceptorBase(next) {
+        @Override
+        public void init(WorkflowOutboundCallsInterceptor outbound) {
+          super.init(new WorkflowOutboundCallsInterceptorBase(outbound) {
+            private boolean reported;
+
+            @Override
+            public SignalExternalOutput signalExternalWorkflow(SignalExternalInput input) {
+              if (reported || !input.getSignalName().equals("robotFinished")) {
+                return super.signalExternalWorkflow(input);
+              }
+              reported = true;
+              WorkflowExecution startingRun = input.getExecution().toBuilder()
+                  .setRunId(Workflow.getInfo().getParentRunId().orElseThrow()).build();
+              return super.signalExternalWorkflow(
+                  new SignalExternalInput(startingRun, input.getSignalName(), input.getHeader(), input.getArgs()));
+            }
+          });
+        }
+      };
+    }
   }
 
   @Test
