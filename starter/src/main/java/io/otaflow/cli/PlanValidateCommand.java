@@ -38,7 +38,7 @@ final class PlanValidateCommand implements Callable<Integer> {
   private static String describe(RolloutPlan plan) {
     String stages = plan.stages().stream().map(PlanValidateCommand::describe).collect(Collectors.joining(", "));
     return plan.stages().size() + " stages (" + stages + "), maxParallel " + plan.maxParallel() + ", onFailure "
-        + plan.onFailure();
+        + plan.onFailure() + (plan.fourEyesApproval() ? ", four-eyes approval" : "");
   }
 
   private static String describe(StagePlan stage) {

@@ -78,6 +78,9 @@ public final class PlanValidator {
     }
     requireNotNegative("healthSoak", plan.healthSoak());
     requireNotNegative("safeStateDeadline", plan.safeStateDeadline());
+    if (plan.fourEyesApproval() && plan.stages().stream().noneMatch(StagePlan::approval)) {
+      throw new InvalidPlanException("fourEyesApproval", "no stage asks for approval (approval: true)");
+    }
     return plan;
   }
 

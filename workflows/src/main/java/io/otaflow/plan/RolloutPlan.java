@@ -17,9 +17,12 @@ import java.util.List;
  *                     maintenance window) before it is DEFERRED instead of updated
  * @param onFailure    what the rollout does when a stage cannot pass; null (plans from before it existed) is
  *                     {@link FailureAction#ROLLBACK_ALL}
+ * @param fourEyesApproval the stages' approvals must come from someone other than the person who started the
+ *                     rollout (absent from a plan: false)
  */
 public record RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robotTimeout, int healthChecks,
-                          Duration healthSoak, Duration safeStateDeadline, FailureAction onFailure) {
+                          Duration healthSoak, Duration safeStateDeadline, FailureAction onFailure,
+                          boolean fourEyesApproval) {
 
   /** Robots get {@link #DEFAULT_SAFE_STATE_DEADLINE} to reach a safe state. */
   public static final Duration DEFAULT_SAFE_STATE_DEADLINE = Duration.ofHours(1);
@@ -27,6 +30,12 @@ public record RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robo
   public RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robotTimeout, int healthChecks,
                      Duration healthSoak) {
     this(stages, maxParallel, robotTimeout, healthChecks, healthSoak, DEFAULT_SAFE_STATE_DEADLINE);
+  }
+
+  /** A plan whose approvals anyone with the role may give. */
+  public RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robotTimeout, int healthChecks,
+                     Duration healthSoak, Duration safeStateDeadline, FailureAction onFailure) {
+    this(stages, maxParallel, robotTimeout, healthChecks, healthSoak, safeStateDeadline, onFailure, false);
   }
 
   /** A plan that rolls everything back when a stage fails. */
@@ -42,7 +51,7 @@ public record RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robo
   public RolloutPlan withDefaults() {
     return new RolloutPlan(stages, maxParallel, robotTimeout, healthChecks, healthSoak,
         safeStateDeadline != null ? safeStateDeadline : DEFAULT_SAFE_STATE_DEADLINE,
-        onFailure != null ? onFailure : FailureAction.ROLLBACK_ALL);
+        onFailure != null ? onFailure : FailureAction.ROLLBACK_ALL, fourEyesApproval);
   }
 
   public RolloutPlan {

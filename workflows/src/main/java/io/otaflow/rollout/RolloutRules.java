@@ -24,6 +24,17 @@ final class RolloutRules {
     }
   }
 
+  /**
+   * With four-eyes approval, the person who started the rollout may not approve its stages. Rollouts started before
+   * their starter was recorded cannot be checked, and are not held up.
+   */
+  static void requireSecondPerson(RolloutRequest request, OperatorCommand approval) {
+    if (request.plan().fourEyesApproval() && approval.by().equals(request.startedBy())) {
+      throw new IllegalStateException("cannot approve: four-eyes approval: " + approval.by() + " started rollout "
+          + request.rolloutId() + ", so someone else must approve its stages");
+    }
+  }
+
   static void requireAbortable(AbortCommand command, RolloutStatus status, boolean abortingOrRollingBack) {
     requireAuthor(command == null ? null : command.by());
     if (status.isFinal()) {

@@ -717,6 +717,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       return;
     }
     RolloutRules.requireCommand("approve", command, state.rollingBack, state.status, RolloutStatus.WAITING_APPROVAL);
+    RolloutRules.requireSecondPerson(request, command);
   }
 
   @Override

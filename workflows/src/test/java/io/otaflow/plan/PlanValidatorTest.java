@@ -61,6 +61,16 @@ class PlanValidatorTest {
   }
 
   @Test
+  void fourEyesApprovalNeedsAStageThatAsksForApproval() {
+    List<StagePlan> stages = List.of(StagePlan.percent("all", 100, Duration.ZERO, 1.0));
+    assertRefused(new RolloutPlan(stages, 5, ROBOT_TIMEOUT, 3, SOAK, Duration.ofHours(1), FailureAction.ROLLBACK_ALL,
+        true), "fourEyesApproval", "no stage asks for approval (approval: true)");
+    RolloutPlan approved = new RolloutPlan(List.of(new StagePlan("all", null, 100, Duration.ZERO, 1.0, true)), 5,
+        ROBOT_TIMEOUT, 3, SOAK, Duration.ofHours(1), FailureAction.ROLLBACK_ALL, true);
+    assertThat(PlanValidator.validate(approved)).isSameAs(approved);
+  }
+
+  @Test
   void refusesMissingPlan() {
     assertRefused(null, "plan", "is missing");
   }

@@ -500,6 +500,30 @@ class RolloutWorkflowTest {
   }
 
   @Test
+  void fourEyesApprovalRefusesTheStartersOwnApprovalAndTakesAnothers() throws Exception {
+    startFleet(4);
+    RolloutPlan interactive = interactive(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
+        new StagePlan("100%", null, 100, Duration.ZERO, 1.0, true));
+    RolloutPlan plan = new RolloutPlan(interactive.stages(), interactive.maxParallel(), interactive.robotTimeout(),
+        interactive.healthChecks(), interactive.healthSoak(), interactive.safeStateDeadline(),
+        interactive.onFailure(), true);
+    RolloutWorkflow workflow = env.getWorkflowClient().newWorkflowStub(RolloutWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(OtaflowNames.rolloutWorkflowId("four-eyes"))
+            .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE).build());
+    WorkflowClient.start(workflow::run, new RolloutRequest("four-eyes", V2, plan, TargetSelector.wholeFleet(), "ana"),
+        null);
+    awaitProgress(workflow, p -> p.status() == RolloutStatus.WAITING_APPROVAL);
+
+    assertThatThrownBy(() -> workflow.approve(new OperatorCommand("ana", "my canary looks good")))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause().hasMessageContaining("cannot approve: four-eyes approval: ana started rollout four-eyes, so"
+            + " someone else must approve its stages");
+    assertThat(workflow.progress().status()).isEqualTo(RolloutStatus.WAITING_APPROVAL);
+    workflow.approve(new OperatorCommand("bob", "checked ana's canary"));
+    assertThat(result(workflow).status()).isEqualTo(RolloutStatus.SUCCEEDED);
+  }
+
+  @Test
   void offlineRobotTimesOutAndCountsAgainstItsStage() throws IOException {
     startFleet(10, RolloutWorkflowImpl.DEFAULT_HISTORY_BUDGET, "r03");
     // The test server does not skip time past a schedule-to-start timeout, so this one is short for real.

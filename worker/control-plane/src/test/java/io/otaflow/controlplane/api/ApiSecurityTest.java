@@ -131,6 +131,8 @@ class ApiSecurityTest {
     assertThat(ana.post("/api/v1/rollouts", rollout("audited", version, PLAN, "{\"robotIds\": [\"r1\"]}")).status())
         .isEqualTo(201);
     api.awaitStatus("audited", "RUNNING");
+    assertThat(api.get("/api/v1/rollouts/audited/plan").body().get("startedBy").asText()).as("four-eyes needs it")
+        .isEqualTo("ana");
     assertThat(ana.post("/api/v1/rollouts/audited/resume", reason("not paused")).status()).isEqualTo(409);
     assertThat(ana.post("/api/v1/rollouts/audited/pause", "{}").status()).isEqualTo(400);
     assertThat(api.as("bob").post("/api/v1/rollouts/audited/pause", reason("lunch")).status()).isEqualTo(200);
