@@ -3,32 +3,19 @@ package io.otaflow.cli;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = "Shows the audit trail, newest first: every command people gave (who, with which role, what, on "
         + "what, why) and what became of it, accepted or refused.")
-final class AuditCommand implements Callable<Integer> {
+final class AuditCommand extends ListCommand {
 
   private static final Listing.Table TABLE = new Listing.Table("%-21s %-12s %-16s %-17s %-16s %-24s %s%n",
       List.of("AT", "USER", "ROLE", "ACTION", "TARGET", "REASON", "RESULT"), row -> List.of(
           Listing.text(row, "recordedAt"), Listing.text(row, "user"), Listing.text(row, "role"),
           Listing.text(row, "action"), Listing.text(row, "targetId"), Listing.text(row, "reason"),
           Listing.text(row, "result")));
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ControlPlaneOptions controlPlane;
-
-  @Mixin
-  Listing.Options listing;
 
   @Option(names = "--rollout", paramLabel = "ROLLOUT_ID", description = "Only commands on this rollout.")
   String rolloutId;
@@ -44,7 +31,6 @@ final class AuditCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String path = "/api/v1/audit?" + Listing.param("rollout", rolloutId) + Listing.param("user", user)
         + Listing.param("since", since == null ? null : Clock.systemUTC().instant().minus(since).toString());
-    return Listing.print(controlPlane.client(), path, listing, TABLE, "No command recorded matches.",
-        spec.commandLine().getOut());
+    return list(path, TABLE, "No command recorded matches.");
   }
 }

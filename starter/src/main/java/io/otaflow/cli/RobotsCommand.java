@@ -6,31 +6,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "robots", mixinStandardHelpOptions = true,
     description = "Lists the robots registered with a running control plane: labels, installed version, last seen, "
         + "latest telemetry; `robots show ROBOT` shows one with its latest rollouts.")
-final class RobotsCommand implements Callable<Integer> {
+final class RobotsCommand extends ListCommand {
 
   private static final Listing.Table TABLE = new Listing.Table("%-16s %-12s %-21s %8s %7s  %s%n",
       List.of("ROBOT", "VERSION", "LAST SEEN", "BATTERY", "TEMP", "LABELS"), RobotsCommand::row);
   private static final String ROLLOUT_ROW = "  %-16s %-12s %-16s %-16s %s%n";
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ControlPlaneOptions controlPlane;
-
-  @Mixin
-  Listing.Options listing;
 
   @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Robots carrying this label; repeat for more.")
   Map<String, String> labels = new LinkedHashMap<>();
@@ -43,9 +31,8 @@ final class RobotsCommand implements Callable<Integer> {
     StringBuilder path = new StringBuilder("/api/v1/robots?");
     labels.forEach((key, value) -> path.append(Listing.param("label", key + "=" + value)));
     path.append(Listing.param("version", version));
-    return Listing.print(controlPlane.client(), path.toString(), listing, TABLE,
-        "No robots registered" + (labels.isEmpty() && version == null ? " yet: start an agent (otaflow agent)."
-            : " match."), spec.commandLine().getOut());
+    return list(path.toString(), TABLE, "No robots registered"
+        + (labels.isEmpty() && version == null ? " yet: start an agent (otaflow agent)." : " match."));
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true,

@@ -31,11 +31,17 @@ final class RolloutCommand {
     @Parameters(index = "0", paramLabel = "ROLLOUT_ID", description = "The rollout.")
     String rolloutId;
 
-    @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (recorded in the audit trail).")
+    @Option(names = "--reason", required = true, paramLabel = "TEXT",
+        description = "Why (recorded in the audit trail).")
     String reason;
 
     ObjectNode body() {
       return ControlPlaneClient.JSON.createObjectNode().put("reason", reason);
+    }
+
+    /** Where the command goes: {@code /api/v1/rollouts/ID/COMMAND}. */
+    String path(String command) {
+      return "/api/v1/rollouts/" + ControlPlaneClient.encode(rolloutId) + "/" + command;
     }
   }
 
@@ -71,7 +77,7 @@ final class RolloutCommand {
           + " A rollout that has not ended is aborted instead (abort rolls back).")
   int rollback(@Mixin Operator operator, @Mixin ControlPlaneOptions controlPlane) {
     RollbackOrder order = ControlPlaneClient.read(controlPlane.client()
-        .post("/api/v1/rollouts/" + ControlPlaneClient.encode(operator.rolloutId) + "/rollback", operator.body()).body(), RollbackOrder.class);
+        .post(operator.path("rollback"), operator.body()).body(), RollbackOrder.class);
     PrintWriter say = spec.commandLine().getOut();
     say.println("Rolling back rollout " + order.rolloutId() + " (release " + order.releaseVersion() + "): "
         + order.robots() + " robots to switch back" + (order.movedOn() == 0 ? ""
@@ -83,7 +89,7 @@ final class RolloutCommand {
 
   private int send(String command, Operator operator, ObjectNode body, ControlPlaneOptions controlPlane) {
     RolloutProgress progress = ControlPlaneClient.read(controlPlane.client()
-        .post("/api/v1/rollouts/" + ControlPlaneClient.encode(operator.rolloutId) + "/" + command, body).body(), RolloutProgress.class);
+        .post(operator.path(command), body).body(), RolloutProgress.class);
     PrintWriter say = spec.commandLine().getOut();
     say.println(RolloutStatusCommand.describe(progress));
     say.flush();

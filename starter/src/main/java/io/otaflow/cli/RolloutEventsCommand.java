@@ -1,37 +1,24 @@
 package io.otaflow.cli;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "events", mixinStandardHelpOptions = true,
     description = "Shows a rollout's timeline, oldest first: every status it took and every robot state it recorded.")
-final class RolloutEventsCommand implements Callable<Integer> {
+final class RolloutEventsCommand extends ListCommand {
 
   private static final Listing.Table TABLE = new Listing.Table("%-27s %-16s %-16s %-18s %s%n",
       List.of("AT", "ROBOT", "EVENT", "STATUS", "REASON"), event -> List.of(Listing.text(event, "at"),
           Listing.text(event, "robotId"), Listing.text(event, "kind"), Listing.text(event, "status"),
           Listing.text(event, "reason")));
 
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ControlPlaneOptions controlPlane;
-
-  @Mixin
-  Listing.Options listing;
-
   @Parameters(index = "0", paramLabel = "ROLLOUT_ID", description = "The rollout.")
   String rolloutId;
 
   @Override
   public Integer call() throws Exception {
-    return Listing.print(controlPlane.client(), "/api/v1/rollouts/" + ControlPlaneClient.encode(rolloutId)
-        + "/events", listing, TABLE, "Rollout " + rolloutId + " has no events yet.", spec.commandLine().getOut());
+    return list("/api/v1/rollouts/" + ControlPlaneClient.encode(rolloutId)
+        + "/events", TABLE, "Rollout " + rolloutId + " has no events yet.");
   }
 }

@@ -2,30 +2,17 @@ package io.otaflow.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
     description = "Lists rollouts, newest first: release, status, stage and why.")
-final class RolloutListCommand implements Callable<Integer> {
+final class RolloutListCommand extends ListCommand {
 
   private static final Listing.Table TABLE = new Listing.Table("%-16s %-12s %-17s %-10s %-21s %s%n",
       List.of("ROLLOUT", "RELEASE", "STATUS", "STAGE", "CREATED", "REASON"), rollout -> List.of(
           Listing.text(rollout, "rolloutId"), Listing.text(rollout, "releaseVersion"), Listing.text(rollout, "status"),
           Listing.text(rollout, "stage"), Listing.text(rollout, "createdAt"), Listing.text(rollout, "reason")));
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ControlPlaneOptions controlPlane;
-
-  @Mixin
-  Listing.Options listing;
 
   @Option(names = "--status", paramLabel = "STATUS", split = ",",
       description = "Only rollouts in this status (RUNNING, PAUSED, WAITING_APPROVAL, SUCCEEDED, FAILED...); repeat "
@@ -40,7 +27,6 @@ final class RolloutListCommand implements Callable<Integer> {
     StringBuilder path = new StringBuilder("/api/v1/rollouts?");
     statuses.forEach(status -> path.append(Listing.param("status", status)));
     path.append(Listing.param("release", release));
-    return Listing.print(controlPlane.client(), path.toString(), listing, TABLE, "No rollout matches.",
-        spec.commandLine().getOut());
+    return list(path.toString(), TABLE, "No rollout matches.");
   }
 }

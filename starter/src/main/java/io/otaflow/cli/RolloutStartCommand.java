@@ -2,6 +2,7 @@ package io.otaflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.otaflow.plan.TargetSelector;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,7 +70,8 @@ final class RolloutStartCommand implements Callable<Integer> {
     ControlPlaneClient client = controlPlane.client();
     client.post("/api/v1/rollouts", body);
     PrintWriter say = spec.commandLine().getOut();
-    say.println("Started rollout " + rolloutId + " of release " + release + " to " + describeTarget());
+    say.println("Started rollout " + rolloutId + " of release " + release + " to "
+        + new TargetSelector(target.labels, target.robotIds));
     say.flush();
     return watch ? RolloutStatusCommand.watch(client, rolloutId, false, say) : 0;
   }
@@ -80,12 +82,5 @@ final class RolloutStartCommand implements Callable<Integer> {
     } catch (IllegalArgumentException unreadable) {
       throw new ParameterException(spec.commandLine(), unreadable.getMessage());
     }
-  }
-
-  private String describeTarget() {
-    if (!target.labels.isEmpty()) {
-      return "robots labelled " + target.labels;
-    }
-    return target.robotIds.isEmpty() ? "the whole fleet" : "robots " + String.join(", ", target.robotIds);
   }
 }

@@ -226,7 +226,7 @@ class RolloutCommandsEndToEndTest {
       assertThat(err.toString()).isEqualTo(lines("otaflow: rollout nope does not exist"));
       assertThat(otaflow("rollout", "robots", "hot", "--server", server, "--state", "hot"))
           .isEqualTo(ExitCodes.BAD_INPUT);
-      assertThat(err.toString()).startsWith("otaflow: state: 'hot' is not a robot state; valid states: PENDING, ")
+      assertThat(err.toString()).startsWith("otaflow: state: 'hot' is not a robot state; valid: PENDING, ")
           .hasLineCount(1);
     }
   }

@@ -1,11 +1,7 @@
 package io.otaflow.controlplane.api;
 
 import io.otaflow.domain.RobotUpdateState;
-import io.otaflow.domain.InvalidFieldException;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * The query of {@code GET /api/v1/rollouts/{id}/robots}, checked: robots in any of {@code states} (every state when
@@ -20,16 +16,8 @@ record RobotPageQuery(List<RobotUpdateState> states, String after, int limit) {
    * @throws IllegalArgumentException naming the parameter at fault
    */
   static RobotPageQuery parse(List<String> states, String after, String limit) {
-    return new RobotPageQuery(states == null ? List.of() : states.stream().map(RobotPageQuery::state).toList(),
+    return new RobotPageQuery(states == null ? List.of() : states.stream()
+        .map(state -> EnumParameter.parse(RobotUpdateState.class, "state", "robot state", state)).toList(),
         after, PageLimit.parse(limit));
-  }
-
-  private static RobotUpdateState state(String name) {
-    try {
-      return RobotUpdateState.valueOf(name.strip().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException unknown) {
-      throw new InvalidFieldException("state", "'" + name + "' is not a robot state; valid states: "
-          + Arrays.stream(RobotUpdateState.values()).map(Enum::name).collect(Collectors.joining(", ")));
-    }
   }
 }

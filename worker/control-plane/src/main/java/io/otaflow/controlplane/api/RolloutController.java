@@ -15,11 +15,8 @@ import io.otaflow.registry.RolloutRobotRecord;
 import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.rollout.RolloutProgress;
 import io.otaflow.rollout.RolloutRequest;
-import io.otaflow.domain.InvalidFieldException;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.http.ResponseEntity;
@@ -71,7 +68,8 @@ class RolloutController {
                            @RequestParam(required = false) String limit) {
     int pageSize = PageLimit.parse(limit);
     Set<RolloutStatus> wanted = statuses == null ? Set.of()
-        : statuses.stream().map(RolloutController::status).collect(Collectors.toSet());
+        : statuses.stream().map(status -> EnumParameter.parse(RolloutStatus.class, "status", "rollout status", status))
+            .collect(Collectors.toSet());
     return Page.of(registered.rollouts(new RolloutQuery(wanted, release, after, pageSize + 1)), pageSize,
         rollout -> rollout, RolloutRecord::rolloutId);
   }
@@ -131,15 +129,6 @@ class RolloutController {
     return ResponseEntity.created(URI.create("/api/v1/rollouts/" + request.rolloutId())).body(start);
   }
 
-  private static RolloutStatus status(String name) {
-    try {
-      return RolloutStatus.valueOf(name.strip().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException unknown) {
-      throw new InvalidFieldException("status", "'" + name + "' is not a rollout status; valid statuses: "
-          + Arrays.stream(RolloutStatus.values()).map(Enum::name).collect(Collectors.joining(", ")));
-    }
-  }
-
   @GetMapping("/{id}")
   RolloutProgressView progress(@PathVariable String id) {
     return new RolloutProgressView(rollouts.progress(id), rolloutRobots.failureReasons(id, TOP_FAILURE_REASONS));
@@ -147,22 +136,26 @@ class RolloutController {
 
   @PostMapping("/{id}/pause")
   RolloutProgress pause(@PathVariable String id, @RequestBody OperatorRequest command) {
-    return commands.run(Command.ROLLOUT_PAUSE, id, command.reason(), user -> rollouts.pause(id, command.toCommand(user)));
+    return commands.run(Command.ROLLOUT_PAUSE, id, command.reason(),
+        user -> rollouts.pause(id, command.toCommand(user)));
   }
 
   @PostMapping("/{id}/resume")
   RolloutProgress resume(@PathVariable String id, @RequestBody OperatorRequest command) {
-    return commands.run(Command.ROLLOUT_RESUME, id, command.reason(), user -> rollouts.resume(id, command.toCommand(user)));
+    return commands.run(Command.ROLLOUT_RESUME, id, command.reason(),
+        user -> rollouts.resume(id, command.toCommand(user)));
   }
 
   @PostMapping("/{id}/approve")
   RolloutProgress approve(@PathVariable String id, @RequestBody OperatorRequest command) {
-    return commands.run(Command.ROLLOUT_APPROVE, id, command.reason(), user -> rollouts.approve(id, command.toCommand(user)));
+    return commands.run(Command.ROLLOUT_APPROVE, id, command.reason(),
+        user -> rollouts.approve(id, command.toCommand(user)));
   }
 
   @PostMapping("/{id}/abort")
   RolloutProgress abort(@PathVariable String id, @RequestBody OperatorRequest command) {
-    return commands.run(Command.ROLLOUT_ABORT, id, command.reason(), user -> rollouts.abort(id, command.toAbort(user)));
+    return commands.run(Command.ROLLOUT_ABORT, id, command.reason(),
+        user -> rollouts.abort(id, command.toAbort(user)));
   }
 
   /** 202 once the rollback of the ended rollout has started; its progress is at the Location. */

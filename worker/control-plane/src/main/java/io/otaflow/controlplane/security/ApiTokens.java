@@ -30,7 +30,9 @@ public class ApiTokens implements OpaqueTokenIntrospector {
 
   public static final Duration DEFAULT_EXPIRY = Duration.ofDays(90);
   static final String PREFIX = "otaflow_";
-  private static final Pattern TOKEN = Pattern.compile(Pattern.quote(PREFIX) + "([A-Za-z0-9-]{16})_([A-Za-z0-9_-]{43})");
+  /** The prefix, 12 random bytes of ID (base64url without '_') and 32 of secret (base64url). */
+  private static final Pattern TOKEN =
+      Pattern.compile(Pattern.quote(PREFIX) + "([A-Za-z0-9-]{16})_([A-Za-z0-9_-]{43})");
   /** URL-safe, so that a token is one word in a shell, a header and a file. */
   private static final Base64.Encoder URL_SAFE = Base64.getUrlEncoder().withoutPadding();
   private static final String USER_ATTRIBUTE = "user";

@@ -35,7 +35,8 @@ final class OidcRoles implements Converter<Jwt, AbstractAuthenticationToken> {
 
   private Collection<GrantedAuthority> authorities(Jwt jwt) {
     Object claim = jwt.getClaims().get(rolesClaim);
-    List<?> values = claim instanceof Collection<?> many ? List.copyOf(many) : claim == null ? List.of() : List.of(claim);
+    List<?> values = claim instanceof Collection<?> many ? List.copyOf(many)
+        : claim == null ? List.of() : List.of(claim);
     return values.stream()
         .map(String::valueOf)
         .flatMap(value -> UserRole.find(value).stream())

@@ -305,7 +305,7 @@ class RestApiTest {
   void badRobotQueriesAreRefusedNamingTheParameter() throws Exception {
     Answer state = api.get("/api/v1/rollouts/any/robots?state=FAILED&state=BROKEN");
     assertThat(state.status()).isEqualTo(400);
-    assertThat(state.error()).isEqualTo("state: 'BROKEN' is not a robot state; valid states: PENDING, DOWNLOADING,"
+    assertThat(state.error()).isEqualTo("state: 'BROKEN' is not a robot state; valid: PENDING, DOWNLOADING,"
         + " VERIFIED, WAITING_SAFE_STATE, APPLIED, HEALTH_CHECKING, COMMITTED, FAILED, ROLLED_BACK, ROLLBACK_FAILED,"
         + " OFFLINE, DEFERRED");
     for (String limit : List.of("0", "1001", "ten", "-5")) {
@@ -448,7 +448,7 @@ class RestApiTest {
     String version = api.registeredRelease();
     Answer nobody = api.post("/api/v1/rollouts", rollout("x", version, PLAN, "{\"labels\": {\"site\": \"paris\"}}"));
     assertThat(nobody.status()).isEqualTo(400);
-    assertThat(nobody.error()).startsWith("target: no registered robot matches");
+    assertThat(nobody.error()).isEqualTo("target: no registered robot matches robots labelled site=paris");
 
     Answer unknown = api.post("/api/v1/rollouts", rollout("x", version, PLAN, "{\"robotIds\": [\"r1\", \"r404\"]}"));
     assertThat(unknown.status()).isEqualTo(400);

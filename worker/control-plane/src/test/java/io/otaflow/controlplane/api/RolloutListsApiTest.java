@@ -51,7 +51,7 @@ class RolloutListsApiTest {
     Answer badStatus = api.get("/api/v1/rollouts?status=DONE");
     assertThat(badStatus.status()).isEqualTo(400);
     assertThat(badStatus.body().get("field").asText()).isEqualTo("status");
-    assertThat(badStatus.error()).startsWith("status: 'DONE' is not a rollout status; valid statuses: PENDING,");
+    assertThat(badStatus.error()).startsWith("status: 'DONE' is not a rollout status; valid: PENDING,");
     assertThat(api.get("/api/v1/rollouts?limit=0").error())
         .isEqualTo("limit: must be a whole number from 1 to 1000, not '0'");
   }
