@@ -250,6 +250,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     Deque<String> next = new ArrayDeque<>();
     boolean exhausted = page == null;
     while (true) {
+      showProgress();
       requeueRefusedRestarts();
       tellRobotsInFlight();
       while (mayStart(interruptible) && state.inFlight.size() < window && !historyFull()) {
@@ -639,9 +640,15 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private void setStatus(RolloutStatus newStatus, String why) {
     state.status = newStatus;
     state.reason = why;
+    showProgress();
     int stage = state.stageIndex;
     registry.recordRolloutStatus(request.rolloutId(), newStatus,
         stage >= 0 && stage < request.plan().stages().size() ? request.plan().stages().get(stage).name() : null, why);
+  }
+
+  /** The Web UI's view of the rollout: set as the workflow's current details, which are not part of its history. */
+  private void showProgress() {
+    Workflow.setCurrentDetails(state.progress(request).markdown());
   }
 
   @Override

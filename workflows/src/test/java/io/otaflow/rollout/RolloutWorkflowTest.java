@@ -16,6 +16,7 @@ import io.otaflow.robotupdate.RobotRollbackWorkflowImpl;
 import io.otaflow.robotupdate.RobotUpdateWorkflowImpl;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.sdk.v1.WorkflowMetadata;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -148,7 +149,8 @@ class RolloutWorkflowTest {
   @Test
   void allHealthyRolloutCommitsEveryRobotStageByStage() {
     startFleet(20);
-    RolloutProgress result = result(start("all-healthy", V2, canaryTenFiftyHundred(1.0)));
+    RolloutWorkflow workflow = start("all-healthy", V2, canaryTenFiftyHundred(1.0));
+    RolloutProgress result = result(workflow);
 
     assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
     assertThat(result.reason()).isNull();
@@ -167,6 +169,19 @@ class RolloutWorkflowTest {
     }
     assertThat(registry.rolloutEvents).first().isEqualTo("RUNNING");
     assertThat(registry.rolloutEvents).last().isEqualTo("SUCCEEDED");
+    // What the Temporal Web UI shows as the workflow's current details.
+    assertThat(WorkflowStub.fromTyped(workflow).query("__temporal_workflow_metadata", WorkflowMetadata.class)
+        .getCurrentDetails()).isEqualTo("""
+            **SUCCEEDED** · release 2.0.0
+
+            | stage | robots | committed | finished | min healthy |
+            |---|---|---|---|---|
+            | canary | 1 | 1 | 1 | 100% |
+            | 10% | 1 | 1 | 1 | 100% |
+            | 50% | 8 | 8 | 8 | 100% |
+            | 100% | 10 | 10 | 10 | 100% |
+
+            robots: COMMITTED 20""");
   }
 
   @Test
