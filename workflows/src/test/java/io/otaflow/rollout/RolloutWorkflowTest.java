@@ -12,8 +12,6 @@ import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.StagePlanner;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.release.Release;
-import io.otaflow.robotupdate.RobotRollbackWorkflowImpl;
-import io.otaflow.robotupdate.RobotUpdateWorkflowImpl;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.sdk.v1.WorkflowMetadata;
@@ -22,10 +20,8 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,25 +44,10 @@ class RolloutWorkflowTest {
 
   /** Starts a test server with the control-plane worker and one worker per robot on its own task queue. */
   private void startFleet(int size, int historyBudget, String... offlineRobots) {
-    env = TestWorkflowEnvironment.newInstance();
-    List<String> ids = new ArrayList<>();
-    for (int i = 1; i <= size; i++) {
-      ids.add(String.format("r%02d", i));
-    }
-    registry = new InMemoryRegistry(ids);
-    Worker control = env.newWorker(OtaflowNames.CONTROL_TASK_QUEUE);
-    control.registerWorkflowImplementationFactory(RolloutWorkflow.class,
-        () -> new RolloutWorkflowImpl(historyBudget));
-    control.registerWorkflowImplementationTypes(RobotUpdateWorkflowImpl.class, RobotRollbackWorkflowImpl.class);
-    control.registerActivitiesImplementations(registry);
-    for (String id : ids) {
-      FakeRobot robot = new FakeRobot(id, V1.version());
-      robots.put(id, robot);
-      if (!List.of(offlineRobots).contains(id)) {
-        env.newWorker(OtaflowNames.robotTaskQueue(id)).registerActivitiesImplementations(robot);
-      }
-    }
-    env.start();
+    TestFleet fleet = TestFleet.start(size, historyBudget, V1.version(), offlineRobots);
+    env = fleet.env();
+    registry = fleet.registry();
+    robots.putAll(fleet.robots());
   }
 
   private void startFleet(int size) {
@@ -100,13 +81,10 @@ class RolloutWorkflowTest {
   }
 
   private RolloutWorkflow start(String rolloutId, Release release, RolloutPlan plan) {
+    RolloutRequest request = new RolloutRequest(rolloutId, release, plan, TargetSelector.wholeFleet());
     RolloutWorkflow workflow = env.getWorkflowClient().newWorkflowStub(RolloutWorkflow.class,
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(OtaflowNames.rolloutWorkflowId(rolloutId))
-            .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
-            .build());
-    WorkflowClient.start(workflow::run, new RolloutRequest(rolloutId, release, plan, TargetSelector.wholeFleet()),
-        null);
+        RolloutWebUi.workflowOptions(OtaflowNames.rolloutWorkflowId(rolloutId), request));
+    WorkflowClient.start(workflow::run, request, null);
     return workflow;
   }
 
@@ -120,7 +98,7 @@ class RolloutWorkflowTest {
   }
 
   /** Polls {@code condition} until it holds, for at most 30 s; {@code failure} says what never happened. */
-  private static void awaitCondition(BooleanSupplier condition, Supplier<String> failure)
+  static void awaitCondition(BooleanSupplier condition, Supplier<String> failure)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {
