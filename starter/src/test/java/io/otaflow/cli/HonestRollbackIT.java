@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otaflow.devstack.ArtifactServer;
 import io.otaflow.devstack.LocalPorts;
+import io.otaflow.domain.OtaflowNames;
+import io.otaflow.domain.OtaflowSearchAttributes;
 import io.otaflow.domain.RolloutStatus;
 import io.otaflow.robot.RobotDisk;
 import io.otaflow.robot.RobotSensors;
@@ -12,6 +14,10 @@ import io.otaflow.robot.fixtures.BuiltArtifact;
 import io.otaflow.robot.fixtures.ReleaseArtifacts;
 import io.otaflow.rollout.RolloutProgress;
 import io.otaflow.wire.WireJson;
+import io.temporal.client.WorkflowClient;
+import io.temporal.common.SearchAttributes;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +108,22 @@ class HonestRollbackIT {
         .containsExactly("stop 7.5.0", "start 0.9.0");
     assertThat(new RobotDisk(seeded).readState().installedVersion()).isEqualTo("0.9.0");
     assertThat(new RobotDisk(fresh).readState().installedVersion()).isEqualTo("7.5.0");
+
+    // What the Temporal Web UI finds, from another process: the search attributes (which otaflow server registered on
+    // this test server at start) say the same.
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(temporal).build());
+    try {
+      WorkflowClient client = WorkflowClient.newInstance(service);
+      SearchAttributes rollout = client.newUntypedWorkflowStub(OtaflowNames.rolloutWorkflowId("honest")).describe()
+          .getTypedSearchAttributes();
+      assertThat(rollout.get(OtaflowSearchAttributes.RELEASE)).isEqualTo("7.5.0");
+      assertThat(rollout.get(OtaflowSearchAttributes.STATUS)).isEqualTo("FAILED");
+      assertThat(client.newUntypedWorkflowStub(OtaflowNames.robotRollbackWorkflowId("honest", "fresh")).describe()
+          .getTypedSearchAttributes().get(OtaflowSearchAttributes.STATUS)).isEqualTo("ROLLBACK_FAILED");
+    } finally {
+      service.shutdownNow();
+    }
   }
 
   private void startAgent(String robot, Path robotDir, String... moreArgs) throws Exception {

@@ -3,8 +3,9 @@ package io.otaflow.domain;
 import java.util.Optional;
 
 /**
- * The one place that names otaflow's task queues and workflow IDs; the control plane's worker, the agents, the
- * workflows and the tools all take their names from here.
+ * The one place that names otaflow's task queues and workflow IDs (its search attributes: {@link
+ * OtaflowSearchAttributes}); the control plane's worker, the agents, the workflows and the tools all take their names
+ * from here.
  */
 public final class OtaflowNames {
 

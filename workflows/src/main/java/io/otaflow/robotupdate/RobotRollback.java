@@ -17,11 +17,13 @@ final class RobotRollback {
   private static final Logger log = Workflow.getLogger(RobotRollback.class);
 
   private final RobotUpdateRequest request;
+  private final RobotWebUi webUi;
   private final RobotStateActivities registry =
       Workflow.newLocalActivityStub(RobotStateActivities.class, RegistryOptions.LOCAL);
 
-  RobotRollback(RobotUpdateRequest request) {
+  RobotRollback(RobotUpdateRequest request, RobotWebUi webUi) {
     this.request = request;
+    this.webUi = webUi;
   }
 
   /**
@@ -33,7 +35,7 @@ final class RobotRollback {
     String[] failure = new String[1];
     Workflow.newDetachedCancellationScope(() -> {
       SlotActivities slots = Workflow.newActivityStub(SlotActivities.class,
-          RobotActivityOptions.rollback(request.robotId(), request.robotTimeout()));
+          webUi.step(RobotActivityOptions.rollback(request.robotId(), request.robotTimeout()), "roll back %s on %s"));
       try {
         installed[0] = slots.rollback(request.release());
       } catch (TemporalFailure rollbackFailure) {
@@ -58,7 +60,9 @@ final class RobotRollback {
     return new RobotUpdateResult(request.robotId(), state, reason, installedVersion);
   }
 
+  /** In the registry, and for the Temporal Web UI. */
   void record(RobotUpdateState state, String reason, String installedVersion) {
     registry.recordRobotState(request.rolloutId(), request.robotId(), state, reason, installedVersion);
+    webUi.show(state);
   }
 }

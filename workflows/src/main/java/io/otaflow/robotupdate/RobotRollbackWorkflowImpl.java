@@ -7,7 +7,8 @@ public class RobotRollbackWorkflowImpl implements RobotRollbackWorkflow {
 
   @Override
   public RobotUpdateResult rollBack(RobotUpdateRequest request, String reason) {
-    RobotUpdateResult result = new RobotRollback(request).switchBack(reason, RobotUpdateState.ROLLED_BACK);
+    RobotUpdateResult result = new RobotRollback(request, RobotWebUi.forThisRun(request))
+        .switchBack(reason, RobotUpdateState.ROLLED_BACK);
     RolloutReport.send(result);
     return result;
   }

@@ -28,6 +28,7 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
   private static final String REPORT_TO_ROLLOUT = "report-to-rollout";
 
   private RobotUpdateRequest request;
+  private RobotWebUi webUi;
   private RobotRollback rollback;
   private CancellationScope steps;
   private String abortReason;
@@ -40,10 +41,11 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
   @Override
   public RobotUpdateResult update(RobotUpdateRequest request) {
     this.request = request;
-    this.rollback = new RobotRollback(request);
     // Asked before any step, where its marker cannot be confused with the events of a cancelled step. Robots updated
     // before their rollout listened for reports returned their result only.
     reports = Workflow.getVersion(REPORT_TO_ROLLOUT, Workflow.DEFAULT_VERSION, 1) >= 1;
+    webUi = RobotWebUi.forThisRun(request);
+    rollback = new RobotRollback(request, webUi);
     RobotUpdateResult[] result = new RobotUpdateResult[1];
     steps = Workflow.newCancellationScope(() -> result[0] = runSteps());
     if (abortReason != null || holdReason != null) {
@@ -84,14 +86,16 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
     String robotId = request.robotId();
     Release release = request.release();
     DownloadActivities download = Workflow.newActivityStub(DownloadActivities.class,
-        stoppable(RobotActivityOptions.download(robotId, request.robotTimeout())));
+        stoppable(webUi.step(RobotActivityOptions.download(robotId, request.robotTimeout()), "download %s to %s")));
     // Verify hashes a file on the robot's own disk: disk-work options, without the download's heartbeat timeout.
     DownloadActivities verify = Workflow.newActivityStub(DownloadActivities.class,
-        stoppable(RobotActivityOptions.slot(robotId, request.robotTimeout())));
-    SlotActivities slots = Workflow.newActivityStub(SlotActivities.class,
-        RobotActivityOptions.slot(robotId, request.robotTimeout()));
+        stoppable(webUi.step(RobotActivityOptions.slot(robotId, request.robotTimeout()), "verify %s on %s")));
+    SlotActivities apply = Workflow.newActivityStub(SlotActivities.class,
+        webUi.step(RobotActivityOptions.slot(robotId, request.robotTimeout()), "apply %s on %s"));
+    SlotActivities commit = Workflow.newActivityStub(SlotActivities.class,
+        webUi.step(RobotActivityOptions.slot(robotId, request.robotTimeout()), "commit %s on %s"));
     HealthActivities health = Workflow.newActivityStub(HealthActivities.class,
-        stoppable(RobotActivityOptions.probe(robotId, request.robotTimeout())));
+        stoppable(webUi.step(RobotActivityOptions.probe(robotId, request.robotTimeout()), "health check %s on %s")));
 
     String step = "download";
     boolean undoOnFailure = false;
@@ -115,7 +119,7 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
       step = "apply";
       undoOnFailure = true;
       applying = true;
-      SlotSwitch slotSwitch = uncancellable(() -> slots.apply(release, staged));
+      SlotSwitch slotSwitch = uncancellable(() -> apply.apply(release, staged));
       // A robot already committed to this release has nothing to undo: switching it "back" would downgrade it.
       undoOnFailure = !slotSwitch.fromSlot().equals(slotSwitch.toSlot());
       step = "health";
@@ -129,7 +133,7 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
 
       step = "commit";
       uncancellable(() -> {
-        slots.commit(release);
+        commit.commit(release);
         return null;
       });
       return finish(RobotUpdateState.COMMITTED, null, release.version());
@@ -177,7 +181,8 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
    */
   private Optional<String> awaitSafeState(Release release) {
     SafetyActivities safety = Workflow.newActivityStub(SafetyActivities.class,
-        stoppable(RobotActivityOptions.probe(request.robotId(), request.robotTimeout())));
+        stoppable(webUi.step(RobotActivityOptions.probe(request.robotId(), request.robotTimeout()),
+            "safe-state check for %s on %s")));
     long deadline = Workflow.currentTimeMillis() + request.safeStateDeadline().toMillis();
     Duration interval = safeStateInterval(request.safeStateDeadline());
     SafeStateAnswer answer = safety.checkSafeState(release);

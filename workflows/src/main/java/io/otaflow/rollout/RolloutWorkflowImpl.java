@@ -1,10 +1,12 @@
 package io.otaflow.rollout;
 
 import io.otaflow.domain.OtaflowNames;
+import io.otaflow.domain.OtaflowSearchAttributes;
 import io.otaflow.domain.RegistryOptions;
 import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.FailureAction;
+import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.robotupdate.RobotRollbackWorkflow;
 import io.otaflow.robotupdate.RobotStateActivities;
@@ -63,6 +65,10 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private static final String ROLLBACK_DURING_DRAIN = "rollback-during-drain";
   /** Rollouts before this took a refused restart for a reset's leftover: they pinged the robot workflow instead. */
   private static final String RESTART_ONCE_CLOSED = "restart-once-closed";
+  /** Rollouts before this carried no search attributes or memo, and started their robots without summaries. */
+  private static final String WEB_UI = "web-ui";
+  /** The memo that holds the rollout's plan, for the Temporal Web UI. */
+  static final String PLAN_MEMO = "plan";
   /** How long a robot put back in line waits before its workflow is started again when the last one was still open. */
   private static final Duration RESTART_RETRY = Duration.ofSeconds(1);
   private static final String LOST_ROBOT = "robot workflow ended without reporting (terminated outside otaflow?)";
@@ -78,6 +84,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private RolloutState state = new RolloutState();
   /** The rollback phase begins as soon as it is decided, while the robots in flight stop (a version of this code). */
   private boolean rollbackDuringDrain;
+  /** Search attributes, the plan as memo and robots' summaries for the Temporal Web UI (a version of this code). */
+  private boolean webUi;
   private LegacyRolloutWorkflow legacy;
 
   // What the current run does not carry over: it waits for all of it before continuing as new.
@@ -113,11 +121,15 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     }
     this.request = request;
     rollbackDuringDrain = Workflow.getVersion(ROLLBACK_DURING_DRAIN, Workflow.DEFAULT_VERSION, 1) == 1;
+    webUi = Workflow.getVersion(WEB_UI, Workflow.DEFAULT_VERSION, 1) == 1;
     if (carried != null) {
       state = carried.afterContinueAsNew();
-    } else if (request.rollbackOrder() != null) {
+    }
+    showRun();
+    if (carried == null && request.rollbackOrder() != null) {
       return rollBackEndedRollout();
-    } else if (!start()) {
+    }
+    if (carried == null && !start()) {
       return progress();
     }
     early.forEach(Functions.Proc::apply);
@@ -353,17 +365,19 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
    * Robot workflows are abandoned: they outlive this run when it continues as new (and the rollout itself when a
    * person terminates it, so that each finishes or rolls itself back), and report by signal.
    */
-  private static ChildWorkflowOptions robotWorkflow(String workflowId) {
+  private static ChildWorkflowOptions.Builder robotWorkflow(String workflowId) {
     return ChildWorkflowOptions.newBuilder()
         .setWorkflowId(workflowId)
         .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
-        .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-        .build();
+        .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON);
   }
 
   private void startRobotUpdate(String robotId) {
-    RobotUpdateWorkflow robot = Workflow.newChildWorkflowStub(RobotUpdateWorkflow.class,
-        robotWorkflow(OtaflowNames.robotWorkflowId(request.rolloutId(), robotId)));
+    ChildWorkflowOptions.Builder options = robotWorkflow(OtaflowNames.robotWorkflowId(request.rolloutId(), robotId));
+    if (webUi) {
+      RolloutWebUi.robotUpdate(options, request, robotId, request.plan().stages().get(state.stageIndex));
+    }
+    RobotUpdateWorkflow robot = Workflow.newChildWorkflowStub(RobotUpdateWorkflow.class, options.build());
     Promise<RobotUpdateResult> result = Async.function(robot::update, robotRequest(robotId, state.stageIndex));
     watch(robotId, Workflow.getWorkflowExecution(robot), result);
     state.started(robotId, state.stageIndex, Workflow.currentTimeMillis(), false);
@@ -374,8 +388,13 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
    * whose update workflow was lost), or {@link InFlightRobot#ROLLBACK} in the rollback phase.
    */
   private void startRobotRollback(String robotId, int stage, String why) {
-    RobotRollbackWorkflow robot = Workflow.newChildWorkflowStub(RobotRollbackWorkflow.class,
-        robotWorkflow(OtaflowNames.robotRollbackWorkflowId(request.rolloutId(), robotId)));
+    ChildWorkflowOptions.Builder options = robotWorkflow(
+        OtaflowNames.robotRollbackWorkflowId(request.rolloutId(), robotId));
+    if (webUi) {
+      RolloutWebUi.robotRollback(options, request, robotId,
+          stage == InFlightRobot.ROLLBACK ? null : request.plan().stages().get(stage), why);
+    }
+    RobotRollbackWorkflow robot = Workflow.newChildWorkflowStub(RobotRollbackWorkflow.class, options.build());
     Promise<RobotUpdateResult> result = Async.function(robot::rollBack, robotRequest(robotId, Math.max(stage, 0)),
         why);
     watch(robotId, Workflow.getWorkflowExecution(robot), result);
@@ -641,14 +660,41 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     state.status = newStatus;
     state.reason = why;
     showProgress();
+    showAttributes();
+    registry.recordRolloutStatus(request.rolloutId(), newStatus, stageName(), why);
+  }
+
+  /** The current stage's name; null before the first stage and after the last. */
+  private String stageName() {
     int stage = state.stageIndex;
-    registry.recordRolloutStatus(request.rolloutId(), newStatus,
-        stage >= 0 && stage < request.plan().stages().size() ? request.plan().stages().get(stage).name() : null, why);
+    return stage >= 0 && stage < request.plan().stages().size() ? request.plan().stages().get(stage).name() : null;
   }
 
   /** The Web UI's view of the rollout: set as the workflow's current details, which are not part of its history. */
   private void showProgress() {
     Workflow.setCurrentDetails(state.progress(request).markdown());
+  }
+
+  /**
+   * What the Web UI finds the rollout by, where it changed: status and stage change with {@link #setStatus} (a stage is
+   * entered with RUNNING). Past the last stage, the last one stays.
+   */
+  private void showAttributes() {
+    if (webUi) {
+      new OtaflowSearchAttributes(request.rolloutId(), request.release().version(), null, stageName(),
+          state.status.name()).upsertChanged();
+    }
+  }
+
+  /**
+   * At the top of every run: the plan as memo (continue-as-new does not carry it) and the search attributes this run
+   * did not start with. A request without a plan ends FAILED, memo-less.
+   */
+  private void showRun() {
+    if (webUi && request.plan() != null && Workflow.getMemo(PLAN_MEMO, RolloutPlan.class) == null) {
+      Workflow.upsertMemo(Map.of(PLAN_MEMO, request.plan()));
+    }
+    showAttributes();
   }
 
   @Override

@@ -81,7 +81,7 @@ class RobotRestartTest {
 
   @Test
   void aRobotPutBackInLineStartsAgainOnceItsLastWorkflowClosed() throws Exception {
-    env = TestWorkflowEnvironment.newInstance();
+    env = OtaflowTestEnvironment.newInstance();
     InMemoryRegistry registry = new InMemoryRegistry(List.of("r01"));
     Worker control = env.newWorker(OtaflowNames.CONTROL_TASK_QUEUE);
     control.registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, SlowToCloseRobotUpdate.class,

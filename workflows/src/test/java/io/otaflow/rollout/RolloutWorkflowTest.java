@@ -12,8 +12,6 @@ import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.StagePlanner;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.release.Release;
-import io.otaflow.robotupdate.RobotRollbackWorkflowImpl;
-import io.otaflow.robotupdate.RobotUpdateWorkflowImpl;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -29,12 +27,10 @@ import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptorBase;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.workflow.Workflow;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,29 +53,15 @@ class RolloutWorkflowTest {
 
   /** Starts a test server with the control-plane worker and one worker per robot on its own task queue. */
   private void startFleet(int size, int historyBudget, String... offlineRobots) {
-    startFleet(TestEnvironmentOptions.getDefaultInstance(), size, historyBudget, offlineRobots);
+    startFleet(TestEnvironmentOptions.newBuilder(), size, historyBudget, offlineRobots);
   }
 
-  private void startFleet(TestEnvironmentOptions options, int size, int historyBudget, String... offlineRobots) {
-    env = TestWorkflowEnvironment.newInstance(options);
-    List<String> ids = new ArrayList<>();
-    for (int i = 1; i <= size; i++) {
-      ids.add(String.format("r%02d", i));
-    }
-    registry = new InMemoryRegistry(ids);
-    Worker control = env.newWorker(OtaflowNames.CONTROL_TASK_QUEUE);
-    control.registerWorkflowImplementationFactory(RolloutWorkflow.class,
-        () -> new RolloutWorkflowImpl(historyBudget));
-    control.registerWorkflowImplementationTypes(RobotUpdateWorkflowImpl.class, RobotRollbackWorkflowImpl.class);
-    control.registerActivitiesImplementations(registry);
-    for (String id : ids) {
-      FakeRobot robot = new FakeRobot(id, V1.version());
-      robots.put(id, robot);
-      if (!List.of(offlineRobots).contains(id)) {
-        env.newWorker(OtaflowNames.robotTaskQueue(id)).registerActivitiesImplementations(robot);
-      }
-    }
-    env.start();
+  private void startFleet(TestEnvironmentOptions.Builder options, int size, int historyBudget,
+                          String... offlineRobots) {
+    TestFleet fleet = TestFleet.start(options, size, historyBudget, V1.version(), offlineRobots);
+    env = fleet.env();
+    registry = fleet.registry();
+    robots.putAll(fleet.robots());
   }
 
   private void startFleet(int size) {
@@ -113,13 +95,13 @@ class RolloutWorkflowTest {
   }
 
   private RolloutWorkflow start(String rolloutId, Release release, RolloutPlan plan) {
+    return start(new RolloutRequest(rolloutId, release, plan, TargetSelector.wholeFleet()));
+  }
+
+  private RolloutWorkflow start(RolloutRequest request) {
     RolloutWorkflow workflow = env.getWorkflowClient().newWorkflowStub(RolloutWorkflow.class,
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(OtaflowNames.rolloutWorkflowId(rolloutId))
-            .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
-            .build());
-    WorkflowClient.start(workflow::run, new RolloutRequest(rolloutId, release, plan, TargetSelector.wholeFleet()),
-        null);
+        RolloutWebUi.workflowOptions(OtaflowNames.rolloutWorkflowId(request.rolloutId()), request));
+    WorkflowClient.start(workflow::run, request, null);
     return workflow;
   }
 
@@ -133,7 +115,7 @@ class RolloutWorkflowTest {
   }
 
   /** Polls {@code condition} until it holds, for at most 30 s; {@code failure} says what never happened. */
-  private static void awaitCondition(BooleanSupplier condition, Supplier<String> failure)
+  static void awaitCondition(BooleanSupplier condition, Supplier<String> failure)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {
@@ -507,11 +489,7 @@ class RolloutWorkflowTest {
     RolloutPlan plan = new RolloutPlan(interactive.stages(), interactive.maxParallel(), interactive.robotTimeout(),
         interactive.healthChecks(), interactive.healthSoak(), interactive.safeStateDeadline(),
         interactive.onFailure(), true);
-    RolloutWorkflow workflow = env.getWorkflowClient().newWorkflowStub(RolloutWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId(OtaflowNames.rolloutWorkflowId("four-eyes"))
-            .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE).build());
-    WorkflowClient.start(workflow::run, new RolloutRequest("four-eyes", V2, plan, TargetSelector.wholeFleet(), "ana"),
-        null);
+    RolloutWorkflow workflow = start(new RolloutRequest("four-eyes", V2, plan, TargetSelector.wholeFleet(), "ana"));
     awaitProgress(workflow, p -> p.status() == RolloutStatus.WAITING_APPROVAL);
 
     assertThatThrownBy(() -> workflow.approve(new OperatorCommand("ana", "my canary looks good")))
@@ -647,7 +625,7 @@ class RolloutWorkflowTest {
   @Test
   void aReportRefusedByTheRunThatJustContinuedAsNewReachesTheNextRun() throws Exception {
     startFleet(TestEnvironmentOptions.newBuilder().setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
-        .setWorkerInterceptors(new FirstReportToTheStartingRun()).build()).build(), 30, 150);
+        .setWorkerInterceptors(new FirstReportToTheStartingRun()).build()), 30, 150);
     CountDownLatch gate = new CountDownLatch(1);
     FakeRobot r01 = robots.get("r01");
     r01.downloadGate = gate;

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Replays histories recorded from earlier versions of the workflows (src/test/resources/histories). A change that
  * makes the workflow code take a different path on an old history fails here: guard it with Workflow.getVersion.
- * To add histories, run RolloutWorkflowTest with -Dotaflow.recordHistories=true from the workflows module.
+ * To add histories, run the tests that record them (RolloutWorkflowTest, RolloutWebUiTest) with
+ * -Dotaflow.recordHistories=true from the workflows module.
  */
 class WorkflowReplayTest {
 

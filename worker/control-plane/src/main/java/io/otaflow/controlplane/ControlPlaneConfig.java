@@ -22,6 +22,7 @@ import io.otaflow.rollout.RolloutRegistryActivities;
 import io.otaflow.wire.TemporalTls;
 import io.otaflow.wire.WireJson;
 import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.spring.boot.WorkerOptionsCustomizer;
@@ -124,6 +125,23 @@ public class ControlPlaneConfig {
   @Bean
   KillSwitch killSwitch(KillSwitchRepository stored, RolloutRepository rollouts, WorkflowClient workflowClient) {
     return new KillSwitch(stored, rollouts, workflowClient);
+  }
+
+  /**
+   * Before the workers start: against a real cluster, refuses to start without otaflow's search attributes (naming the
+   * commands that create them); on Temporal's test server, registers them. See {@link SearchAttributeCheck}.
+   */
+  @Bean
+  SearchAttributeCheck searchAttributeCheck(WorkflowServiceStubs temporal, WorkflowClient workflowClient,
+                                            @Value("${otaflow.temporal.test-server:false}") boolean testServer) {
+    SearchAttributeCheck check = new SearchAttributeCheck(temporal.getOptions(),
+        workflowClient.getOptions().getNamespace());
+    if (testServer) {
+      check.registerOnTestServer();
+    } else {
+      check.requireRegistered();
+    }
+    return check;
   }
 
   /** Runs at start and every minute: see {@link RegistryReconciler}. */

@@ -18,12 +18,12 @@ import io.otaflow.rollout.AbortCommand;
 import io.otaflow.rollout.OperatorCommand;
 import io.otaflow.rollout.RolloutProgress;
 import io.otaflow.rollout.RolloutRequest;
+import io.otaflow.rollout.RolloutWebUi;
 import io.otaflow.rollout.RolloutWorkflow;
 import io.otaflow.signing.ReleaseManifest;
 import io.otaflow.signing.SignedManifest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowQueryException;
 import java.util.HashSet;
 import java.util.List;
@@ -246,10 +246,8 @@ public class RolloutService {
    * FAILED, which gives the robots back rather than hold them for a workflow that never will run.
    */
   private void startWorkflow(String workflowId, RolloutRequest request) {
-    RolloutWorkflow workflow = client.newWorkflowStub(RolloutWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(workflowId)
-        .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
-        .build());
+    RolloutWorkflow workflow = client.newWorkflowStub(RolloutWorkflow.class,
+        RolloutWebUi.workflowOptions(workflowId, request));
     try {
       WorkflowClient.start(workflow::run, request, null);
     } catch (RuntimeException notStarted) {

@@ -1,10 +1,13 @@
 package io.otaflow.devstack;
 
+import io.otaflow.controlplane.SearchAttributeCheck;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testserver.TestServer;
 
 /**
  * Temporal's test server running inside this JVM as a real gRPC server on a localhost port, so workers and clients
- * connect by address exactly as they do to a production cluster. Time is real (time skipping locked).
+ * connect by address exactly as they do to a production cluster. Time is real (time skipping locked). Its namespace
+ * {@code default} has otaflow's search attributes registered, as a cluster's operator registers them.
  */
 public final class EmbeddedTemporal implements AutoCloseable {
 
@@ -16,6 +19,8 @@ public final class EmbeddedTemporal implements AutoCloseable {
   private EmbeddedTemporal(TestServer.PortBoundTestServer server, int port) {
     this.server = server;
     this.port = port;
+    new SearchAttributeCheck(WorkflowServiceStubsOptions.newBuilder().setTarget(target()).build(), "default")
+        .registerOnTestServer();
   }
 
   /** Starts the server on a free port; retries when another process takes the port between probe and bind. */
@@ -23,23 +28,28 @@ public final class EmbeddedTemporal implements AutoCloseable {
     RuntimeException last = null;
     for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
       int port = LocalPorts.free();
+      TestServer.PortBoundTestServer server;
       try {
-        return new EmbeddedTemporal(TestServer.createPortBoundServer(port, true), port);
+        server = TestServer.createPortBoundServer(port, true);
       } catch (RuntimeException e) {
         last = e;
+        continue;
       }
+      return new EmbeddedTemporal(server, port);
     }
     throw new IllegalStateException("could not start the embedded Temporal server", last);
   }
 
   /** Starts the server on {@code port}; fails when the port is taken. */
   public static EmbeddedTemporal start(int port) {
+    TestServer.PortBoundTestServer server;
     try {
-      return new EmbeddedTemporal(TestServer.createPortBoundServer(port, true), port);
+      server = TestServer.createPortBoundServer(port, true);
     } catch (RuntimeException e) {
       throw new IllegalStateException("could not start the Temporal test server on port " + port
           + " (is it already in use?)", e);
     }
+    return new EmbeddedTemporal(server, port);
   }
 
   /** The address to give {@code spring.temporal.connection.target} or any other Temporal client. */
