@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.springframework.beans.BeansException;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.NestedExceptionUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -118,7 +120,7 @@ final class ServerCommand implements Callable<Integer> {
     // Read here first so that a missing or wrong key file is one clear line, not a Spring context failure.
     String signing = signingKey == null ? "releases published without a manifest stay unsigned"
         : "signing releases with key " + ReleaseSigningKey.fromKeyFile(signingKey, manifestValidity).keyId();
-    ConfigurableApplicationContext context = ControlPlaneApplication.start(properties(dir));
+    ConfigurableApplicationContext context = start(properties(dir));
     Runtime.getRuntime().addShutdownHook(new Thread(context::close, "otaflow-server-shutdown"));
     System.out.println("otaflow control plane connected to Temporal at " + temporalAddress + " (namespace "
         + namespace + "), serving task queue " + OtaflowNames.CONTROL_TASK_QUEUE + "; registry "
@@ -132,6 +134,19 @@ final class ServerCommand implements Callable<Integer> {
     System.out.flush();
     Blocking.untilKilled();
     return 0;
+  }
+
+  /**
+   * Starts the control plane; a refusal to start (the admin token file, missing search attributes, an unreachable
+   * database) is its own one-line reason, not Spring's chain of bean-creation errors around it.
+   */
+  private static ConfigurableApplicationContext start(Map<String, String> properties) {
+    try {
+      return ControlPlaneApplication.start(properties);
+    } catch (BeansException failed) {
+      throw new IllegalStateException("the control plane did not start: "
+          + NestedExceptionUtils.getMostSpecificCause(failed).getMessage(), failed);
+    }
   }
 
   Map<String, String> properties(Path dir) {

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -97,9 +98,10 @@ class HonestRollbackIT {
     RolloutProgress result = new RolloutWatcher(api::progress, null).await("honest", Duration.ofMinutes(3));
 
     assertThat(result.status()).isEqualTo(RolloutStatus.FAILED);
-    assertThat(result.reason()).isEqualTo("aborted by ana: wrong release; 1 robots could not be rolled back");
+    assertThat(result.reason()).isEqualTo("aborted by admin: wrong release; 1 robots could not be rolled back");
     Map<String, JsonNode> robots = new HashMap<>();
-    api.get("/api/v1/rollouts/honest/robots").body().get("robots").forEach(r -> robots.put(r.get("robotId").asText(), r));
+    api.get("/api/v1/rollouts/honest/robots").body().get("robots")
+        .forEach(robot -> robots.put(robot.get("robotId").asText(), robot));
     assertThat(robots.get("seeded").get("state").asText()).isEqualTo("ROLLED_BACK");
     assertThat(robots.get("fresh").get("state").asText()).isEqualTo("ROLLBACK_FAILED");
     assertThat(robots.get("fresh").get("reason").asText())
@@ -124,6 +126,25 @@ class HonestRollbackIT {
     } finally {
       service.shutdownNow();
     }
+
+    // What a release manager's terminal shows: the CLI in a process of its own, its server and token from the
+    // environment, never from a flag.
+    Map<String, String> asAdmin = Map.of("OTAFLOW_SERVER", "http://127.0.0.1:" + httpPort,
+        "OTAFLOW_TOKEN", TestProcesses.adminToken(dir.resolve("control")));
+    assertThat(cli("audit", asAdmin, "audit", "--rollout", "honest")).isEqualTo(ExitCodes.OK);
+    assertThat(Files.readString(dir.resolve("audit.log"))).contains("admin").contains("rollout.abort")
+        .contains("wrong release").contains("accepted");
+    Map<String, String> forged = new HashMap<>(asAdmin);
+    forged.put("OTAFLOW_TOKEN", "otaflow_AAAAAAAAAAAAAAAA_" + "x".repeat(43));
+    assertThat(cli("forged", forged, "rollout", "list")).isEqualTo(ExitCodes.NOT_ALLOWED);
+    assertThat(Files.readString(dir.resolve("forged.log"))).contains("otaflow: invalid bearer token: unknown API token");
+  }
+
+  /** {@code otaflow ARGS} in a JVM of its own with {@code environment}; its output in {@code <dir>/<name>.log}. */
+  private int cli(String name, Map<String, String> environment, String... args) throws Exception {
+    Process cli = TestProcesses.java(dir, name, environment, Otaflow.class.getName(), args);
+    assertThat(cli.waitFor(60, TimeUnit.SECONDS)).as("otaflow %s ended", String.join(" ", args)).isTrue();
+    return cli.exitValue();
   }
 
   private void startAgent(String robot, Path robotDir, String... moreArgs) throws Exception {

@@ -3,6 +3,9 @@ package io.otaflow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.otaflow.devstack.EmbeddedTemporal;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
-/** The server's TLS and API key flags become the Spring properties the control plane connects with. */
+/** The server's flags become the Spring properties the control plane starts with; a refusal to start is one line. */
 class ServerCommandTest {
 
   @TempDir
@@ -76,6 +79,35 @@ class ServerCommandTest {
     assertBad("--tls-ca: " + temp.resolve("nope.pem") + " does not exist or is not readable",
         "--tls-ca", temp.resolve("nope.pem").toString());
     assertBad("--api-key-file: " + empty + " is empty", "--api-key-file", empty.toString());
+  }
+
+  @Test
+  void theSecurityFlagsBecomeTheControlPlanesProperties() throws Exception {
+    Map<String, String> properties = properties("--admin-token-file", "secrets/admin", "--oidc-issuer",
+        "https://idp.example.com/realms/acme", "--oidc-roles-claim", "groups");
+
+    assertThat(properties).containsEntry("otaflow.security.admin-token-file",
+        Path.of("secrets/admin").toAbsolutePath().toString())
+        .containsEntry("otaflow.oidc.issuer", "https://idp.example.com/realms/acme")
+        .containsEntry("otaflow.oidc.roles-claim", "groups")
+        .containsEntry("otaflow.oidc.user-claim", "preferred_username");
+  }
+
+  /** A control plane that refuses to start says why in one line, not inside Spring's bean-creation errors. */
+  @Test
+  void aRefusalToStartIsOneLine() throws Exception {
+    Path badToken = Files.writeString(temp.resolve("admin-token"), "hunter2");
+    StringWriter err = new StringWriter();
+    try (EmbeddedTemporal temporal = EmbeddedTemporal.start()) {
+      int exit = Otaflow.commandLine().setErr(new PrintWriter(err)).execute("server", "--test-server",
+          "--temporal-address", temporal.target(), "--data-dir", temp.resolve("data").toString(), "--http-port", "0",
+          "--admin-token-file", badToken.toString());
+
+      assertThat(exit).isEqualTo(ExitCodes.ERROR);
+    }
+    assertThat(err.toString()).isEqualTo("otaflow: the control plane did not start: admin token file " + badToken
+        + ": not an otaflow API token (otaflow_<16 characters>_<43 characters>); delete the file and the server writes"
+        + " a new token there" + System.lineSeparator());
   }
 
   private void assertBad(String message, String... args) {

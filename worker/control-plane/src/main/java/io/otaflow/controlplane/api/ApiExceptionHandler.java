@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * Answers every failure as the problem {@link ApiProblems} makes of it. A refusal (4xx) is logged as the one line the
  * client gets; the control plane's own failures (5xx) are logged with their stack trace, never sent to the client.
  */
+@ConditionalOnWebApplication
 @RestControllerAdvice
 class ApiExceptionHandler {
 

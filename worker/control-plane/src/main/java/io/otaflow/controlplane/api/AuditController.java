@@ -4,11 +4,13 @@ import io.otaflow.registry.AuditLog;
 import io.otaflow.registry.AuditQuery;
 import io.otaflow.registry.AuditRecord;
 import java.time.Instant;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The audit trail: every command people gave, accepted or refused, newest first. */
+@ConditionalOnWebApplication
 @RestController
 class AuditController {
 

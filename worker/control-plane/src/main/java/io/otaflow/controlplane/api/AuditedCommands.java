@@ -6,6 +6,7 @@ import io.otaflow.registry.UserRole;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
@@ -17,6 +18,7 @@ import org.springframework.stereotype.Component;
  * trail whatever becomes of it: accepted, or refused with the reason the client gets (a role too low, bad input, a
  * state that does not allow it). A command that fails inside the control plane is recorded as such too.
  */
+@ConditionalOnWebApplication
 @Component
 class AuditedCommands {
 

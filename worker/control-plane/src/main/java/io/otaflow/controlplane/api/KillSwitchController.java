@@ -3,6 +3,7 @@ package io.otaflow.controlplane.api;
 import io.otaflow.controlplane.KillSwitch;
 import io.otaflow.registry.KillSwitchRecord;
 import java.util.List;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The fleet-wide kill switch: where it stands, its history, and turning it on or off. */
+@ConditionalOnWebApplication
 @RestController
 @RequestMapping("/api/v1/killswitch")
 class KillSwitchController {

@@ -5,10 +5,12 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The OpenAPI document springdoc serves at {@code /v3/api-docs}: every endpoint, each needing a bearer token. */
+@ConditionalOnWebApplication
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfig {
 

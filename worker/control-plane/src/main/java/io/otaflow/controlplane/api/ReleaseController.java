@@ -7,6 +7,7 @@ import io.otaflow.controlplane.UnknownReleaseException;
 import io.otaflow.registry.ReleaseRepository;
 import java.net.URI;
 import java.util.List;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Releases: register (signing the manifest when the control plane has a key), list, look up. */
+@ConditionalOnWebApplication
 @RestController
 @RequestMapping("/api/v1/releases")
 class ReleaseController {

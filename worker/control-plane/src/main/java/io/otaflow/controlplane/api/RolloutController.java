@@ -19,6 +19,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -32,6 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Rollouts: start, list, read progress, plan, robots and audit trail, the person's commands (Temporal updates,
  * refused when they do not fit), and the rollback of a rollout that has ended.
  */
+@ConditionalOnWebApplication
 @RestController
 @RequestMapping("/api/v1/rollouts")
 class RolloutController {

@@ -4,6 +4,7 @@ import io.otaflow.controlplane.security.ApiTokens;
 import io.otaflow.registry.UserRole;
 import java.net.URI;
 import java.util.List;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** API tokens, for admins: issue one (shown once), list them, revoke one. */
+@ConditionalOnWebApplication
 @RestController
 @RequestMapping("/api/v1/tokens")
 class TokenController {

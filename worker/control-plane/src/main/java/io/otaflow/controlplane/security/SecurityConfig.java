@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -35,6 +36,7 @@ import org.springframework.security.web.SecurityFilterChain;
  * viewer role; each command checks its own role in {@code AuditedCommands}, which also audits it. No sessions and no
  * cookies, hence no CSRF protection needed.
  */
+@ConditionalOnWebApplication
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
 
