@@ -106,7 +106,9 @@ final class ControlPlaneClient {
   }
 
   private HttpRequest.Builder request(String path) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(TIMEOUT)
+    // Appended, not resolved: a server URL with a path (a proxy's prefix) keeps it.
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.toString().replaceFirst("/+$", "") + path))
+        .timeout(TIMEOUT)
         .header("Accept", "application/json, application/problem+json");
     return token == null ? request : request.header("Authorization", "Bearer " + token);
   }

@@ -38,7 +38,16 @@ final class ControlPlaneOptions {
   ControlPlaneClient connect(Map<String, String> env, CliConfig config) {
     URI target = server != null ? server
         : URI.create(firstOf(env.get("OTAFLOW_SERVER"), config.server(), LOCAL_SERVER));
-    return new ControlPlaneClient(target, token(env, config));
+    String token = token(env, config);
+    if (token != null && "http".equals(target.getScheme()) && !isLoopback(target.getHost())) {
+      System.err.println("otaflow: warning: sending the token in clear over http to " + target.getHost()
+          + ": serve the control plane over https");
+    }
+    return new ControlPlaneClient(target, token);
+  }
+
+  private static boolean isLoopback(String host) {
+    return host == null || host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
   }
 
   /** @return null when no token is given anywhere: the control plane will answer 401 and say so */

@@ -31,7 +31,8 @@ public final class Otaflow {
   static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Otaflow())
         .setExecutionExceptionHandler((failure, line, parseResult) -> {
-          line.getErr().println("otaflow: " + failure.getMessage());
+          line.getErr().println("otaflow: " + (failure.getMessage() != null ? failure.getMessage()
+              : "unexpected " + failure.getClass().getSimpleName() + " (a defect in otaflow: please report it)"));
           return exitCode(failure);
         })
         .setParameterExceptionHandler((failure, args) -> {

@@ -94,6 +94,11 @@ final class ServerCommand implements Callable<Integer> {
           + "document).")
   String oidcIssuer;
 
+  @Option(names = "--oidc-audience", paramLabel = "CLIENT_ID",
+      description = "Required with --oidc-issuer: the audience (aud) otaflow's tokens are issued for; tokens for the "
+          + "company's other applications are refused.")
+  String oidcAudience;
+
   @Option(names = "--oidc-roles-claim", defaultValue = "roles", paramLabel = "CLAIM",
       description = "JWT claim listing otaflow roles: viewer, release-manager, admin (default: ${DEFAULT-VALUE}).")
   String oidcRolesClaim;
@@ -178,6 +183,9 @@ final class ServerCommand implements Callable<Integer> {
     }
     if (oidcIssuer != null) {
       properties.put("otaflow.oidc.issuer", oidcIssuer);
+    }
+    if (oidcAudience != null) {
+      properties.put("otaflow.oidc.audience", oidcAudience);
     }
     properties.put("otaflow.oidc.roles-claim", oidcRolesClaim);
     properties.put("otaflow.oidc.user-claim", oidcUserClaim);

@@ -117,7 +117,7 @@ class ControlPlaneCrashIT {
   private static String awaitCommittedRobot(ControlPlaneClient api, String rolloutId) throws Exception {
     String[] committed = new String[1];
     TestProcesses.waitFor("a robot of " + rolloutId + " to commit", Duration.ofSeconds(90), () -> {
-      for (JsonNode event : api.get("/api/v1/rollouts/" + rolloutId + "/events").body()) {
+      for (JsonNode event : events(api, rolloutId)) {
         if ("COMMITTED".equals(event.path("status").asText()) && event.hasNonNull("robotId")) {
           committed[0] = event.get("robotId").asText();
           return true;
@@ -128,9 +128,14 @@ class ControlPlaneCrashIT {
     return committed[0];
   }
 
+  /** The rollout's timeline, which these rollouts keep under one page. */
+  private static JsonNode events(ControlPlaneClient api, String rolloutId) {
+    return api.get("/api/v1/rollouts/" + rolloutId + "/events?limit=1000").body().get("items");
+  }
+
   private static List<String> robotStates(ControlPlaneClient api, String rolloutId, String robotId) {
     List<String> states = new ArrayList<>();
-    for (JsonNode event : api.get("/api/v1/rollouts/" + rolloutId + "/events").body()) {
+    for (JsonNode event : events(api, rolloutId)) {
       if (robotId.equals(event.path("robotId").asText())) {
         states.add(event.get("status").asText());
       }

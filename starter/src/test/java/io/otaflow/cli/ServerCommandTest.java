@@ -84,11 +84,12 @@ class ServerCommandTest {
   @Test
   void theSecurityFlagsBecomeTheControlPlanesProperties() throws Exception {
     Map<String, String> properties = properties("--admin-token-file", "secrets/admin", "--oidc-issuer",
-        "https://idp.example.com/realms/acme", "--oidc-roles-claim", "groups");
+        "https://idp.example.com/realms/acme", "--oidc-audience", "otaflow", "--oidc-roles-claim", "groups");
 
     assertThat(properties).containsEntry("otaflow.security.admin-token-file",
         Path.of("secrets/admin").toAbsolutePath().toString())
         .containsEntry("otaflow.oidc.issuer", "https://idp.example.com/realms/acme")
+        .containsEntry("otaflow.oidc.audience", "otaflow")
         .containsEntry("otaflow.oidc.roles-claim", "groups")
         .containsEntry("otaflow.oidc.user-claim", "preferred_username");
   }

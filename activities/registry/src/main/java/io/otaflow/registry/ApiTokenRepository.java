@@ -65,7 +65,8 @@ public class ApiTokenRepository {
       int revoked = h.createUpdate("UPDATE api_tokens SET revoked_at = :now WHERE token_id = :id"
               + " AND revoked_at IS NULL")
           .bind("id", tokenId).bind("now", timestamp(RegistryJdbc.now(clock))).execute();
-      if (revoked == 0 && token(tokenId).isEmpty()) {
+      if (revoked == 0 && h.createQuery("SELECT COUNT(*) FROM api_tokens WHERE token_id = :id").bind("id", tokenId)
+          .mapTo(Integer.class).one() == 0) {
         throw new UnknownTokenException(tokenId);
       }
       return revoked == 1;

@@ -19,6 +19,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /**
  * Every failure as an RFC 7807 problem whose status says whose fault it is: 400 bad input (with the {@code field} at
@@ -53,9 +54,19 @@ final class ApiProblems {
     }
     if (e instanceof WorkflowUpdateException update && update.getCause() instanceof ApplicationFailure refusal) {
       // The rollout workflow's update validators: a command that does not fit its state (IllegalStateException, 409)
-      // or lacks an author (IllegalArgumentException, 400); their message is the answer.
-      boolean badInput = IllegalArgumentException.class.getName().equals(refusal.getType());
-      return problem(badInput ? HttpStatus.BAD_REQUEST : HttpStatus.CONFLICT, refusal.getOriginalMessage());
+      // or lacks an author (IllegalArgumentException, 400); their message is the answer. Anything else is a defect.
+      if (IllegalArgumentException.class.getName().equals(refusal.getType())) {
+        return problem(HttpStatus.BAD_REQUEST, refusal.getOriginalMessage());
+      }
+      if (IllegalStateException.class.getName().equals(refusal.getType())) {
+        return problem(HttpStatus.CONFLICT, refusal.getOriginalMessage());
+      }
+    }
+    if (e instanceof MethodArgumentTypeMismatchException mismatch) {
+      String type = mismatch.getRequiredType() == null ? "value" : mismatch.getRequiredType().getSimpleName();
+      return withField(problem(HttpStatus.BAD_REQUEST, mismatch.getName() + ": '" + mismatch.getValue()
+          + "' is not " + (type.equals("Instant") ? "an instant like 2026-12-01T09:00:00Z" : "a " + type)),
+          mismatch.getName());
     }
     if (e instanceof HttpMessageNotReadableException unreadable) {
       return unreadable(unreadable);

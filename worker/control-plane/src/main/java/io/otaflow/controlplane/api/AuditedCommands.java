@@ -73,10 +73,21 @@ class AuditedCommands {
     }
   }
 
+  /**
+   * A row that cannot be written (the database gone) is logged whole, at ERROR, and the answer stays the command's own:
+   * a command that took effect must not be reported failed, nor a refusal's reason hidden behind the audit's.
+   */
   private void record(CurrentUser user, Command command, String targetId, String reason, String refusal) {
-    audit.append(user.name(), user.role(), command.action(), command.targetKind(), targetId, reason, refusal);
-    log.info("audit: {} ({}) {} {} {}: {}", user.name(), user.role() == null ? "no role" : user.role().roleName(),
-        command.action(), command.targetKind(), targetId == null ? "" : targetId,
-        refusal == null ? "accepted" : "refused: " + refusal);
+    String role = user.role() == null ? "no role" : user.role().roleName();
+    String result = refusal == null ? "accepted" : "refused: " + refusal;
+    try {
+      audit.append(user.name(), user.role(), command.action(), command.targetKind(), targetId, reason, refusal);
+    } catch (RuntimeException notWritten) {
+      log.error("audit row NOT written: {} ({}) {} {} {} reason {}: {}", user.name(), role, command.action(),
+          command.targetKind(), targetId, reason, result, notWritten);
+      return;
+    }
+    log.info("audit: {} ({}) {} {} {}: {}", user.name(), role, command.action(), command.targetKind(),
+        targetId == null ? "" : targetId, result);
   }
 }

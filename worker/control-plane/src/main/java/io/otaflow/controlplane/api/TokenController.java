@@ -47,8 +47,6 @@ class TokenController {
   /** Revoked from now on; revoking a revoked token again changes nothing. */
   @PostMapping("/{tokenId}/revoke")
   TokenView revoke(@PathVariable String tokenId) {
-    commands.run(Command.TOKEN_REVOKE, tokenId, null, admin -> tokens.revoke(tokenId));
-    return tokens.list().stream().filter(token -> token.tokenId().equals(tokenId)).findFirst()
-        .map(token -> TokenView.of(token, null)).orElseThrow();
+    return TokenView.of(commands.run(Command.TOKEN_REVOKE, tokenId, null, admin -> tokens.revoke(tokenId)), null);
   }
 }

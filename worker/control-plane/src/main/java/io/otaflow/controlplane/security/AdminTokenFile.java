@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
 
 /**
  * The first admin token, made at start so that someone can create everybody else's tokens. With
@@ -34,15 +35,18 @@ final class AdminTokenFile {
   void ensure(Path given, Path dataDir) {
     if (given != null && Files.exists(given)) {
       String token = read(given);
-      if (!tokens.known(token)) {
-        try {
+      try {
+        if (!tokens.known(token)) {
           tokens.register(token, ADMIN_USER, UserRole.ADMIN, ApiTokens.DEFAULT_EXPIRY, ISSUER);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalStateException("admin token file " + given + ": " + e.getMessage()
-              + "; delete the file and the server writes a new token there");
+          log.info("admin token from {} registered (user {}, expires in {} days)", given, ADMIN_USER,
+              ApiTokens.DEFAULT_EXPIRY.toDays());
         }
-        log.info("admin token from {} registered (user {}, expires in {} days)", given, ADMIN_USER,
-            ApiTokens.DEFAULT_EXPIRY.toDays());
+        // Known but revoked or expired (or another secret under its ID): a start that left no admin would lock
+        // everyone out of the tokens.
+        tokens.introspect(token);
+      } catch (IllegalArgumentException | BadOpaqueTokenException unusable) {
+        throw new IllegalStateException("admin token file " + given + ": " + unusable.getMessage()
+            + "; delete the file and the server writes a new token there");
       }
       return;
     }

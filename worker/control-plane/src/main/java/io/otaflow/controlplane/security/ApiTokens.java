@@ -2,6 +2,7 @@ package io.otaflow.controlplane.security;
 
 import io.otaflow.registry.ApiTokenRecord;
 import io.otaflow.registry.ApiTokenRepository;
+import io.otaflow.registry.UnknownTokenException;
 import io.otaflow.registry.UserRole;
 import java.time.Clock;
 import java.time.Duration;
@@ -89,9 +90,14 @@ public class ApiTokens implements OpaqueTokenIntrospector {
     return tokens.tokens();
   }
 
-  /** @return false when it was revoked already */
-  public boolean revoke(String tokenId) {
-    return tokens.revoke(tokenId);
+  /**
+   * Revokes the token from now on; revoking it again changes nothing.
+   *
+   * @return the token as it is now
+   */
+  public ApiTokenRecord revoke(String tokenId) {
+    tokens.revoke(tokenId);
+    return tokens.token(tokenId).orElseThrow(() -> new UnknownTokenException(tokenId));
   }
 
   public boolean anyUsableAdminToken() {

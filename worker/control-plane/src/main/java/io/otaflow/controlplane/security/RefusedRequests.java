@@ -3,11 +3,13 @@ package io.otaflow.controlplane.security;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.otaflow.registry.AuditLog;
 import io.otaflow.registry.UserRole;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -22,20 +24,25 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 /**
  * The answers of the security filter chain, as problem details like every other refusal of the API: 401 for a missing
  * or bad token (logged as one line and counted in {@code otaflow.api.authentication.refused}, tagged missing or
- * invalid), 403 for a user with no otaflow role. A user whose role is too low for a command is refused by
- * {@code AuditedCommands}, which also audits it.
+ * invalid), 403 for a user with no otaflow role (audited when the request would change something). A user whose role
+ * is too low for a command is refused by {@code AuditedCommands}, which also audits it.
  */
 final class RefusedRequests implements AuthenticationEntryPoint, AccessDeniedHandler {
 
   private static final Logger log = LoggerFactory.getLogger(RefusedRequests.class);
   static final String METRIC = "otaflow.api.authentication.refused";
 
+  /** Reads change nothing, so their refusals are not audited. */
+  private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+
   private final ObjectMapper json;
+  private final AuditLog audit;
   private final Counter missing;
   private final Counter invalid;
 
-  RefusedRequests(ObjectMapper json, MeterRegistry meters) {
+  RefusedRequests(ObjectMapper json, MeterRegistry meters, AuditLog audit) {
     this.json = json;
+    this.audit = audit;
     this.missing = refusals(meters, "missing");
     this.invalid = refusals(meters, "invalid");
   }
@@ -70,8 +77,12 @@ final class RefusedRequests implements AuthenticationEntryPoint, AccessDeniedHan
   public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
       throws IOException {
     CurrentUser user = CurrentUser.get();
-    refuse(request, response, HttpStatus.FORBIDDEN, "user " + user.name() + " holds no otaflow role ("
-        + UserRole.names() + ")");
+    String refusal = "user " + user.name() + " holds no otaflow role (" + UserRole.names() + ")";
+    if (!READS.contains(request.getMethod())) {
+      // No command was reached, so the request itself is what the audit trail records.
+      audit.append(user.name(), null, request.getMethod() + " " + request.getRequestURI(), null, null, null, refusal);
+    }
+    refuse(request, response, HttpStatus.FORBIDDEN, refusal);
   }
 
   private void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)

@@ -3,15 +3,17 @@ package io.otaflow.controlplane.security;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.otaflow.registry.ApiTokenRepository;
+import io.otaflow.registry.AuditLog;
 import io.otaflow.registry.UserRole;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -20,8 +22,12 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
@@ -32,22 +38,24 @@ import org.springframework.security.web.SecurityFilterChain;
 /**
  * Who may call the REST API. Every request but the health endpoint carries a bearer token: an otaflow API token
  * (checked against the registry's hashes) or, with {@code otaflow.oidc.issuer} set, a JWT from the company's identity
- * provider (OAuth2 resource server; signature, expiry and issuer checked with its published keys). Reads need the
- * viewer role; each command checks its own role in {@code AuditedCommands}, which also audits it. No sessions and no
- * cookies, hence no CSRF protection needed.
+ * provider (OAuth2 resource server; signature, expiry, issuer and audience checked with its published keys). Every
+ * request needs at least the viewer role (a user with no otaflow role is refused here, and audited when the request
+ * would change something); each command checks its own role in {@code AuditedCommands}, which also audits it. No
+ * sessions and no cookies, hence no CSRF protection needed. Only in a web application: the dev stack has no API.
  */
 @ConditionalOnWebApplication
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
 
+  private static final int BCRYPT_MIN_COST = 4;
+
   @Bean
   SecurityFilterChain api(HttpSecurity http, AuthenticationManagerResolver<HttpServletRequest> bearerTokens,
-                          ObjectMapper json, MeterRegistry meters) throws Exception {
-    RefusedRequests refused = new RefusedRequests(json, meters);
+                          ObjectMapper json, MeterRegistry meters, AuditLog audit) throws Exception {
+    RefusedRequests refused = new RefusedRequests(json, meters, audit);
     http.authorizeHttpRequests(requests -> requests
             .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-            .requestMatchers(HttpMethod.GET).hasRole(UserRole.VIEWER.name())
-            .anyRequest().authenticated())
+            .anyRequest().hasRole(UserRole.VIEWER.name()))
         .oauth2ResourceServer(resourceServer -> resourceServer
             .authenticationManagerResolver(bearerTokens)
             .authenticationEntryPoint(refused)
@@ -69,10 +77,15 @@ public class SecurityConfig {
         .build();
   }
 
-  /** bcrypt, in a form that names its algorithm so that stored hashes can move to a stronger one later. */
+  /**
+   * bcrypt, in a form that names its algorithm so that stored hashes can move to another one later. At its lowest cost:
+   * every request checks its token, and a 256-bit random secret needs no key stretching (it is not a password a person
+   * chose), so a fast check costs an attacker nothing while a slow one would cost every API call tens of milliseconds.
+   */
   @Bean
   PasswordEncoder tokenHashes() {
-    return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    String bcrypt = "bcrypt";
+    return new DelegatingPasswordEncoder(bcrypt, Map.of(bcrypt, new BCryptPasswordEncoder(BCRYPT_MIN_COST)));
   }
 
   /** With the first admin token in place (see {@link AdminTokenFile}) before the API answers anyone. */
@@ -94,11 +107,12 @@ public class SecurityConfig {
   AuthenticationManagerResolver<HttpServletRequest> bearerTokens(
       ApiTokens apiTokens,
       @Value("${otaflow.oidc.issuer:}") String oidcIssuer,
+      @Value("${otaflow.oidc.audience:}") String oidcAudience,
       @Value("${otaflow.oidc.user-claim:preferred_username}") String userClaim,
       @Value("${otaflow.oidc.roles-claim:roles}") String rolesClaim) {
     AuthenticationManager apiTokenManager = new ProviderManager(new OpaqueTokenAuthenticationProvider(apiTokens));
-    AuthenticationManager jwtManager = oidcIssuer.isBlank() ? apiTokenManager : jwtManager(oidcIssuer, userClaim,
-        rolesClaim);
+    AuthenticationManager jwtManager = oidcIssuer.isBlank() ? apiTokenManager : jwtManager(oidcIssuer, oidcAudience,
+        userClaim, rolesClaim);
     DefaultBearerTokenResolver resolver = new DefaultBearerTokenResolver();
     return request -> {
       String token = resolver.resolve(request);
@@ -106,10 +120,20 @@ public class SecurityConfig {
     };
   }
 
-  /** The issuer's keys are found through its discovery document on first use, so a start never waits for it. */
-  private static AuthenticationManager jwtManager(String issuer, String userClaim, String rolesClaim) {
+  /**
+   * The issuer's keys are found through its discovery document on first use, so a start never waits for it. Only
+   * tokens issued for otaflow ({@code aud}) are accepted: the same identity provider issues tokens for the company's
+   * other applications, whose roles claim may hold an {@code admin} of its own.
+   */
+  private static AuthenticationManager jwtManager(String issuer, String audience, String userClaim,
+                                                  String rolesClaim) {
+    if (audience.isBlank()) {
+      throw new IllegalStateException("otaflow.oidc.audience (--oidc-audience) is required with an OIDC issuer: the"
+          + " client ID otaflow's tokens are issued for, so that tokens for other applications are refused");
+    }
     NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(issuer).build();
-    decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(issuer));
+    decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(issuer),
+        new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience))));
     JwtAuthenticationProvider provider = new JwtAuthenticationProvider(decoder);
     provider.setJwtAuthenticationConverter(new OidcRoles(userClaim, rolesClaim));
     return new ProviderManager(provider);

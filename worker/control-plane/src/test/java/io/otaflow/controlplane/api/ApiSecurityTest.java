@@ -153,6 +153,11 @@ class ApiSecurityTest {
     assertThat(api.get("/api/v1/audit?user=ana&since=" + Instant.now().plusSeconds(60)).body().get("items"))
         .isEmpty();
 
+    Answer badSince = api.get("/api/v1/audit?since=1h");
+    assertThat(badSince.status()).isEqualTo(400);
+    assertThat(badSince.error()).isEqualTo("since: '1h' is not an instant like 2026-12-01T09:00:00Z");
+    assertThat(badSince.body().get("field").asText()).isEqualTo("since");
+
     JsonNode first = api.get("/api/v1/audit?rollout=audited&limit=2").body();
     JsonNode second = api.get("/api/v1/audit?rollout=audited&limit=2&after=" + first.get("next").asText()).body();
     JsonNode third = api.get("/api/v1/audit?rollout=audited&limit=2&after=" + second.get("next").asText()).body();

@@ -39,7 +39,7 @@ class OidcAuthenticationTest {
 
   @RegisterExtension
   static final ControlPlaneUnderTest api = ControlPlaneUnderTest.perTestClass(
-      dataDir -> Map.of("otaflow.oidc.issuer", ISSUER_URL));
+      dataDir -> Map.of("otaflow.oidc.issuer", ISSUER_URL, "otaflow.oidc.audience", "otaflow"));
 
   @AfterAll
   static void stopIssuer() {
@@ -73,16 +73,34 @@ class OidcAuthenticationTest {
     assertThat(otherIssuer.status()).isEqualTo(401);
     assertThat(otherIssuer.error()).contains("iss");
 
-    Answer roleless = api.withToken(jwt(KEY, ISSUER_URL, "eve", List.of("payroll-admin"),
+    Answer otherApplication = api.withToken(jwt(KEY, ISSUER_URL, "payroll", "dana", List.of("admin"),
         Instant.now().plusSeconds(60))).get("/api/v1/releases");
+    assertThat(otherApplication.status()).as("a token for another application, whose admin is not otaflow's")
+        .isEqualTo(401);
+    assertThat(otherApplication.error()).contains("aud");
+
+    String eve = jwt(KEY, ISSUER_URL, "eve", List.of("payroll-admin"), Instant.now().plusSeconds(60));
+    Answer roleless = api.withToken(eve).get("/api/v1/releases");
     assertThat(roleless.status()).isEqualTo(403);
     assertThat(roleless.error()).isEqualTo("user eve holds no otaflow role (viewer, release-manager, admin)");
+    assertThat(api.withToken(eve).post("/api/v1/rollouts/any/pause", "{\"reason\": \"x\"}").status()).isEqualTo(403);
+    var audited = api.get("/api/v1/audit?user=eve").body().get("items");
+    assertThat(audited).hasSize(1);
+    assertThat(audited.get(0).get("action").asText()).isEqualTo("POST /api/v1/rollouts/any/pause");
+    assertThat(audited.get(0).get("role").isNull()).isTrue();
+    assertThat(audited.get(0).get("accepted").asBoolean()).isFalse();
   }
 
   private static String jwt(RSAKey key, String issuer, String user, List<String> roles, Instant expires)
       throws JOSEException {
+    return jwt(key, issuer, "otaflow", user, roles, expires);
+  }
+
+  private static String jwt(RSAKey key, String issuer, String audience, String user, List<String> roles,
+                            Instant expires) throws JOSEException {
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
-        new JWTClaimsSet.Builder().issuer(issuer).subject("id-" + user).claim("preferred_username", user)
+        new JWTClaimsSet.Builder().issuer(issuer).audience(audience).subject("id-" + user)
+            .claim("preferred_username", user)
             .claim("roles", roles).issueTime(Date.from(expires.minusSeconds(600))).expirationTime(Date.from(expires))
             .build());
     jwt.sign(new RSASSASigner(key));

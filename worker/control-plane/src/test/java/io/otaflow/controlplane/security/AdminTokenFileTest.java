@@ -67,6 +67,19 @@ class AdminTokenFileTest {
   }
 
   @Test
+  void aGivenFileWhoseTokenWasRevokedStopsTheStartRatherThanLeaveNoAdmin() throws Exception {
+    Path given = dir.resolve("given-token");
+    adminToken.ensure(given, dir.resolve("data"));
+    String tokenId = tokens.list().get(0).tokenId();
+    tokens.revoke(tokenId);
+
+    assertThatThrownBy(() -> adminToken.ensure(given, dir.resolve("data")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("admin token file " + given + ": API token " + tokenId + " was revoked at ")
+        .hasMessageEndingWith("; delete the file and the server writes a new token there");
+  }
+
+  @Test
   void aGivenFileThatHoldsNoOtaflowTokenStopsTheStartSayingWhatToDo() throws Exception {
     Path given = Files.writeString(dir.resolve("given-token"), "hunter2");
 
