@@ -26,11 +26,17 @@ record CliConfig(String server, @JsonProperty("token-file") String tokenFile) {
 
   static final CliConfig NONE = new CliConfig(null, null);
 
-  /** Where the user's configuration lives, whether or not it exists. */
+  /** Where the user's configuration lives, whether or not it exists: under $XDG_CONFIG_HOME, else ~/.config. */
   static Path defaultPath(Map<String, String> env) {
     String xdg = env.get("XDG_CONFIG_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home(env).resolve(".config");
     return base.resolve("otaflow").resolve("config.yaml");
+  }
+
+  /** $HOME as the shell has it (the JVM's user.home comes from the password database, and ignores it). */
+  private static Path home(Map<String, String> env) {
+    String home = env.get("HOME");
+    return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
   }
 
   /** @throws IllegalArgumentException in one line naming the file and what is wrong with it */
@@ -49,8 +55,8 @@ record CliConfig(String server, @JsonProperty("token-file") String tokenFile) {
     }
   }
 
-  Path tokenFilePath() {
-    return tokenFile.startsWith("~/") ? Path.of(System.getProperty("user.home"), tokenFile.substring(2))
-        : Path.of(tokenFile);
+  /** The token file, {@code ~/} read as $HOME. */
+  Path tokenFilePath(Map<String, String> env) {
+    return tokenFile.startsWith("~/") ? home(env).resolve(tokenFile.substring(2)) : Path.of(tokenFile);
   }
 }

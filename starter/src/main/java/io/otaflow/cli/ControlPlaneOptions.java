@@ -59,7 +59,7 @@ final class ControlPlaneOptions {
     if (fromEnv != null && !fromEnv.isBlank()) {
       return fromEnv.strip();
     }
-    return config.tokenFile() == null ? null : read(config.tokenFilePath(), "token-file in the configuration");
+    return config.tokenFile() == null ? null : read(config.tokenFilePath(env), "token-file in the configuration");
   }
 
   private static String read(Path file, String source) {

@@ -90,12 +90,14 @@ class ControlPlaneOptionsTest {
 
     CliConfig config = CliConfig.load(file);
     assertThat(config.server()).isEqualTo("https://otaflow.example.com");
-    assertThat(config.tokenFilePath()).isEqualTo(Path.of(System.getProperty("user.home"), ".config/otaflow/token"));
+    assertThat(config.tokenFilePath(Map.of("HOME", "/home/ana"))).isEqualTo(Path.of("/home/ana/.config/otaflow/token"));
     assertThat(CliConfig.load(dir.resolve("absent.yaml"))).isEqualTo(CliConfig.NONE);
     Files.writeString(file, "sever: x\n");
     assertThatThrownBy(() -> CliConfig.load(file)).hasMessage(file + ": sever: unknown field");
-    assertThat(CliConfig.defaultPath(Map.of("XDG_CONFIG_HOME", "/etc/xdg")))
+    assertThat(CliConfig.defaultPath(Map.of("XDG_CONFIG_HOME", "/etc/xdg", "HOME", "/home/ana")))
         .isEqualTo(Path.of("/etc/xdg/otaflow/config.yaml"));
+    assertThat(CliConfig.defaultPath(Map.of("HOME", "/home/ana")))
+        .isEqualTo(Path.of("/home/ana/.config/otaflow/config.yaml"));
   }
 
   private String url(String prefix) {

@@ -134,6 +134,13 @@ class HonestRollbackIT {
     assertThat(cli("audit", asAdmin, "audit", "--rollout", "honest")).isEqualTo(ExitCodes.OK);
     assertThat(Files.readString(dir.resolve("audit.log"))).contains("admin").contains("rollout.abort")
         .contains("wrong release").contains("accepted");
+    Path home = Files.createDirectories(dir.resolve("home"));
+    Files.createDirectories(home.resolve(".config/otaflow"));
+    Files.writeString(home.resolve(".config/otaflow/config.yaml"), "server: http://127.0.0.1:" + httpPort
+        + "\ntoken-file: " + dir.resolve("control/admin-token") + "\n");
+    assertThat(cli("configured", Map.of("HOME", home.toString(), "XDG_CONFIG_HOME", ""), "rollout", "list", "--status", "FAILED"))
+        .as("server and token file from ~/.config/otaflow/config.yaml").isEqualTo(ExitCodes.OK);
+    assertThat(Files.readString(dir.resolve("configured.log"))).contains("honest").contains("FAILED");
     Map<String, String> forged = new HashMap<>(asAdmin);
     forged.put("OTAFLOW_TOKEN", "otaflow_AAAAAAAAAAAAAAAA_" + "x".repeat(43));
     assertThat(cli("forged", forged, "rollout", "list")).isEqualTo(ExitCodes.NOT_ALLOWED);

@@ -164,26 +164,6 @@ class ReleaseManagerCliTest {
         + " does not exist"));
   }
 
-  /** The configuration file names the server and the token file: no flag needed, and no token in any command line. */
-  @Test
-  void theUsersConfigurationFileNamesTheServerAndTheTokenFile() throws Exception {
-    Path home = Files.createDirectories(dir.resolve("home"));
-    Files.createDirectories(home.resolve(".config/otaflow"));
-    Files.writeString(home.resolve(".config/otaflow/config.yaml"), "server: " + server + "\ntoken-file: "
-        + admin + "\n");
-    String realHome = System.getProperty("user.home");
-    System.setProperty("user.home", home.toString());
-    try {
-      assertThat(run("rollout", "list")).as(err.toString()).isZero();
-      Files.writeString(home.resolve(".config/otaflow/config.yaml"), "server: " + server + "\ntokenFile: x\n");
-      assertThat(run("rollout", "list")).isEqualTo(ExitCodes.BAD_INPUT);
-      assertThat(err.toString()).isEqualTo(line("otaflow: " + home.resolve(".config/otaflow/config.yaml")
-          + ": tokenFile: unknown field"));
-    } finally {
-      System.setProperty("user.home", realHome);
-    }
-  }
-
   /** A server that is not otaflow (a proxy's login page, another service) is named, never printed. */
   @Test
   void anHtmlPageFromAnotherServerIsOneLineNotThePage() throws Exception {
