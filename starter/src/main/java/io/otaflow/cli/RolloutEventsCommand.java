@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
     description = "Shows a rollout's timeline, oldest first: every status it took and every robot state it recorded.")
 final class RolloutEventsCommand extends ListCommand {
 
-  private static final Listing.Table TABLE = new Listing.Table("%-27s %-16s %-16s %-18s %s%n",
+  private static final Listing.Table TABLE = new Listing.Table("%-21s %-16s %-16s %-18s %s%n",
       List.of("AT", "ROBOT", "EVENT", "STATUS", "REASON"), event -> List.of(Listing.text(event, "at"),
           Listing.text(event, "robotId"), Listing.text(event, "kind"), Listing.text(event, "status"),
           Listing.text(event, "reason")));
