@@ -84,6 +84,16 @@ final class ServerCommand implements Callable<Integer> {
           + "loopback, serve it over TLS (a proxy in front, or server.ssl.bundle): see README.md.")
   String httpAddress;
 
+  @Option(names = "--metrics-port", defaultValue = "8081", paramLabel = "PORT",
+      description = "Port of /actuator/prometheus and /actuator/health, without a token (default: ${DEFAULT-VALUE}; "
+          + "0 picks a free one).")
+  int metricsPort;
+
+  @Option(names = "--metrics-address", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+      description = "Address the metrics port listens on (default: ${DEFAULT-VALUE}): beyond loopback only behind a "
+          + "network that only Prometheus reaches.")
+  String metricsAddress;
+
   @Option(names = "--admin-token-file", paramLabel = "FILE",
       description = "File holding the first admin token, registered (hashed) at start; written there when missing. "
           + "Without it a new admin token is written to DATA_DIR/admin-token whenever no usable one exists.")
@@ -136,6 +146,8 @@ final class ServerCommand implements Callable<Integer> {
         + (oidcIssuer == null ? "" : " and JWTs from " + oidcIssuer) + "; admin token in "
         + (adminTokenFile != null ? adminTokenFile.toAbsolutePath() : dir.resolve("admin-token")
         + " when none existed") + "); " + signing);
+    System.out.println("Metrics on http://" + metricsAddress + ":"
+        + context.getEnvironment().getProperty("local.management.port") + "/actuator/prometheus (no token)");
     System.out.flush();
     Blocking.untilKilled();
     return 0;
@@ -174,6 +186,8 @@ final class ServerCommand implements Callable<Integer> {
     properties.putAll(temporalSecurity());
     properties.put("server.port", Integer.toString(httpPort));
     properties.put("server.address", httpAddress);
+    properties.put("management.server.port", Integer.toString(metricsPort));
+    properties.put("management.server.address", metricsAddress);
     if (signingKey != null) {
       properties.put("otaflow.signing.key-file", signingKey.toAbsolutePath().toString());
     }

@@ -84,14 +84,17 @@ class ServerCommandTest {
   @Test
   void theSecurityFlagsBecomeTheControlPlanesProperties() throws Exception {
     Map<String, String> properties = properties("--admin-token-file", "secrets/admin", "--oidc-issuer",
-        "https://idp.example.com/realms/acme", "--oidc-audience", "otaflow", "--oidc-roles-claim", "groups");
+        "https://idp.example.com/realms/acme", "--oidc-audience", "otaflow", "--oidc-roles-claim", "groups",
+        "--metrics-port", "9100");
 
     assertThat(properties).containsEntry("otaflow.security.admin-token-file",
         Path.of("secrets/admin").toAbsolutePath().toString())
         .containsEntry("otaflow.oidc.issuer", "https://idp.example.com/realms/acme")
         .containsEntry("otaflow.oidc.audience", "otaflow")
         .containsEntry("otaflow.oidc.roles-claim", "groups")
-        .containsEntry("otaflow.oidc.user-claim", "preferred_username");
+        .containsEntry("otaflow.oidc.user-claim", "preferred_username")
+        .containsEntry("management.server.port", "9100")
+        .containsEntry("management.server.address", "127.0.0.1");
   }
 
   /** A control plane that refuses to start says why in one line, not inside Spring's bean-creation errors. */
@@ -101,7 +104,7 @@ class ServerCommandTest {
     StringWriter err = new StringWriter();
     try (EmbeddedTemporal temporal = EmbeddedTemporal.start()) {
       int exit = Otaflow.commandLine().setErr(new PrintWriter(err)).execute("server", "--test-server",
-          "--temporal-address", temporal.target(), "--data-dir", temp.resolve("data").toString(), "--http-port", "0",
+          "--temporal-address", temporal.target(), "--data-dir", temp.resolve("data").toString(), "--http-port", "0", "--metrics-port", "0",
           "--admin-token-file", badToken.toString());
 
       assertThat(exit).isEqualTo(ExitCodes.ERROR);

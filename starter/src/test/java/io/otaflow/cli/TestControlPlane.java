@@ -29,7 +29,8 @@ final class TestControlPlane {
         "spring.temporal.connection.target", temporalTarget,
         "otaflow.temporal.test-server", "true",
         "otaflow.data-dir", dataDir.resolve("control").toString(),
-        "server.port", "0"));
+        "server.port", "0",
+        "management.server.port", "0"));
     all.putAll(properties);
     return ControlPlaneApplication.start(all);
   }

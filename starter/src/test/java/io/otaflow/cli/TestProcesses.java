@@ -93,7 +93,7 @@ public final class TestProcesses {
   public static Process controlPlane(Path logDir, String name, String temporal, Path dataDir, int httpPort,
                                      String... moreArgs) throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of("server", "--temporal-address", temporal, "--test-server",
-        "--data-dir", dataDir.toString(), "--http-port", Integer.toString(httpPort)));
+        "--data-dir", dataDir.toString(), "--http-port", Integer.toString(httpPort), "--metrics-port", "0"));
     args.addAll(List.of(moreArgs));
     Process server = java(logDir, name, Map.of(), Otaflow.class.getName(), args.toArray(String[]::new));
     waitFor("the control plane's REST API (" + name + ")", Duration.ofSeconds(90), () -> listening(httpPort));

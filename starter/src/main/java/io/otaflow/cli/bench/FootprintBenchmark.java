@@ -92,7 +92,8 @@ final class FootprintBenchmark {
     long launched = System.nanoTime();
     Process controlPlane = new ProcessBuilder(javaExecutable(), "-jar", controlPlaneJar.toString(),
         "--spring.temporal.connection.target=" + temporal, "--otaflow.temporal.test-server=true",
-        "--otaflow.data-dir=" + runDir.resolve("control-plane"), "--server.port=" + httpPort)
+        "--otaflow.data-dir=" + runDir.resolve("control-plane"), "--server.port=" + httpPort,
+        "--management.server.port=0")
         .redirectErrorStream(true).redirectOutput(runDir.resolve("control-plane.log").toFile()).start();
     Process robot = null;
     try {
@@ -135,7 +136,7 @@ final class FootprintBenchmark {
   private boolean answers(int port) {
     try {
       HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-          + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+          + "/readyz")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
       return response.statusCode() == 200;
     } catch (IOException notYet) {
       return false;

@@ -3,21 +3,18 @@ package io.otaflow.cli.bench;
 import io.otaflow.cli.RolloutWatcher;
 import io.otaflow.devstack.LocalStack;
 import io.otaflow.devstack.SimulatedFleet;
-import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.StagePlanner;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.registry.RolloutEventRecord;
+import io.otaflow.registry.TimeToSafeState;
 import io.otaflow.rollout.RolloutProgress;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Time to safe state: a rollout takes half the fleet to a release, and the robots of its next stage overheat on it.
@@ -62,21 +59,11 @@ final class RollbackBenchmark extends FleetBenchmark {
   record Result(int robots, int maxParallel, RolloutStatus rolloutStatus, int rolledBack,
                 double timeToSafeSeconds) {
 
-    /** From the audit trail: a failed gate is the HEALTH_CHECKING of a robot that then rolled back on health. */
+    /** From the audit trail ({@link TimeToSafeState}). */
     static Result of(int robots, int maxParallel, RolloutStatus status, List<RolloutEventRecord> events) {
-      List<RolloutEventRecord> rolledBack = events.stream()
-          .filter(event -> RobotUpdateState.ROLLED_BACK.name().equals(event.status())).toList();
-      Set<String> failedHealth = rolledBack.stream()
-          .filter(event -> event.reason() != null && event.reason().startsWith("health:"))
-          .map(RolloutEventRecord::robotId).collect(Collectors.toSet());
-      Instant firstFailedGate = events.stream()
-          .filter(event -> RobotUpdateState.HEALTH_CHECKING.name().equals(event.status())
-              && failedHealth.contains(event.robotId()))
-          .map(RolloutEventRecord::at).min(Instant::compareTo).orElse(null);
-      Instant lastBack = rolledBack.stream().map(RolloutEventRecord::at).max(Instant::compareTo).orElse(null);
-      double seconds = firstFailedGate == null || lastBack == null ? Double.NaN
-          : Duration.between(firstFailedGate, lastBack).toMillis() / 1000.0;
-      int robotsBack = (int) rolledBack.stream().map(RolloutEventRecord::robotId).distinct().count();
+      double seconds = TimeToSafeState.of(events).map(time -> time.toMillis() / 1000.0).orElse(Double.NaN);
+      int robotsBack = (int) TimeToSafeState.rolledBack(events).stream().map(RolloutEventRecord::robotId).distinct()
+          .count();
       return new Result(robots, maxParallel, status, robotsBack, seconds);
     }
 

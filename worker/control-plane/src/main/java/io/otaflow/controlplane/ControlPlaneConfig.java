@@ -2,6 +2,7 @@ package io.otaflow.controlplane;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.otaflow.fleet.FleetActivities;
 import io.otaflow.registry.ApiTokenRepository;
 import io.otaflow.registry.AuditLog;
@@ -10,6 +11,7 @@ import io.otaflow.registry.JdbiFleetActivities;
 import io.otaflow.registry.JdbiRobotStateActivities;
 import io.otaflow.registry.JdbiRolloutRegistryActivities;
 import io.otaflow.registry.KillSwitchRepository;
+import io.otaflow.registry.RegistryCounts;
 import io.otaflow.registry.ReleaseRepository;
 import io.otaflow.registry.RobotLeases;
 import io.otaflow.registry.RobotRepository;
@@ -120,6 +122,17 @@ public class ControlPlaneConfig {
   @Bean(ControlPlaneApplication.FLEET_ACTIVITIES)
   FleetActivities fleetActivities(RobotRepository robots, TelemetryRepository telemetry) {
     return new JdbiFleetActivities(robots, telemetry);
+  }
+
+  /** otaflow's metrics from the registry, refreshed every {@code otaflow.metrics.refresh}. */
+  @Bean
+  RegistryMetrics registryMetrics(Jdbi fleetJdbi, RolloutEventLog events, KillSwitchRepository killSwitch,
+                                  MeterRegistry meters,
+                                  @Value("${otaflow.fleet.stale-after:5m}") Duration staleAfter,
+                                  @Value("${otaflow.fleet.hot-above-c:80}") double hotAboveC,
+                                  @Value("${otaflow.fleet.battery-low-below-percent:20}") double batteryLowBelow) {
+    return new RegistryMetrics(new RegistryCounts(fleetJdbi, Clock.systemUTC()), events, killSwitch,
+        new RegistryMetrics.FleetLimits(staleAfter, hotAboveC, batteryLowBelow), meters);
   }
 
   @Bean

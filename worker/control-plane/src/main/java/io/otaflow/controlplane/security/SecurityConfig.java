@@ -36,7 +36,7 @@ import org.springframework.security.oauth2.server.resource.web.DefaultBearerToke
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * Who may call the REST API. Every request but the health endpoint carries a bearer token: an otaflow API token
+ * Who may call the REST API. Every request but the health probes and metrics carries a bearer token: an otaflow API token
  * (checked against the registry's hashes) or, with {@code otaflow.oidc.issuer} set, a JWT from the company's identity
  * provider (OAuth2 resource server; signature, expiry, issuer and audience checked with its published keys). Every
  * request needs at least the viewer role (a user with no otaflow role is refused here, and audited when the request
@@ -54,7 +54,10 @@ public class SecurityConfig {
                           ObjectMapper json, MeterRegistry meters, AuditLog audit) throws Exception {
     RefusedRequests refused = new RefusedRequests(json, meters, audit);
     http.authorizeHttpRequests(requests -> requests
-            .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+            // The probes on the API's port; health and metrics on the management port, on loopback unless
+            // deliberately exposed (application.yml).
+            .requestMatchers("/livez", "/readyz", "/actuator/health", "/actuator/health/**", "/actuator/prometheus")
+            .permitAll()
             .anyRequest().hasRole(UserRole.VIEWER.name()))
         .oauth2ResourceServer(resourceServer -> resourceServer
             .authenticationManagerResolver(bearerTokens)

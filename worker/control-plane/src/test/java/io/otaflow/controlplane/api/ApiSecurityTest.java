@@ -13,10 +13,6 @@ import io.otaflow.controlplane.api.ControlPlaneUnderTest.Caller;
 import io.otaflow.controlplane.security.ApiTokens;
 import io.otaflow.registry.RobotRepository;
 import io.otaflow.registry.UserRole;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -51,10 +47,10 @@ class ApiSecurityTest {
     assertThat(refusals("missing")).isEqualTo(before + 1);
     assertThat(api.withToken(null).post("/api/v1/releases", release("9.9.9", 10, null, null)).status())
         .isEqualTo(401);
-    HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create(api.baseUrl() + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(health.statusCode()).isEqualTo(200);
-    assertThat(health.body()).contains("\"status\":\"UP\"");
+    assertThat(api.text(api.baseUrl() + "/readyz")).contains("\"status\":\"UP\"");
+    assertThat(api.text(api.baseUrl() + "/livez")).contains("\"status\":\"UP\"");
+    assertThat(api.withToken(null).get("/actuator/prometheus").status()).as("metrics are not on the API's port")
+        .isEqualTo(404);
   }
 
   @Test

@@ -107,6 +107,7 @@ final class ControlPlaneUnderTest implements BeforeAllCallback, AfterAllCallback
         "otaflow.temporal.test-server", "true",
         "otaflow.data-dir", dataDir.toString(),
         "server.port", "0",
+        "management.server.port", "0",
         // The tests run the reconciler themselves.
         "otaflow.reconcile.initial-delay", "PT1H"));
     all.putAll(properties);
@@ -125,6 +126,19 @@ final class ControlPlaneUnderTest implements BeforeAllCallback, AfterAllCallback
 
   String baseUrl() {
     return baseUrl;
+  }
+
+  /** The management port's base URL: health and Prometheus metrics, on loopback, without a token. */
+  String managementUrl() {
+    return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.management.port");
+  }
+
+  /** {@code GET path} as plain text, without a token. */
+  String text(String url) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
+    return response.body();
   }
 
   @Override

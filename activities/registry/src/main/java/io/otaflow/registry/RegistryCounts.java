@@ -1,0 +1,103 @@
+package io.otaflow.registry;
+
+import static io.otaflow.registry.RegistryJdbc.timestamp;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * What the control plane's metrics count, read from the registry in a few grouped queries: rollouts by status, the
+ * audit trail's new final states, the fleet by installed version and by its latest telemetry.
+ */
+public class RegistryCounts {
+
+  private final Jdbi jdbi;
+  private final Clock clock;
+
+  public RegistryCounts(Jdbi jdbi, Clock clock) {
+    this.jdbi = Objects.requireNonNull(jdbi);
+    this.clock = Objects.requireNonNull(clock);
+  }
+
+  /** Rollouts per status name, statuses no rollout has left out. */
+  public Map<String, Long> rolloutsByStatus() {
+    return jdbi.withHandle(h -> grouped(h, "SELECT status AS name, COUNT(*) AS n FROM rollouts GROUP BY status"));
+  }
+
+  /**
+   * The audit trail's events after {@code afterEventId}: read once from the start, then only what is new, so that the
+   * counts derived from it only ever grow and cost little.
+   *
+   * @param rolloutStatuses rollouts that took each status (a status taken again by the same rollout counts once)
+   * @param robotStates     robots that took each state in a rollout (likewise)
+   * @param rolloutsEnded   the rollouts that took one of {@code endStatuses} in these events
+   * @param lastEventId     the highest event ID read (the next call's {@code afterEventId})
+   */
+  public record EventTally(Map<String, Long> rolloutStatuses, Map<String, Long> robotStates,
+                           List<String> rolloutsEnded, long lastEventId) {
+  }
+
+  public EventTally eventsAfter(long afterEventId, List<String> endStatuses) {
+    return jdbi.inTransaction(h -> {
+      long last = h.createQuery("SELECT COALESCE(MAX(id), 0) FROM rollout_events").mapTo(Long.class).one();
+      Map<String, Long> rolloutStatuses = new HashMap<>();
+      Map<String, Long> robotStates = new HashMap<>();
+      // A state recorded again for the same robot (or status for the same rollout), by a retried activity or the
+      // reconciler, is the same fact: only its first record counts.
+      for (Map<String, Object> row : h.createQuery("SELECT kind, status, COUNT(*) AS n FROM rollout_events e"
+              + " WHERE id > :after AND id <= :last AND status IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+              + " rollout_events earlier WHERE earlier.rollout_id = e.rollout_id AND earlier.id < e.id"
+              + " AND earlier.kind = e.kind AND earlier.status = e.status"
+              + " AND COALESCE(earlier.robot_id, '') = COALESCE(e.robot_id, '')) GROUP BY kind, status")
+          .bind("after", afterEventId).bind("last", last).mapToMap().list()) {
+        Map<String, Long> counts = RolloutEventRecord.ROLLOUT_STATUS.equals(row.get("kind")) ? rolloutStatuses
+            : robotStates;
+        counts.put((String) row.get("status"), ((Number) row.get("n")).longValue());
+      }
+      List<String> ended = endStatuses.isEmpty() ? List.of() : h.createQuery("SELECT DISTINCT rollout_id"
+              + " FROM rollout_events WHERE id > :after AND id <= :last AND kind = :kind AND status IN (<statuses>)")
+          .bind("after", afterEventId).bind("last", last).bind("kind", RolloutEventRecord.ROLLOUT_STATUS)
+          .bindList("statuses", endStatuses).mapTo(String.class).list();
+      return new EventTally(rolloutStatuses, robotStates, ended, last);
+    });
+  }
+
+  /**
+   * The fleet as its latest reports show it.
+   *
+   * @param robotsByVersion registered robots per installed version ("none" before any)
+   * @param stale           registered robots whose latest report is older than the limit, or that never reported
+   */
+  public record FleetCounts(Map<String, Long> robotsByVersion, long stale, long hot, long batteryLow) {
+  }
+
+  public FleetCounts fleet(Duration staleAfter, double hotAboveC, double batteryLowBelowPercent) {
+    Instant staleBefore = clock.instant().minus(staleAfter);
+    return jdbi.withHandle(h -> {
+      Map<String, Long> byVersion = grouped(h, "SELECT COALESCE(installed_version, 'none') AS name, COUNT(*) AS n"
+          + " FROM robots GROUP BY COALESCE(installed_version, 'none')");
+      return h.createQuery("SELECT"
+              + " SUM(CASE WHEN t.robot_id IS NULL OR t.received_at < :staleBefore THEN 1 ELSE 0 END) AS stale,"
+              + " SUM(CASE WHEN t.temperature_c > :hot THEN 1 ELSE 0 END) AS hot,"
+              + " SUM(CASE WHEN t.battery_percent < :low THEN 1 ELSE 0 END) AS low"
+              + " FROM robots r LEFT JOIN robot_telemetry t ON t.robot_id = r.robot_id")
+          .bind("staleBefore", timestamp(staleBefore)).bind("hot", hotAboveC).bind("low", batteryLowBelowPercent)
+          .map((rs, ctx) -> new FleetCounts(byVersion, rs.getLong("stale"), rs.getLong("hot"), rs.getLong("low")))
+          .one();
+    });
+  }
+
+  /** A query's {@code name, n} rows as a map. */
+  private static Map<String, Long> grouped(Handle h, String sql) {
+    return h.createQuery(sql).map((rs, ctx) -> Map.entry(rs.getString("name"), rs.getLong("n"))).list().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+  }
+}
