@@ -20,6 +20,10 @@ import io.otaflow.robot.fixtures.BuiltArtifact;
 import io.otaflow.robot.fixtures.ReleaseArtifacts;
 import io.otaflow.rollout.RolloutProgress;
 import java.nio.file.Files;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -59,7 +63,9 @@ class AgentEndToEndTest {
       RobotSensors.healthy().write(robotDir);
 
       try (RobotAgent agent = RobotAgent.start(AgentConfig.defaults().withOverrides("r1", temporal.target(),
-          "default", robotDir.toString(), Map.of("site", "lyon", "model", "mk2")), Duration.ofSeconds(30))) {
+          "default", robotDir.toString(), Map.of("site", "lyon", "model", "mk2"))
+          .withMetrics(new AgentConfig.Metrics(null, 0)), Duration.ofSeconds(30))) {
+        String before = robotMetrics(agent);
         RobotRecord robot = controlPlane.getBean(RobotRepository.class).robot("r1").orElseThrow();
         assertThat(robot.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("site", "lyon", "model", "mk2"));
         assertThat(robot.installedVersion()).isEqualTo("0.9.0");
@@ -86,7 +92,28 @@ class AgentEndToEndTest {
         assertThat(new RobotDisk(robotDir).readState().installedVersion()).isEqualTo("1.0.0");
         assertThat(controlPlane.getBean(RobotRepository.class).robot("r1").orElseThrow().installedVersion())
             .isEqualTo("1.0.0");
+
+        // The robot's own metrics, as a Prometheus on the robot scrapes them: they moved with the update.
+        String after = robotMetrics(agent);
+        assertThat(before).containsPattern("(?m)^otaflow_agent_up 1(\\.0)?$")
+            .containsPattern("(?m)^otaflow_agent_build_info\\{version=\"0\\.1\\.0\"} 1(\\.0)?$")
+            .containsPattern("(?m)^otaflow_agent_download_bytes_total 0(\\.0)?$");
+        assertThat(after)
+            .containsPattern("(?m)^otaflow_agent_download_bytes_total " + next.sizeBytes() + "(\\.0)?$")
+            .containsPattern("(?m)^otaflow_agent_apply_duration_seconds_count\\{outcome=\"switched\"} 1$")
+            .containsPattern("(?m)^otaflow_agent_health_checks_total\\{outcome=\"healthy\"} [1-9]")
+            .containsPattern("(?m)^otaflow_agent_probe_value\\{probe=\"batteryPercent\"} "
+                + (int) RobotSensors.healthy().batteryPercent() + "(\\.0)?$")
+            .containsPattern("(?m)^otaflow_agent_update_step\\{step=\"Download\"} 0(\\.0)?$");
       }
     }
+  }
+
+  private static String robotMetrics(RobotAgent agent) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
   }
 }

@@ -101,7 +101,7 @@ public class DiskSlotActivities implements SlotActivities {
       }
       throw e;
     } finally {
-      sample.stop(Timer.builder("otaflow.robot.apply").tag("outcome", outcome).register(registry));
+      sample.stop(Timer.builder("otaflow.agent.apply.duration").tag("outcome", outcome).register(registry));
     }
   }
 
@@ -159,7 +159,15 @@ public class DiskSlotActivities implements SlotActivities {
 
   @Override
   public String rollback(Release release) {
-    return ActivityKeepAlive.during(() -> switchToPrevious(release));
+    Timer.Sample sample = Timer.start(registry);
+    String outcome = "failed";
+    try {
+      String running = ActivityKeepAlive.during(() -> switchToPrevious(release));
+      outcome = "switched";
+      return running;
+    } finally {
+      sample.stop(Timer.builder("otaflow.agent.rollback.duration").tag("outcome", outcome).register(registry));
+    }
   }
 
   /**

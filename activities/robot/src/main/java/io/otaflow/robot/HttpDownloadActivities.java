@@ -105,7 +105,7 @@ public class HttpDownloadActivities implements DownloadActivities {
     this.registry = registry;
     this.limits = Objects.requireNonNull(limits, "limits");
     this.manifestCheck = Objects.requireNonNull(manifestCheck, "manifestCheck");
-    this.downloadedBytes = Counter.builder("otaflow.robot.download.bytes")
+    this.downloadedBytes = Counter.builder("otaflow.agent.download.bytes")
         .description("Artifact bytes received by robots")
         .baseUnit("bytes")
         .register(registry);
@@ -122,7 +122,7 @@ public class HttpDownloadActivities implements DownloadActivities {
       outcome = "ok";
       return staged;
     } finally {
-      sample.stop(Timer.builder("otaflow.robot.download").tag("outcome", outcome).register(registry));
+      sample.stop(Timer.builder("otaflow.agent.download.duration").tag("outcome", outcome).register(registry));
     }
   }
 

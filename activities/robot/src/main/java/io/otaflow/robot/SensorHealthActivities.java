@@ -1,5 +1,6 @@
 package io.otaflow.robot;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.otaflow.release.Release;
 import io.otaflow.robot.sensors.Quantity;
@@ -14,7 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +36,8 @@ public class SensorHealthActivities implements HealthActivities {
   private final HealthThresholds thresholds;
   private final MeterRegistry registry;
   private final List<HealthProbe> probes;
+  /** The last reading of each numeric sensor the health gate checks, NaN while unknown: the robot's own gauges. */
+  private final Map<Quantity, AtomicLong> lastValues = new EnumMap<>(Quantity.class);
 
   /**
    * @param probes extra probes (TCP latency, systemd units, HTTP endpoints, commands); a TCP latency probe replaces
@@ -44,6 +50,13 @@ public class SensorHealthActivities implements HealthActivities {
     this.thresholds = thresholds;
     this.probes = List.copyOf(probes);
     this.registry = registry;
+    for (Quantity quantity : List.of(Quantity.BATTERY_PERCENT, Quantity.TEMPERATURE_C, Quantity.LATENCY_MS)) {
+      AtomicLong bits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+      lastValues.put(quantity, bits);
+      Gauge.builder("otaflow.agent.probe.value", bits, value -> Double.longBitsToDouble(value.get()))
+          .tag("probe", quantity.field()).description("The sensor's value at the last health check (NaN: unknown)")
+          .register(registry);
+    }
   }
 
   @Override
@@ -54,6 +67,10 @@ public class SensorHealthActivities implements HealthActivities {
   /** One round of every probe, the service probe expecting {@code version} in {@code current}. */
   public HealthReport checkRunning(String version) {
     SensorReadings readings = sensors.read();
+    lastValues.forEach((quantity, bits) -> {
+      Reading reading = readings.get(quantity);
+      bits.set(Double.doubleToLongBits(reading.known() ? reading.number() : Double.NaN));
+    });
     List<ProbeResult> results = new ArrayList<>();
     results.add(battery(readings.get(Quantity.BATTERY_PERCENT)));
     results.add(temperature(readings.get(Quantity.TEMPERATURE_C)));
@@ -64,7 +81,7 @@ public class SensorHealthActivities implements HealthActivities {
     results.add(service(readings.get(Quantity.SERVICE_UP), version));
     results.addAll(extra);
     HealthReport report = new HealthReport(results);
-    registry.counter("otaflow.robot.health.checks", "outcome", report.healthy() ? "healthy" : "unhealthy")
+    registry.counter("otaflow.agent.health.checks", "outcome", report.healthy() ? "healthy" : "unhealthy")
         .increment();
     if (!report.healthy()) {
       log.warn("robot {}: unhealthy on {}: {}", disk.dir(), version, report.failure().orElse(""));

@@ -42,7 +42,7 @@ class DiskSlotActivitiesTest extends RobotSideTestSupport {
     assertThat(disk.readState()).isEqualTo(new RobotDiskState("1.0.0", "b", null, null, true));
     assertThat(listing(disk.staging())).isEmpty();
     assertThat(listing(disk.dir())).noneMatch(p -> p.getFileName().toString().contains(".tmp-"));
-    assertThat(meters.get("otaflow.robot.apply").tag("outcome", "switched").timer().count()).isEqualTo(1);
+    assertThat(meters.get("otaflow.agent.apply.duration").tag("outcome", "switched").timer().count()).isEqualTo(1);
   }
 
   @Test
@@ -104,7 +104,7 @@ class DiskSlotActivitiesTest extends RobotSideTestSupport {
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(failure.getOriginalMessage()).startsWith("apply: archive unreadable: ");
     assertRobotUntouched(stateBefore);
-    assertThat(meters.get("otaflow.robot.apply").tag("outcome", "refused").timer().count()).isEqualTo(1);
+    assertThat(meters.get("otaflow.agent.apply.duration").tag("outcome", "refused").timer().count()).isEqualTo(1);
   }
 
   @Test

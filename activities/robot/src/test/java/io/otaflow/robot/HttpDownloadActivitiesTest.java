@@ -29,7 +29,7 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
     assertThat(listing(disk.staging())).containsExactly(file);
     // The SDK throttles heartbeats, so only some of the percentages reach the listener.
     assertThat(heartbeats).isNotEmpty().allMatch(percent -> percent >= 0 && percent <= 100);
-    assertThat(meters.get("otaflow.robot.download.bytes").counter().count()).isEqualTo(release.sizeBytes());
+    assertThat(meters.get("otaflow.agent.download.bytes").counter().count()).isEqualTo(release.sizeBytes());
   }
 
   @Test
@@ -119,7 +119,7 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
     assertThat(failure.getType()).isEqualTo(RobotErrors.SIZE_MISMATCH);
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(failure.getOriginalMessage()).isEqualTo("download: server sent more than the declared 1000 bytes from " + url);
-    assertThat(meters.get("otaflow.robot.download.bytes").counter().count()).isEqualTo(1001);
+    assertThat(meters.get("otaflow.agent.download.bytes").counter().count()).isEqualTo(1001);
     assertThat(listing(disk.staging())).isEmpty();
   }
 
@@ -195,7 +195,7 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
     assertThat(failure.getOriginalMessage()).isEqualTo(
         "download: needs " + needed + " bytes, only 4096 free on " + disk.staging());
     assertThat(listing(disk.staging())).isEmpty();
-    assertThat(meters.get("otaflow.robot.download.bytes").counter().count()).isZero();
+    assertThat(meters.get("otaflow.agent.download.bytes").counter().count()).isZero();
   }
 
   @Test
@@ -249,12 +249,12 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
   void aRetriedDownloadReusesAVerifiedStagedFile() throws Exception {
     Release release = servedRelease("1.0.0");
     download.download(release);
-    double received = meters.get("otaflow.robot.download.bytes").counter().count();
+    double received = meters.get("otaflow.agent.download.bytes").counter().count();
 
     StagedArtifact again = download.download(release);
 
     assertThat(again.sha256()).isEqualTo(release.sha256());
-    assertThat(meters.get("otaflow.robot.download.bytes").counter().count()).isEqualTo(received);
+    assertThat(meters.get("otaflow.agent.download.bytes").counter().count()).isEqualTo(received);
   }
 
   private static Release release(String url, long size) {

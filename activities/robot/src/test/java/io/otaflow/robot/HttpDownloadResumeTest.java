@@ -41,7 +41,7 @@ class HttpDownloadResumeTest extends RobotSideTestSupport {
     assertThat(staged.sha256()).isEqualTo(release.sha256());
     assertThat(Files.readAllBytes(Path.of(staged.path()))).isEqualTo(body);
     assertThat(listing(disk.staging())).containsExactly(Path.of(staged.path()));
-    assertThat(meters.get("otaflow.robot.download.bytes").counter().count()).isEqualTo(SIZE - OFFSET);
+    assertThat(meters.get("otaflow.agent.download.bytes").counter().count()).isEqualTo(SIZE - OFFSET);
     download.verify(release, staged);
   }
 

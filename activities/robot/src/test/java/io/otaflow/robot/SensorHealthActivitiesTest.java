@@ -39,7 +39,7 @@ class SensorHealthActivitiesTest extends RobotSideTestSupport {
 
     assertThat(report.healthy()).isFalse();
     assertThat(report.failure()).contains("temperature 93.0C > 80.0C");
-    assertThat(meters.get("otaflow.robot.health.checks").tag("outcome", "unhealthy").counter().count()).isEqualTo(1);
+    assertThat(meters.get("otaflow.agent.health.checks").tag("outcome", "unhealthy").counter().count()).isEqualTo(1);
   }
 
   @Test

@@ -62,6 +62,14 @@ public final class AgentCommand implements Callable<Integer> {
       description = "A label to target the robot by; repeatable; added to the file's labels.")
   Map<String, String> labels = new LinkedHashMap<>();
 
+  @Option(names = "--metrics-address", paramLabel = "ADDRESS",
+      description = "Address of the robot's /metrics (overrides metrics.address; default 127.0.0.1).")
+  String metricsAddress;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "Port of the robot's /metrics (overrides metrics.port; default 9464; 0 picks a free one).")
+  Integer metricsPort;
+
   @Option(names = "--register-timeout", defaultValue = "60",
       description = "Seconds to keep trying to reach Temporal, which may come up after the agent, and to wait for the "
           + "control plane to confirm the registration, both together (default: ${DEFAULT-VALUE}).")
@@ -75,6 +83,11 @@ public final class AgentCommand implements Callable<Integer> {
       AgentConfig file = config == null ? AgentConfig.defaults() : AgentConfig.load(config);
       merged = file.withOverrides(robotId, temporalAddress, namespace, dataDir == null ? null : dataDir.toString(),
           labels);
+      // The agent always serves its metrics: the file's place for them, or the flags', or the default.
+      AgentConfig.Metrics fromFile = merged.metrics() == null ? new AgentConfig.Metrics(null, null) : merged.metrics();
+      merged = merged.withMetrics(new AgentConfig.Metrics(
+          metricsAddress != null ? metricsAddress : fromFile.address(),
+          metricsPort != null ? metricsPort : fromFile.port()));
       if (config == null && merged.dataDir() == null) {
         throw new IllegalArgumentException("dataDir: missing (give --data-dir, or --config with dataDir)");
       }
@@ -85,7 +98,8 @@ public final class AgentCommand implements Callable<Integer> {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "otaflow-agent-shutdown"));
     System.out.println("robot " + merged.robotId() + " registered; serving " + agent.taskQueue() + " on "
-        + merged.temporal().address());
+        + merged.temporal().address() + "; metrics on http://" + merged.metrics().addressOrDefault() + ":"
+        + agent.metricsPort() + AgentMetrics.PATH);
     System.out.flush();
     // Serves until the process is stopped; the shutdown hook closes the agent.
     Thread.currentThread().join();

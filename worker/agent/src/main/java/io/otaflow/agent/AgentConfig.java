@@ -49,10 +49,12 @@ import java.util.stream.Collectors;
  * @param sensors where readings come from, the first source that knows a quantity answering for it; null:
  *     {@code <dataDir>/sensors.json} at any age (what the simulator writes)
  * @param mission the one source of mission state; null: the sensors
+ * @param metrics where the robot's Prometheus metrics are served; null: not served (otaflow agent always serves
+ *     them, on 127.0.0.1:9464 unless told otherwise)
  */
 public record AgentConfig(String robotId, Map<String, String> labels, String dataDir, Temporal temporal,
                           String trustedKeysDir, SafeState safeState, Hooks hooks, Health health,
-                          String telemetryInterval, List<Source> sensors, Source mission) {
+                          String telemetryInterval, List<Source> sensors, Source mission, Metrics metrics) {
 
   public static final String DEFAULT_DATA_DIR = "/var/lib/otaflow";
 
@@ -69,7 +71,27 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
 
   /** Everything default: no robot ID or Temporal address yet. */
   public static AgentConfig defaults() {
-    return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /**
+   * Where the robot's {@code /metrics} listens.
+   *
+   * @param address default 127.0.0.1: scraped on the robot; 0.0.0.0 only on a network a Prometheus alone reaches
+   * @param port    default 9464; 0 picks a free one
+   */
+  public record Metrics(String address, Integer port) {
+
+    public static final String DEFAULT_ADDRESS = "127.0.0.1";
+    public static final int DEFAULT_PORT = 9464;
+
+    public String addressOrDefault() {
+      return address == null ? DEFAULT_ADDRESS : address;
+    }
+
+    public int portOrDefault() {
+      return port == null ? DEFAULT_PORT : port;
+    }
   }
 
   /** @param address host:port of the Temporal frontend; namespace default {@code default} */
@@ -244,7 +266,13 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
         namespace != null ? namespace : temporal.namespace(), temporal.tls(), temporal.apiKey());
     return new AgentConfig(robotId != null ? robotId : this.robotId, mergedLabels,
         dataDir != null ? dataDir : this.dataDir, t, trustedKeysDir, safeState, hooks, health, telemetryInterval,
-        sensors, mission);
+        sensors, mission, metrics);
+  }
+
+  /** The same configuration, its metrics served at {@code metrics}. */
+  public AgentConfig withMetrics(Metrics metrics) {
+    return new AgentConfig(robotId, labels, dataDir, temporal, trustedKeysDir, safeState, hooks, health,
+        telemetryInterval, sensors, mission, metrics);
   }
 
   /**
@@ -291,6 +319,12 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
     probes();
     sensorSources();
     telemetryIntervalDuration();
+    if (metrics != null && (metrics.portOrDefault() < 0 || metrics.portOrDefault() > 65_535)) {
+      throw new IllegalArgumentException("metrics.port: must be from 0 to 65535, was " + metrics.port());
+    }
+    if (metrics != null && metrics.addressOrDefault().isBlank()) {
+      throw new IllegalArgumentException("metrics.address: empty; remove it for 127.0.0.1 or give an address");
+    }
     return this;
   }
 

@@ -2,7 +2,6 @@ package io.otaflow.agent;
 
 import io.grpc.Context;
 import io.grpc.Deadline;
-import io.micrometer.core.instrument.Metrics;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.fleet.RobotRegistrationWorkflow;
 import io.otaflow.robot.RefusalLogging;
@@ -57,9 +56,11 @@ public final class RobotAgent implements AutoCloseable {
   private final WorkerFactory factory;
   private final TelemetryReporter telemetry;
   private final SystemdService systemd;
+  private final AgentMetrics metrics;
 
   private RobotAgent(String robotId, WorkflowServiceStubs service, WorkerFactory factory,
-                     TelemetryReporter telemetry, SystemdService systemd) {
+                     TelemetryReporter telemetry, SystemdService systemd, AgentMetrics metrics) {
+    this.metrics = metrics;
     this.robotId = robotId;
     this.service = service;
     this.factory = factory;
@@ -83,10 +84,14 @@ public final class RobotAgent implements AutoCloseable {
     RobotSideActivities robotSide = config.robotSide();
     log.info("robot {}: {}; sensors from {}", config.robotId(), robotSide.manifestCheck().describe(),
         robotSide.sensors().describe());
+    AgentMetrics metrics = new AgentMetrics(AGENT_VERSION);
+    if (config.metrics() != null) {
+      metrics.serve(config.metrics().addressOrDefault(), config.metrics().portOrDefault());
+    }
     Object[] activities = robotSide.forRobot(disk, HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10))
-        .build(), Metrics.globalRegistry);
+        .build(), metrics.registry());
     SystemdService systemd = SystemdService.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
     Deadline registrationDeadline = Deadline.after(registrationTimeout.toMillis(), TimeUnit.MILLISECONDS);
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(serviceOptions(config));
@@ -97,7 +102,7 @@ public final class RobotAgent implements AutoCloseable {
           WorkflowClientOptions.newBuilder().setNamespace(config.temporal().namespace()).build());
       register(client, config, disk.readState().installedVersion(), temporal, registrationTimeout,
           registrationDeadline);
-      WorkerFactory factory = WorkerFactory.newInstance(client, workerFactoryOptions());
+      WorkerFactory factory = WorkerFactory.newInstance(client, workerFactoryOptions(metrics));
       // Activities only: no workflow runs on a robot, so sticky queues never come into play.
       Worker worker = factory.newWorker(OtaflowNames.robotTaskQueue(config.robotId()), WorkerOptions.newBuilder()
           .setMaxConcurrentActivityTaskPollers(2)
@@ -112,16 +117,20 @@ public final class RobotAgent implements AutoCloseable {
           config.telemetryIntervalDuration());
       systemd.ready("serving " + worker.getTaskQueue() + " on " + config.temporal().address(),
           () -> workerProblem(factory, worker.getTaskQueue()));
-      return new RobotAgent(config.robotId(), service, factory, telemetry, systemd);
+      return new RobotAgent(config.robotId(), service, factory, telemetry, systemd, metrics);
     } catch (RuntimeException e) {
       service.shutdownNow();
+      metrics.close();
       throw e;
     }
   }
 
-  /** Refusals are logged as one line with their reason, not as the SDK's stack trace. */
-  static WorkerFactoryOptions workerFactoryOptions() {
-    return WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new RefusalLogging()).build();
+  /**
+   * Refusals are logged as one line with their reason, not as the SDK's stack trace; the step running is a metric.
+   */
+  static WorkerFactoryOptions workerFactoryOptions(AgentMetrics metrics) {
+    return WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new RefusalLogging(), metrics.updateSteps())
+        .build();
   }
 
   /** Target, TLS (temporal.tls) and API key (temporal.apiKey, which turns TLS on by itself). */
@@ -212,5 +221,11 @@ public final class RobotAgent implements AutoCloseable {
     factory.shutdown();
     factory.awaitTermination(10, TimeUnit.SECONDS);
     service.shutdownNow();
+    metrics.close();
+  }
+
+  /** Where the robot's metrics are served ({@code /metrics}), -1 when its configuration serves none. */
+  public int metricsPort() {
+    return metrics.port();
   }
 }

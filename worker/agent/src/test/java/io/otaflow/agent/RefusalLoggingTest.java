@@ -73,7 +73,7 @@ class RefusalLoggingTest {
   @BeforeEach
   void startWorker() {
     env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-        .setWorkerFactoryOptions(RobotAgent.workerFactoryOptions())
+        .setWorkerFactoryOptions(RobotAgent.workerFactoryOptions(new AgentMetrics("test")))
         .build());
     Worker worker = env.newWorker(TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(StepWorkflowImpl.class);

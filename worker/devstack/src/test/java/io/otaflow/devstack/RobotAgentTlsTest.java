@@ -144,7 +144,8 @@ class RobotAgentTlsTest {
     Path robotDir = dataDir.resolve("robot");
     RobotSensors.healthy().write(robotDir);
     return RobotAgent.start(new AgentConfig("r1", Map.of("site", "lyon"), robotDir.toString(),
-        new AgentConfig.Temporal(temporal.target(), "default", tls, apiKey), null, null, null, null, null, null, null),
+        new AgentConfig.Temporal(temporal.target(), "default", tls, apiKey), null, null, null, null, null, null, null,
+        null),
         registrationTimeout);
   }
 
