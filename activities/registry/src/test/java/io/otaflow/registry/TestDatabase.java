@@ -20,19 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class TestDatabase implements ExtensionContext.Store.CloseableResource {
 
-  enum Kind {
-    H2("H2"), POSTGRESQL("PostgreSQL");
-
-    private final String displayName;
-
-    Kind(String displayName) {
-      this.displayName = displayName;
-    }
-
-    String displayName() {
-      return displayName;
-    }
-  }
+  enum Kind { H2, POSTGRESQL }
 
   private final Kind kind;
   private final String pgUrl;

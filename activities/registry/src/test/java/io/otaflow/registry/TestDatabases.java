@@ -60,7 +60,7 @@ final class TestDatabases implements TestTemplateInvocationContextProvider {
 
     @Override
     public String getDisplayName(int invocationIndex) {
-      return kind.displayName();
+      return kind == TestDatabase.Kind.H2 ? "H2" : "PostgreSQL";
     }
 
     @Override
