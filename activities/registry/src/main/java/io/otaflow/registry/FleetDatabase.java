@@ -1,6 +1,9 @@
 package io.otaflow.registry;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -8,41 +11,112 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Opens the fleet registry database: migrates the schema with Flyway, then hands back a {@link Jdbi}. */
-public final class FleetDatabase {
+/**
+ * The fleet registry database: its connection pool, migrated by Flyway (the same migrations on H2 and PostgreSQL),
+ * and the {@link Jdbi} over it. Closing it closes the pool.
+ */
+public final class FleetDatabase implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(FleetDatabase.class);
 
   /** Connections kept by the built-in H2 pool; local activities run on many threads at once. */
   private static final int H2_MAX_CONNECTIONS = 32;
 
-  private FleetDatabase() {
+  /** The PostgreSQL pool's default size ({@code otaflow.database.max-pool-size}). */
+  public static final int DEFAULT_MAX_POOL_SIZE = 16;
+
+  /** How long a caller waits for a pooled connection before its registry call fails (and its activity retries). */
+  private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
+  private final DataSource dataSource;
+  private final AutoCloseable pool;
+  private final Jdbi jdbi;
+
+  private FleetDatabase(DataSource dataSource, AutoCloseable pool) {
+    this.dataSource = dataSource;
+    this.pool = pool;
+    this.jdbi = open(dataSource);
   }
 
   /**
-   * Opens the database at {@code jdbcUrl}. H2 URLs get a small connection pool (so the embedded database stays open
-   * between calls); other URLs open a connection per handle: pass a pooled {@link DataSource} to
-   * {@link #open(DataSource)} instead when that matters.
+   * Connects to the database at {@code jdbcUrl} and migrates it. H2 URLs get H2's own small pool (which keeps the
+   * embedded database open between calls); any other URL (PostgreSQL) a HikariCP pool of at most
+   * {@code maxPoolSize} connections. Null credentials mean none given (or given in the URL).
    */
-  public static Jdbi open(String jdbcUrl, String user, String password) {
-    // Null credentials mean "none given" (or given in the URL); the drivers and Flyway want empty strings.
-    user = user == null ? "" : user;
-    password = password == null ? "" : password;
+  public static FleetDatabase connect(String jdbcUrl, String user, String password, int maxPoolSize) {
     if (jdbcUrl.startsWith("jdbc:h2:")) {
-      JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, user, password);
+      JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, user == null ? "" : user,
+          password == null ? "" : password);
       pool.setMaxConnections(H2_MAX_CONNECTIONS);
-      return open(pool);
+      return open(pool, pool::dispose);
     }
-    Flyway.configure().dataSource(jdbcUrl, user, password).load().migrate();
-    log.info("fleet registry ready at {}", jdbcUrl);
-    return Jdbi.create(jdbcUrl, user, password);
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("otaflow-registry");
+    config.setJdbcUrl(jdbcUrl);
+    // Unset rather than empty, so that a user and password in the URL stand.
+    if (user != null && !user.isEmpty()) {
+      config.setUsername(user);
+    }
+    if (password != null && !password.isEmpty()) {
+      config.setPassword(password);
+    }
+    config.setMaximumPoolSize(maxPoolSize);
+    config.setMinimumIdle(Math.min(2, maxPoolSize));
+    config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+    HikariDataSource pool = new HikariDataSource(config);
+    log.info("fleet registry at {}: HikariCP pool of at most {} connections", jdbcUrl.replaceAll("\\?.*", ""),
+        maxPoolSize);
+    return open(pool, pool::close);
   }
 
-  /** Migrates the schema (a no-op when it is current) and wraps the data source. */
+  private static FleetDatabase open(DataSource dataSource, AutoCloseable pool) {
+    try {
+      return new FleetDatabase(dataSource, pool);
+    } catch (RuntimeException migrationFailed) {
+      closeQuietly(pool, migrationFailed);
+      throw migrationFailed;
+    }
+  }
+
+  /**
+   * {@link #connect} with the default pool size, for callers that keep the database until the JVM exits (tests, the
+   * dev stack): its pool is never closed.
+   */
+  public static Jdbi open(String jdbcUrl, String user, String password) {
+    return connect(jdbcUrl, user, password, DEFAULT_MAX_POOL_SIZE).jdbi();
+  }
+
+  /** Migrates the schema (a no-op when it is current) and wraps the data source, which stays the caller's. */
   public static Jdbi open(DataSource dataSource) {
     var result = Flyway.configure().dataSource(dataSource).load().migrate();
     log.info("fleet registry schema migrated: {} migration(s) applied", result.migrationsExecuted);
     return Jdbi.create(dataSource);
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  /** The pool: a {@link HikariDataSource} on PostgreSQL, H2's {@link JdbcConnectionPool} on H2. */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(pool, null);
+  }
+
+  private static void closeQuietly(AutoCloseable pool, Exception cause) {
+    try {
+      pool.close();
+    } catch (Exception e) {
+      if (cause != null) {
+        cause.addSuppressed(e);
+      } else {
+        log.warn("closing the registry's connection pool failed", e);
+      }
+    }
   }
 
   /**

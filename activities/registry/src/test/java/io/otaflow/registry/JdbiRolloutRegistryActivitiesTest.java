@@ -19,7 +19,6 @@ import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 class JdbiRolloutRegistryActivitiesTest {
 
@@ -28,13 +27,13 @@ class JdbiRolloutRegistryActivitiesTest {
   private JdbiRolloutRegistryActivities activities;
 
   @BeforeEach
-  void setUp() {
-    jdbi = RegistryFixtures.memoryDb();
+  void setUp(Jdbi jdbi) {
+    this.jdbi = jdbi;
     registry = RegistryFixtures.repositories(jdbi);
     activities = registry.rolloutActivities();
   }
 
-  @Test
+  @OnEachDatabase
   void assignsStagesAsStagePlannerDoes() {
     RegistryFixtures.insertRobots(jdbi, 50);
     RolloutPlan plan = fourStagePlan();
@@ -51,7 +50,7 @@ class JdbiRolloutRegistryActivitiesTest {
     assertThat(registry.rolloutRobots().countsByState("ro-1")).containsEntry(RobotUpdateState.PENDING, 50);
   }
 
-  @Test
+  @OnEachDatabase
   void assigningTwiceKeepsTheFirstAssignment() {
     RegistryFixtures.insertRobots(jdbi, 50);
 
@@ -62,7 +61,7 @@ class JdbiRolloutRegistryActivitiesTest {
     assertThat(registry.rolloutRobots().rolloutRobots("ro-1")).hasSize(50);
   }
 
-  @Test
+  @OnEachDatabase
   void assignsALargeFleetInOneCall() {
     RegistryFixtures.insertRobots(jdbi, 20_000);
 
@@ -72,7 +71,7 @@ class JdbiRolloutRegistryActivitiesTest {
     assertThat(registry.rolloutRobots().countsByState("ro-big")).containsEntry(RobotUpdateState.PENDING, 20_000);
   }
 
-  @Test
+  @OnEachDatabase
   void robotsAlreadyOnTheReleaseAreLeftOut() {
     RegistryFixtures.insertRobots(jdbi, 10);
     registry.rolloutRobots().recordRobotState("earlier", robotId(3), RobotUpdateState.COMMITTED, null, "2.0.0");
@@ -87,7 +86,7 @@ class JdbiRolloutRegistryActivitiesTest {
         .doesNotContain(robotId(3), robotId(7));
   }
 
-  @Test
+  @OnEachDatabase
   void unknownRobotsFailWithoutRetry() {
     RegistryFixtures.insertRobots(jdbi, 3);
 
@@ -101,7 +100,7 @@ class JdbiRolloutRegistryActivitiesTest {
     assertThat(registry.rolloutRobots().rolloutRobots("ro-1")).isEmpty();
   }
 
-  @Test
+  @OnEachDatabase
   void pagesCoverEveryRobotExactlyOnce() {
     RegistryFixtures.insertRobots(jdbi, 50);
     List<Integer> sizes = activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9");
@@ -123,7 +122,7 @@ class JdbiRolloutRegistryActivitiesTest {
     assertThat(pending).hasSize(33).doesNotHaveDuplicates().doesNotContainAnyElementsOf(committed);
   }
 
-  @Test
+  @OnEachDatabase
   void recordsStateWithoutARolloutRow() {
     RegistryFixtures.insertRobots(jdbi, 5);
     activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9");
@@ -140,7 +139,7 @@ class JdbiRolloutRegistryActivitiesTest {
         .containsExactly("STAGES_ASSIGNED", "ROBOT_STATE", "ROBOT_STATE", "ROLLOUT_STATUS");
   }
 
-  @Test
+  @OnEachDatabase
   void aRollbackSwitchesBackRobotsLeftAfterApplyAndCommittedOnesStillOnTheRelease() {
     RegistryFixtures.insertRobots(jdbi, 10);
     activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "2.0.0");

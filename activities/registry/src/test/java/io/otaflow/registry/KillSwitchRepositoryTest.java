@@ -4,8 +4,8 @@ import static io.otaflow.registry.RegistryFixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /** The kill switch's one row and its history. */
 class KillSwitchRepositoryTest {
@@ -14,19 +14,19 @@ class KillSwitchRepositoryTest {
   private KillSwitchRepository killSwitch;
 
   @BeforeEach
-  void setUp() {
+  void setUp(Jdbi jdbi) {
     clock = new RegistryFixtures.TestClock(T0);
-    killSwitch = new KillSwitchRepository(RegistryFixtures.memoryDb(), clock);
+    killSwitch = new KillSwitchRepository(jdbi, clock);
   }
 
-  @Test
+  @OnEachDatabase
   void isOffUntilSomeoneTurnsItOn() {
     assertThat(killSwitch.state()).isEqualTo(new KillSwitchRecord(false, null, null, null));
     assertThat(killSwitch.state().describe()).isEqualTo("off (never switched on)");
     assertThat(killSwitch.history()).isEmpty();
   }
 
-  @Test
+  @OnEachDatabase
   void keepsWhoSetItWhyAndSinceWhenUntilItChangesPosition() {
     KillSwitchRecord on = killSwitch.set(true, "ana", "bad batch of motors");
 

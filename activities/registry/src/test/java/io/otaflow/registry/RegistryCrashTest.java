@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,12 +44,28 @@ class RegistryCrashTest {
     }
   }
 
-  @TempDir
-  Path dataDir;
+  /** On H2 each commit is written before it returns (WRITE_DELAY=0); PostgreSQL commits synchronously by default. */
+  @OnEachDatabase
+  void everyWriteThatReturnedSurvivesAKillNineRightAfter(TestDatabase database) throws Exception {
+    Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), WriteThenWait.class.getName(), database.url())
+        .redirectErrorStream(true).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null && !line.equals("written")) {
+        // the writer's log lines
+      }
+      assertThat(line).as("the writer said it had written").isEqualTo("written");
+      writer.destroyForcibly();
+    }
+    assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-  @Test
-  void everyWriteThatReturnedSurvivesAKillNineRightAfterOnH2() throws Exception {
-    assertEveryWriteSurvivesAKillNine(FleetDatabase.h2FileUrl(dataDir));
+    var registry = RegistryFixtures.repositories(database.jdbi());
+    assertThat(registry.rolloutRobots().countsByState("ro-1")).containsEntry(RobotUpdateState.COMMITTED, 1)
+        .containsEntry(RobotUpdateState.HEALTH_CHECKING, 0);
+    assertThat(registry.events().events("ro-1")).extracting(RolloutEventRecord::status)
+        .containsExactlyElementsOf(STEPS.stream().map(Enum::name).toList());
   }
 
   /**
@@ -61,7 +76,7 @@ class RegistryCrashTest {
    * after 45 s, so that the test gets there in a few hundred writes.
    */
   @Test
-  void everyWriteThatReturnedIsInTheFileAsAKillNineLeavesItAtAnyMoment() throws Exception {
+  void everyWriteThatReturnedIsInTheH2FileAsAKillNineLeavesItAtAnyMoment(@TempDir Path dataDir) throws Exception {
     Path live = dataDir.resolve("live");
     Path crashed = dataDir.resolve("crashed");
     Files.createDirectories(crashed);
@@ -81,36 +96,5 @@ class RegistryCrashTest {
       }
     }
     assertThat(missing).isEmpty();
-  }
-
-  /** PostgreSQL commits synchronously by default; this holds it to that. Needs OTAFLOW_TEST_PG_URL. */
-  @Test
-  @EnabledIfEnvironmentVariable(named = "OTAFLOW_TEST_PG_URL", matches = "jdbc:postgresql:.+")
-  void everyWriteThatReturnedSurvivesAKillNineRightAfterOnPostgres() throws Exception {
-    try (RegistryFixtures.PostgresSchema schema = RegistryFixtures.PostgresSchema.create()) {
-      assertEveryWriteSurvivesAKillNine(schema.url());
-    }
-  }
-
-  private static void assertEveryWriteSurvivesAKillNine(String jdbcUrl) throws Exception {
-    Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), WriteThenWait.class.getName(), jdbcUrl)
-        .redirectErrorStream(true).start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(),
-        StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null && !line.equals("written")) {
-        // the writer's log lines
-      }
-      assertThat(line).as("the writer said it had written").isEqualTo("written");
-      writer.destroyForcibly();
-    }
-    assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
-
-    var registry = RegistryFixtures.repositories(FleetDatabase.open(jdbcUrl, "", ""));
-    assertThat(registry.rolloutRobots().countsByState("ro-1")).containsEntry(RobotUpdateState.COMMITTED, 1)
-        .containsEntry(RobotUpdateState.HEALTH_CHECKING, 0);
-    assertThat(registry.events().events("ro-1")).extracting(RolloutEventRecord::status)
-        .containsExactlyElementsOf(STEPS.stream().map(Enum::name).toList());
   }
 }

@@ -3,10 +3,6 @@ package io.otaflow.registry;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.release.Release;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,25 +10,18 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
-/** Shared test data: a fresh in-memory registry per test, a valid release and the four-stage plan. */
+/** Shared test data: the repositories over a test database ({@link OnEachDatabase}), a release, the four-stage plan. */
 final class RegistryFixtures {
 
   static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
 
   private RegistryFixtures() {
-  }
-
-  /** An in-memory H2 database of its own, alive until the JVM exits. */
-  static Jdbi memoryDb() {
-    return FleetDatabase.open("jdbc:h2:mem:registry-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
-        "sa", "");
   }
 
   /** Every repository over one database, as the control plane wires them. */
@@ -53,36 +42,6 @@ final class RegistryFixtures {
     return new Repositories(new RobotRepository(jdbi, clock), new ReleaseRepository(jdbi, clock),
         new RolloutRepository(jdbi, clock), new RolloutRobotRepository(jdbi, clock), new RolloutEventLog(jdbi),
         new TelemetryRepository(jdbi, clock), new RobotLeases(jdbi));
-  }
-
-  /**
-   * A schema of its own in the PostgreSQL database that OTAFLOW_TEST_PG_URL names (user and password in the URL),
-   * dropped on close; tests that use it run only when the variable is set.
-   */
-  record PostgresSchema(String base, String name) implements AutoCloseable {
-
-    static PostgresSchema create() throws SQLException {
-      PostgresSchema schema = new PostgresSchema(System.getenv("OTAFLOW_TEST_PG_URL"),
-          "otaflow_test_" + UUID.randomUUID().toString().replace("-", ""));
-      schema.execute("CREATE SCHEMA " + schema.name);
-      return schema;
-    }
-
-    /** The JDBC URL of the database with this schema first on the search path. */
-    String url() {
-      return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + name;
-    }
-
-    @Override
-    public void close() throws SQLException {
-      execute("DROP SCHEMA " + name + " CASCADE");
-    }
-
-    private void execute(String sql) throws SQLException {
-      try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
-        s.execute(sql);
-      }
-    }
   }
 
   static Release release(String version) {

@@ -10,7 +10,6 @@ import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.release.Release;
 import io.otaflow.rollout.RolloutRequest;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,23 +19,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.StatementContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Rollouts, their events, releases and a robot's rollouts as lists: filtered in SQL, newest (or oldest) first, one
- * keyset page per query; on H2, and on PostgreSQL when OTAFLOW_TEST_PG_URL names one.
+ * keyset page per query.
  */
 class RegistryListsTest {
 
-  private final TestDatabases databases = new TestDatabases();
   private final RegistryFixtures.TestClock clock = new RegistryFixtures.TestClock(T0);
-
-  @AfterEach
-  void dropDatabases() throws SQLException {
-    databases.close();
-  }
 
   /**
    * The registry on {@code jdbi} with releases 1.0.0 to 2.0.0 registered a minute apart, 1.2.0 and 1.2.1 at the same
@@ -61,10 +51,9 @@ class RegistryListsTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("io.otaflow.registry.TestDatabases#names")
-  void pagesReleasesNewestFirst(String database) throws SQLException {
-    ReleaseRepository releases = registryWithReleases(databases.open(database)).releases();
+  @OnEachDatabase
+  void pagesReleasesNewestFirst(Jdbi jdbi) {
+    ReleaseRepository releases = registryWithReleases(jdbi).releases();
 
     assertThat(pages(releases::releases, Release::version, null, 2))
         .extracting(page -> page.stream().map(Release::version).toList())
@@ -72,10 +61,9 @@ class RegistryListsTest {
     assertThat(releases.releases("0.1.0", 10)).as("after a release never registered").isEmpty();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("io.otaflow.registry.TestDatabases#names")
-  void pagesRolloutsNewestFirstByStatusAndRelease(String database) throws SQLException {
-    RegistryFixtures.Repositories registry = registryWithReleases(databases.open(database));
+  @OnEachDatabase
+  void pagesRolloutsNewestFirstByStatusAndRelease(Jdbi jdbi) {
+    RegistryFixtures.Repositories registry = registryWithReleases(jdbi);
     RolloutRepository rollouts = registry.rollouts();
     createRollout(rollouts, "ro-a", "1.1.0", RolloutStatus.SUCCEEDED);
     clock.advance(Duration.ofMinutes(1));
@@ -106,10 +94,9 @@ class RegistryListsTest {
         .map(page -> page.stream().map(RolloutRecord::rolloutId).toList()).toList();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("io.otaflow.registry.TestDatabases#names")
-  void pagesARolloutsEventsOldestFirst(String database) throws SQLException {
-    RegistryFixtures.Repositories registry = registryWithReleases(databases.open(database));
+  @OnEachDatabase
+  void pagesARolloutsEventsOldestFirst(Jdbi jdbi) {
+    RegistryFixtures.Repositories registry = registryWithReleases(jdbi);
     createRollout(registry.rollouts(), "ro-1", "1.1.0", RolloutStatus.RUNNING);
     createRollout(registry.rollouts(), "ro-2", "1.1.0", RolloutStatus.RUNNING);
     for (int i = 0; i < 4; i++) { // the two rollouts' events interleave
@@ -126,10 +113,9 @@ class RegistryListsTest {
     assertThat(pages.get(0)).extracting(RolloutEventRecord::status).startsWith("PENDING", "RUNNING", "DOWNLOADING");
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("io.otaflow.registry.TestDatabases#names")
-  void listsARobotsLatestRolloutsNewestFirst(String database) throws SQLException {
-    RegistryFixtures.Repositories registry = registryWithReleases(databases.open(database));
+  @OnEachDatabase
+  void listsARobotsLatestRolloutsNewestFirst(Jdbi jdbi) {
+    RegistryFixtures.Repositories registry = registryWithReleases(jdbi);
     RolloutRobotRepository rolloutRobots = registry.rolloutRobots();
     createRollout(registry.rollouts(), "ro-1", "1.1.0", RolloutStatus.SUCCEEDED);
     rolloutRobots.storeStages("ro-1", List.of(List.of("r1", "r2")));
@@ -159,10 +145,8 @@ class RegistryListsTest {
   }
 
   /** No list reads row by row: a page, whatever its size, is one query (the fleet's telemetry of it, another). */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("io.otaflow.registry.TestDatabases#names")
-  void everyPageIsOneQuery(String database) throws SQLException {
-    Jdbi jdbi = databases.open(database);
+  @OnEachDatabase
+  void everyPageIsOneQuery(Jdbi jdbi) {
     RegistryFixtures.Repositories registry = registryWithReleases(jdbi);
     for (int i = 0; i < 20; i++) {
       registry.robots().registerRobot("r" + i, Map.of("site", "berlin", "model", "mk2"), "1.0.0", null);

@@ -18,7 +18,6 @@ import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 class RegistryRepositoriesTest {
 
@@ -27,13 +26,13 @@ class RegistryRepositoriesTest {
   private RegistryFixtures.Repositories registry;
 
   @BeforeEach
-  void setUp() {
-    jdbi = RegistryFixtures.memoryDb();
+  void setUp(Jdbi jdbi) {
+    this.jdbi = jdbi;
     clock = new RegistryFixtures.TestClock(T0);
     registry = RegistryFixtures.repositories(jdbi, clock);
   }
 
-  @Test
+  @OnEachDatabase
   void registersAndUpdatesRobots() {
     registry.robots().registerRobot("r2", Map.of("site", "oslo"), "1.0.0", null);
     registry.robots().registerRobot("r1", Map.of("site", "berlin", "model", "mk2"), "1.0.0", null);
@@ -49,7 +48,7 @@ class RegistryRepositoriesTest {
     assertThat(registry.robots().robot("nope")).isEmpty();
   }
 
-  @Test
+  @OnEachDatabase
   void keepsTheAgentVersionWhenARegistrationDoesNotNameOne() {
     registry.robots().registerRobot("r1", Map.of("site", "oslo"), null, "0.1.0");
     assertThat(registry.robots().robot("r1").orElseThrow().agentVersion()).isEqualTo("0.1.0");
@@ -62,7 +61,7 @@ class RegistryRepositoriesTest {
     assertThat(registry.robots().robot("r1").orElseThrow().agentVersion()).isEqualTo("0.2.0");
   }
 
-  @Test
+  @OnEachDatabase
   void registersReleasesOnce() {
     registry.releases().registerRelease(release("1.4.0"));
     registry.releases().registerRelease(release("1.4.0")); // same again: no-op
@@ -78,7 +77,7 @@ class RegistryRepositoriesTest {
         .hasMessage("release 1.4.0 is already registered with a different artifact");
   }
 
-  @Test
+  @OnEachDatabase
   void matchesRobotsByFleetLabelsAndIds() {
     registry.robots().registerRobot("r1", Map.of("site", "berlin", "model", "mk2"), "1.0.0", null);
     registry.robots().registerRobot("r2", Map.of("site", "berlin", "model", "mk1"), "1.0.0", null);
@@ -97,7 +96,7 @@ class RegistryRepositoriesTest {
         .hasMessage("unknown robot(s): r99, r98");
   }
 
-  @Test
+  @OnEachDatabase
   void createsRolloutsAndKeepsTheirPlan() {
     registry.releases().registerRelease(release("1.4.0"));
     RolloutRequest request = new RolloutRequest("ro-1", release("1.4.0"), RegistryFixtures.fourStagePlan(),
@@ -124,7 +123,7 @@ class RegistryRepositoriesTest {
     assertThat(registry.rollouts().rollout("ro-3")).isEmpty();
   }
 
-  @Test
+  @OnEachDatabase
   void recordsRolloutStatusOnTheRowAndInTheLog() {
     registry.releases().registerRelease(release("1.4.0"));
     registry.rollouts().createRollout(new RolloutRequest("ro-1", release("1.4.0"), RegistryFixtures.fourStagePlan(),
@@ -144,7 +143,7 @@ class RegistryRepositoriesTest {
     assertThat(raw).isEqualTo("ROLLED_BACK");
   }
 
-  @Test
+  @OnEachDatabase
   void recordsRobotStateAndInstalledVersion() {
     registry.robots().registerRobot("r1", Map.of(), "1.0.0", null);
     clock.advance(Duration.ofMinutes(3));
@@ -168,7 +167,7 @@ class RegistryRepositoriesTest {
     assertThat(raw).isEqualTo("COMMITTED");
   }
 
-  @Test
+  @OnEachDatabase
   void pagesARolloutsRobotsByIdFilteredByState() {
     RolloutRobotRepository rolloutRobots = registry.rolloutRobots();
     rolloutRobots.storeStages("ro-1", List.of(List.of("r3"), List.of("r1", "r2", "r4", "r5")));
@@ -204,7 +203,7 @@ class RegistryRepositoriesTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  @Test
+  @OnEachDatabase
   void countsTheMostCommonReasonsRobotsAreNotCommitted() {
     RolloutRobotRepository rolloutRobots = registry.rolloutRobots();
     String escaped = "apply: archive entry '../../escaped.txt' has a '..' component";

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.rollout.RolloutRequest;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,15 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A robot belongs to at most one running rollout: leases taken with the rollout, given back when it ends. */
 class RobotLeasesTest {
-
-  @TempDir
-  Path dataDir;
 
   private static RegistryFixtures.Repositories registry(Jdbi jdbi) {
     RegistryFixtures.Repositories registry = RegistryFixtures.repositories(jdbi);
@@ -42,9 +35,9 @@ class RobotLeasesTest {
     return new RolloutRequest(id, release("2.0.0"), RegistryFixtures.fourStagePlan(), TargetSelector.wholeFleet());
   }
 
-  @Test
-  void overlappingRolloutIsRefusedNamingTheHolderUntilTheHolderEnds() {
-    RegistryFixtures.Repositories registry = registry(RegistryFixtures.memoryDb());
+  @OnEachDatabase
+  void overlappingRolloutIsRefusedNamingTheHolderUntilTheHolderEnds(Jdbi jdbi) {
+    RegistryFixtures.Repositories registry = registry(jdbi);
     registry.rollouts().createRollout(rollout("A"), Set.of("r1", "r2", "r3"));
 
     assertThatThrownBy(() -> registry.rollouts().createRollout(rollout("B"), Set.of("r2", "r3", "r4")))
@@ -65,9 +58,9 @@ class RobotLeasesTest {
     assertThat(registry.leases().leasedRobots("B")).containsExactly("r2", "r3", "r4");
   }
 
-  @Test
-  void stageAssignmentTakesTheLeasedRobots() {
-    RegistryFixtures.Repositories registry = registry(RegistryFixtures.memoryDb());
+  @OnEachDatabase
+  void stageAssignmentTakesTheLeasedRobots(Jdbi jdbi) {
+    RegistryFixtures.Repositories registry = registry(jdbi);
     registry.rollouts().createRollout(rollout("A"), Set.of("r1", "r3"));
 
     List<Integer> sizes = registry.rolloutActivities().assignStages("A", TargetSelector.wholeFleet(),
@@ -77,9 +70,9 @@ class RobotLeasesTest {
     assertThat(registry.rolloutRobots().stageRobots("A", 0, null, 10)).containsAnyOf("r1", "r3");
   }
 
-  @Test
-  void aRollbackOrderedAfterTheEndTakesTheRobotsBackWithItsStatusInOneTransaction() {
-    RegistryFixtures.Repositories registry = registry(RegistryFixtures.memoryDb());
+  @OnEachDatabase
+  void aRollbackOrderedAfterTheEndTakesTheRobotsBackWithItsStatusInOneTransaction(Jdbi jdbi) {
+    RegistryFixtures.Repositories registry = registry(jdbi);
     registry.rollouts().createRollout(rollout("A"), Set.of("r1", "r2"));
     registry.rollouts().recordRolloutStatus("A", RolloutStatus.SUCCEEDED, "100%", null);
 
@@ -104,9 +97,9 @@ class RobotLeasesTest {
     assertThat(registry.leases().leasedRobots("A")).isEmpty();
   }
 
-  @Test
-  void aRollbackOnRobotsOfARunningRolloutIsRefusedAndStoresNothing() {
-    RegistryFixtures.Repositories registry = registry(RegistryFixtures.memoryDb());
+  @OnEachDatabase
+  void aRollbackOnRobotsOfARunningRolloutIsRefusedAndStoresNothing(Jdbi jdbi) {
+    RegistryFixtures.Repositories registry = registry(jdbi);
     registry.rollouts().createRollout(rollout("A"), Set.of("r1", "r2"));
     registry.rollouts().recordRolloutStatus("A", RolloutStatus.SUCCEEDED, "100%", null);
     registry.rollouts().createRollout(rollout("B"), Set.of("r2", "r3"));
@@ -124,22 +117,10 @@ class RobotLeasesTest {
     assertThat(registry.events().events("A")).hasSize(events);
   }
 
-  /** Eight starts on the same robots at the same instant, on the file database the control plane uses. */
-  @Test
-  void ofConcurrentStartsOnTheSameRobotsExactlyOneWins() throws Exception {
-    assertOneOfConcurrentStartsWins(registry(FleetDatabase.open(FleetDatabase.h2FileUrl(dataDir), "", "")));
-  }
-
-  /** The same on PostgreSQL. Needs OTAFLOW_TEST_PG_URL. */
-  @Test
-  @EnabledIfEnvironmentVariable(named = "OTAFLOW_TEST_PG_URL", matches = "jdbc:postgresql:.+")
-  void ofConcurrentStartsOnTheSameRobotsExactlyOneWinsOnPostgres() throws Exception {
-    try (RegistryFixtures.PostgresSchema schema = RegistryFixtures.PostgresSchema.create()) {
-      assertOneOfConcurrentStartsWins(registry(FleetDatabase.open(schema.url(), null, null)));
-    }
-  }
-
-  private static void assertOneOfConcurrentStartsWins(RegistryFixtures.Repositories registry) throws Exception {
+  /** Eight starts on the same robots at the same instant. */
+  @OnEachDatabase
+  void ofConcurrentStartsOnTheSameRobotsExactlyOneWins(Jdbi jdbi) throws Exception {
+    RegistryFixtures.Repositories registry = registry(jdbi);
     int starts = 8;
     CountDownLatch go = new CountDownLatch(1);
     ExecutorService threads = Executors.newFixedThreadPool(starts);

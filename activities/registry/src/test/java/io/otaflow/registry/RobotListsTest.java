@@ -7,38 +7,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.plan.TargetSelector;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The fleet as lists: robots filtered by labels and installed version in SQL, one keyset page per query; on H2, and on
- * PostgreSQL when OTAFLOW_TEST_PG_URL names one.
+ * The fleet as lists: robots filtered by labels and installed version in SQL, one keyset page per query.
  */
 class RobotListsTest {
 
-  private final TestDatabases databases = new TestDatabases();
-
-  @AfterEach
-  void dropDatabases() throws SQLException {
-    databases.close();
-  }
 
   private static List<String> ids(RobotRepository robots, Map<String, String> labels, String version) {
     return robots.robots(new RobotQuery(labels, version, null, 100)).stream().map(RobotRecord::robotId).toList();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("io.otaflow.registry.TestDatabases#names")
-  void listsTheRobotsCarryingEveryWantedLabel(String database) throws SQLException {
-    RobotRepository robots = RegistryFixtures.repositories(databases.open(database)).robots();
+  @OnEachDatabase
+  void listsTheRobotsCarryingEveryWantedLabel(Jdbi jdbi) {
+    RobotRepository robots = RegistryFixtures.repositories(jdbi).robots();
     robots.registerRobot("r1", Map.of("site", "berlin", "model", "mk2"), "1.0.0", null);
     robots.registerRobot("r2", Map.of("site", "berlin", "model", "mk1"), "1.0.0", null);
     robots.registerRobot("r3", Map.of("site", "oslo", "model", "mk2"), "1.0.0", null);
@@ -56,10 +44,9 @@ class RobotListsTest {
         .containsExactly("r3");
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("io.otaflow.registry.TestDatabases#names")
-  void aRegistrationReplacesTheRobotsLabels(String database) throws SQLException {
-    RobotRepository robots = RegistryFixtures.repositories(databases.open(database)).robots();
+  @OnEachDatabase
+  void aRegistrationReplacesTheRobotsLabels(Jdbi jdbi) {
+    RobotRepository robots = RegistryFixtures.repositories(jdbi).robots();
     robots.registerRobot("r1", Map.of("site", "berlin", "model", "mk2"), "1.0.0", null);
 
     robots.registerRobot("r1", Map.of("site", "paris"), "1.0.0", null);
@@ -75,10 +62,9 @@ class RobotListsTest {
     assertThat(robots.robot("r1").orElseThrow().labels()).isEmpty();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("io.otaflow.registry.TestDatabases#names")
-  void listsTheRobotsRunningAVersion(String database) throws SQLException {
-    RegistryFixtures.Repositories registry = RegistryFixtures.repositories(databases.open(database));
+  @OnEachDatabase
+  void listsTheRobotsRunningAVersion(Jdbi jdbi) {
+    RegistryFixtures.Repositories registry = RegistryFixtures.repositories(jdbi);
     RobotRepository robots = registry.robots();
     robots.registerRobot("r1", Map.of("site", "berlin"), "1.0.0", null);
     robots.registerRobot("r2", Map.of("site", "berlin"), "1.1.0", null);
@@ -91,10 +77,9 @@ class RobotListsTest {
     assertThat(ids(robots, Map.of(), "1.0.0")).isEmpty();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("io.otaflow.registry.TestDatabases#names")
-  void pagesTheFleetWithNoRobotTwiceAndNoneLeftOut(String database) throws SQLException {
-    RobotRepository robots = RegistryFixtures.repositories(databases.open(database)).robots();
+  @OnEachDatabase
+  void pagesTheFleetWithNoRobotTwiceAndNoneLeftOut(Jdbi jdbi) {
+    RobotRepository robots = RegistryFixtures.repositories(jdbi).robots();
     for (int i = 0; i < 23; i++) {
       robots.registerRobot(robotId(i), i % 3 == 0 ? Map.of("site", "berlin", "model", "mk" + i % 2)
           : Map.of("site", "oslo"), i % 2 == 0 ? "1.0.0" : "1.1.0", null);
@@ -119,10 +104,9 @@ class RobotListsTest {
   }
 
   /** A registry at V6 kept its labels in JSON only: V7 copies them to rows, which filters then find. */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("io.otaflow.registry.TestDatabases#names")
-  void migrationToV7CopiesTheLabelsOfEveryRobotRegisteredBefore(String database) throws SQLException {
-    String url = databases.newUrl(database);
+  @OnEachDatabase
+  void migrationToV7CopiesTheLabelsOfEveryRobotRegisteredBefore(TestDatabase database) {
+    String url = database.url();
     Flyway.configure().dataSource(url, "", "").target("6").load().migrate();
     Jdbi v6 = Jdbi.create(url, "", "");
     v6.useHandle(h -> h.execute("INSERT INTO robots (robot_id, labels, installed_version, registered_at, last_seen_at)"
@@ -130,7 +114,7 @@ class RobotListsTest {
         + " ('r2', '{\"site\":\"berlin\"}', '1.1.0', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),"
         + " ('r3', '{}', '1.0.0', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"));
 
-    RobotRepository robots = RegistryFixtures.repositories(FleetDatabase.open(url, null, null)).robots();
+    RobotRepository robots = RegistryFixtures.repositories(database.jdbi()).robots();
 
     assertThat(ids(robots, Map.of("site", "berlin"), null)).containsExactly("r1", "r2");
     assertThat(ids(robots, Map.of("site", "berlin", "model", "mk2"), null)).containsExactly("r1");

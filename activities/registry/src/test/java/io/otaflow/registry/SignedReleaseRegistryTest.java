@@ -15,8 +15,8 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /** The registry keeps a release's signed manifest (migration V2) and hands it back with the release. */
 class SignedReleaseRegistryTest {
@@ -26,11 +26,11 @@ class SignedReleaseRegistryTest {
   private RegistryFixtures.Repositories registry;
 
   @BeforeEach
-  void setUp() {
-    registry = RegistryFixtures.repositories(RegistryFixtures.memoryDb(), new RegistryFixtures.TestClock(T0));
+  void setUp(Jdbi jdbi) {
+    registry = RegistryFixtures.repositories(jdbi, new RegistryFixtures.TestClock(T0));
   }
 
-  @Test
+  @OnEachDatabase
   void signedManifestRoundTripsWithTheRelease() {
     Release signed = signed(release("1.4.0"), 7);
 
@@ -43,14 +43,14 @@ class SignedReleaseRegistryTest {
         .releaseNumber()).isEqualTo(7);
   }
 
-  @Test
+  @OnEachDatabase
   void unsignedReleaseHasNoManifest() {
     registry.releases().registerRelease(release("1.4.0"));
 
     assertThat(registry.releases().release("1.4.0").orElseThrow().signedManifest()).isNull();
   }
 
-  @Test
+  @OnEachDatabase
   void reRegisteringWithAnotherManifestIsRefused() {
     registry.releases().registerRelease(signed(release("1.4.0"), 7));
 
@@ -63,7 +63,7 @@ class SignedReleaseRegistryTest {
     assertThat(registry.releases().release("1.4.0")).contains(signed(release("1.4.0"), 7));
   }
 
-  @Test
+  @OnEachDatabase
   void signingAnUnsignedReleaseLaterIsRefused() {
     registry.releases().registerRelease(release("1.4.0"));
 
@@ -72,7 +72,7 @@ class SignedReleaseRegistryTest {
         .hasMessage("release 1.4.0 is already registered with a different signed manifest");
   }
 
-  @Test
+  @OnEachDatabase
   void rolloutRequestCarriesTheSignedManifest() {
     Release signed = signed(release("1.4.0"), 7);
     registry.releases().registerRelease(signed);

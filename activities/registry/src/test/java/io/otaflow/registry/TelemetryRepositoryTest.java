@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 class TelemetryRepositoryTest {
 
@@ -21,14 +20,13 @@ class TelemetryRepositoryTest {
   private TelemetryRepository store;
 
   @BeforeEach
-  void setUp() {
-    Jdbi jdbi = RegistryFixtures.memoryDb();
+  void setUp(Jdbi jdbi) {
     registry = RegistryFixtures.repositories(jdbi);
     store = new TelemetryRepository(jdbi, Clock.fixed(NOW, ZoneOffset.UTC));
     registry.robots().registerRobot("r1", Map.of("site", "lyon"), "0.9.0", null);
   }
 
-  @Test
+  @OnEachDatabase
   void latestReportWinsAndRefreshesTheRobot() {
     store.record(new RobotTelemetry("r1", 80.0, 41.5, "0.9.0", 1_000));
     store.record(new RobotTelemetry("r1", 78.5, 43.0, "1.0.0", 2_000));
@@ -39,7 +37,7 @@ class TelemetryRepositoryTest {
     assertThat(robot.lastSeenAt()).isEqualTo(NOW);
   }
 
-  @Test
+  @OnEachDatabase
   void latestReportsOfAPageOfRobotsInOneQuery() {
     registry.robots().registerRobot("r2", Map.of(), "0.9.0", null);
     registry.robots().registerRobot("r3", Map.of(), "0.9.0", null);
@@ -52,14 +50,14 @@ class TelemetryRepositoryTest {
     assertThat(store.latest(List.of())).isEmpty();
   }
 
-  @Test
+  @OnEachDatabase
   void reportWithoutAVersionKeepsTheKnownOne() {
     store.record(new RobotTelemetry("r1", 80.0, 41.5, null, 1_000));
 
     assertThat(registry.robots().robot("r1").orElseThrow().installedVersion()).isEqualTo("0.9.0");
   }
 
-  @Test
+  @OnEachDatabase
   void reportOfAnUnregisteredRobotIsRefused() {
     assertThatThrownBy(() -> store.record(new RobotTelemetry("r404", 80.0, 41.5, "1.0.0", 1_000)))
         .isInstanceOf(UnknownRobotException.class).hasMessage("unknown robot(s): r404");

@@ -46,13 +46,23 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class ControlPlaneConfig {
 
-  /** The registry database: {@code otaflow.database.url} when set, else an H2 file under {@code otaflow.data-dir}. */
+  /**
+   * The registry database: {@code otaflow.database.url} when set (a HikariCP pool of at most
+   * {@code otaflow.database.max-pool-size} connections), else an H2 file under {@code otaflow.data-dir}. Spring closes
+   * its pool with the context (the inferred destroy method, {@code close}).
+   */
   @Bean
-  Jdbi fleetJdbi(@Value("${otaflow.database.url:}") String url,
-                 @Value("${otaflow.database.user:sa}") String user,
-                 @Value("${otaflow.database.password:}") String password,
-                 @Value("${otaflow.data-dir:./.otaflow/data}") Path dataDir) {
-    return FleetDatabase.open(url.isBlank() ? FleetDatabase.h2FileUrl(dataDir) : url, user, password);
+  FleetDatabase fleetDatabase(@Value("${otaflow.database.url:}") String url,
+                              @Value("${otaflow.database.user:sa}") String user,
+                              @Value("${otaflow.database.password:}") String password,
+                              @Value("${otaflow.database.max-pool-size:16}") int maxPoolSize,
+                              @Value("${otaflow.data-dir:./.otaflow/data}") Path dataDir) {
+    return FleetDatabase.connect(url.isBlank() ? FleetDatabase.h2FileUrl(dataDir) : url, user, password, maxPoolSize);
+  }
+
+  @Bean
+  Jdbi fleetJdbi(FleetDatabase fleetDatabase) {
+    return fleetDatabase.jdbi();
   }
 
   @Bean
