@@ -1,0 +1,88 @@
+package io.otaflow.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.domain.RolloutStatus;
+import io.otaflow.fleet.RobotTelemetry;
+import io.otaflow.plan.TargetSelector;
+import io.otaflow.rollout.RolloutRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * What the control plane's metrics read: rollouts by status, the audit trail's new final states (a state recorded again
+ * for the same robot counted once), the fleet by version and by its latest telemetry.
+ */
+class RegistryCountsTest {
+
+  private static final Instant NOW = Instant.parse("2030-01-01T12:00:00Z");
+  private static final List<String> ENDS = List.of("SUCCEEDED", "ROLLED_BACK", "FAILED", "ABORTED");
+
+  private RegistryFixtures.Repositories registry;
+  private RegistryCounts counts;
+  private Jdbi jdbi;
+
+  @BeforeEach
+  void setUp(Jdbi jdbi) {
+    this.jdbi = jdbi;
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    registry = RegistryFixtures.repositories(jdbi, clock);
+    counts = new RegistryCounts(jdbi, clock);
+  }
+
+  @OnEachDatabase
+  void eventsAreTalliedOnceAndOnlyWhatIsNew() {
+    registry.releases().registerRelease(RegistryFixtures.release("2.0.0"));
+    registry.robots().registerRobot("r1", Map.of(), "1.0.0", null);
+    registry.robots().registerRobot("r2", Map.of(), "1.0.0", null);
+    registry.rollouts().createRollout(new RolloutRequest("ro-1", RegistryFixtures.release("2.0.0"),
+        RegistryFixtures.fourStagePlan(), TargetSelector.wholeFleet()), Set.of("r1", "r2"));
+    registry.rolloutRobots().recordRobotState("ro-1", "r1", RobotUpdateState.OFFLINE, "no pickup", null);
+    registry.rolloutRobots().recordRobotState("ro-1", "r1", RobotUpdateState.OFFLINE, "no pickup", null);
+    registry.rolloutRobots().recordRobotState("ro-1", "r2", RobotUpdateState.COMMITTED, null, "2.0.0");
+    registry.rollouts().recordRolloutStatus("ro-1", RolloutStatus.FAILED, "canary", "missed its threshold");
+
+    RegistryCounts.EventTally first = counts.eventsAfter(0, ENDS);
+    assertThat(first.robotStates()).containsEntry("OFFLINE", 1L).containsEntry("COMMITTED", 1L);
+    assertThat(first.rolloutStatuses()).containsEntry("FAILED", 1L).containsEntry("PENDING", 1L);
+    assertThat(first.rolloutsEnded()).containsExactly("ro-1");
+    RegistryCounts.EventTally again = counts.eventsAfter(first.lastEventId(), ENDS);
+    assertThat(again.robotStates()).isEmpty();
+    assertThat(again.rolloutsEnded()).isEmpty();
+    assertThat(again.lastEventId()).isEqualTo(first.lastEventId());
+
+    registry.rolloutRobots().recordRobotState("ro-1", "r1", RobotUpdateState.OFFLINE, "reconciled", null);
+    assertThat(counts.eventsAfter(first.lastEventId(), ENDS).robotStates()).as("recorded again: the same fact")
+        .isEmpty();
+    assertThat(counts.rolloutsByStatus()).containsExactly(Map.entry("FAILED", 1L));
+  }
+
+  @OnEachDatabase
+  void theFleetByVersionAndByItsLatestReports() {
+    registry.robots().registerRobot("hot", Map.of(), "1.0.0", null);
+    registry.robots().registerRobot("low", Map.of(), "1.0.0", null);
+    registry.robots().registerRobot("silent", Map.of(), null, null);
+    registry.robots().registerRobot("old", Map.of(), "0.9.0", null);
+    registry.telemetry().record(new RobotTelemetry("hot", 80.0, 91.0, "1.0.0", 1));
+    registry.telemetry().record(new RobotTelemetry("low", 12.0, 40.0, "1.0.0", 1));
+    registry.telemetry().record(new RobotTelemetry("old", 70.0, 40.0, "0.9.0", 1));
+    jdbi.useHandle(h -> h.execute("UPDATE robot_telemetry SET received_at = ? WHERE robot_id = 'old'",
+        NOW.minus(Duration.ofHours(1)).atOffset(ZoneOffset.UTC)));
+
+    RegistryCounts.FleetCounts fleet = counts.fleet(Duration.ofMinutes(5), 80, 20);
+
+    assertThat(fleet.robotsByVersion()).containsOnly(Map.entry("1.0.0", 2L), Map.entry("0.9.0", 1L),
+        Map.entry("none", 1L));
+    assertThat(fleet.stale()).as("silent never reported, old an hour ago").isEqualTo(2);
+    assertThat(fleet.hot()).isEqualTo(1);
+    assertThat(fleet.batteryLow()).isEqualTo(1);
+  }
+}
