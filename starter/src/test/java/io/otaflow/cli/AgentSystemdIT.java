@@ -42,7 +42,8 @@ class AgentSystemdIT {
          NotifySocketReceiver systemd = new NotifySocketReceiver(dataDir.resolve("notify.sock"))) {
       agent = TestProcesses.agentDistribution(dataDir, "agent",
           Map.of("NOTIFY_SOCKET", systemd.path().toString(), "WATCHDOG_USEC", Long.toString(WATCHDOG.toNanos() / 1000)),
-          "--robot-id", "r1", "--temporal-address", temporal.target(), "--data-dir", dataDir.resolve("r1").toString());
+          "--robot-id", "r1", "--temporal-address", temporal.target(), "--data-dir", dataDir.resolve("r1").toString(),
+          "--metrics-port", "0");
 
       assertThat(systemd.next(Duration.ofSeconds(90))).hasValueSatisfying(ready ->
           assertThat(ready).isEqualTo("READY=1\nSTATUS=serving robot-r1 on " + temporal.target()));

@@ -76,7 +76,7 @@ public final class TestProcesses {
   public static Process agent(Path logDir, String name, String robotId, String temporal, Path robotDir, String... moreArgs)
       throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of("--robot-id", robotId, "--temporal-address", temporal,
-        "--data-dir", robotDir.toString(), "--register-timeout", "60"));
+        "--data-dir", robotDir.toString(), "--register-timeout", "60", "--metrics-port", "0"));
     args.addAll(List.of(moreArgs));
     Process agent = agentDistribution(logDir, name, Map.of(), args.toArray(String[]::new));
     Path log = logDir.resolve(name + ".log");

@@ -103,7 +103,7 @@ final class FootprintBenchmark {
       Path agentLog = runDir.resolve("agent.log");
       launched = System.nanoTime();
       robot = agent.launcher(runDir.resolve("jna"), List.of("--robot-id", "r1", "--temporal-address", temporal,
-              "--data-dir", runDir.resolve("robot").toString()))
+              "--data-dir", runDir.resolve("robot").toString(), "--metrics-port", "0"))
           .redirectErrorStream(true).redirectOutput(agentLog.toFile()).start();
       awaitOrFail("the agent's registration", robot, () -> logSays(agentLog, "robot r1 registered"));
       double agentRegistered = secondsSince(launched);

@@ -150,7 +150,7 @@ final class ChaosFleet implements AutoCloseable {
             .incrementAndGet();
         Process agent = TestProcesses.agentDistribution(dir, name, Map.of(), "--robot-id", robot,
             "--temporal-address", temporal, "--data-dir", robotDir(robot).toString(), "--register-timeout", "120",
-            "--config", dir.resolve("agents").resolve(robot + ".yaml").toString());
+            "--metrics-port", "0", "--config", dir.resolve("agents").resolve(robot + ".yaml").toString());
         started.add(agent);
         Path log = dir.resolve(name + ".log");
         TestProcesses.waitFor("robot " + robot + " to register (" + name + ")", Duration.ofSeconds(150),
