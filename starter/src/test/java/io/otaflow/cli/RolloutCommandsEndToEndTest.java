@@ -241,7 +241,7 @@ class RolloutCommandsEndToEndTest {
       RolloutPlan plan = oneStagePlan();
       // Stored as a rollout stores its stages; no workflow runs, so they stay PENDING.
       controlPlane.getBean(RolloutRepository.class).createRollout(
-          new RolloutRequest("big", release, plan, TargetSelector.wholeFleet()), Set.of());
+          new RolloutRequest("big", release, plan, TargetSelector.wholeFleet(), null), Set.of());
       List<String> robotIds = IntStream.range(0, 1_005).mapToObj(i -> String.format("r%04d", i)).toList();
       controlPlane.getBean(RolloutRobotRepository.class).storeStages("big", List.of(robotIds));
 
@@ -312,7 +312,7 @@ class RolloutCommandsEndToEndTest {
       robots.registerRobot("r2", Map.of(), "0.9.0", null);
       Release release = controlPlane.getBean(RolloutService.class).registerRelease(unreachableRelease());
       RolloutRepository rollouts = controlPlane.getBean(RolloutRepository.class);
-      rollouts.createRollout(new RolloutRequest("ended", release, oneStagePlan(), TargetSelector.wholeFleet()),
+      rollouts.createRollout(new RolloutRequest("ended", release, oneStagePlan(), TargetSelector.wholeFleet(), null),
           Set.of());
       RolloutRobotRepository rows = controlPlane.getBean(RolloutRobotRepository.class);
       rows.storeStages("ended", List.of(List.of("r1")));

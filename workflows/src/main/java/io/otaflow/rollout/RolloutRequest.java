@@ -15,11 +15,6 @@ import io.otaflow.release.Release;
 public record RolloutRequest(String rolloutId, Release release, RolloutPlan plan, TargetSelector target,
                              OperatorCommand rollbackOrder, String startedBy) {
 
-  /** A rollout started by nobody recorded: by the workflows' own tests, and as rollouts were before it was. */
-  public RolloutRequest(String rolloutId, Release release, RolloutPlan plan, TargetSelector target) {
-    this(rolloutId, release, plan, target, null, null);
-  }
-
   public RolloutRequest(String rolloutId, Release release, RolloutPlan plan, TargetSelector target, String startedBy) {
     this(rolloutId, release, plan, target, null, startedBy);
   }

@@ -97,7 +97,7 @@ class RobotRestartTest {
     RolloutPlan plan = new RolloutPlan(List.of(StagePlan.percent("all", 100, Duration.ZERO, 1.0)), 5,
         Duration.ofSeconds(10), 1, Duration.ZERO);
     WorkflowClient.start(rollout::run, new RolloutRequest("again", RolloutWorkflowTest.V2, plan,
-        TargetSelector.wholeFleet()), null);
+        TargetSelector.wholeFleet(), null), null);
     RolloutProgress result = WorkflowStub.fromTyped(rollout).getResult(RolloutProgress.class);
 
     assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);

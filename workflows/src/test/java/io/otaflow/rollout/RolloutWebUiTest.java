@@ -45,7 +45,7 @@ class RolloutWebUiTest {
   }
 
   private RolloutWorkflow start(String rolloutId, RolloutPlan plan) {
-    RolloutRequest request = new RolloutRequest(rolloutId, V2, plan, TargetSelector.wholeFleet());
+    RolloutRequest request = new RolloutRequest(rolloutId, V2, plan, TargetSelector.wholeFleet(), null);
     RolloutWorkflow workflow = client().newWorkflowStub(RolloutWorkflow.class,
         RolloutWebUi.workflowOptions(OtaflowNames.rolloutWorkflowId(rolloutId), request));
     WorkflowClient.start(workflow::run, request, null);
@@ -159,7 +159,7 @@ class RolloutWebUiTest {
         .toArray(StagePlan[]::new));
 
     String summary = RolloutWebUi.workflowOptions("rollout-long", new RolloutRequest("long", V2, plan,
-        TargetSelector.wholeFleet())).getStaticSummary();
+        TargetSelector.wholeFleet(), null)).getStaticSummary();
 
     assertThat(summary.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(200);
     assertThat(summary).startsWith("2.0.0 to the whole fleet: étape-01 → étape-02 → ").endsWith("…")

@@ -95,7 +95,7 @@ class RolloutWorkflowTest {
   }
 
   private RolloutWorkflow start(String rolloutId, Release release, RolloutPlan plan) {
-    return start(new RolloutRequest(rolloutId, release, plan, TargetSelector.wholeFleet()));
+    return start(new RolloutRequest(rolloutId, release, plan, TargetSelector.wholeFleet(), null));
   }
 
   private RolloutWorkflow start(RolloutRequest request) {
@@ -547,7 +547,7 @@ class RolloutWorkflowTest {
             .build());
     RolloutProgress result = workflow.run(new RolloutRequest("unknown", V2,
         plan(StagePlan.percent("all", 100, Duration.ZERO, 1.0)),
-        new TargetSelector(Map.of(), List.of("r01", "r98", "r99"))), null);
+        new TargetSelector(Map.of(), List.of("r01", "r98", "r99")), null), null);
 
     assertThat(result.status()).isEqualTo(RolloutStatus.FAILED);
     assertThat(result.reason()).isEqualTo("targets: unknown robot(s): r98, r99");
@@ -852,7 +852,7 @@ class RolloutWorkflowTest {
   void rollbackOfAnEndedRolloutSwitchesItsRobotsBackThroughTheSamePath() throws IOException {
     startFleet(6);
     RolloutRequest request = new RolloutRequest("done", V2, interactive(StagePlan.percent("all", 100, Duration.ZERO,
-        1.0)), TargetSelector.wholeFleet());
+        1.0)), TargetSelector.wholeFleet(), null);
     assertThat(result(start("done", V2, request.plan())).status()).isEqualTo(RolloutStatus.SUCCEEDED);
     // Since then r06 moved on to another release: the rollback leaves it there.
     registry.installedVersions.put("r06", "3.0.0");

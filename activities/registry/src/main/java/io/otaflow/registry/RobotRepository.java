@@ -91,11 +91,6 @@ public class RobotRepository {
         .bind("id", robotId).map((rs, ctx) -> robotRow(rs)).findOne());
   }
 
-  public List<RobotRecord> robots() {
-    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM robots ORDER BY robot_id")
-        .map((rs, ctx) -> robotRow(rs)).list());
-  }
-
   /** One page of the fleet, in one query. */
   public List<RobotRecord> robots(RobotQuery query) {
     RobotFilter filter = new RobotFilter(query.labels(), query.installedVersion());

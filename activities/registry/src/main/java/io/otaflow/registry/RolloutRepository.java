@@ -110,12 +110,6 @@ public class RolloutRepository {
         .bind("id", rolloutId).map((rs, ctx) -> rolloutRow(rs)).findOne());
   }
 
-  /** Newest first. */
-  public List<RolloutRecord> rollouts() {
-    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollouts ORDER BY created_at DESC, rollout_id DESC")
-        .map((rs, ctx) -> rolloutRow(rs)).list());
-  }
-
   /** One page of rollouts, newest first, in one query. */
   public List<RolloutRecord> rollouts(RolloutQuery query) {
     List<String> conditions = new ArrayList<>();

@@ -32,10 +32,6 @@ public enum UserRole {
     return "ROLE_" + name();
   }
 
-  public boolean includes(UserRole other) {
-    return compareTo(other) >= 0;
-  }
-
   /** @throws IllegalArgumentException naming the roles there are */
   public static UserRole named(String roleName) {
     return find(roleName)

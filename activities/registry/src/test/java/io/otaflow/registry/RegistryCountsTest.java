@@ -44,7 +44,7 @@ class RegistryCountsTest {
     registry.robots().registerRobot("r1", Map.of(), "1.0.0", null);
     registry.robots().registerRobot("r2", Map.of(), "1.0.0", null);
     registry.rollouts().createRollout(new RolloutRequest("ro-1", RegistryFixtures.release("2.0.0"),
-        RegistryFixtures.fourStagePlan(), TargetSelector.wholeFleet()), Set.of("r1", "r2"));
+        RegistryFixtures.fourStagePlan(), TargetSelector.wholeFleet(), null), Set.of("r1", "r2"));
     registry.rolloutRobots().recordRobotState("ro-1", "r1", RobotUpdateState.OFFLINE, "no pickup", null);
     registry.rolloutRobots().recordRobotState("ro-1", "r1", RobotUpdateState.OFFLINE, "no pickup", null);
     registry.rolloutRobots().recordRobotState("ro-1", "r2", RobotUpdateState.COMMITTED, null, "2.0.0");

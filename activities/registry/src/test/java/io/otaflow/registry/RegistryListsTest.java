@@ -45,7 +45,7 @@ class RegistryListsTest {
 
   private void createRollout(RolloutRepository rollouts, String rolloutId, String version, RolloutStatus status) {
     rollouts.createRollout(new RolloutRequest(rolloutId, release(version), RegistryFixtures.fourStagePlan(),
-        TargetSelector.wholeFleet()), Set.of());
+        TargetSelector.wholeFleet(), null), Set.of());
     if (status != RolloutStatus.PENDING) {
       rollouts.recordRolloutStatus(rolloutId, status, null, null);
     }

@@ -44,7 +44,8 @@ class RegistryRepositoriesTest {
     assertThat(r1.installedVersion()).isEqualTo("1.1.0");
     assertThat(r1.registeredAt()).isEqualTo(T0);
     assertThat(r1.lastSeenAt()).isEqualTo(T0.plus(Duration.ofMinutes(1)));
-    assertThat(registry.robots().robots()).extracting(RobotRecord::robotId).containsExactly("r1", "r2");
+    assertThat(registry.robots().robots(new RobotQuery(Map.of(), null, null, 10)))
+        .extracting(RobotRecord::robotId).containsExactly("r1", "r2");
     assertThat(registry.robots().robot("nope")).isEmpty();
   }
 
@@ -100,15 +101,16 @@ class RegistryRepositoriesTest {
   void createsRolloutsAndKeepsTheirPlan() {
     registry.releases().registerRelease(release("1.4.0"));
     RolloutRequest request = new RolloutRequest("ro-1", release("1.4.0"), RegistryFixtures.fourStagePlan(),
-        new TargetSelector(Map.of("site", "berlin"), List.of()));
+        new TargetSelector(Map.of("site", "berlin"), List.of()), null);
     registry.rollouts().createRollout(request, Set.of());
     clock.advance(Duration.ofSeconds(1));
     registry.rollouts().createRollout(new RolloutRequest("ro-2", release("1.4.0"), RegistryFixtures.fourStagePlan(),
-        TargetSelector.wholeFleet()), Set.of());
+        TargetSelector.wholeFleet(), null), Set.of());
 
     assertThat(registry.rollouts().rollout("ro-1")).contains(
         new RolloutRecord("ro-1", "1.4.0", RolloutStatus.PENDING, null, null, T0, T0, null));
-    assertThat(registry.rollouts().rollouts()).extracting(RolloutRecord::rolloutId).containsExactly("ro-2", "ro-1");
+    assertThat(registry.rollouts().rollouts(new RolloutQuery(Set.of(), null, null, 10)))
+        .extracting(RolloutRecord::rolloutId).containsExactly("ro-2", "ro-1");
     // Durations and nested records survive the JSON round trip.
     assertThat(registry.rollouts().rolloutRequest("ro-1")).contains(request);
     assertThat(registry.events().events("ro-1")).singleElement()
@@ -118,7 +120,7 @@ class RegistryRepositoriesTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessage("rollout ro-1 already exists");
     // A rollout of a release the registry does not hold breaks the database's reference, and is not stored.
     assertThatThrownBy(() -> registry.rollouts().createRollout(new RolloutRequest("ro-3", release("3.0.0"),
-        RegistryFixtures.fourStagePlan(), TargetSelector.wholeFleet()), Set.of()))
+        RegistryFixtures.fourStagePlan(), TargetSelector.wholeFleet(), null), Set.of()))
         .isInstanceOf(UnableToExecuteStatementException.class);
     assertThat(registry.rollouts().rollout("ro-3")).isEmpty();
   }
@@ -127,7 +129,7 @@ class RegistryRepositoriesTest {
   void recordsRolloutStatusOnTheRowAndInTheLog() {
     registry.releases().registerRelease(release("1.4.0"));
     registry.rollouts().createRollout(new RolloutRequest("ro-1", release("1.4.0"), RegistryFixtures.fourStagePlan(),
-        TargetSelector.wholeFleet()), Set.of());
+        TargetSelector.wholeFleet(), null), Set.of());
     clock.advance(Duration.ofMinutes(2));
 
     registry.rollouts().recordRolloutStatus("ro-1", RolloutStatus.RUNNING, "canary", null);

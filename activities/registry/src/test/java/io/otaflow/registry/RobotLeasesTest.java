@@ -32,7 +32,8 @@ class RobotLeasesTest {
   }
 
   private static RolloutRequest rollout(String id) {
-    return new RolloutRequest(id, release("2.0.0"), RegistryFixtures.fourStagePlan(), TargetSelector.wholeFleet());
+    return new RolloutRequest(id, release("2.0.0"), RegistryFixtures.fourStagePlan(), TargetSelector.wholeFleet(),
+        null);
   }
 
   @OnEachDatabase
@@ -151,7 +152,8 @@ class RobotLeasesTest {
           .allMatch(r -> r.startsWith("refused: target: 4 of its 4 robots belong to another rollout (4 in running"
               + " rollout " + winner + ")"));
       assertThat(registry.leases().leasedRobots(winner)).containsExactly("r1", "r2", "r3", "r4");
-      assertThat(registry.rollouts().rollouts()).extracting(RolloutRecord::rolloutId).containsExactly(winner);
+      assertThat(registry.rollouts().rollouts(new RolloutQuery(Set.of(), null, null, 10)))
+          .extracting(RolloutRecord::rolloutId).containsExactly(winner);
     } finally {
       threads.shutdownNow();
     }

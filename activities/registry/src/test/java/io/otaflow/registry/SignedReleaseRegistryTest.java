@@ -77,7 +77,7 @@ class SignedReleaseRegistryTest {
     Release signed = signed(release("1.4.0"), 7);
     registry.releases().registerRelease(signed);
     RolloutRequest request = new RolloutRequest("ro-1", signed, RegistryFixtures.fourStagePlan(),
-        TargetSelector.wholeFleet());
+        TargetSelector.wholeFleet(), null);
 
     registry.rollouts().createRollout(request, Set.of());
 

@@ -95,12 +95,13 @@ public class RegistryMetrics {
         .description("From a rolled-back rollout's first failed health gate to its last robot confirmed back")
         .publishPercentileHistogram().serviceLevelObjectives(Duration.ofSeconds(10), Duration.ofMinutes(2))
         .register(meters);
-    refresh();
   }
 
-  /** Reads the registry again; a failed read keeps the last values and is logged, the next one catches up. */
-  @Scheduled(initialDelayString = "${otaflow.metrics.refresh:PT15S}",
-      fixedDelayString = "${otaflow.metrics.refresh:PT15S}")
+  /**
+   * Reads the registry again; a failed read keeps the last values and is logged, the next one catches up. The first
+   * read, which tallies the whole audit trail, runs on the scheduler right after start, not in the start itself.
+   */
+  @Scheduled(initialDelay = 0, fixedDelayString = "${otaflow.metrics.refresh:PT15S}")
   public synchronized void refresh() {
     try {
       Map<String, Long> byStatus = counts.rolloutsByStatus();

@@ -117,10 +117,6 @@ public class RolloutService {
     return releases.release(version);
   }
 
-  public List<Release> releases() {
-    return releases.releases();
-  }
-
   /** 1 + the highest release number among the registered releases' manifests; 1 for the first. */
   private long nextReleaseNumber() {
     return 1 + releases.releases().stream()

@@ -11,6 +11,7 @@ import io.otaflow.registry.FleetDatabase;
 import io.otaflow.registry.KillSwitchRepository;
 import io.otaflow.registry.ReleaseRepository;
 import io.otaflow.registry.RobotRepository;
+import io.otaflow.registry.RolloutQuery;
 import io.otaflow.registry.RolloutRepository;
 import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.registry.UnknownRobotException;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +38,7 @@ class RolloutServiceTest {
 
   private TestWorkflowEnvironment temporal;
   private RolloutRepository rollouts;
+  private ReleaseRepository releases;
   private RolloutService service;
 
   @BeforeEach
@@ -47,7 +50,8 @@ class RolloutServiceTest {
     rollouts = new RolloutRepository(db, Clock.systemUTC());
     KillSwitch killSwitch = new KillSwitch(new KillSwitchRepository(db, Clock.systemUTC()), rollouts,
         temporal.getWorkflowClient());
-    service = new RolloutService(robots, new ReleaseRepository(db, Clock.systemUTC()), rollouts,
+    releases = new ReleaseRepository(db, Clock.systemUTC());
+    service = new RolloutService(robots, releases, rollouts,
         new RolloutRobotRepository(db, Clock.systemUTC()), temporal.getWorkflowClient(), killSwitch, null);
   }
 
@@ -64,7 +68,7 @@ class RolloutServiceTest {
 
     assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", backwards, TargetSelector.wholeFleet(), "ana"))
         .isInstanceOf(InvalidPlanException.class).hasMessageStartingWith("stages[1].percent: ");
-    assertThat(rollouts.rollouts()).isEmpty();
+    assertThat(rollouts.rollouts(new RolloutQuery(Set.of(), null, null, 10))).isEmpty();
   }
 
   @Test
@@ -72,7 +76,7 @@ class RolloutServiceTest {
     assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", PLAN, TargetSelector.wholeFleet(), "ana"))
         .isInstanceOf(UnknownReleaseException.class)
         .hasMessage("release 2.0.0 is not registered; register it before starting a rollout");
-    assertThat(rollouts.rollouts()).isEmpty();
+    assertThat(rollouts.rollouts(new RolloutQuery(Set.of(), null, null, 10))).isEmpty();
   }
 
   @Test
@@ -82,7 +86,7 @@ class RolloutServiceTest {
     assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", PLAN,
         new TargetSelector(Map.of(), List.of("r1", "r404")), "ana")).isInstanceOf(UnknownRobotException.class)
         .hasMessage("unknown robot(s): r404");
-    assertThat(rollouts.rollouts()).isEmpty();
+    assertThat(rollouts.rollouts(new RolloutQuery(Set.of(), null, null, 10))).isEmpty();
   }
 
   @Test
@@ -92,7 +96,7 @@ class RolloutServiceTest {
     assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", PLAN,
         new TargetSelector(Map.of("site", "oslo"), List.of()), "ana"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("target: no registered robot matches");
-    assertThat(rollouts.rollouts()).isEmpty();
+    assertThat(rollouts.rollouts(new RolloutQuery(Set.of(), null, null, 10))).isEmpty();
   }
 
   @Test
@@ -100,7 +104,7 @@ class RolloutServiceTest {
     assertThatThrownBy(() -> service.registerRelease(new Release("2.0", RELEASE.artifactUrl(), RELEASE.sha256(),
         RELEASE.sizeBytes(), "", null)))
         .hasMessage("release.version: '2.0' is not a semantic version (like 1.2.3)");
-    assertThat(service.releases()).isEmpty();
+    assertThat(releases.releases()).isEmpty();
   }
 
   @Test
@@ -108,6 +112,6 @@ class RolloutServiceTest {
     assertThatThrownBy(() -> service.registerRelease(RELEASE, Map.of("model", "mk2")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("labels: only a signed manifest carries target labels");
-    assertThat(service.releases()).isEmpty();
+    assertThat(releases.releases()).isEmpty();
   }
 }

@@ -122,7 +122,7 @@ class KillSwitchApiTest {
     api.bean(WorkflowClient.class).newUntypedWorkflowStub(OtaflowNames.rolloutWorkflowId("closed"))
         .terminate("by hand");
     RolloutRequest notStarted = new RolloutRequest("not-started", api.bean(RolloutService.class).release(version)
-        .orElseThrow(), WireJson.mapper().readValue(PLAN, RolloutPlan.class), TargetSelector.wholeFleet());
+        .orElseThrow(), WireJson.mapper().readValue(PLAN, RolloutPlan.class), TargetSelector.wholeFleet(), null);
     api.bean(RolloutRepository.class).createRollout(notStarted, Set.of());
 
     api.bean(KillSwitchRepository.class).set(true, "ana", "bad batch of motors");

@@ -270,7 +270,7 @@ class RestApiTest {
   void aRolloutsRobotsArePagedByIdAndFilteredByState() throws Exception {
     String version = api.registeredRelease();
     RolloutRequest request = new RolloutRequest("paged", api.bean(RolloutService.class).release(version)
-        .orElseThrow(), WireJson.mapper().readValue(PLAN, RolloutPlan.class), TargetSelector.wholeFleet());
+        .orElseThrow(), WireJson.mapper().readValue(PLAN, RolloutPlan.class), TargetSelector.wholeFleet(), null);
     // Stored as the rollout's workflow would store them; no workflow runs, so nothing else changes them.
     api.bean(RolloutRepository.class).createRollout(request, Set.of());
     RolloutRobotRepository rolloutRobots = api.bean(RolloutRobotRepository.class);
