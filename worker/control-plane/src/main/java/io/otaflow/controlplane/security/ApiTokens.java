@@ -7,6 +7,7 @@ import io.otaflow.registry.UserRole;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +32,10 @@ public class ApiTokens implements OpaqueTokenIntrospector {
 
   public static final Duration DEFAULT_EXPIRY = Duration.ofDays(90);
   static final String PREFIX = "otaflow_";
-  /** The prefix, 12 random bytes of ID (base64url without '_') and 32 of secret (base64url). */
+  /**
+   * The prefix, an ID of 16 characters (8 random bytes in hex; earlier tokens: base64url without '_') and 32 random
+   * bytes of secret (base64url).
+   */
   private static final Pattern TOKEN =
       Pattern.compile(Pattern.quote(PREFIX) + "([A-Za-z0-9-]{16})_([A-Za-z0-9_-]{43})");
   /** URL-safe, so that a token is one word in a shell, a header and a file. */
@@ -41,7 +45,8 @@ public class ApiTokens implements OpaqueTokenIntrospector {
   private final ApiTokenRepository tokens;
   private final PasswordEncoder hashes;
   private final Clock clock;
-  private final BytesKeyGenerator ids = KeyGenerators.secureRandom(12);
+  /** Hex: an ID is one word that never starts with '-', which a command line would take for an option. */
+  private final BytesKeyGenerator ids = KeyGenerators.secureRandom(8);
   private final StringKeyGenerator secrets = new Base64StringKeyGenerator(URL_SAFE, 32);
 
   public ApiTokens(ApiTokenRepository tokens, PasswordEncoder hashes, Clock clock) {
@@ -62,8 +67,7 @@ public class ApiTokens implements OpaqueTokenIntrospector {
     if (expiresIn.isNegative() || expiresIn.isZero()) {
       throw new IllegalArgumentException("expiresIn must be positive, was " + expiresIn);
     }
-    // Base64 of 12 bytes has no '_' only by chance: the ID alphabet excludes it so that the token splits unambiguously.
-    String id = URL_SAFE.encodeToString(ids.generateKey()).replace('_', '-');
+    String id = HexFormat.of().formatHex(ids.generateKey());
     String secret = secrets.generateKey();
     return register(PREFIX + id + "_" + secret, user, role, expiresIn, issuedBy);
   }
