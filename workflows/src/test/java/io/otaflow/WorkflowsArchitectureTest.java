@@ -20,10 +20,11 @@ class WorkflowsArchitectureTest {
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
       .importPackages("io.otaflow");
 
+  /** Tally ({@code com.uber.m3}) is the type of the SDK's {@code Workflow.getMetricsScope()}. */
   @Test
   void dependsOnTheJdkTheTemporalSdkAndItselfAlone() {
     classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax..", "io.temporal..", "io.otaflow..",
-            "org.slf4j..", "com.fasterxml.jackson..", "io.grpc..")
+            "org.slf4j..", "com.fasterxml.jackson..", "io.grpc..", "com.uber.m3..")
         .check(WORKFLOWS);
   }
 

@@ -183,6 +183,7 @@ class RolloutCommandsEndToEndTest {
       String switchSensors = SimulatedSensors.install(robotDir, RobotSensors.healthy());
       SimulatedSensors.whileRunning(robotDir, "1.0.0", SimulatedFleet.OVERHEATED);
       Path plan = Files.writeString(dir.resolve("plan.yaml"), PLAN);
+      String metricsBefore = TestControlPlane.scrapeMetrics(controlPlane);
 
       try (RobotAgent agent = RobotAgent.start(AgentConfig.parse("""
           robotId: r1
@@ -199,6 +200,23 @@ class RolloutCommandsEndToEndTest {
       String reason = controlPlane.getBean(RolloutRobotRepository.class).robots("hot", List.of(), null, 1).get(0)
           .reason();
       assertThat(reason).startsWith("health: temperature 93.0C");
+      // What the control plane's metrics say about it: only the workflows knew the probe and the cause. Temporal's
+      // metrics scope reports counters on an interval: the scrape is retried until they show, or the deadline passes.
+      assertThat(metricsBefore).doesNotContain("otaflow_health_gate_failures_total")
+          .doesNotContain("otaflow_robot_rollbacks_total").doesNotContain("otaflow_stage_duration_seconds");
+      List<String> counted = List.of(
+          "(?m)^otaflow_health_gate_failures_total\\{[^}]*probe=\"temperature\"[^}]*} 1\\.0$",
+          "(?m)^otaflow_robot_rollbacks_total\\{[^}]*cause=\"health-gate\"[^}]*} 1\\.0$",
+          // At least once: the workflow task that ends the stage also completes the rollout here, and the server
+          // refuses that completion when the robot's workflow ends meanwhile; the task runs again, and counts again.
+          "(?m)^otaflow_stage_duration_seconds_count\\{[^}]*result=\"failed\"[^}]*} [12]$",
+          "(?m)^otaflow_robot_updates_finished_total\\{outcome=\"ROLLED_BACK\",stage=\"1\"} 1\\.0$");
+      String metrics = TestControlPlane.awaitMetrics(controlPlane, counted);
+      assertThat(metrics).containsPattern(counted.get(0)).containsPattern(counted.get(1))
+          .containsPattern(counted.get(2)).containsPattern(counted.get(3))
+          .as("a stage's buckets span minutes to a day")
+          .containsPattern("(?m)^otaflow_stage_duration_seconds_bucket\\{[^}]*le=\"3600.0\"} ")
+          .doesNotContainPattern("(?m)^otaflow_stage_duration_seconds_bucket\\{[^}]*le=\"0.001\"} ");
       assertThat(out.toString()).contains("rollout hot (release 1.0.0): ROLLED_BACK")
           .contains("reason: stage 'canary' missed its threshold: 0/1 robots healthy")
           .contains("1 ROLLED_BACK      " + reason);

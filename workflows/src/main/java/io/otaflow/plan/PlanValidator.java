@@ -78,6 +78,17 @@ public final class PlanValidator {
     }
     requireNotNegative("healthSoak", plan.healthSoak());
     requireNotNegative("safeStateDeadline", plan.safeStateDeadline());
+    if (plan.progressDeadline() != null) {
+      if (plan.progressDeadline().isNegative() || plan.progressDeadline().isZero()) {
+        throw new InvalidPlanException("progressDeadline", "must be positive, was " + plan.progressDeadline());
+      }
+      for (StagePlan stage : plan.stages()) {
+        if (plan.progressDeadline().compareTo(stage.bakeTime()) <= 0) {
+          throw new InvalidPlanException("progressDeadline", "must be longer than every stage's bake, was "
+              + plan.progressDeadline() + " for stage '" + stage.name() + "' baking " + stage.bakeTime());
+        }
+      }
+    }
     if (plan.fourEyesApproval() && plan.stages().stream().noneMatch(StagePlan::approval)) {
       throw new InvalidPlanException("fourEyesApproval", "no stage asks for approval (approval: true)");
     }

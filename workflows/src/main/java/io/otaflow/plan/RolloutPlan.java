@@ -19,10 +19,13 @@ import java.util.List;
  *                     {@link FailureAction#ROLLBACK_ALL}
  * @param fourEyesApproval the stages' approvals must come from someone other than the person who started the
  *                     rollout (absent from a plan: false)
+ * @param progressDeadline how long a stage may run (from its start or a person's resume, bake included, not while
+ *                     paused or waiting for approval) before the control plane reports it stuck; null: never. Only
+ *                     watched, by a metric and its alert: a stuck stage is a question for a person, not a failure
  */
 public record RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robotTimeout, int healthChecks,
                           Duration healthSoak, Duration safeStateDeadline, FailureAction onFailure,
-                          boolean fourEyesApproval) {
+                          boolean fourEyesApproval, Duration progressDeadline) {
 
   /** Robots get {@link #DEFAULT_SAFE_STATE_DEADLINE} to reach a safe state. */
   public static final Duration DEFAULT_SAFE_STATE_DEADLINE = Duration.ofHours(1);
@@ -35,7 +38,7 @@ public record RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robo
   /** A plan whose approvals anyone with the role may give. */
   public RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robotTimeout, int healthChecks,
                      Duration healthSoak, Duration safeStateDeadline, FailureAction onFailure) {
-    this(stages, maxParallel, robotTimeout, healthChecks, healthSoak, safeStateDeadline, onFailure, false);
+    this(stages, maxParallel, robotTimeout, healthChecks, healthSoak, safeStateDeadline, onFailure, false, null);
   }
 
   /** A plan that rolls everything back when a stage fails. */
@@ -51,7 +54,7 @@ public record RolloutPlan(List<StagePlan> stages, int maxParallel, Duration robo
   public RolloutPlan withDefaults() {
     return new RolloutPlan(stages, maxParallel, robotTimeout, healthChecks, healthSoak,
         safeStateDeadline != null ? safeStateDeadline : DEFAULT_SAFE_STATE_DEADLINE,
-        onFailure != null ? onFailure : FailureAction.ROLLBACK_ALL, fourEyesApproval);
+        onFailure != null ? onFailure : FailureAction.ROLLBACK_ALL, fourEyesApproval, progressDeadline);
   }
 
   public RolloutPlan {

@@ -14,6 +14,11 @@ public record HealthReport(List<ProbeResult> probes) {
     return probes.stream().allMatch(ProbeResult::ok);
   }
 
+  /** The first failing probe's name, such as {@code temperature}. */
+  public Optional<String> failedProbe() {
+    return probes.stream().filter(probe -> !probe.ok()).map(ProbeResult::probe).findFirst();
+  }
+
   /** The first failing probe's reading, such as {@code temperature 93.0C > 80.0C}. */
   public Optional<String> failure() {
     return probes.stream().filter(probe -> !probe.ok()).map(ProbeResult::detail).findFirst();

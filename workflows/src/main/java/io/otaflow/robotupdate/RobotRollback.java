@@ -2,6 +2,8 @@ package io.otaflow.robotupdate;
 
 import io.otaflow.domain.RegistryOptions;
 import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.domain.WorkflowMetrics;
+import io.otaflow.domain.WorkflowMetrics.RollbackCause;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import org.slf4j.Logger;
@@ -29,8 +31,10 @@ final class RobotRollback {
   /**
    * @param reason        why the robot is switched back, recorded with its outcome
    * @param restoredState the outcome once the robot confirmed it is back
+   * @param cause         why, for the metrics
    */
-  RobotUpdateResult switchBack(String reason, RobotUpdateState restoredState) {
+  RobotUpdateResult switchBack(String reason, RobotUpdateState restoredState, RollbackCause cause) {
+    WorkflowMetrics.robotRollbackStarted(cause);
     String[] installed = new String[1];
     String[] failure = new String[1];
     Workflow.newDetachedCancellationScope(() -> {

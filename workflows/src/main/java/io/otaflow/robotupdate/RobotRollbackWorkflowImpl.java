@@ -1,6 +1,7 @@
 package io.otaflow.robotupdate;
 
 import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.domain.WorkflowMetrics.RollbackCause;
 
 /** A rollout's rollback of one robot: the one rollback path, then a report to the rollout. */
 public class RobotRollbackWorkflowImpl implements RobotRollbackWorkflow {
@@ -8,7 +9,7 @@ public class RobotRollbackWorkflowImpl implements RobotRollbackWorkflow {
   @Override
   public RobotUpdateResult rollBack(RobotUpdateRequest request, String reason) {
     RobotUpdateResult result = new RobotRollback(request, RobotWebUi.forThisRun(request))
-        .switchBack(reason, RobotUpdateState.ROLLED_BACK);
+        .switchBack(reason, RobotUpdateState.ROLLED_BACK, RollbackCause.ROLLOUT);
     RolloutReport.send(result);
     return result;
   }

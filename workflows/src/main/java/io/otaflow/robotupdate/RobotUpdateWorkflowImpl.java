@@ -1,6 +1,8 @@
 package io.otaflow.robotupdate;
 
 import io.otaflow.domain.RobotUpdateState;
+import io.otaflow.domain.WorkflowMetrics;
+import io.otaflow.domain.WorkflowMetrics.RollbackCause;
 import io.otaflow.release.Release;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
@@ -127,7 +129,8 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
       record(RobotUpdateState.HEALTH_CHECKING, null, null);
       Optional<String> unhealthy = healthGate(health, release);
       if (unhealthy.isPresent()) {
-        return undoOnFailure ? compensate("health: " + unhealthy.get(), RobotUpdateState.ROLLED_BACK)
+        return undoOnFailure
+            ? compensate("health: " + unhealthy.get(), RobotUpdateState.ROLLED_BACK, RollbackCause.HEALTH_GATE)
             : finish(RobotUpdateState.FAILED, "health: " + unhealthy.get(), release.version());
       }
 
@@ -150,7 +153,8 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
             null);
       }
       // A failed apply leaves the previous slot active (the switch is its last, atomic act): nothing was changed.
-      return compensate(reason, step.equals("apply") ? RobotUpdateState.FAILED : RobotUpdateState.ROLLED_BACK);
+      return compensate(reason, step.equals("apply") ? RobotUpdateState.FAILED : RobotUpdateState.ROLLED_BACK,
+          StepFailures.isStop(failure) ? RollbackCause.STOPPED : RollbackCause.STEP_FAILED);
     }
   }
 
@@ -217,6 +221,7 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
       }
       HealthReport report = health.check(release);
       if (!report.healthy()) {
+        report.failedProbe().ifPresent(WorkflowMetrics::healthGateFailed);
         return Optional.of(report.failure().orElse("unhealthy"));
       }
     }
@@ -224,8 +229,8 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
   }
 
   /** Switches the robot back through the one rollback path; see {@link RobotRollback}. */
-  private RobotUpdateResult compensate(String reason, RobotUpdateState restoredState) {
-    return rollback.switchBack(reason, restoredState);
+  private RobotUpdateResult compensate(String reason, RobotUpdateState restoredState, RollbackCause cause) {
+    return rollback.switchBack(reason, restoredState, cause);
   }
 
   private RobotUpdateResult finish(RobotUpdateState state, String reason, String installedVersion) {

@@ -19,7 +19,7 @@ final class StepFailures {
    * @param stopReason   why the workflow was told to stop, for a cancelled step; null when it was not
    */
   static String describe(TemporalFailure failure, Duration robotTimeout, String stopReason) {
-    Throwable cause = failure instanceof ActivityFailure && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause = causeOf(failure);
     if (cause instanceof CanceledFailure) {
       return stopReason == null ? "aborted" : "aborted: " + stopReason;
     }
@@ -34,6 +34,16 @@ final class StepFailures {
       return application.getOriginalMessage();
     }
     return cause.getMessage();
+  }
+
+  /** A step cancelled because the workflow was told to stop, not one that failed on its own. */
+  static boolean isStop(TemporalFailure failure) {
+    return causeOf(failure) instanceof CanceledFailure;
+  }
+
+  /** What failed inside an activity, or the failure itself. */
+  private static Throwable causeOf(TemporalFailure failure) {
+    return failure instanceof ActivityFailure && failure.getCause() != null ? failure.getCause() : failure;
   }
 
   /** A step the robot's worker never picked up: the robot is offline, not broken. */

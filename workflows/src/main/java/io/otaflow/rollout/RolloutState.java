@@ -51,6 +51,8 @@ public final class RolloutState {
 
   /** Null only in a checkpoint of a run before version 1: see {@link #afterContinueAsNew()}. */
   RolloutStatus status = RolloutStatus.PENDING;
+  /** Workflow time the current stage started (after its approval), in epoch milliseconds; 0 before. */
+  long stageStartedAt;
   /** Why the current stage can no longer pass (it stops starting robots), or null. */
   String stageStopped;
   /** The kill switch, while it holds this rollout. */

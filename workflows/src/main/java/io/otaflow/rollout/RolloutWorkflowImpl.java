@@ -5,6 +5,7 @@ import io.otaflow.domain.OtaflowSearchAttributes;
 import io.otaflow.domain.RegistryOptions;
 import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
+import io.otaflow.domain.WorkflowMetrics;
 import io.otaflow.plan.FailureAction;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
@@ -147,6 +148,9 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       }
       StageProgress tally = state.stage(state.stageIndex, stage);
       String failed = RolloutRules.stageFailure(stage, tally, state.stageStopped);
+      if (failed != null) {
+        stageEnded(false);
+      }
       if (failed != null && request.plan().onFailure() != FailureAction.PAUSE) {
         startRollback(failed);
         break;
@@ -165,6 +169,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         Workflow.await(stage.bakeTime(), () -> state.abort != null);
       }
       if (state.abort == null) {
+        stageEnded(true);
         nextStage();
       }
     }
@@ -187,6 +192,13 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       return rollBackUpdatedRobots();
     }
     return end(RolloutStatus.SUCCEEDED, null);
+  }
+
+  private void stageEnded(boolean passed) {
+    // A run continued from one that predates stageStartedAt does not know when its stage started.
+    if (state.stageStartedAt > 0) {
+      WorkflowMetrics.stageEnded(passed, Duration.ofMillis(Workflow.currentTimeMillis() - state.stageStartedAt));
+    }
   }
 
   private void nextStage() {
@@ -245,6 +257,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       Workflow.await(() -> state.approvedStage >= state.stageIndex || state.abort != null || state.pausedBy != null);
     }
     setStatus(RolloutStatus.RUNNING, null);
+    state.stageStartedAt = Workflow.currentTimeMillis();
     log.info("rollout {} starts stage '{}' with {} robots", request.rolloutId(), stage.name(),
         state.stageSizes.get(state.stageIndex));
     return true;

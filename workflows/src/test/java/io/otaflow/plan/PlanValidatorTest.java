@@ -64,10 +64,25 @@ class PlanValidatorTest {
   void fourEyesApprovalNeedsAStageThatAsksForApproval() {
     List<StagePlan> stages = List.of(StagePlan.percent("all", 100, Duration.ZERO, 1.0));
     assertRefused(new RolloutPlan(stages, 5, ROBOT_TIMEOUT, 3, SOAK, Duration.ofHours(1), FailureAction.ROLLBACK_ALL,
-        true), "fourEyesApproval", "no stage asks for approval (approval: true)");
+        true, null), "fourEyesApproval", "no stage asks for approval (approval: true)");
     RolloutPlan approved = new RolloutPlan(List.of(new StagePlan("all", null, 100, Duration.ZERO, 1.0, true)), 5,
-        ROBOT_TIMEOUT, 3, SOAK, Duration.ofHours(1), FailureAction.ROLLBACK_ALL, true);
+        ROBOT_TIMEOUT, 3, SOAK, Duration.ofHours(1), FailureAction.ROLLBACK_ALL, true, null);
     assertThat(PlanValidator.validate(approved)).isSameAs(approved);
+  }
+
+  @Test
+  void progressDeadlineMustOutlastEveryBake() {
+    assertThat(PlanValidator.validate(withProgressDeadline(Duration.ofMinutes(30))).progressDeadline())
+        .isEqualTo(Duration.ofMinutes(30));
+    assertRefused(withProgressDeadline(Duration.ZERO), "progressDeadline", "must be positive, was PT0S");
+    assertRefused(withProgressDeadline(Duration.ofMinutes(-1)), "progressDeadline", "must be positive, was PT-1M");
+    assertRefused(withProgressDeadline(BAKE), "progressDeadline",
+        "must be longer than every stage's bake, was PT10M for stage 'canary' baking PT10M");
+  }
+
+  private static RolloutPlan withProgressDeadline(Duration deadline) {
+    return new RolloutPlan(standardStages(), 5, ROBOT_TIMEOUT, 3, SOAK, Duration.ofHours(1), FailureAction.ROLLBACK_ALL,
+        false, deadline);
   }
 
   @Test

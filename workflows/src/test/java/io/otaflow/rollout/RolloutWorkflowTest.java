@@ -3,6 +3,10 @@ package io.otaflow.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.uber.m3.tally.RootScopeBuilder;
+import com.uber.m3.tally.Scope;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
@@ -20,6 +24,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.common.interceptors.WorkerInterceptorBase;
 import io.temporal.common.interceptors.WorkflowInboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowInboundCallsInterceptorBase;
@@ -212,6 +217,35 @@ class RolloutWorkflowTest {
     recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("heatwave"), "rollout-threshold-missed.json");
     recordHistoryIfAsked(OtaflowNames.robotWorkflowId("heatwave", secondStage.get(2)), "robot-health-failed.json");
     recordHistoryIfAsked(OtaflowNames.robotWorkflowId("heatwave", canary), "robot-committed.json");
+  }
+
+  @Test
+  void workflowsCountHealthGateFailuresRollbacksByCauseAndStageDurationsOnce() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Scope scope = new RootScopeBuilder().reporter(new MicrometerClientStatsReporter(meters))
+        .reportEvery(com.uber.m3.util.Duration.ofMillis(10));
+    startFleet(TestEnvironmentOptions.newBuilder().setMetricsScope(scope), 4, RolloutWorkflowImpl.DEFAULT_HISTORY_BUDGET);
+    RolloutPlan plan = oneAtATime(StagePlan.canary("canary", 1, Duration.ofMinutes(30), 1.0),
+        StagePlan.percent("100%", 100, Duration.ofHours(1), 1.0));
+    String hot = plannedStages("counted", plan).get(1).get(0);
+    robots.get(hot).hot = true;
+
+    RolloutWorkflow counted = start("counted", V2, plan);
+    assertThat(result(counted).status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+    for (int i = 0; i < 3; i++) {
+      counted.progress();
+    }
+    scope.close();
+
+    assertThat(meters.get("otaflow_health_gate_failures").tag("probe", "temperature").counter().count())
+        .isEqualTo(1);
+    assertThat(meters.get("otaflow_robot_rollbacks").tag("cause", "health-gate").counter().count()).isEqualTo(1);
+    assertThat(meters.get("otaflow_robot_rollbacks").tag("cause", "rollout").counter().count())
+        .as("the canary, committed, then switched back by the rollout").isEqualTo(1);
+    Timer canary = meters.get("otaflow_stage_duration").tag("result", "passed").timer();
+    assertThat(canary.count()).as("counted once, though queries replayed the rollout").isEqualTo(1);
+    assertThat(canary.totalTime(TimeUnit.MINUTES)).as("its bake, in workflow time").isGreaterThanOrEqualTo(30);
+    assertThat(meters.get("otaflow_stage_duration").tag("result", "failed").timer().count()).isEqualTo(1);
   }
 
   @Test
@@ -488,7 +522,7 @@ class RolloutWorkflowTest {
         new StagePlan("100%", null, 100, Duration.ZERO, 1.0, true));
     RolloutPlan plan = new RolloutPlan(interactive.stages(), interactive.maxParallel(), interactive.robotTimeout(),
         interactive.healthChecks(), interactive.healthSoak(), interactive.safeStateDeadline(),
-        interactive.onFailure(), true);
+        interactive.onFailure(), true, null);
     RolloutWorkflow workflow = start(new RolloutRequest("four-eyes", V2, plan, TargetSelector.wholeFleet(), "ana"));
     awaitProgress(workflow, p -> p.status() == RolloutStatus.WAITING_APPROVAL);
 

@@ -5,6 +5,8 @@ import static io.otaflow.registry.RegistryJdbc.timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import io.otaflow.domain.RolloutStatus;
+import io.otaflow.plan.RolloutPlan;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,30 +39,52 @@ public class RegistryCounts {
    * counts derived from it only ever grow and cost little.
    *
    * @param rolloutStatuses rollouts that took each status (a status taken again by the same rollout counts once)
-   * @param robotStates     robots that took each state in a rollout (likewise)
+   * @param robotStates     robots that took each state in a rollout (likewise), by state, then by {@link #stage}
    * @param rolloutsEnded   the rollouts that took one of {@code endStatuses} in these events
    * @param lastEventId     the highest event ID read (the next call's {@code afterEventId})
    */
-  public record EventTally(Map<String, Long> rolloutStatuses, Map<String, Long> robotStates,
+  public record EventTally(Map<String, Long> rolloutStatuses, Map<String, Map<String, Long>> robotStates,
                            List<String> rolloutsEnded, long lastEventId) {
+
+    /** Robots that took {@code state}, whatever their stage. */
+    public long robotsIn(String state) {
+      return robotStates.getOrDefault(state, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /**
+   * A robot's stage as a metric tag: its position in the plan, 1 for the first, whatever the stages are named (names
+   * are free text; positions are few); {@code none} for a robot no stage assignment listed.
+   */
+  public static String stage(Integer stageIndex) {
+    return stageIndex == null || stageIndex < 0 ? "none" : String.valueOf(stageIndex + 1);
   }
 
   public EventTally eventsAfter(long afterEventId, List<String> endStatuses) {
     return jdbi.inTransaction(h -> {
       long last = h.createQuery("SELECT COALESCE(MAX(id), 0) FROM rollout_events").mapTo(Long.class).one();
       Map<String, Long> rolloutStatuses = new HashMap<>();
-      Map<String, Long> robotStates = new HashMap<>();
+      Map<String, Map<String, Long>> robotStates = new HashMap<>();
       // A state recorded again for the same robot (or status for the same rollout), by a retried activity or the
       // reconciler, is the same fact: only its first record counts.
-      for (Map<String, Object> row : h.createQuery("SELECT kind, status, COUNT(*) AS n FROM rollout_events e"
-              + " WHERE id > :after AND id <= :last AND status IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+      for (Map<String, Object> row : h.createQuery("SELECT e.kind, e.status, rr.stage_index, COUNT(*) AS n"
+              + " FROM rollout_events e LEFT JOIN rollout_robots rr"
+              + " ON rr.rollout_id = e.rollout_id AND rr.robot_id = e.robot_id"
+              + " WHERE e.id > :after AND e.id <= :last AND e.status IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
               + " rollout_events earlier WHERE earlier.rollout_id = e.rollout_id AND earlier.id < e.id"
               + " AND earlier.kind = e.kind AND earlier.status = e.status"
-              + " AND COALESCE(earlier.robot_id, '') = COALESCE(e.robot_id, '')) GROUP BY kind, status")
+              + " AND COALESCE(earlier.robot_id, '') = COALESCE(e.robot_id, ''))"
+              + " GROUP BY e.kind, e.status, rr.stage_index")
           .bind("after", afterEventId).bind("last", last).mapToMap().list()) {
-        Map<String, Long> counts = RolloutEventRecord.ROLLOUT_STATUS.equals(row.get("kind")) ? rolloutStatuses
-            : robotStates;
-        counts.put((String) row.get("status"), ((Number) row.get("n")).longValue());
+        String status = (String) row.get("status");
+        long n = ((Number) row.get("n")).longValue();
+        if (RolloutEventRecord.ROLLOUT_STATUS.equals(row.get("kind"))) {
+          rolloutStatuses.merge(status, n, Long::sum);
+        } else {
+          Number stageIndex = (Number) row.get("stage_index");
+          robotStates.computeIfAbsent(status, s -> new HashMap<>())
+              .merge(stage(stageIndex == null ? null : stageIndex.intValue()), n, Long::sum);
+        }
       }
       List<String> ended = endStatuses.isEmpty() ? List.of() : h.createQuery("SELECT DISTINCT rollout_id"
               + " FROM rollout_events WHERE id > :after AND id <= :last AND kind = :kind AND status IN (<statuses>)")
@@ -93,6 +117,24 @@ public class RegistryCounts {
           .map((rs, ctx) -> new FleetCounts(byVersion, rs.getLong("stale"), rs.getLong("hot"), rs.getLong("low")))
           .one();
     });
+  }
+
+  /**
+   * Running rollouts that have run longer than their plan's {@code progressDeadline} since they last became RUNNING: a
+   * stage starting, a person's resume or the rollback phase starting each record RUNNING, and a pause or a wait for
+   * approval stops the clock, as they are not RUNNING.
+   */
+  public long stagesPastDeadline() {
+    Instant now = clock.instant();
+    return jdbi.withHandle(h -> h.createQuery("SELECT r.plan_json, MAX(e.recorded_at) AS running_since FROM rollouts r"
+            + " JOIN rollout_events e ON e.rollout_id = r.rollout_id AND e.kind = :kind AND e.status = :running"
+            + " WHERE r.status = :running GROUP BY r.rollout_id, r.plan_json")
+        .bind("kind", RolloutEventRecord.ROLLOUT_STATUS).bind("running", RolloutStatus.RUNNING.name())
+        .map((rs, ctx) -> {
+          Duration deadline = RegistryJdbc.fromJson(rs.getString("plan_json"), RolloutPlan.class).progressDeadline();
+          return deadline != null && RegistryJdbc.instant(rs, "running_since").plus(deadline).isBefore(now);
+        })
+        .stream().filter(Boolean::booleanValue).count());
   }
 
   /** A query's {@code name, n} rows as a map. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
 import io.otaflow.fleet.RobotTelemetry;
+import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.rollout.RolloutRequest;
 import java.time.Clock;
@@ -45,13 +46,16 @@ class RegistryCountsTest {
     registry.robots().registerRobot("r2", Map.of(), "1.0.0", null);
     registry.rollouts().createRollout(new RolloutRequest("ro-1", RegistryFixtures.release("2.0.0"),
         RegistryFixtures.fourStagePlan(), TargetSelector.wholeFleet(), null), Set.of("r1", "r2"));
+    registry.rolloutRobots().storeStages("ro-1", List.of(List.of("r1"), List.of("r2")));
     registry.rolloutRobots().recordRobotState("ro-1", "r1", RobotUpdateState.OFFLINE, "no pickup", null);
     registry.rolloutRobots().recordRobotState("ro-1", "r1", RobotUpdateState.OFFLINE, "no pickup", null);
     registry.rolloutRobots().recordRobotState("ro-1", "r2", RobotUpdateState.COMMITTED, null, "2.0.0");
     registry.rollouts().recordRolloutStatus("ro-1", RolloutStatus.FAILED, "canary", "missed its threshold");
 
     RegistryCounts.EventTally first = counts.eventsAfter(0, ENDS);
-    assertThat(first.robotStates()).containsEntry("OFFLINE", 1L).containsEntry("COMMITTED", 1L);
+    assertThat(first.robotStates()).as("by state, then by the stage's position in the plan")
+        .containsEntry("OFFLINE", Map.of("1", 1L)).containsEntry("COMMITTED", Map.of("2", 1L));
+    assertThat(first.robotsIn("OFFLINE")).isEqualTo(1);
     assertThat(first.rolloutStatuses()).containsEntry("FAILED", 1L).containsEntry("PENDING", 1L);
     assertThat(first.rolloutsEnded()).containsExactly("ro-1");
     RegistryCounts.EventTally again = counts.eventsAfter(first.lastEventId(), ENDS);
@@ -63,6 +67,34 @@ class RegistryCountsTest {
     assertThat(counts.eventsAfter(first.lastEventId(), ENDS).robotStates()).as("recorded again: the same fact")
         .isEmpty();
     assertThat(counts.rolloutsByStatus()).containsExactly(Map.entry("FAILED", 1L));
+  }
+
+  @OnEachDatabase
+  void aRobotNoStageListedCountsInStageNone() {
+    registry.rolloutRobots().recordRobotState("ro-2", "stray", RobotUpdateState.FAILED, "lost", null);
+    assertThat(counts.eventsAfter(0, ENDS).robotStates()).containsExactly(Map.entry("FAILED", Map.of("none", 1L)));
+  }
+
+  @OnEachDatabase
+  void aRunningRolloutIsPastItsDeadlineOnlyLongAfterItLastBecameRunning() {
+    registry.releases().registerRelease(RegistryFixtures.release("2.0.0"));
+    RolloutPlan fourStages = RegistryFixtures.fourStagePlan();
+    RolloutPlan watched = new RolloutPlan(fourStages.stages(), fourStages.maxParallel(), fourStages.robotTimeout(),
+        fourStages.healthChecks(), fourStages.healthSoak(), fourStages.safeStateDeadline(), fourStages.onFailure(),
+        false, Duration.ofMinutes(30));
+    for (String id : List.of("stuck", "moving", "paused", "unwatched")) {
+      registry.rollouts().createRollout(new RolloutRequest(id, RegistryFixtures.release("2.0.0"),
+          id.equals("unwatched") ? fourStages : watched, TargetSelector.wholeFleet(), null), Set.of());
+      registry.rollouts().recordRolloutStatus(id, RolloutStatus.RUNNING, "canary", null);
+    }
+    registry.rollouts().recordRolloutStatus("paused", RolloutStatus.PAUSED, "canary", "by ana");
+    // An hour ago for all but "moving", which entered a stage since.
+    jdbi.useHandle(h -> h.execute("UPDATE rollout_events SET recorded_at = ? WHERE rollout_id <> 'moving'",
+        NOW.minus(Duration.ofHours(1)).atOffset(ZoneOffset.UTC)));
+    registry.rollouts().recordRolloutStatus("moving", RolloutStatus.RUNNING, "10%", null);
+
+    assertThat(counts.stagesPastDeadline()).as("only 'stuck': 'paused' is not running, 'unwatched' has no deadline")
+        .isEqualTo(1);
   }
 
   @OnEachDatabase

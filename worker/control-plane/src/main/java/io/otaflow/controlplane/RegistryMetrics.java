@@ -17,6 +17,7 @@ import io.otaflow.registry.TimeToSafeState;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,7 +47,11 @@ public class RegistryMetrics {
   private final FleetLimits limits;
   private final Map<RolloutStatus, AtomicLong> rollouts = new EnumMap<>(RolloutStatus.class);
   private final Map<RolloutStatus, AtomicLong> ended = new EnumMap<>(RolloutStatus.class);
-  private final Map<RobotUpdateState, AtomicLong> finished = new EnumMap<>(RobotUpdateState.class);
+  /** Robot updates ended, by outcome and stage: a stage's counters appear with its first robot. */
+  private final Map<Tags, AtomicLong> finished = new HashMap<>();
+  private final AtomicLong notRolledBack = new AtomicLong();
+  private final AtomicLong stagesPastDeadline = new AtomicLong();
+  private final MeterRegistry meters;
   private final AtomicLong killSwitchOn = new AtomicLong();
   private final AtomicLong stale = new AtomicLong();
   private final AtomicLong hot = new AtomicLong();
@@ -65,6 +70,7 @@ public class RegistryMetrics {
     this.events = events;
     this.killSwitch = killSwitch;
     this.limits = limits;
+    this.meters = meters;
     for (RolloutStatus status : RolloutStatus.values()) {
       Gauge.builder("otaflow.rollouts", rollouts.computeIfAbsent(status, s -> new AtomicLong()), AtomicLong::get)
           .tag("status", status.name()).description("Rollouts in the registry, by status").register(meters);
@@ -72,12 +78,11 @@ public class RegistryMetrics {
     ENDS.forEach(status -> FunctionCounter.builder("otaflow.rollouts.ended",
             ended.computeIfAbsent(status, s -> new AtomicLong()), AtomicLong::get)
         .tag("status", status.name()).description("Rollouts that ended, by final status").register(meters));
-    OUTCOMES.forEach(outcome -> FunctionCounter.builder("otaflow.robot.updates.finished",
-            finished.computeIfAbsent(outcome, s -> new AtomicLong()), AtomicLong::get)
-        .tag("outcome", outcome.name()).description("Robot updates that ended, by outcome").register(meters));
-    FunctionCounter.builder("otaflow.robots.not.rolled.back", finished.get(RobotUpdateState.ROLLBACK_FAILED),
-            AtomicLong::get)
+    FunctionCounter.builder("otaflow.robots.not.rolled.back", notRolledBack, AtomicLong::get)
         .description("Robots left on a release they could not be switched back from (ROLLBACK_FAILED)")
+        .register(meters);
+    Gauge.builder("otaflow.stages.past.deadline", stagesPastDeadline, AtomicLong::get)
+        .description("Running rollouts whose stage has run longer than their plan's progressDeadline")
         .register(meters);
     Gauge.builder("otaflow.kill.switch.on", killSwitchOn, AtomicLong::get)
         .description("1 while the fleet-wide kill switch is on").register(meters);
@@ -97,6 +102,15 @@ public class RegistryMetrics {
         .register(meters);
   }
 
+  private AtomicLong finished(RobotUpdateState outcome, String stage) {
+    return finished.computeIfAbsent(Tags.of("outcome", outcome.name(), "stage", stage), tags -> {
+      AtomicLong count = new AtomicLong();
+      FunctionCounter.builder("otaflow.robot.updates.finished", count, AtomicLong::get).tags(tags)
+          .description("Robot updates that ended, by outcome and stage (its position in the plan)").register(meters);
+      return count;
+    });
+  }
+
   /**
    * Reads the registry again; a failed read keeps the last values and is logged, the next one catches up. The first
    * read, which tallies the whole audit trail, runs on the scheduler right after start, not in the start itself.
@@ -108,13 +122,16 @@ public class RegistryMetrics {
       rollouts.forEach((status, count) -> count.set(byStatus.getOrDefault(status.name(), 0L)));
       EventTally tally = counts.eventsAfter(lastEventId, ENDS.stream().map(Enum::name).toList());
       ended.forEach((status, count) -> count.addAndGet(tally.rolloutStatuses().getOrDefault(status.name(), 0L)));
-      finished.forEach((state, count) -> count.addAndGet(tally.robotStates().getOrDefault(state.name(), 0L)));
+      OUTCOMES.forEach(outcome -> tally.robotStates().getOrDefault(outcome.name(), Map.of())
+          .forEach((stage, n) -> finished(outcome, stage).addAndGet(n)));
+      notRolledBack.addAndGet(tally.robotsIn(RobotUpdateState.ROLLBACK_FAILED.name()));
       if (lastEventId > 0) {
         // Only rollouts that ended since the last read: at the first, the past is not a new observation.
         tally.rolloutsEnded().forEach(rolloutId -> TimeToSafeState.of(events.events(rolloutId))
             .ifPresent(timeToSafeState::record));
       }
       lastEventId = tally.lastEventId();
+      stagesPastDeadline.set(counts.stagesPastDeadline());
       killSwitchOn.set(killSwitch.state().on() ? 1 : 0);
       FleetCounts fleet = counts.fleet(limits.staleAfter(), limits.hotAboveC(), limits.batteryLowBelowPercent());
       stale.set(fleet.stale());

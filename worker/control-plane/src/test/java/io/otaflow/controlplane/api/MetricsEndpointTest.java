@@ -8,6 +8,7 @@ import io.otaflow.registry.KillSwitchRepository;
 import io.otaflow.registry.RobotRepository;
 import io.otaflow.registry.TelemetryRepository;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -47,8 +48,10 @@ class MetricsEndpointTest {
     assertThat(value(running, "otaflow_rollouts{status=\"RUNNING\"}")).isEqualTo(1);
     assertThat(value(after, "otaflow_rollouts_ended_total{status=\"FAILED\"}"))
         .isEqualTo(value(before, "otaflow_rollouts_ended_total{status=\"FAILED\"}") + 1);
-    assertThat(value(after, "otaflow_robot_updates_finished_total{outcome=\"OFFLINE\"}"))
-        .isEqualTo(value(before, "otaflow_robot_updates_finished_total{outcome=\"OFFLINE\"}") + 1);
+    assertThat(value(after, "otaflow_robot_updates_finished_total{outcome=\"OFFLINE\",stage=\"1\"}"))
+        .as("a stage's counters appear with its first robot")
+        .isEqualTo(valueOrZero(before, "otaflow_robot_updates_finished_total{outcome=\"OFFLINE\",stage=\"1\"}") + 1);
+    assertThat(value(after, "otaflow_stages_past_deadline")).as("no plan here has a progressDeadline").isZero();
     assertThat(value(before, "otaflow_kill_switch_on")).isZero();
     assertThat(value(after, "otaflow_kill_switch_on")).isEqualTo(1);
 
@@ -67,17 +70,26 @@ class MetricsEndpointTest {
     return api.text(api.managementUrl() + "/actuator/prometheus");
   }
 
-  /** The value of one series, like {@code otaflow_rollouts{status="RUNNING"}}; its other labels, if any, follow. */
+  private static double valueOrZero(String scrape, String series) {
+    return find(scrape, series).orElse(0.0);
+  }
+
   private static double value(String scrape, String series) {
+    return find(scrape, series).orElseThrow(() -> new AssertionError("no series " + series + " in the scrape:\n"
+        + scrape));
+  }
+
+  /** The value of one series, like {@code otaflow_rollouts{status="RUNNING"}}; its other labels, if any, follow. */
+  private static Optional<Double> find(String scrape, String series) {
     String name = series.contains("{") ? series.substring(0, series.indexOf('{')) : series;
     String labels = series.contains("{") ? series.substring(series.indexOf('{') + 1, series.length() - 1) : "";
     Matcher line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE)
         .matcher(scrape);
     while (line.find()) {
       if (line.group(1) == null ? labels.isEmpty() : line.group(1).contains(labels)) {
-        return Double.parseDouble(line.group(2));
+        return Optional.of(Double.parseDouble(line.group(2)));
       }
     }
-    throw new AssertionError("no series " + series + " in the scrape:\n" + scrape);
+    return Optional.empty();
   }
 }
