@@ -26,11 +26,6 @@ public final class LogContext extends WorkerInterceptorBase {
   public static final String ROLLOUT_ID = "rolloutId";
   public static final String ROBOT_ID = "robotId";
 
-  /** For lines logged outside Temporal's threads about one rollout (a command handled by the REST API, say). */
-  public static MDC.MDCCloseable rollout(String rolloutId) {
-    return MDC.putCloseable(ROLLOUT_ID, rolloutId);
-  }
-
   @Override
   public WorkflowInboundCallsInterceptor interceptWorkflow(WorkflowInboundCallsInterceptor next) {
     return new WorkflowInboundCallsInterceptorBase(next) {
