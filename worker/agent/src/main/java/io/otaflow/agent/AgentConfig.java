@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.otaflow.observability.Tracing;
 import io.otaflow.robot.ApplyHooks;
 import io.otaflow.robot.HealthProbe;
 import io.otaflow.robot.HealthThresholds;
@@ -347,9 +348,12 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
     if (metrics != null && metrics.addressOrDefault().isBlank()) {
       throw new IllegalArgumentException("metrics.address: empty; remove it for 127.0.0.1 or give an address");
     }
-    if (tracing != null && (tracing.otlpEndpoint() == null || tracing.otlpEndpoint().isBlank())) {
-      throw new IllegalArgumentException("tracing.otlpEndpoint: missing; give the collector's URL (such as "
-          + "http://127.0.0.1:4318) or remove tracing");
+    if (tracing != null) {
+      if (tracing.otlpEndpoint() == null || tracing.otlpEndpoint().isBlank()) {
+        throw new IllegalArgumentException("tracing.otlpEndpoint: missing; give the collector's URL (such as "
+            + "http://127.0.0.1:4318) or remove tracing");
+      }
+      Tracing.tracesUrl(tracing.otlpEndpoint(), "tracing.otlpEndpoint");
     }
     return this;
   }

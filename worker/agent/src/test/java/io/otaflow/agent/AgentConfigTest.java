@@ -247,6 +247,8 @@ class AgentConfigTest {
     assertThat(file.withTracing("http://other:4318").otlpEndpoint()).isEqualTo("http://other:4318");
     assertThat(AgentConfig.parse("robotId: r1\n").otlpEndpoint()).isNull();
     assertBad("robotId: r1\ntemporal: {address: \"a:1\"}\ntracing: {}\n", "tracing.otlpEndpoint: missing");
+    assertBad("robotId: r1\ntemporal: {address: \"a:1\"}\ntracing: {otlpEndpoint: \"collector:4318\"}\n",
+        "tracing.otlpEndpoint: 'collector:4318' is not an http:// or https:// URL of an OTLP collector");
   }
 
   @Test
