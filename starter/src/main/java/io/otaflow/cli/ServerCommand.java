@@ -3,6 +3,7 @@ package io.otaflow.cli;
 import io.otaflow.controlplane.ControlPlaneApplication;
 import io.otaflow.controlplane.ReleaseSigningKey;
 import io.otaflow.domain.OtaflowNames;
+import io.otaflow.observability.Tracing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +94,11 @@ final class ServerCommand implements Callable<Integer> {
       description = "Address the metrics port listens on (default: ${DEFAULT-VALUE}): beyond loopback only behind a "
           + "network that only Prometheus reaches.")
   String metricsAddress;
+
+  @Option(names = "--otlp-endpoint", paramLabel = "URL",
+      description = "OTLP/HTTP collector the control plane's traces go to, such as http://127.0.0.1:4318 (default: $"
+          + Tracing.ENDPOINT_VARIABLE + "; neither: no traces).")
+  String otlpEndpoint;
 
   @Option(names = "--admin-token-file", paramLabel = "FILE",
       description = "File holding the first admin token, registered (hashed) at start; written there when missing. "
@@ -203,6 +209,14 @@ final class ServerCommand implements Callable<Integer> {
     }
     properties.put("otaflow.oidc.roles-claim", oidcRolesClaim);
     properties.put("otaflow.oidc.user-claim", oidcUserClaim);
+    if (otlpEndpoint != null) {
+      try {
+        Tracing.tracesUrl(otlpEndpoint, "--otlp-endpoint");
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
+      properties.put("otaflow.tracing.otlp-endpoint", otlpEndpoint);
+    }
     return properties;
   }
 

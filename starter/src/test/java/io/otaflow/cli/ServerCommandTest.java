@@ -99,6 +99,15 @@ class ServerCommandTest {
 
   /** A control plane that refuses to start says why in one line, not inside Spring's bean-creation errors. */
   @Test
+  void anOtlpEndpointTurnsTracingOnAndMustBeAUrl() {
+    assertThat(properties("--otlp-endpoint", "http://collector:4318"))
+        .containsEntry("otaflow.tracing.otlp-endpoint", "http://collector:4318");
+    assertThat(properties()).doesNotContainKey("otaflow.tracing.otlp-endpoint");
+    assertBad("--otlp-endpoint: 'collector:4318' is not an http:// or https:// URL of an OTLP collector (such as "
+        + "http://127.0.0.1:4318)", "--otlp-endpoint", "collector:4318");
+  }
+
+  @Test
   void aRefusalToStartIsOneLine() throws Exception {
     Path badToken = Files.writeString(temp.resolve("admin-token"), "hunter2");
     StringWriter err = new StringWriter();

@@ -12,6 +12,7 @@ public final class OtaflowNames {
   /** Control-plane task queue: rollout, robot-update, registration and telemetry workflows; registry activities. */
   public static final String CONTROL_TASK_QUEUE = "otaflow-control";
   private static final String ROLLBACK = "/rollback";
+  private static final String ROBOT_IN_ROLLOUT = "/robot-";
 
   private OtaflowNames() {
   }
@@ -26,7 +27,7 @@ public final class OtaflowNames {
   }
 
   public static String robotWorkflowId(String rolloutId, String robotId) {
-    return rolloutWorkflowId(rolloutId) + "/robot-" + robotId;
+    return rolloutWorkflowId(rolloutId) + ROBOT_IN_ROLLOUT + robotId;
   }
 
   /** The workflow that rolls back a rollout after it ended (a person's order), beside the rollout's own. */
@@ -36,7 +37,7 @@ public final class OtaflowNames {
 
   /** One robot's rollback, whether its rollout rolls back while running or after it ended. */
   public static String robotRollbackWorkflowId(String rolloutId, String robotId) {
-    return rolloutRollbackWorkflowId(rolloutId) + "/robot-" + robotId;
+    return rolloutRollbackWorkflowId(rolloutId) + ROBOT_IN_ROLLOUT + robotId;
   }
 
   /**
@@ -48,10 +49,41 @@ public final class OtaflowNames {
     if (workflowId == null || !workflowId.startsWith(prefix) || workflowId.length() == prefix.length()) {
       return Optional.empty();
     }
-    int robot = workflowId.lastIndexOf("/robot-");
+    int robot = workflowId.lastIndexOf(ROBOT_IN_ROLLOUT);
     String rollout = workflowId.substring(prefix.length(), robot > prefix.length() ? robot : workflowId.length());
     return Optional.of(rollout.endsWith(ROLLBACK) && rollout.length() > ROLLBACK.length()
         ? rollout.substring(0, rollout.length() - ROLLBACK.length()) : rollout);
+  }
+
+  /**
+   * The robot a workflow works on, read back from its ID: a robot's update or rollback within a rollout, its
+   * registration or its telemetry; empty for a rollout's own workflows and any other. Logs carry it.
+   */
+  public static Optional<String> robotIdOf(String workflowId) {
+    if (workflowId == null) {
+      return Optional.empty();
+    }
+    if (rolloutIdOf(workflowId).isPresent()) {
+      int robot = workflowId.lastIndexOf(ROBOT_IN_ROLLOUT);
+      return robot < 0 ? Optional.empty() : nonEmpty(workflowId.substring(robot + ROBOT_IN_ROLLOUT.length()));
+    }
+    for (String prefix : new String[] {robotRegistrationWorkflowId(""), robotTelemetryWorkflowId("")}) {
+      if (workflowId.startsWith(prefix)) {
+        return nonEmpty(workflowId.substring(prefix.length()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The robot whose agent polls {@code taskQueue}; empty for any other queue. */
+  public static Optional<String> robotIdOfTaskQueue(String taskQueue) {
+    String prefix = robotTaskQueue("");
+    return taskQueue != null && taskQueue.startsWith(prefix)
+        ? nonEmpty(taskQueue.substring(prefix.length())) : Optional.empty();
+  }
+
+  private static Optional<String> nonEmpty(String id) {
+    return id.isEmpty() ? Optional.empty() : Optional.of(id);
   }
 
   /** The robot's latest registration: a new one (an agent restart) replaces it. */

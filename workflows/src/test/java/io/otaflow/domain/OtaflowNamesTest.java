@@ -17,4 +17,20 @@ class OtaflowNamesTest {
     assertThat(OtaflowNames.rolloutIdOf("rollout-")).isEmpty();
     assertThat(OtaflowNames.rolloutIdOf(null)).isEmpty();
   }
+
+  @Test
+  void robotIdIsReadBackFromTheRobotsWorkflowsAndItsTaskQueue() {
+    assertThat(OtaflowNames.robotIdOf(OtaflowNames.robotWorkflowId("spring-1", "r7"))).contains("r7");
+    assertThat(OtaflowNames.robotIdOf(OtaflowNames.robotRollbackWorkflowId("spring-1", "r7"))).contains("r7");
+    assertThat(OtaflowNames.robotIdOf(OtaflowNames.robotRegistrationWorkflowId("r7"))).contains("r7");
+    assertThat(OtaflowNames.robotIdOf(OtaflowNames.robotTelemetryWorkflowId("r7"))).contains("r7");
+    assertThat(OtaflowNames.robotIdOf(OtaflowNames.rolloutWorkflowId("spring-1"))).isEmpty();
+    assertThat(OtaflowNames.robotIdOf(OtaflowNames.rolloutRollbackWorkflowId("spring-1"))).isEmpty();
+    assertThat(OtaflowNames.robotIdOf("rollout-spring-1/robot-")).isEmpty();
+    assertThat(OtaflowNames.robotIdOf("bench-floor")).isEmpty();
+    assertThat(OtaflowNames.robotIdOf(null)).isEmpty();
+    assertThat(OtaflowNames.robotIdOfTaskQueue(OtaflowNames.robotTaskQueue("r7"))).contains("r7");
+    assertThat(OtaflowNames.robotIdOfTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)).isEmpty();
+    assertThat(OtaflowNames.robotIdOfTaskQueue(null)).isEmpty();
+  }
 }

@@ -1,5 +1,6 @@
 package io.otaflow.agent;
 
+import io.otaflow.observability.Tracing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -70,6 +71,11 @@ public final class AgentCommand implements Callable<Integer> {
       description = "Port of the robot's /metrics (overrides metrics.port; default 9464; 0 picks a free one).")
   Integer metricsPort;
 
+  @Option(names = "--otlp-endpoint", paramLabel = "URL",
+      description = "OTLP/HTTP collector the robot's traces go to, such as http://127.0.0.1:4318 (overrides "
+          + "tracing.otlpEndpoint; default: $" + Tracing.ENDPOINT_VARIABLE + "; neither: no traces).")
+  String otlpEndpoint;
+
   @Option(names = "--register-timeout", defaultValue = "60",
       description = "Seconds to keep trying to reach Temporal, which may come up after the agent, and to wait for the "
           + "control plane to confirm the registration, both together (default: ${DEFAULT-VALUE}).")
@@ -88,6 +94,8 @@ public final class AgentCommand implements Callable<Integer> {
       merged = merged.withMetrics(new AgentConfig.Metrics(
           metricsAddress != null ? metricsAddress : fromFile.address(),
           metricsPort != null ? metricsPort : fromFile.port()));
+      merged = merged.withTracing(Tracing.endpoint(otlpEndpoint != null ? otlpEndpoint : merged.otlpEndpoint(),
+          System.getenv()));
       if (config == null && merged.dataDir() == null) {
         throw new IllegalArgumentException("dataDir: missing (give --data-dir, or --config with dataDir)");
       }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.otaflow.observability.Tracing;
 import io.otaflow.robot.ApplyHooks;
 import io.otaflow.robot.HealthProbe;
 import io.otaflow.robot.HealthThresholds;
@@ -51,10 +52,12 @@ import java.util.stream.Collectors;
  * @param mission the one source of mission state; null: the sensors
  * @param metrics where the robot's Prometheus metrics are served; null: not served (otaflow agent always serves
  *     them, on 127.0.0.1:9464 unless told otherwise)
+ * @param tracing where the robot's traces go; null: nowhere
  */
 public record AgentConfig(String robotId, Map<String, String> labels, String dataDir, Temporal temporal,
                           String trustedKeysDir, SafeState safeState, Hooks hooks, Health health,
-                          String telemetryInterval, List<Source> sensors, Source mission, Metrics metrics) {
+                          String telemetryInterval, List<Source> sensors, Source mission, Metrics metrics,
+                          TracingConfig tracing) {
 
   public static final String DEFAULT_DATA_DIR = "/var/lib/otaflow";
 
@@ -71,7 +74,7 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
 
   /** Everything default: no robot ID or Temporal address yet. */
   public static AgentConfig defaults() {
-    return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -92,6 +95,15 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
     public int portOrDefault() {
       return port == null ? DEFAULT_PORT : port;
     }
+  }
+
+  /**
+   * Traces of the robot's work, sent by OTLP/HTTP.
+   *
+   * @param otlpEndpoint the collector's base URL (such as {@code http://collector:4318}; spans go to
+   *     {@code /v1/traces}); null: no traces
+   */
+  public record TracingConfig(String otlpEndpoint) {
   }
 
   /** @param address host:port of the Temporal frontend; namespace default {@code default} */
@@ -266,13 +278,24 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
         namespace != null ? namespace : temporal.namespace(), temporal.tls(), temporal.apiKey());
     return new AgentConfig(robotId != null ? robotId : this.robotId, mergedLabels,
         dataDir != null ? dataDir : this.dataDir, t, trustedKeysDir, safeState, hooks, health, telemetryInterval,
-        sensors, mission, metrics);
+        sensors, mission, metrics, tracing);
   }
 
   /** The same configuration, its metrics served at {@code metrics}. */
   public AgentConfig withMetrics(Metrics metrics) {
     return new AgentConfig(robotId, labels, dataDir, temporal, trustedKeysDir, safeState, hooks, health,
-        telemetryInterval, sensors, mission, metrics);
+        telemetryInterval, sensors, mission, metrics, tracing);
+  }
+
+  /** The same configuration, its traces sent to {@code otlpEndpoint} (null: none). */
+  public AgentConfig withTracing(String otlpEndpoint) {
+    return new AgentConfig(robotId, labels, dataDir, temporal, trustedKeysDir, safeState, hooks, health,
+        telemetryInterval, sensors, mission, metrics, otlpEndpoint == null ? null : new TracingConfig(otlpEndpoint));
+  }
+
+  /** The collector the robot's traces go to; null: none. */
+  public String otlpEndpoint() {
+    return tracing == null ? null : tracing.otlpEndpoint();
   }
 
   /**
@@ -324,6 +347,13 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
     }
     if (metrics != null && metrics.addressOrDefault().isBlank()) {
       throw new IllegalArgumentException("metrics.address: empty; remove it for 127.0.0.1 or give an address");
+    }
+    if (tracing != null) {
+      if (tracing.otlpEndpoint() == null || tracing.otlpEndpoint().isBlank()) {
+        throw new IllegalArgumentException("tracing.otlpEndpoint: missing; give the collector's URL (such as "
+            + "http://127.0.0.1:4318) or remove tracing");
+      }
+      Tracing.tracesUrl(tracing.otlpEndpoint(), "tracing.otlpEndpoint");
     }
     return this;
   }

@@ -4,6 +4,8 @@ import io.grpc.Context;
 import io.grpc.Deadline;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.fleet.RobotRegistrationWorkflow;
+import io.otaflow.observability.LogContext;
+import io.otaflow.observability.Tracing;
 import io.otaflow.robot.RefusalLogging;
 import io.otaflow.robot.RobotDisk;
 import io.otaflow.robot.RobotSideActivities;
@@ -15,6 +17,8 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.interceptors.WorkerInterceptor;
+import io.temporal.common.interceptors.WorkflowClientInterceptor;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -27,6 +31,9 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -57,10 +64,12 @@ public final class RobotAgent implements AutoCloseable {
   private final TelemetryReporter telemetry;
   private final SystemdService systemd;
   private final AgentMetrics metrics;
+  private final Tracing tracing;
 
   private RobotAgent(String robotId, WorkflowServiceStubs service, WorkerFactory factory,
-                     TelemetryReporter telemetry, SystemdService systemd, AgentMetrics metrics) {
+                     TelemetryReporter telemetry, SystemdService systemd, AgentMetrics metrics, Tracing tracing) {
     this.metrics = metrics;
+    this.tracing = tracing;
     this.robotId = robotId;
     this.service = service;
     this.factory = factory;
@@ -80,10 +89,21 @@ public final class RobotAgent implements AutoCloseable {
    */
   public static RobotAgent start(AgentConfig config, Duration registrationTimeout) {
     config.validate();
+    Tracing tracing = Tracing.start(config.otlpEndpoint(), "tracing.otlpEndpoint", Tracing.AGENT_SERVICE,
+        Map.of(Tracing.ROBOT_ID_ATTRIBUTE, config.robotId()));
+    try {
+      return start(config, registrationTimeout, tracing);
+    } catch (RuntimeException e) {
+      tracing.close();
+      throw e;
+    }
+  }
+
+  private static RobotAgent start(AgentConfig config, Duration registrationTimeout, Tracing tracing) {
     RobotDisk disk = new RobotDisk(config.dataDirPath());
     RobotSideActivities robotSide = config.robotSide();
-    log.info("robot {}: {}; sensors from {}", config.robotId(), robotSide.manifestCheck().describe(),
-        robotSide.sensors().describe());
+    log.info("robot {}: {}; sensors from {}; {}", config.robotId(), robotSide.manifestCheck().describe(),
+        robotSide.sensors().describe(), tracing.isOn() ? "traces to " + config.otlpEndpoint() : "no traces");
     AgentMetrics metrics = new AgentMetrics(AGENT_VERSION);
     if (config.metrics() != null) {
       metrics.serve(config.metrics().addressOrDefault(), config.metrics().portOrDefault());
@@ -98,11 +118,13 @@ public final class RobotAgent implements AutoCloseable {
     try {
       TemporalConnection temporal = new TemporalConnection(service, config.temporal());
       temporal.awaitAnswer(registrationDeadline);
-      WorkflowClient client = WorkflowClient.newInstance(service,
-          WorkflowClientOptions.newBuilder().setNamespace(config.temporal().namespace()).build());
+      WorkflowClient client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder()
+          .setNamespace(config.temporal().namespace())
+          .setInterceptors(tracing.clientInterceptors().toArray(WorkflowClientInterceptor[]::new))
+          .build());
       register(client, config, disk.readState().installedVersion(), temporal, registrationTimeout,
           registrationDeadline);
-      WorkerFactory factory = WorkerFactory.newInstance(client, workerFactoryOptions(metrics));
+      WorkerFactory factory = WorkerFactory.newInstance(client, workerFactoryOptions(metrics, tracing));
       // Activities only: no workflow runs on a robot, so sticky queues never come into play.
       Worker worker = factory.newWorker(OtaflowNames.robotTaskQueue(config.robotId()), WorkerOptions.newBuilder()
           .setMaxConcurrentActivityTaskPollers(2)
@@ -117,7 +139,7 @@ public final class RobotAgent implements AutoCloseable {
           config.telemetryIntervalDuration());
       systemd.ready("serving " + worker.getTaskQueue() + " on " + config.temporal().address(),
           () -> workerProblem(factory, worker.getTaskQueue()));
-      return new RobotAgent(config.robotId(), service, factory, telemetry, systemd, metrics);
+      return new RobotAgent(config.robotId(), service, factory, telemetry, systemd, metrics, tracing);
     } catch (RuntimeException e) {
       service.shutdownNow();
       metrics.close();
@@ -126,10 +148,16 @@ public final class RobotAgent implements AutoCloseable {
   }
 
   /**
-   * Refusals are logged as one line with their reason, not as the SDK's stack trace; the step running is a metric.
+   * Refusals are logged as one line with their reason, not as the SDK's stack trace; the step running is a metric;
+   * activities continue their rollout's trace when tracing is on; the log context comes last, so that it wraps the
+   * others and their lines carry the rollout and robot.
    */
-  static WorkerFactoryOptions workerFactoryOptions(AgentMetrics metrics) {
-    return WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new RefusalLogging(), metrics.updateSteps())
+  static WorkerFactoryOptions workerFactoryOptions(AgentMetrics metrics, Tracing tracing) {
+    List<WorkerInterceptor> interceptors = new ArrayList<>(List.of(new RefusalLogging(), metrics.updateSteps()));
+    interceptors.addAll(tracing.workerInterceptors());
+    interceptors.add(new LogContext());
+    return WorkerFactoryOptions.newBuilder()
+        .setWorkerInterceptors(interceptors.toArray(WorkerInterceptor[]::new))
         .build();
   }
 
@@ -222,6 +250,7 @@ public final class RobotAgent implements AutoCloseable {
     factory.awaitTermination(10, TimeUnit.SECONDS);
     service.shutdownNow();
     metrics.close();
+    tracing.close();
   }
 
   /** Where the robot's metrics are served ({@code /metrics}), -1 when its configuration serves none. */

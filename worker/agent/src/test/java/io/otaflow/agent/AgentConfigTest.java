@@ -239,6 +239,19 @@ class AgentConfigTest {
   }
 
   @Test
+  void tracingIsOnWithAnEndpointAndTheFlagWins() {
+    AgentConfig file = AgentConfig.parse("robotId: r1\ntemporal: {address: \"a:1\"}\n"
+        + "tracing: {otlpEndpoint: \"http://collector:4318\"}\n").validate();
+
+    assertThat(file.otlpEndpoint()).isEqualTo("http://collector:4318");
+    assertThat(file.withTracing("http://other:4318").otlpEndpoint()).isEqualTo("http://other:4318");
+    assertThat(AgentConfig.parse("robotId: r1\n").otlpEndpoint()).isNull();
+    assertBad("robotId: r1\ntemporal: {address: \"a:1\"}\ntracing: {}\n", "tracing.otlpEndpoint: missing");
+    assertBad("robotId: r1\ntemporal: {address: \"a:1\"}\ntracing: {otlpEndpoint: \"collector:4318\"}\n",
+        "tracing.otlpEndpoint: 'collector:4318' is not an http:// or https:// URL of an OTLP collector");
+  }
+
+  @Test
   void loadNamesTheFile() throws Exception {
     Path file = temp.resolve("agent.yaml");
     Files.writeString(file, "robotId: r1\nlables: {site: x}\n");

@@ -10,6 +10,7 @@ import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.joran.spi.JoranException;
 import ch.qos.logback.core.read.ListAppender;
+import io.otaflow.observability.Tracing;
 import io.otaflow.robotupdate.RobotErrors;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker built as the agent builds its own, logging through the distribution's {@code conf/logback.xml}: an expected
- * refusal comes out as one line naming its reason and no stack trace; an unexpected exception keeps its stack trace.
+ * refusal comes out as one line naming its reason and no stack trace, and the rollout, robot, workflow and activity
+ * it concerns; an unexpected exception keeps its stack trace.
  */
 class RefusalLoggingTest {
 
@@ -45,7 +47,16 @@ class RefusalLoggingTest {
   private static final String REASON = "verify: sha256 mismatch: expected abababab…, got 84537455…";
   private static final String BUG = "index 3 out of bounds for length 2";
 
-  private static final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+  private static final String ROBOT_WORKFLOW_ID = "rollout-spring-1/robot-r1";
+
+  /** Keeps each event's MDC as it was on the thread that logged it, as the agent's console appender writes it. */
+  private static final ListAppender<ILoggingEvent> logged = new ListAppender<>() {
+    @Override
+    protected void append(ILoggingEvent event) {
+      event.prepareForDeferredProcessing();
+      super.append(event);
+    }
+  };
   private static Encoder<ILoggingEvent> agentEncoder;
 
   private TestWorkflowEnvironment env;
@@ -73,7 +84,7 @@ class RefusalLoggingTest {
   @BeforeEach
   void startWorker() {
     env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-        .setWorkerFactoryOptions(RobotAgent.workerFactoryOptions(new AgentMetrics("test")))
+        .setWorkerFactoryOptions(RobotAgent.workerFactoryOptions(new AgentMetrics("test"), Tracing.off()))
         .build());
     Worker worker = env.newWorker(TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(StepWorkflowImpl.class);
@@ -93,7 +104,8 @@ class RefusalLoggingTest {
     assertThat(seen).isEqualTo(RobotErrors.CHECKSUM_MISMATCH + ": " + REASON);
     String output = agentOutput();
     assertThat(output.lines().filter(line -> line.contains(REASON))).singleElement().asString()
-        .contains("\"level\":\"WARN\"", "Step refused on " + TASK_QUEUE);
+        .contains("\"level\":\"WARN\"", "Step refused on " + TASK_QUEUE, "\"rolloutId\":\"spring-1\"",
+            "\"robotId\":\"r1\"", "\"workflowId\":\"" + ROBOT_WORKFLOW_ID + "\"", "\"activityType\":\"Step\"");
     assertThat(output).doesNotContain("stack_trace", "\tat ");
   }
 
@@ -112,7 +124,8 @@ class RefusalLoggingTest {
       logged.list.clear();
     }
     return env.getWorkflowClient().newWorkflowStub(StepWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).build()).run(outcome);
+        WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId(ROBOT_WORKFLOW_ID)
+            .build()).run(outcome);
   }
 
   /** What the agent printed while the step ran, encoded by its own encoder: one JSON object per line. */

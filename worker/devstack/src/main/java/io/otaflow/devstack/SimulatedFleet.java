@@ -5,6 +5,7 @@ import io.otaflow.devstack.bench.BenchRobotActivities;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.registry.RobotRepository;
 import io.otaflow.robot.ApplyHooks;
+import io.otaflow.observability.LogContext;
 import io.otaflow.robot.RefusalLogging;
 import io.otaflow.robot.RobotDisk;
 import io.otaflow.robot.RobotSensors;
@@ -116,7 +117,8 @@ public final class SimulatedFleet implements AutoCloseable {
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setWorkflowCacheSize(1)
         .setMaxWorkflowThreadCount(1)
-        .setWorkerInterceptors(new RefusalLogging())
+        // The log context last, so that it wraps the refusal's line too, as on a robot (RobotAgent).
+        .setWorkerInterceptors(new RefusalLogging(), new LogContext())
         .build());
     Worker worker = factory.newWorker(OtaflowNames.robotTaskQueue(robotId), WorkerOptions.newBuilder()
         .setMaxConcurrentActivityTaskPollers(1)
