@@ -1,0 +1,68 @@
+package io.otaflow.analysis;
+
+import io.otaflow.plan.AnalysisCheck;
+import io.otaflow.plan.Numbers;
+
+/** One check's measurements so far during a stage's analysis, and when the next is due (workflow time, ms). */
+public final class CheckTally {
+
+  private final AnalysisCheck check;
+  private int taken;
+  private int failures;
+  private Double lastFailed;
+  private long nextAt;
+
+  public CheckTally(AnalysisCheck check, long startedAt) {
+    this.check = check;
+    this.nextAt = startedAt + check.interval().toMillis();
+  }
+
+  public AnalysisCheck check() {
+    return check;
+  }
+
+  public long nextAt() {
+    return nextAt;
+  }
+
+  public boolean done() {
+    return taken >= check.count();
+  }
+
+  /** Counts a measurement taken at {@code now}; the next is due an interval later. */
+  public void record(Measurement measurement, long now) {
+    taken++;
+    if (measurement.outcome() == Measurement.Outcome.FAIL) {
+      failures++;
+      lastFailed = measurement.value();
+    }
+    nextAt = now + check.interval().toMillis();
+  }
+
+  /** After a pause for a person: the next measurement comes an interval after the resume, not in a burst. */
+  public void resumeAt(long now) {
+    nextAt = now + check.interval().toMillis();
+  }
+
+  /** More failed measurements than the failure limit: the stage fails at once. */
+  public boolean failed() {
+    return failures > check.failureLimit();
+  }
+
+  /** Like {@code error-rate: 0.12 not < 0.05 (2 of 5)}, the reason of the measurement's rollout event. */
+  public String describe(Measurement measurement) {
+    return check.name() + ": " + measurement.describe(check.successCondition()) + " (" + taken + " of "
+        + check.count() + ")";
+  }
+
+  /** Like {@code stage '10%' analysis 'error-rate' failed: 2 of 5 measurements not < 0.05 (last 0.12)}. */
+  public String failure(String stage) {
+    return "stage '" + stage + "' analysis '" + check.name() + "' failed: " + failures + " of " + check.count()
+        + " measurements not " + check.successCondition() + " (last " + Numbers.format(lastFailed) + ")";
+  }
+
+  /** Like {@code stage '10%' analysis 'error-rate' inconclusive: empty result}. */
+  public String inconclusive(String stage, Measurement measurement) {
+    return "stage '" + stage + "' analysis '" + check.name() + "' inconclusive: " + measurement.reason();
+  }
+}
