@@ -15,7 +15,8 @@ public interface AnalysisActivities {
    * Runs the check's query now and compares its one sample with the check's success condition. Everything that
    * yields no single number (an empty result, several series, NaN, a refused query, Prometheus unreachable after a
    * few quick retries) is an INCONCLUSIVE measurement with the reason, never a pass and never an exception.
+   * {@code rolloutId} and {@code stage} are for the logs.
    */
   @ActivityMethod
-  Measurement measure(AnalysisCheck check);
+  Measurement measure(String rolloutId, String stage, AnalysisCheck check);
 }

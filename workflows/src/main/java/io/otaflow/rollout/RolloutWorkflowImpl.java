@@ -86,7 +86,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       Workflow.newLocalActivityStub(RolloutRegistryActivities.class, RegistryOptions.LOCAL);
   private final RobotStateActivities robotStates =
       Workflow.newLocalActivityStub(RobotStateActivities.class, RegistryOptions.LOCAL);
-  private final AnalysisActivities analysis = Workflow.newActivityStub(AnalysisActivities.class, AnalysisOptions.MEASURE);
+  private final AnalysisActivities analysis =
+      Workflow.newActivityStub(AnalysisActivities.class, AnalysisOptions.MEASURE);
 
   private RolloutRequest request;
   private RolloutState state = new RolloutState();
@@ -205,7 +206,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     return pausedForAPerson(failed, "(onFailure: PAUSE): resume accepts the stage and goes on, abort rolls back");
   }
 
-  /** Pauses with {@code why} until a person resumes (true) or aborts (false); {@code choices} tells them what each does. */
+  /** Pauses with {@code why} until a person resumes (true) or aborts (false); {@code choices} says what each does. */
   private boolean pausedForAPerson(String why, String choices) {
     state.pausedBy = new OperatorCommand("otaflow", why);
     setStatus(RolloutStatus.PAUSED, why + "; paused for a person " + choices);
@@ -258,7 +259,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       long measuredAt = Workflow.currentTimeMillis();
       List<CheckTally> due = running.stream().filter(check -> check.nextAt() <= measuredAt).toList();
       List<Promise<Measurement>> measurements = due.stream()
-          .map(check -> Async.function(analysis::measure, check.check())).toList();
+          .map(check -> Async.function(analysis::measure, request.rolloutId(), stage.name(), check.check()))
+          .toList();
       Workflow.await(() -> state.abort != null || measurements.stream().allMatch(Promise::isCompleted));
       if (state.abort != null) {
         return null;
@@ -267,7 +269,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         CheckTally check = due.get(i);
         Measurement measurement = measured(measurements.get(i));
         check.record(measurement, measuredAt);
-        registry.recordAnalysis(request.rolloutId(), stage.name(), measurement.outcome(), check.describe(measurement));
+        registry.recordAnalysis(request.rolloutId(), stage.name(), measurement.outcome(),
+            check.describe(measurement));
         if (check.failed()) {
           return check.failure(stage.name());
         }

@@ -34,7 +34,7 @@ class FakeAnalysis implements AnalysisActivities {
   }
 
   @Override
-  public synchronized Measurement measure(AnalysisCheck check) {
+  public synchronized Measurement measure(String rolloutId, String stage, AnalysisCheck check) {
     taken.add(new Taken(check.name(), FakeRobot.CLOCK.incrementAndGet(),
         Instant.ofEpochMilli(Activity.getExecutionContext().getInfo().getScheduledTimestamp())));
     Deque<Double> queue = values.get(check.name());
