@@ -33,7 +33,6 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.spring.boot.WorkerOptionsCustomizer;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -146,7 +145,7 @@ public class ControlPlaneConfig {
   @Bean
   AnalysisSettings analysisSettings(@Value("${otaflow.analysis.prometheus-url:}") String prometheusUrl) {
     return new AnalysisSettings(prometheusUrl.isBlank() ? null
-        : new PrometheusClient(PrometheusClient.requireHttp(URI.create(prometheusUrl.strip()))));
+        : new PrometheusClient(PrometheusClient.url("otaflow.analysis.prometheus-url", prometheusUrl)));
   }
 
   /** Registered on the control-plane worker: stage analysis measurements, one Prometheus query each. */

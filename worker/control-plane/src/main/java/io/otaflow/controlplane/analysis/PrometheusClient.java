@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,18 +26,23 @@ public class PrometheusClient {
   private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
 
-  /** @param baseUrl Prometheus's address, like {@code http://prometheus:9090}; a path prefix is kept */
+  /** @param baseUrl Prometheus's address, like {@code http://prometheus:9090} (see {@link #url}); a path prefix is kept */
   public PrometheusClient(URI baseUrl) {
-    this.baseUrl = requireHttp(baseUrl);
+    this.baseUrl = baseUrl;
     this.http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
   }
 
-  /** Refuses anything but an absolute http(s) URL, naming the property that gave it. */
-  public static URI requireHttp(URI url) {
-    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+  /** {@code text} as Prometheus's address; anything but an absolute http(s) URL is refused, naming {@code setting}. */
+  public static URI url(String setting, String text) {
+    URI url;
+    try {
+      url = new URI(text.strip());
+    } catch (URISyntaxException e) {
+      url = null;
+    }
+    String scheme = url == null || url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-      throw new IllegalArgumentException("otaflow.analysis.prometheus-url: '" + url
-          + "' is not an http(s) URL like http://127.0.0.1:9090");
+      throw new IllegalArgumentException(setting + ": '" + text + "' is not an http(s) URL like http://127.0.0.1:9090");
     }
     return url;
   }

@@ -70,9 +70,12 @@ class PrometheusClientTest {
 
   @Test
   void onlyHttpUrlsAreAccepted() {
-    assertThatThrownBy(() -> new PrometheusClient(URI.create("prometheus:9090")))
-        .hasMessage("otaflow.analysis.prometheus-url: 'prometheus:9090' is not an http(s) URL like"
-            + " http://127.0.0.1:9090");
+    assertThatThrownBy(() -> PrometheusClient.url("--prometheus-url", "prometheus:9090"))
+        .hasMessage("--prometheus-url: 'prometheus:9090' is not an http(s) URL like http://127.0.0.1:9090");
+    assertThatThrownBy(() -> PrometheusClient.url("--prometheus-url", "http://a b"))
+        .hasMessage("--prometheus-url: 'http://a b' is not an http(s) URL like http://127.0.0.1:9090");
+    assertThat(PrometheusClient.url("--prometheus-url", " https://metrics.example/prom "))
+        .isEqualTo(URI.create("https://metrics.example/prom"));
   }
 
   @Test
