@@ -66,9 +66,9 @@ class AnalysisRolloutEndToEndTest {
 
       assertThat(passed.status()).isEqualTo(RolloutStatus.SUCCEEDED);
       assertThat(analysisEvents(stack, "analysed-pass")).containsExactly(
-          "PASS canary error-rate: 0.01 < 0.05 (1 of 3)",
-          "PASS canary error-rate: 0.01 < 0.05 (2 of 3)",
-          "PASS canary error-rate: 0.01 < 0.05 (3 of 3)");
+          "PASS canary stage 'canary' analysis 'error-rate': 0.01 < 0.05 (1 of 3)",
+          "PASS canary stage 'canary' analysis 'error-rate': 0.01 < 0.05 (2 of 3)",
+          "PASS canary stage 'canary' analysis 'error-rate': 0.01 < 0.05 (3 of 3)");
       assertThat(stack.fleet().robotIds()).allSatisfy(robot ->
           assertThat(Demo.versionOnDisk(stack.fleet().disk(robot).dir())).isEqualTo("1.0.0"));
 
@@ -80,7 +80,7 @@ class AnalysisRolloutEndToEndTest {
       assertThat(failed.reason())
           .isEqualTo("stage 'canary' analysis 'error-rate' failed: 1 of 3 measurements not < 0.05 (last 0.2)");
       assertThat(analysisEvents(stack, "analysed-fail"))
-          .containsExactly("FAIL canary error-rate: 0.2 not < 0.05 (1 of 3)");
+          .containsExactly("FAIL canary stage 'canary' analysis 'error-rate': 0.2 not < 0.05 (1 of 3)");
       assertThat(failed.robotCounts()).containsEntry("ROLLED_BACK", 1).containsEntry("PENDING", ROBOTS - 1);
       assertThat(stack.fleet().robotIds()).allSatisfy(robot ->
           assertThat(Demo.versionOnDisk(stack.fleet().disk(robot).dir())).isEqualTo("1.0.0"));

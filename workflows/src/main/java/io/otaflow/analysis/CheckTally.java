@@ -49,10 +49,13 @@ public final class CheckTally {
     return failures > check.failureLimit();
   }
 
-  /** Like {@code error-rate: 0.12 not < 0.05 (2 of 5)}, the reason of the measurement's rollout event. */
-  public String describe(Measurement measurement) {
-    return check.name() + ": " + measurement.describe(check.successCondition()) + " (" + taken + " of "
-        + check.count() + ")";
+  /**
+   * Like {@code stage '10%' analysis 'error-rate': 0.12 not < 0.05 (2 of 5)}, the reason of the measurement's rollout
+   * event.
+   */
+  public String describe(String stage, Measurement measurement) {
+    return "stage '" + stage + "' analysis '" + check.name() + "': " + measurement.describe(check.successCondition())
+        + " (" + taken + " of " + check.count() + ")";
   }
 
   /** Like {@code stage '10%' analysis 'error-rate' failed: 2 of 5 measurements not < 0.05 (last 0.12)}. */

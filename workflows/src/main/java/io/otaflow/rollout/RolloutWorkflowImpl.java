@@ -270,7 +270,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         Measurement measurement = measured(measurements.get(i));
         check.record(measurement, measuredAt);
         registry.recordAnalysis(request.rolloutId(), stage.name(), measurement.outcome(),
-            check.describe(measurement));
+            check.describe(stage.name(), measurement));
         if (check.failed()) {
           return check.failure(stage.name());
         }

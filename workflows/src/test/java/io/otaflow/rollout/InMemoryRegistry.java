@@ -29,7 +29,7 @@ class InMemoryRegistry implements RolloutRegistryActivities, RobotStateActivitie
   private final Map<String, Map<String, RobotUpdateState>> states = new ConcurrentHashMap<>();
   final Map<String, String> installedVersions = new ConcurrentHashMap<>();
   final List<String> rolloutEvents = new CopyOnWriteArrayList<>();
-  /** Analysis measurements, like {@code PASS canary error-rate: 0.01 < 0.05 (1 of 3)}. */
+  /** Analysis measurements: outcome, stage and reason, like {@code PASS canary stage 'canary' analysis ...}. */
   final List<String> analysisEvents = new CopyOnWriteArrayList<>();
   private final Map<String, String> reasons = new ConcurrentHashMap<>();
   private final Map<String, List<RobotUpdateState>> history = new ConcurrentHashMap<>();

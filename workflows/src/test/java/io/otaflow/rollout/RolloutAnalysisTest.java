@@ -94,9 +94,9 @@ class RolloutAnalysisTest {
 
     assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
     assertThat(fleet.registry().analysisEvents).containsExactly(
-        "PASS canary error-rate: 0.01 < 0.05 (1 of 3)",
-        "PASS canary error-rate: 0.02 < 0.05 (2 of 3)",
-        "PASS canary error-rate: 0 < 0.05 (3 of 3)");
+        "PASS canary stage 'canary' analysis 'error-rate': 0.01 < 0.05 (1 of 3)",
+        "PASS canary stage 'canary' analysis 'error-rate': 0.02 < 0.05 (2 of 3)",
+        "PASS canary stage 'canary' analysis 'error-rate': 0 < 0.05 (3 of 3)");
     List<FakeAnalysis.Taken> taken = fleet.analysis().taken("error-rate");
     // Measured an interval apart on durable timers: three minutes in all, far past the 30 s bake.
     for (int i = 1; i < taken.size(); i++) {
@@ -136,9 +136,9 @@ class RolloutAnalysisTest {
         .isEqualTo("stage 'canary' analysis 'error-rate' failed: 2 of 5 measurements not < 0.05 (last 0.12)");
     assertThat(fleet.analysis().taken("error-rate")).as("no measurement after the stage failed").hasSize(3);
     assertThat(fleet.registry().analysisEvents).containsExactly(
-        "PASS canary error-rate: 0.01 < 0.05 (1 of 5)",
-        "FAIL canary error-rate: 0.2 not < 0.05 (2 of 5)",
-        "FAIL canary error-rate: 0.12 not < 0.05 (3 of 5)");
+        "PASS canary stage 'canary' analysis 'error-rate': 0.01 < 0.05 (1 of 5)",
+        "FAIL canary stage 'canary' analysis 'error-rate': 0.2 not < 0.05 (2 of 5)",
+        "FAIL canary stage 'canary' analysis 'error-rate': 0.12 not < 0.05 (3 of 5)");
     String canary = stage("failing", plan, 0).get(0);
     assertThat(fleet.robots().get(canary).installedVersion()).isEqualTo("1.0.0");
     assertThat(stage("failing", plan, 1)).allSatisfy(robot ->
@@ -179,8 +179,8 @@ class RolloutAnalysisTest {
 
     assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
     assertThat(fleet.registry().analysisEvents).containsExactly(
-        "INCONCLUSIVE canary error-rate: inconclusive: NaN (1 of 2)",
-        "PASS canary error-rate: 0.01 < 0.05 (2 of 2)");
+        "INCONCLUSIVE canary stage 'canary' analysis 'error-rate': inconclusive: NaN (1 of 2)",
+        "PASS canary stage 'canary' analysis 'error-rate': 0.01 < 0.05 (2 of 2)");
     recordHistoryIfAsked("inconclusive", "rollout-analysis-inconclusive-resumed.json");
   }
 
