@@ -10,6 +10,7 @@ public final class CheckTally {
   private int taken;
   private int failures;
   private Double lastFailed;
+  private Measurement last;
   private long nextAt;
 
   public CheckTally(AnalysisCheck check, long startedAt) {
@@ -32,6 +33,7 @@ public final class CheckTally {
   /** Counts a measurement taken at {@code now}; the next is due an interval later. */
   public void record(Measurement measurement, long now) {
     taken++;
+    last = measurement;
     if (measurement.outcome() == Measurement.Outcome.FAIL) {
       failures++;
       lastFailed = measurement.value();
@@ -42,6 +44,12 @@ public final class CheckTally {
   /** After a pause for a person: the next measurement comes an interval after the resume, not in a burst. */
   public void resumeAt(long now) {
     nextAt = now + check.interval().toMillis();
+  }
+
+  /** Like {@code error-rate: 2 of 5 measured, 0 failed (limit 1), last 0.012 < 0.05}, for the rollout's progress. */
+  public String summary() {
+    return check.name() + ": " + taken + " of " + check.count() + " measured, " + failures + " failed (limit "
+        + check.failureLimit() + ")" + (last == null ? "" : ", last " + last.describe(check.successCondition()));
   }
 
   /** More failed measurements than the failure limit: the stage fails at once. */

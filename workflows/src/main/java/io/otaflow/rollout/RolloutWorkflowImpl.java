@@ -196,6 +196,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     state.stageIndex++;
     state.cursor = null;
     state.stageStopped = null;
+    state.analysis.clear();
   }
 
   /**
@@ -245,6 +246,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     long start = Workflow.currentTimeMillis();
     long bakeEnds = start + stage.bakeTime().toMillis();
     List<CheckTally> checks = stage.analysis().checks().stream().map(check -> new CheckTally(check, start)).toList();
+    showAnalysis(checks);
     while (true) {
       long now = Workflow.currentTimeMillis();
       List<CheckTally> running = checks.stream().filter(check -> !check.done()).toList();
@@ -269,6 +271,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         CheckTally check = due.get(i);
         Measurement measurement = measured(measurements.get(i));
         check.record(measurement, measuredAt);
+        showAnalysis(checks);
         registry.recordAnalysis(request.rolloutId(), stage.name(), measurement.outcome(),
             check.describe(stage.name(), measurement));
         if (check.failed()) {
@@ -289,6 +292,12 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         checks.forEach(other -> other.resumeAt(resumed));
       }
     }
+  }
+
+  /** The analysis as the progress query and the Web UI show it, a line per check. */
+  private void showAnalysis(List<CheckTally> checks) {
+    state.analysis = new ArrayList<>(checks.stream().map(CheckTally::summary).toList());
+    showProgress();
   }
 
   /** A measurement whose activity failed even after its retries is inconclusive, never a pass. */
@@ -675,6 +684,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   private void startRollback(String why) {
     state.rollingBack = true;
+    state.analysis.clear();
     state.cursor = null;
     state.pausedBy = null;
     state.requeued.clear();
