@@ -30,7 +30,10 @@ public final class CheckTally {
     return taken >= check.count();
   }
 
-  /** Counts a measurement taken at {@code now}; the next is due an interval later. */
+  /**
+   * Counts a measurement taken at {@code now}; the next is due an interval later, or later still when a pause for a
+   * person put it off meanwhile ({@link #resumeAt}).
+   */
   public void record(Measurement measurement, long now) {
     taken++;
     last = measurement;
@@ -38,7 +41,7 @@ public final class CheckTally {
       failures++;
       lastFailed = measurement.value();
     }
-    nextAt = now + check.interval().toMillis();
+    nextAt = Math.max(nextAt, now + check.interval().toMillis());
   }
 
   /** After a pause for a person: the next measurement comes an interval after the resume, not in a burst. */

@@ -258,6 +258,9 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       if (next > now) {
         Workflow.await(Duration.ofMillis(next - now), () -> state.abort != null);
       }
+      if (state.abort != null) {
+        return null;
+      }
       long measuredAt = Workflow.currentTimeMillis();
       List<CheckTally> due = running.stream().filter(check -> check.nextAt() <= measuredAt).toList();
       List<Promise<Measurement>> measurements = due.stream()

@@ -205,6 +205,55 @@ class RolloutAnalysisTest {
     assertThat(fleet.robots().values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("1.0.0"));
   }
 
+  /** Polls the progress query until it matches, with the server's clock standing: nothing may skip a timer. */
+  private static RolloutProgress awaitStanding(RolloutWorkflow workflow, Predicate<RolloutProgress> condition)
+      throws InterruptedException {
+    RolloutProgress[] last = new RolloutProgress[1];
+    RolloutWorkflowTest.awaitCondition(() -> condition.test(last[0] = workflow.progress()),
+        () -> "progress never matched; last: " + last[0]);
+    return last[0];
+  }
+
+  @Test
+  void abortDuringTheAnalysisRollsBackWithoutMeasuringFurther() throws Exception {
+    RolloutPlan plan = analysedCanary(Duration.ZERO, FailureAction.ROLLBACK_ALL,
+        errorRate(3, 0, InconclusiveAction.PAUSE));
+    RolloutWorkflow workflow = start("aborted-in-analysis", plan);
+    fleet.analysis().script("error-rate", 0.01);
+
+    // Waiting on its first interval's timer, which stands still while nobody waits on the server.
+    awaitStanding(workflow, progress -> progress.analysis().equals(List.of("error-rate: 0 of 3 measured, 0 failed"
+        + " (limit 0)")));
+    workflow.abort(new AbortCommand("ana", "wrong release", true));
+    RolloutProgress result = result(workflow);
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+    assertThat(result.reason()).isEqualTo("aborted by ana: wrong release");
+    assertThat(fleet.analysis().taken("error-rate")).isEmpty();
+    assertThat(fleet.robots().values()).allSatisfy(robot -> assertThat(robot.installedVersion()).isEqualTo("1.0.0"));
+  }
+
+  @Test
+  void killSwitchDuringTheAnalysisHoldsTheNextStageWhileTheMeasurementsGoOn() throws Exception {
+    RolloutPlan plan = analysedCanary(Duration.ZERO, FailureAction.ROLLBACK_ALL,
+        errorRate(2, 0, InconclusiveAction.PAUSE));
+    RolloutWorkflow workflow = start("held-in-analysis", plan);
+    fleet.analysis().script("error-rate", 0.01);
+
+    awaitStanding(workflow, progress -> !progress.analysis().isEmpty());
+    WorkflowStub.fromTyped(workflow).signal("killSwitch", new OperatorCommand("ana", "bad batch of motors"));
+    // The analysis finishes under the kill switch; the next stage waits for a person.
+    RolloutProgress held = awaitProgress(workflow, progress -> progress.stageIndex() == 1);
+    assertThat(held.status()).isEqualTo(RolloutStatus.PAUSED);
+    assertThat(held.reason()).isEqualTo("kill switch on by ana: bad batch of motors");
+    assertThat(fleet.registry().analysisEvents).hasSize(2).allSatisfy(event -> assertThat(event).startsWith("PASS"));
+    assertThat(stage("held-in-analysis", plan, 1)).allSatisfy(robot ->
+        assertThat(fleet.robots().get(robot).downloadedAt).as("%s held", robot).isEqualTo(-1));
+    workflow.resume(new OperatorCommand("ana", "motors checked"));
+
+    assertThat(result(workflow).status()).isEqualTo(RolloutStatus.SUCCEEDED);
+  }
+
   @Test
   void inconclusiveFailFailsTheStage() {
     RolloutPlan plan = analysedCanary(Duration.ZERO, FailureAction.ROLLBACK_ALL,
