@@ -77,7 +77,8 @@ final class TestPrometheus implements AutoCloseable {
   static Path binary() {
     Optional<Path> found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
         .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "prometheus")).filter(Files::isExecutable).findFirst();
-    String missing = "prometheus is not on the PATH: install the Debian package prometheus (apt-get install prometheus)";
+    String missing = "prometheus is not on the PATH: install the Debian package prometheus"
+        + " (apt-get install prometheus)";
     if (found.isEmpty() && "1".equals(System.getenv("OTAFLOW_REQUIRE_TOOLS"))) {
       fail(missing + "; OTAFLOW_REQUIRE_TOOLS=1 makes this a failure");
     }

@@ -53,7 +53,8 @@ public class RegistryCounts {
       // A state recorded again for the same robot (or status for the same rollout), by a retried activity or the
       // reconciler, is the same fact: only its first record counts.
       for (Map<String, Object> row : h.createQuery("SELECT kind, status, COUNT(*) AS n FROM rollout_events e"
-              + " WHERE id > :after AND id <= :last AND kind IN (:rolloutStatus, :robotState) AND NOT EXISTS (SELECT 1 FROM"
+              + " WHERE id > :after AND id <= :last AND kind IN (:rolloutStatus, :robotState)"
+              + " AND NOT EXISTS (SELECT 1 FROM"
               + " rollout_events earlier WHERE earlier.rollout_id = e.rollout_id AND earlier.id < e.id"
               + " AND earlier.kind = e.kind AND earlier.status = e.status"
               + " AND COALESCE(earlier.robot_id, '') = COALESCE(e.robot_id, '')) GROUP BY kind, status")

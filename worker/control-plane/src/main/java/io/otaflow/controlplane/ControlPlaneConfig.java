@@ -139,8 +139,8 @@ public class ControlPlaneConfig {
   }
 
   /**
-   * The Prometheus stage analyses query, from {@code otaflow.analysis.prometheus-url}; absent when it is blank (rollouts
-   * whose plan has an analysis are then refused at start).
+   * The Prometheus stage analyses query, from {@code otaflow.analysis.prometheus-url}; absent when it is blank
+   * (rollouts whose plan has an analysis are then refused at start).
    */
   @Bean
   AnalysisSettings analysisSettings(@Value("${otaflow.analysis.prometheus-url:}") String prometheusUrl) {

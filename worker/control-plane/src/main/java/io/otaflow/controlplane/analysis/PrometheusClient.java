@@ -26,7 +26,7 @@ public class PrometheusClient {
   private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
 
-  /** @param baseUrl Prometheus's address, like {@code http://prometheus:9090} (see {@link #url}); a path prefix is kept */
+  /** @param baseUrl Prometheus's address like {@code http://prometheus:9090} (see {@link #url}), a path prefix kept */
   public PrometheusClient(URI baseUrl) {
     this.baseUrl = baseUrl;
     this.http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
@@ -45,10 +45,6 @@ public class PrometheusClient {
       throw new IllegalArgumentException(setting + ": '" + text + "' is not an http(s) URL like http://127.0.0.1:9090");
     }
     return url;
-  }
-
-  public URI baseUrl() {
-    return baseUrl;
   }
 
   /**
