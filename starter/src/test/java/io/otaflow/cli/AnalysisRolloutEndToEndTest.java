@@ -12,17 +12,19 @@ import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.SuccessCondition;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.registry.RolloutEventRecord;
+import io.otaflow.rollout.AbortCommand;
 import io.otaflow.rollout.RolloutProgress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rollouts whose canary is analysed against a real Prometheus (scraping a value this test sets), on the dev stack:
- * Temporal's server, the control plane, the artifact server and simulated robots.
+ * Temporal's server, the control plane, the artifact server and simulated robots. Then Prometheus is killed.
  */
 class AnalysisRolloutEndToEndTest {
 
@@ -52,7 +54,7 @@ class AnalysisRolloutEndToEndTest {
   }
 
   @Test
-  void aPassingAnalysisLetsTheRolloutThroughAndAFailingOneRollsItBack() throws Exception {
+  void aPassingAnalysisLetsTheRolloutThroughAFailingOneRollsItBackAndNoPrometheusPausesIt() throws Exception {
     Logging.toFile(dir.resolve("otaflow.log"));
     try (TestPrometheus prometheus = TestPrometheus.start(dir.resolve("prometheus"));
          LocalStack stack = LocalStack.start(dir.resolve("stack"), ROBOTS, prometheus.url())) {
@@ -82,6 +84,23 @@ class AnalysisRolloutEndToEndTest {
       assertThat(analysisEvents(stack, "analysed-fail"))
           .containsExactly("FAIL canary stage 'canary' analysis 'error-rate': 0.2 not < 0.05 (1 of 3)");
       assertThat(failed.robotCounts()).containsEntry("ROLLED_BACK", 1).containsEntry("PENDING", ROBOTS - 1);
+      assertThat(stack.fleet().robotIds()).allSatisfy(robot ->
+          assertThat(Demo.versionOnDisk(stack.fleet().disk(robot).dir())).isEqualTo("1.0.0"));
+
+      // Prometheus gone: inconclusive, never a pass; the check says PAUSE, so a person decides.
+      prometheus.stopPrometheus();
+      stack.rollouts().startRollout("analysed-blind", "1.1.0", analysedCanary(), TargetSelector.wholeFleet(), "test");
+      TestProcesses.waitFor("the rollout to pause on an inconclusive measurement", Duration.ofMinutes(2),
+          () -> stack.rollouts().progress("analysed-blind").status() == RolloutStatus.PAUSED);
+      assertThat(stack.rollouts().progress("analysed-blind").reason()).startsWith("stage 'canary' analysis"
+          + " 'error-rate' inconclusive: prometheus unreachable at " + prometheus.url() + ": ")
+          .contains("(3 tries); paused for a person (inconclusive: PAUSE)");
+      stack.rollouts().abort("analysed-blind", new AbortCommand("ana", "no metrics, no rollout", true));
+      RolloutProgress blind = watcher.await("analysed-blind", Duration.ofMinutes(2));
+
+      assertThat(blind.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+      assertThat(analysisEvents(stack, "analysed-blind")).singleElement(InstanceOfAssertFactories.STRING)
+          .startsWith("INCONCLUSIVE canary stage 'canary' analysis 'error-rate': inconclusive: prometheus unreachable");
       assertThat(stack.fleet().robotIds()).allSatisfy(robot ->
           assertThat(Demo.versionOnDisk(stack.fleet().disk(robot).dir())).isEqualTo("1.0.0"));
     }
