@@ -112,6 +112,18 @@ class RolloutAnalysisTest {
   }
 
   @Test
+  void theWebUiDetailsShowEachCheck() {
+    RolloutPlan plan = analysedCanary(Duration.ZERO, FailureAction.ROLLBACK_ALL,
+        errorRate(5, 1, InconclusiveAction.PAUSE));
+    RolloutRequest request = new RolloutRequest("shown", RolloutWorkflowTest.V2, plan, TargetSelector.wholeFleet(),
+        null);
+
+    assertThat(RolloutWebUi.workflowOptions("rollout-shown", request).getStaticDetails()).contains(
+        "\nStage canary analysis `error-rate`: `sum(rate(errors_total[5m]))` < 0.05, 5 times 1m apart, failure limit"
+            + " 1, inconclusive: PAUSE.\n");
+  }
+
+  @Test
   void bakeLongerThanTheAnalysisStillHoldsTheNextStage() {
     RolloutPlan plan = analysedCanary(Duration.ofHours(2), FailureAction.ROLLBACK_ALL,
         errorRate(1, 0, InconclusiveAction.PAUSE));
