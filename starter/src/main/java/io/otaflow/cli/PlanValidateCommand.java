@@ -44,6 +44,9 @@ final class PlanValidateCommand implements Callable<Integer> {
   private static String describe(StagePlan stage) {
     String size = stage.count() != null ? stage.count() + (stage.count() == 1 ? " robot" : " robots")
         : stage.percent() + "%";
-    return stage.name() + ": " + size + (stage.approval() ? ", approval" : "");
+    String analysis = stage.analysis() == null ? "" : ", analysis " + stage.analysis().checks().stream()
+        .map(check -> check.name() + " " + check.successCondition() + " x" + check.count())
+        .collect(Collectors.joining(" and "));
+    return stage.name() + ": " + size + (stage.approval() ? ", approval" : "") + analysis;
   }
 }

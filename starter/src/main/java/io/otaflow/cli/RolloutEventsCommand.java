@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "events", mixinStandardHelpOptions = true,
-    description = "Shows a rollout's timeline, oldest first: every status it took and every robot state it recorded.")
+    description = "Shows a rollout's timeline, oldest first: every status it took, every robot state it recorded and "
+        + "every measurement of its stages' analyses (EVENT ANALYSIS, STATUS PASS, FAIL or INCONCLUSIVE).")
 final class RolloutEventsCommand extends ListCommand {
 
   private static final Listing.Table TABLE = new Listing.Table("%-21s %-16s %-16s %-18s %s%n",

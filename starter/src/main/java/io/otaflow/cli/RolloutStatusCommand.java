@@ -77,7 +77,7 @@ final class RolloutStatusCommand implements Callable<Integer> {
     return text.toString();
   }
 
-  /** Several lines: the summary, the reason if any, one line per stage. */
+  /** Several lines: the summary, the reason if any, one line per stage, one per check of an analysis running. */
   static String describe(RolloutProgress progress) {
     StringBuilder text = new StringBuilder("rollout ").append(progress.rolloutId()).append(" (release ")
         .append(progress.releaseVersion()).append("): ").append(RolloutWatcher.summary(progress));
@@ -90,6 +90,7 @@ final class RolloutStatusCommand implements Callable<Integer> {
           i == progress.stageIndex() ? ">" : " ", i + 1, stage.name(), stage.size(), stage.finished(),
           stage.committed(), stage.minHealthy() * 100));
     }
+    progress.analysis().forEach(check -> text.append("\n  analysis ").append(check));
     return text.toString();
   }
 }

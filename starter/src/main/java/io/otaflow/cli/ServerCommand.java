@@ -2,6 +2,7 @@ package io.otaflow.cli;
 
 import io.otaflow.controlplane.ControlPlaneApplication;
 import io.otaflow.controlplane.ReleaseSigningKey;
+import io.otaflow.controlplane.analysis.PrometheusClient;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.observability.Tracing;
 import java.io.IOException;
@@ -133,6 +134,11 @@ final class ServerCommand implements Callable<Integer> {
       description = "How long robots accept a manifest signed with --signing-key (default: ${DEFAULT-VALUE}).")
   Duration manifestValidity;
 
+  @Option(names = "--prometheus-url", paramLabel = "URL",
+      description = "Prometheus that stage analyses query (its HTTP API, like http://127.0.0.1:9090); without it, a "
+          + "plan with an analysis is refused.")
+  String prometheusUrl;
+
   @Override
   public Integer call() throws Exception {
     Path dir = dataDir.toAbsolutePath().normalize();
@@ -151,7 +157,8 @@ final class ServerCommand implements Callable<Integer> {
     System.out.println("REST API on http://" + httpAddress + ":" + port + " (bearer tokens"
         + (oidcIssuer == null ? "" : " and JWTs from " + oidcIssuer) + "; admin token in "
         + (adminTokenFile != null ? adminTokenFile.toAbsolutePath() : dir.resolve("admin-token")
-        + " when none existed") + "); " + signing);
+        + " when none existed") + "); " + signing + "; stage analyses "
+        + (prometheusUrl == null ? "refused (no --prometheus-url)" : "query " + prometheusUrl));
     System.out.println("Metrics on http://" + metricsAddress + ":"
         + context.getEnvironment().getProperty("local.management.port") + "/actuator/prometheus (no token)");
     System.out.flush();
@@ -206,6 +213,14 @@ final class ServerCommand implements Callable<Integer> {
     }
     if (oidcAudience != null) {
       properties.put("otaflow.oidc.audience", oidcAudience);
+    }
+    if (prometheusUrl != null) {
+      try {
+        properties.put("otaflow.analysis.prometheus-url",
+            PrometheusClient.url("--prometheus-url", prometheusUrl).toString());
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
     }
     properties.put("otaflow.oidc.roles-claim", oidcRolesClaim);
     properties.put("otaflow.oidc.user-claim", oidcUserClaim);

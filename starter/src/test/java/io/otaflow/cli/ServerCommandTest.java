@@ -97,6 +97,15 @@ class ServerCommandTest {
         .containsEntry("management.server.address", "127.0.0.1");
   }
 
+  @Test
+  void prometheusUrlBecomesTheAnalysisPropertyAndABadOneIsAParameterError() {
+    assertThat(properties("--prometheus-url", "http://127.0.0.1:9090"))
+        .containsEntry("otaflow.analysis.prometheus-url", "http://127.0.0.1:9090");
+    assertThat(properties()).doesNotContainKey("otaflow.analysis.prometheus-url");
+    assertBad("--prometheus-url: '127.0.0.1:9090' is not an http(s) URL like http://127.0.0.1:9090",
+        "--prometheus-url", "127.0.0.1:9090");
+  }
+
   /** A control plane that refuses to start says why in one line, not inside Spring's bean-creation errors. */
   @Test
   void anOtlpEndpointTurnsTracingOnAndMustBeAUrl() {

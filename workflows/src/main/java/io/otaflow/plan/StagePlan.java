@@ -13,14 +13,21 @@ import java.time.Duration;
  * @param approval   wait for a person to approve before the stage starts
  * @param maxFailures robots of the stage that may end other than COMMITTED before it stops at once; null: only
  *                    {@code minHealthy} decides (the stage stops as soon as that can no longer be met)
+ * @param analysis   metric checks that must pass, while the stage bakes, before the next stage starts; null: none
  */
 public record StagePlan(String name, Integer count, Integer percent, Duration bakeTime, double minHealthy,
-                        boolean approval, Integer maxFailures) {
+                        boolean approval, Integer maxFailures, StageAnalysis analysis) {
+
+  /** A stage without analysis. */
+  public StagePlan(String name, Integer count, Integer percent, Duration bakeTime, double minHealthy,
+                   boolean approval, Integer maxFailures) {
+    this(name, count, percent, bakeTime, minHealthy, approval, maxFailures, null);
+  }
 
   /** A stage without maxFailures. */
   public StagePlan(String name, Integer count, Integer percent, Duration bakeTime, double minHealthy,
                    boolean approval) {
-    this(name, count, percent, bakeTime, minHealthy, approval, null);
+    this(name, count, percent, bakeTime, minHealthy, approval, null, null);
   }
 
   public static StagePlan canary(String name, int count, Duration bakeTime, double minHealthy) {
@@ -29,5 +36,10 @@ public record StagePlan(String name, Integer count, Integer percent, Duration ba
 
   public static StagePlan percent(String name, int percent, Duration bakeTime, double minHealthy) {
     return new StagePlan(name, null, percent, bakeTime, minHealthy, false);
+  }
+
+  /** This stage with {@code analysis}. */
+  public StagePlan withAnalysis(StageAnalysis analysis) {
+    return new StagePlan(name, count, percent, bakeTime, minHealthy, approval, maxFailures, analysis);
   }
 }

@@ -1,5 +1,6 @@
 package io.otaflow.rollout;
 
+import io.otaflow.analysis.Measurement;
 import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
@@ -58,4 +59,11 @@ public interface RolloutRegistryActivities {
   /** Records the rollout's status, the stage it is at (null before the first) and why (null when nothing to say). */
   @ActivityMethod
   void recordRolloutStatus(String rolloutId, RolloutStatus status, String stage, String reason);
+
+  /**
+   * Records one analysis measurement of the rollout's {@code stage} as a rollout event: {@code outcome} is its status,
+   * {@code reason} says which check, what was measured against what, and which of how many measurements it was.
+   */
+  @ActivityMethod
+  void recordAnalysis(String rolloutId, String stage, Measurement.Outcome outcome, String reason);
 }

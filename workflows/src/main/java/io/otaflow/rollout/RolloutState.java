@@ -72,6 +72,8 @@ public final class RolloutState {
   List<String> requeued = new ArrayList<>();
   /** A rollback ordered after the rollout ended: robots it left alone because they moved on to another release. */
   int movedOn;
+  /** The current stage's analysis while it runs or holds the rollout: a line per check. */
+  List<String> analysis = new ArrayList<>();
 
   /**
    * One robot workflow in flight.
@@ -209,6 +211,6 @@ public final class RolloutState {
     counts.put(RobotUpdateState.PENDING.name(), total - finished - updatesInFlight);
     counts.put("IN_FLIGHT", inFlight.size());
     return new RolloutProgress(request.rolloutId(), request.release().version(), status, stageIndex, stages, counts,
-        rolledBack, reason);
+        rolledBack, reason, analysis);
   }
 }

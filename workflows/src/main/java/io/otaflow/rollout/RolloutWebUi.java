@@ -87,7 +87,7 @@ public final class RolloutWebUi {
     return order == null ? rollout : "roll back " + rollout + " · ordered by " + order.by() + ": " + order.reason();
   }
 
-  /** The release, the target and the plan in short: a row per stage, then the plan-wide limits. */
+  /** The release, the target and the plan in short: a row per stage, each analysis check, the plan-wide limits. */
   private static String details(RolloutRequest request) {
     RolloutPlan plan = request.plan();
     StringBuilder text = new StringBuilder();
@@ -105,6 +105,14 @@ public final class RolloutWebUi {
           stage.count() != null ? stage.count().toString() : stage.percent() + "%", readable(stage.bakeTime()),
           stage.minHealthy() * 100, stage.maxFailures() == null ? "–" : stage.maxFailures().toString(),
           stage.approval() ? "yes" : "no"));
+    }
+    for (StagePlan stage : plan.stages()) {
+      if (stage.analysis() != null) {
+        stage.analysis().checks().forEach(check -> text.append(String.format(Locale.ROOT,
+            "\nStage %s analysis `%s`: `%s` %s, %d times %s apart, failure limit %d, inconclusive: %s.\n",
+            stage.name(), check.name(), check.query(), check.successCondition(), check.count(),
+            readable(check.interval()), check.failureLimit(), check.inconclusive())));
+      }
     }
     text.append(String.format(Locale.ROOT, "\nAt most %d robots at once; a step not picked up within %s makes its"
             + " robot OFFLINE; %d health checks over %s; a robot not safe within %s is DEFERRED; a failed stage: %s.",

@@ -1,5 +1,9 @@
 package io.otaflow.rollout;
 
+import io.otaflow.analysis.AnalysisActivities;
+import io.otaflow.analysis.AnalysisOptions;
+import io.otaflow.analysis.CheckTally;
+import io.otaflow.analysis.Measurement;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.domain.OtaflowSearchAttributes;
 import io.otaflow.domain.RegistryOptions;
@@ -7,6 +11,7 @@ import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
 import io.otaflow.domain.WorkflowMetrics;
 import io.otaflow.plan.FailureAction;
+import io.otaflow.plan.InconclusiveAction;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.robotupdate.RobotRollbackWorkflow;
@@ -68,6 +73,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private static final String RESTART_ONCE_CLOSED = "restart-once-closed";
   /** Rollouts before this carried no search attributes or memo, and started their robots without summaries. */
   private static final String WEB_UI = "web-ui";
+  /** Rollouts before this had no stage analysis: a stage only baked. */
+  private static final String STAGE_ANALYSIS = "stage-analysis";
   /** The memo that holds the rollout's plan, for the Temporal Web UI. */
   static final String PLAN_MEMO = "plan";
   /** How long a robot put back in line waits before its workflow is started again when the last one was still open. */
@@ -80,6 +87,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       Workflow.newLocalActivityStub(RolloutRegistryActivities.class, RegistryOptions.LOCAL);
   private final RobotStateActivities robotStates =
       Workflow.newLocalActivityStub(RobotStateActivities.class, RegistryOptions.LOCAL);
+  private final AnalysisActivities analysis =
+      Workflow.newActivityStub(AnalysisActivities.class, AnalysisOptions.MEASURE);
 
   private RolloutRequest request;
   private RolloutState state = new RolloutState();
@@ -148,30 +157,21 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       }
       StageProgress tally = state.stage(state.stageIndex, stage);
       String failed = RolloutRules.stageFailure(stage, tally, state.stageStopped);
-      if (failed != null) {
-        stageEnded(false);
+      if (failed == null) {
+        failed = bake(stage, tally);
+        if (state.abort != null) {
+          break;
+        }
       }
+      stageEnded(failed == null);
       if (failed != null && request.plan().onFailure() != FailureAction.PAUSE) {
         startRollback(failed);
         break;
       }
-      if (failed != null) {
-        if (!acceptedByAPerson(failed)) {
-          break;
-        }
-        nextStage();
-        continue;
+      if (failed != null && !acceptedByAPerson(failed)) {
+        break;
       }
-      boolean bakes = !stage.bakeTime().isZero() && tally.size() > 0;
-      log.info("rollout {} stage '{}' passed: {}/{} healthy; baking {}", request.rolloutId(), stage.name(),
-          tally.committed(), tally.size(), bakes ? stage.bakeTime() : "not at all");
-      if (bakes) {
-        Workflow.await(stage.bakeTime(), () -> state.abort != null);
-      }
-      if (state.abort == null) {
-        stageEnded(true);
-        nextStage();
-      }
+      nextStage();
     }
 
     if (state.abort != null && !state.rollingBack) {
@@ -205,6 +205,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     state.stageIndex++;
     state.cursor = null;
     state.stageStopped = null;
+    state.analysis.clear();
   }
 
   /**
@@ -212,12 +213,112 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
    * rollout goes on to the next) or aborts (false: the abort rolls back as usual).
    */
   private boolean acceptedByAPerson(String failed) {
-    state.pausedBy = new OperatorCommand("otaflow", failed);
-    setStatus(RolloutStatus.PAUSED, failed + "; paused for a person (onFailure: PAUSE): resume accepts the stage and"
-        + " goes on, abort rolls back");
-    log.warn("rollout {} paused: {}", request.rolloutId(), failed);
+    return pausedForAPerson(failed, "(onFailure: PAUSE): resume accepts the stage and goes on, abort rolls back");
+  }
+
+  /** Pauses with {@code why} until a person resumes (true) or aborts (false); {@code choices} says what each does. */
+  private boolean pausedForAPerson(String why, String choices) {
+    state.pausedBy = new OperatorCommand("otaflow", why);
+    setStatus(RolloutStatus.PAUSED, why + "; paused for a person " + choices);
+    log.warn("rollout {} paused: {}", request.rolloutId(), why);
     Workflow.await(() -> state.pausedBy == null || state.abort != null);
     return state.abort == null;
+  }
+
+  /**
+   * The stage passed its threshold: it bakes, and its analysis (if any) runs meanwhile. Returns why the analysis
+   * failed the stage, or null once the bake has elapsed and every check passed, or on abort. A person's pause or the
+   * kill switch does not stop the bake or the measurements; the next stage waits for the resume.
+   */
+  private String bake(StagePlan stage, StageProgress tally) {
+    boolean bakes = !stage.bakeTime().isZero() && tally.size() > 0;
+    log.info("rollout {} stage '{}' passed: {}/{} healthy; baking {}", request.rolloutId(), stage.name(),
+        tally.committed(), tally.size(), bakes ? stage.bakeTime() : "not at all");
+    if (stage.analysis() != null && tally.size() > 0
+        && Workflow.getVersion(STAGE_ANALYSIS, Workflow.DEFAULT_VERSION, 1) == 1) {
+      return analyse(stage);
+    }
+    if (bakes) {
+      Workflow.await(stage.bakeTime(), () -> state.abort != null);
+    }
+    return null;
+  }
+
+  /**
+   * Measures each check of the stage's analysis {@code count} times, {@code interval} apart, checks due together
+   * measured at once, while the stage bakes: the bake lasts at least as long as the longest check. Every measurement
+   * is recorded as a rollout event. A check failing more often than its failure limit, or an inconclusive measurement
+   * of a check that says FAIL, fails the stage at once; one that says PAUSE pauses the rollout until a person resumes
+   * (the measurement is accepted) or aborts.
+   */
+  private String analyse(StagePlan stage) {
+    long start = Workflow.currentTimeMillis();
+    long bakeEnds = start + stage.bakeTime().toMillis();
+    List<CheckTally> checks = stage.analysis().checks().stream().map(check -> new CheckTally(check, start)).toList();
+    showAnalysis(checks);
+    while (true) {
+      long now = Workflow.currentTimeMillis();
+      List<CheckTally> running = checks.stream().filter(check -> !check.done()).toList();
+      if (running.isEmpty() && now >= bakeEnds) {
+        log.info("rollout {} stage '{}' analysis passed", request.rolloutId(), stage.name());
+        return null;
+      }
+      long next = running.stream().mapToLong(CheckTally::nextAt).min().orElse(bakeEnds);
+      if (next > now) {
+        Workflow.await(Duration.ofMillis(next - now), () -> state.abort != null);
+      }
+      if (state.abort != null) {
+        return null;
+      }
+      long measuredAt = Workflow.currentTimeMillis();
+      List<CheckTally> due = running.stream().filter(check -> check.nextAt() <= measuredAt).toList();
+      List<Promise<Measurement>> measurements = due.stream()
+          .map(check -> Async.function(analysis::measure, request.rolloutId(), stage.name(), check.check()))
+          .toList();
+      Workflow.await(() -> state.abort != null || measurements.stream().allMatch(Promise::isCompleted));
+      if (state.abort != null) {
+        return null;
+      }
+      for (int i = 0; i < due.size(); i++) {
+        CheckTally check = due.get(i);
+        Measurement measurement = measured(measurements.get(i));
+        check.record(measurement, measuredAt);
+        showAnalysis(checks);
+        registry.recordAnalysis(request.rolloutId(), stage.name(), measurement.outcome(),
+            check.describe(stage.name(), measurement));
+        if (check.failed()) {
+          return check.failure(stage.name());
+        }
+        if (measurement.outcome() != Measurement.Outcome.INCONCLUSIVE) {
+          continue;
+        }
+        String inconclusive = check.inconclusive(stage.name(), measurement);
+        if (check.check().inconclusive() == InconclusiveAction.FAIL) {
+          return inconclusive;
+        }
+        if (!pausedForAPerson(inconclusive, "(inconclusive: PAUSE): resume accepts the measurement and the analysis"
+            + " goes on, abort rolls back")) {
+          return null;
+        }
+        long resumed = Workflow.currentTimeMillis();
+        checks.forEach(other -> other.resumeAt(resumed));
+      }
+    }
+  }
+
+  /** The analysis as the progress query and the Web UI show it, a line per check. */
+  private void showAnalysis(List<CheckTally> checks) {
+    state.analysis = new ArrayList<>(checks.stream().map(CheckTally::summary).toList());
+    showProgress();
+  }
+
+  /** A measurement whose activity failed even after its retries is inconclusive, never a pass. */
+  private static Measurement measured(Promise<Measurement> measurement) {
+    try {
+      return measurement.get();
+    } catch (ActivityFailure failure) {
+      return Measurement.inconclusive("measurement failed: " + RolloutRules.message(failure));
+    }
   }
 
   /** Validates, records RUNNING and assigns the stages; false when the rollout ended FAILED instead. */
@@ -596,6 +697,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   private void startRollback(String why) {
     state.rollingBack = true;
+    state.analysis.clear();
     state.cursor = null;
     state.pausedBy = null;
     state.requeued.clear();

@@ -1,5 +1,6 @@
 package io.otaflow.rollout;
 
+import io.otaflow.analysis.Measurement;
 import io.otaflow.domain.RegistryOptions;
 import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
@@ -28,6 +29,8 @@ class InMemoryRegistry implements RolloutRegistryActivities, RobotStateActivitie
   private final Map<String, Map<String, RobotUpdateState>> states = new ConcurrentHashMap<>();
   final Map<String, String> installedVersions = new ConcurrentHashMap<>();
   final List<String> rolloutEvents = new CopyOnWriteArrayList<>();
+  /** Analysis measurements: outcome, stage and reason, like {@code PASS canary stage 'canary' analysis ...}. */
+  final List<String> analysisEvents = new CopyOnWriteArrayList<>();
   private final Map<String, String> reasons = new ConcurrentHashMap<>();
   private final Map<String, List<RobotUpdateState>> history = new ConcurrentHashMap<>();
 
@@ -108,6 +111,11 @@ class InMemoryRegistry implements RolloutRegistryActivities, RobotStateActivitie
   @Override
   public void recordRolloutStatus(String rolloutId, RolloutStatus status, String stage, String reason) {
     rolloutEvents.add(status + (reason == null ? "" : ": " + reason));
+  }
+
+  @Override
+  public void recordAnalysis(String rolloutId, String stage, Measurement.Outcome outcome, String reason) {
+    analysisEvents.add(outcome + " " + stage + " " + reason);
   }
 
   @Override

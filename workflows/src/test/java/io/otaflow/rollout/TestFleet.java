@@ -12,11 +12,13 @@ import java.util.Map;
 
 /**
  * A fleet on Temporal's test server: the control-plane worker (the rollout's workflows over an in-memory registry) and
- * one worker per robot, on its own task queue, serving a {@link FakeRobot} on {@code version}.
+ * one worker per robot, on its own task queue, serving a {@link FakeRobot} on {@code version}; stage analyses measure
+ * {@link FakeAnalysis}.
  *
  * @param robots by ID, r01, r02, ...
  */
-record TestFleet(TestWorkflowEnvironment env, InMemoryRegistry registry, Map<String, FakeRobot> robots) {
+record TestFleet(TestWorkflowEnvironment env, InMemoryRegistry registry, Map<String, FakeRobot> robots,
+                 FakeAnalysis analysis) {
 
   /** Started; the {@code offline} robots serve no worker. */
   static TestFleet start(int size, int historyBudget, String version, String... offline) {
@@ -36,13 +38,14 @@ record TestFleet(TestWorkflowEnvironment env, InMemoryRegistry registry, Map<Str
     Worker control = env.newWorker(OtaflowNames.CONTROL_TASK_QUEUE);
     control.registerWorkflowImplementationFactory(RolloutWorkflow.class, () -> new RolloutWorkflowImpl(historyBudget));
     control.registerWorkflowImplementationTypes(RobotUpdateWorkflowImpl.class, RobotRollbackWorkflowImpl.class);
-    control.registerActivitiesImplementations(registry);
+    FakeAnalysis analysis = new FakeAnalysis();
+    control.registerActivitiesImplementations(registry, analysis);
     robots.forEach((id, robot) -> {
       if (!List.of(offline).contains(id)) {
         env.newWorker(OtaflowNames.robotTaskQueue(id)).registerActivitiesImplementations(robot);
       }
     });
     env.start();
-    return new TestFleet(env, registry, robots);
+    return new TestFleet(env, registry, robots, analysis);
   }
 }

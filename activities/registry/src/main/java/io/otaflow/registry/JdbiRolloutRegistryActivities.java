@@ -1,5 +1,6 @@
 package io.otaflow.registry;
 
+import io.otaflow.analysis.Measurement;
 import io.otaflow.domain.RegistryOptions;
 import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
@@ -79,5 +80,10 @@ public class JdbiRolloutRegistryActivities implements RolloutRegistryActivities 
   @Override
   public void recordRolloutStatus(String rolloutId, RolloutStatus status, String stage, String reason) {
     rollouts.recordRolloutStatus(rolloutId, status, stage, reason);
+  }
+
+  @Override
+  public void recordAnalysis(String rolloutId, String stage, Measurement.Outcome outcome, String reason) {
+    rollouts.recordAnalysis(rolloutId, stage, outcome.name(), reason);
   }
 }

@@ -70,12 +70,14 @@ public class RegistryCounts {
       for (Map<String, Object> row : h.createQuery("SELECT e.kind, e.status, rr.stage_index, COUNT(*) AS n"
               + " FROM rollout_events e LEFT JOIN rollout_robots rr"
               + " ON rr.rollout_id = e.rollout_id AND rr.robot_id = e.robot_id"
-              + " WHERE e.id > :after AND e.id <= :last AND e.status IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+              + " WHERE e.id > :after AND e.id <= :last AND e.kind IN (:rolloutStatus, :robotState)"
+              + " AND NOT EXISTS (SELECT 1 FROM"
               + " rollout_events earlier WHERE earlier.rollout_id = e.rollout_id AND earlier.id < e.id"
               + " AND earlier.kind = e.kind AND earlier.status = e.status"
               + " AND COALESCE(earlier.robot_id, '') = COALESCE(e.robot_id, ''))"
               + " GROUP BY e.kind, e.status, rr.stage_index")
-          .bind("after", afterEventId).bind("last", last).mapToMap().list()) {
+          .bind("after", afterEventId).bind("last", last).bind("rolloutStatus", RolloutEventRecord.ROLLOUT_STATUS)
+          .bind("robotState", RolloutEventRecord.ROBOT_STATE).mapToMap().list()) {
         String status = (String) row.get("status");
         long n = ((Number) row.get("n")).longValue();
         if (RolloutEventRecord.ROLLOUT_STATUS.equals(row.get("kind"))) {

@@ -170,6 +170,12 @@ public class RolloutRepository {
     log.debug("rollout {} status {} stage={} reason={}", rolloutId, status, stage, reason);
   }
 
+  /** Appends one measurement of the rollout's stage analysis to its events; {@code outcome} is the event's status. */
+  public void recordAnalysis(String rolloutId, String stage, String outcome, String reason) {
+    jdbi.useHandle(h -> RolloutEventLog.append(h, rolloutId, null, RolloutEventRecord.ANALYSIS, outcome, stage, reason,
+        RegistryJdbc.now(clock)));
+  }
+
   private static RolloutRecord rolloutRow(ResultSet rs) throws SQLException {
     return new RolloutRecord(rs.getString("rollout_id"), rs.getString("release_version"),
         RolloutStatus.valueOf(rs.getString("status")), rs.getString("stage"), rs.getString("reason"),

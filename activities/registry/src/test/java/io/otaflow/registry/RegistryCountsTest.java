@@ -50,11 +50,12 @@ class RegistryCountsTest {
     registry.rolloutRobots().recordRobotState("ro-1", "r1", RobotUpdateState.OFFLINE, "no pickup", null);
     registry.rolloutRobots().recordRobotState("ro-1", "r1", RobotUpdateState.OFFLINE, "no pickup", null);
     registry.rolloutRobots().recordRobotState("ro-1", "r2", RobotUpdateState.COMMITTED, null, "2.0.0");
+    registry.rollouts().recordAnalysis("ro-1", "canary", "FAIL", "stage 'canary' analysis 'e': 1 not < 0.5 (1 of 1)");
     registry.rollouts().recordRolloutStatus("ro-1", RolloutStatus.FAILED, "canary", "missed its threshold");
 
     RegistryCounts.EventTally first = counts.eventsAfter(0, ENDS);
-    assertThat(first.robotStates()).as("by state, then by the stage's position in the plan")
-        .containsEntry("OFFLINE", Map.of("1", 1L)).containsEntry("COMMITTED", Map.of("2", 1L));
+    assertThat(first.robotStates()).as("robot states only, no analysis measurement; by the stage's position")
+        .containsOnly(Map.entry("OFFLINE", Map.of("1", 1L)), Map.entry("COMMITTED", Map.of("2", 1L)));
     assertThat(first.robotsIn("OFFLINE")).isEqualTo(1);
     assertThat(first.rolloutStatuses()).containsEntry("FAILED", 1L).containsEntry("PENDING", 1L);
     assertThat(first.rolloutsEnded()).containsExactly("ro-1");
@@ -67,6 +68,12 @@ class RegistryCountsTest {
     assertThat(counts.eventsAfter(first.lastEventId(), ENDS).robotStates()).as("recorded again: the same fact")
         .isEmpty();
     assertThat(counts.rolloutsByStatus()).containsExactly(Map.entry("FAILED", 1L));
+    assertThat(new RolloutEventLog(jdbi).events("ro-1")).filteredOn(event -> event.kind().equals("ANALYSIS"))
+        .singleElement().satisfies(event -> {
+          assertThat(event.status()).isEqualTo("FAIL");
+          assertThat(event.stage()).isEqualTo("canary");
+          assertThat(event.reason()).isEqualTo("stage 'canary' analysis 'e': 1 not < 0.5 (1 of 1)");
+        });
   }
 
   @OnEachDatabase

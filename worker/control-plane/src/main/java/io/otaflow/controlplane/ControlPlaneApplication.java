@@ -25,6 +25,7 @@ public class ControlPlaneApplication {
   static final String ROLLOUT_REGISTRY_ACTIVITIES = "rolloutRegistryActivities";
   static final String ROBOT_STATE_ACTIVITIES = "robotStateActivities";
   static final String FLEET_ACTIVITIES = "fleetActivities";
+  static final String ANALYSIS_ACTIVITIES = "analysisActivities";
 
   public static void main(String[] args) {
     application().run(args);
@@ -61,7 +62,8 @@ public class ControlPlaneApplication {
     for (int i = 0; i < workflows.size(); i++) {
       properties.put(worker + "workflow-classes[" + i + "]", workflows.get(i).getName());
     }
-    List<String> activityBeans = List.of(ROLLOUT_REGISTRY_ACTIVITIES, ROBOT_STATE_ACTIVITIES, FLEET_ACTIVITIES);
+    List<String> activityBeans = List.of(ROLLOUT_REGISTRY_ACTIVITIES, ROBOT_STATE_ACTIVITIES, FLEET_ACTIVITIES,
+        ANALYSIS_ACTIVITIES);
     for (int i = 0; i < activityBeans.size(); i++) {
       properties.put(worker + "activity-beans[" + i + "]", activityBeans.get(i));
     }

@@ -3,6 +3,10 @@ package io.otaflow.controlplane;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.otaflow.analysis.AnalysisActivities;
+import io.otaflow.controlplane.analysis.AnalysisSettings;
+import io.otaflow.controlplane.analysis.PrometheusAnalysisActivities;
+import io.otaflow.controlplane.analysis.PrometheusClient;
 import io.otaflow.fleet.FleetActivities;
 import io.otaflow.registry.ApiTokenRepository;
 import io.otaflow.registry.AuditLog;
@@ -134,6 +138,22 @@ public class ControlPlaneConfig {
     return new JdbiFleetActivities(robots, telemetry);
   }
 
+  /**
+   * The Prometheus stage analyses query, from {@code otaflow.analysis.prometheus-url}; absent when it is blank
+   * (rollouts whose plan has an analysis are then refused at start).
+   */
+  @Bean
+  AnalysisSettings analysisSettings(@Value("${otaflow.analysis.prometheus-url:}") String prometheusUrl) {
+    return new AnalysisSettings(prometheusUrl.isBlank() ? null
+        : new PrometheusClient(PrometheusClient.url("otaflow.analysis.prometheus-url", prometheusUrl)));
+  }
+
+  /** Registered on the control-plane worker: stage analysis measurements, one Prometheus query each. */
+  @Bean(ControlPlaneApplication.ANALYSIS_ACTIVITIES)
+  AnalysisActivities analysisActivities(AnalysisSettings analysis, MeterRegistry meters) {
+    return new PrometheusAnalysisActivities(analysis.prometheus(), Duration.ofSeconds(1), meters);
+  }
+
   /** otaflow's metrics from the registry, refreshed every {@code otaflow.metrics.refresh}. */
   @Bean
   RegistryMetrics registryMetrics(Jdbi fleetJdbi, RolloutEventLog events, KillSwitchRepository killSwitch,
@@ -187,12 +207,13 @@ public class ControlPlaneConfig {
   @Bean
   RolloutService rolloutService(RobotRepository robots, ReleaseRepository releases, RolloutRepository rollouts,
                                 RolloutRobotRepository rolloutRobots, WorkflowClient workflowClient,
-                                KillSwitch killSwitch,
+                                KillSwitch killSwitch, AnalysisSettings analysis,
                                 @Value("${otaflow.signing.key-file:}") String signingKeyFile,
                                 @Value("${otaflow.signing.manifest-validity:30d}") Duration manifestValidity) {
     ReleaseSigningKey signingKey = signingKeyFile.isBlank() ? null
         : ReleaseSigningKey.fromKeyFile(Path.of(signingKeyFile), manifestValidity);
-    return new RolloutService(robots, releases, rollouts, rolloutRobots, workflowClient, killSwitch, signingKey);
+    return new RolloutService(robots, releases, rollouts, rolloutRobots, workflowClient, killSwitch, signingKey,
+        analysis.prometheus() != null);
   }
 
   /**

@@ -4,6 +4,7 @@ import static net.logstash.logback.argument.StructuredArguments.value;
 
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.domain.RolloutStatus;
+import io.otaflow.plan.InvalidPlanException;
 import io.otaflow.plan.PlanValidator;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.TargetSelector;
@@ -53,11 +54,16 @@ public class RolloutService {
   private final WorkflowClient client;
   private final KillSwitch killSwitch;
   private final ReleaseSigningKey signingKey;
+  private final boolean prometheusConfigured;
 
-  /** @param signingKey signs releases registered without a manifest; null registers them unsigned */
+  /**
+   * @param signingKey           signs releases registered without a manifest; null registers them unsigned
+   * @param prometheusConfigured the control plane has a Prometheus for stage analyses; without one, a plan with an
+   *                             analysis is refused
+   */
   public RolloutService(RobotRepository robots, ReleaseRepository releases, RolloutRepository rollouts,
                         RolloutRobotRepository rolloutRobots, WorkflowClient client, KillSwitch killSwitch,
-                        ReleaseSigningKey signingKey) {
+                        ReleaseSigningKey signingKey, boolean prometheusConfigured) {
     this.robots = robots;
     this.releases = releases;
     this.rollouts = rollouts;
@@ -65,6 +71,7 @@ public class RolloutService {
     this.client = client;
     this.killSwitch = killSwitch;
     this.signingKey = signingKey;
+    this.prometheusConfigured = prometheusConfigured;
   }
 
   /** A release as registered, and whether this call registered it (false: it was already, identically). */
@@ -177,6 +184,7 @@ public class RolloutService {
     killSwitch.requireOff("no rollout may start");
     RolloutPlan plan = givenPlan == null ? null : givenPlan.withDefaults();
     PlanValidator.validate(plan);
+    requireAnalysable(plan);
     Release release = releases.release(releaseVersion)
         .orElseThrow(() -> new UnknownReleaseException(releaseVersion));
     if (robots.matchingRobots(target).isEmpty()) {
@@ -191,6 +199,16 @@ public class RolloutService {
     log.info("rollout {} started: release {}, {} stages, {} robots leased, target {}", value("rolloutId", rolloutId),
         value("release", releaseVersion), plan.stages().size(), leased.size(), target);
     return request;
+  }
+
+  /** A stage analysis needs a Prometheus to query: without one, its rollout would only ever be inconclusive. */
+  private void requireAnalysable(RolloutPlan plan) {
+    for (int i = 0; i < plan.stages().size() && !prometheusConfigured; i++) {
+      if (plan.stages().get(i).analysis() != null) {
+        throw new InvalidPlanException("stages[" + i + "].analysis", "this control plane has no Prometheus to query:"
+            + " start it with --prometheus-url URL (otaflow.analysis.prometheus-url)");
+      }
+    }
   }
 
   /**

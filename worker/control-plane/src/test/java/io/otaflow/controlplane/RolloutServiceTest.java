@@ -3,9 +3,13 @@ package io.otaflow.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.otaflow.plan.AnalysisCheck;
+import io.otaflow.plan.InconclusiveAction;
 import io.otaflow.plan.InvalidPlanException;
 import io.otaflow.plan.RolloutPlan;
+import io.otaflow.plan.StageAnalysis;
 import io.otaflow.plan.StagePlan;
+import io.otaflow.plan.SuccessCondition;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.registry.FleetDatabase;
 import io.otaflow.registry.KillSwitchRepository;
@@ -52,7 +56,8 @@ class RolloutServiceTest {
         temporal.getWorkflowClient());
     releases = new ReleaseRepository(db, Clock.systemUTC());
     service = new RolloutService(robots, releases, rollouts,
-        new RolloutRobotRepository(db, Clock.systemUTC()), temporal.getWorkflowClient(), killSwitch, null);
+        new RolloutRobotRepository(db, Clock.systemUTC()), temporal.getWorkflowClient(), killSwitch, null,
+        false);
   }
 
   @AfterEach
@@ -68,6 +73,20 @@ class RolloutServiceTest {
 
     assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", backwards, TargetSelector.wholeFleet(), "ana"))
         .isInstanceOf(InvalidPlanException.class).hasMessageStartingWith("stages[1].percent: ");
+    assertThat(rollouts.rollouts(new RolloutQuery(Set.of(), null, null, 10))).isEmpty();
+  }
+
+  @Test
+  void planWithAnalysisIsRefusedWithoutAPrometheusToQuery() {
+    service.registerRelease(RELEASE);
+    RolloutPlan analysed = new RolloutPlan(List.of(StagePlan.percent("all", 100, Duration.ZERO, 1.0)
+        .withAnalysis(new StageAnalysis(List.of(new AnalysisCheck("error-rate", "sum(rate(errors_total[5m]))",
+            new SuccessCondition("<", 0.05), Duration.ofMinutes(1), 3, 0, InconclusiveAction.PAUSE))))),
+        5, Duration.ofMinutes(1), 1, Duration.ZERO);
+
+    assertThatThrownBy(() -> service.startRollout("ro-1", "2.0.0", analysed, TargetSelector.wholeFleet(), "ana"))
+        .isInstanceOf(InvalidPlanException.class).hasMessage("stages[0].analysis: this control plane has no"
+            + " Prometheus to query: start it with --prometheus-url URL (otaflow.analysis.prometheus-url)");
     assertThat(rollouts.rollouts(new RolloutQuery(Set.of(), null, null, 10))).isEmpty();
   }
 

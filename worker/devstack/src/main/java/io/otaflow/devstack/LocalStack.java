@@ -48,11 +48,19 @@ public final class LocalStack implements AutoCloseable {
   private LocalStack() {
   }
 
-  /** Starts everything under {@code dataDir}, with {@code robots} simulated robots. */
+  /** Starts everything under {@code dataDir}, with {@code robots} simulated robots; stage analyses are refused. */
   public static LocalStack start(Path dataDir, int robots) {
+    return start(dataDir, robots, null);
+  }
+
+  /**
+   * Starts everything under {@code dataDir}, with {@code robots} simulated robots; stage analyses query the Prometheus
+   * at {@code prometheusUrl} (null: none, and plans with an analysis are refused).
+   */
+  public static LocalStack start(Path dataDir, int robots, String prometheusUrl) {
     LocalStack stack = new LocalStack();
     try {
-      stack.startAll(dataDir, robots);
+      stack.startAll(dataDir, robots, prometheusUrl);
       return stack;
     } catch (RuntimeException e) {
       stack.close();
@@ -60,15 +68,19 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  private void startAll(Path dataDir, int robots) {
+  private void startAll(Path dataDir, int robots, String prometheusUrl) {
     temporal = track(EmbeddedTemporal.start());
-    controlPlane = track(ControlPlaneApplication.start(Map.of(
+    Map<String, String> properties = new HashMap<>(Map.of(
         "spring.temporal.connection.target", temporal.target(),
         "spring.main.web-application-type", "none",
         "otaflow.temporal.test-server", "true",
         "otaflow.data-dir", dataDir.toString(),
         "otaflow.signing.key-file", writeSigningKey(dataDir.resolve("keys")).toString(),
-        "otaflow.signing.manifest-validity", MANIFEST_VALIDITY.toString())));
+        "otaflow.signing.manifest-validity", MANIFEST_VALIDITY.toString()));
+    if (prometheusUrl != null) {
+      properties.put("otaflow.analysis.prometheus-url", prometheusUrl);
+    }
+    controlPlane = track(ControlPlaneApplication.start(properties));
     artifacts = track(ArtifactServer.start(createDirectories(dataDir.resolve("artifacts"))));
     BuiltArtifact factory = buildArtifact(FACTORY_VERSION);
     fleet = track(SimulatedFleet.start(dataDir.resolve("fleet"), robots, factory.path(), FACTORY_VERSION,

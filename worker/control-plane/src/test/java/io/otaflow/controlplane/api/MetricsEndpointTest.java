@@ -7,6 +7,7 @@ import io.otaflow.fleet.RobotTelemetry;
 import io.otaflow.registry.KillSwitchRepository;
 import io.otaflow.registry.RobotRepository;
 import io.otaflow.registry.TelemetryRepository;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -55,6 +56,11 @@ class MetricsEndpointTest {
     assertThat(value(before, "otaflow_kill_switch_on")).isZero();
     assertThat(value(after, "otaflow_kill_switch_on")).isEqualTo(1);
 
+    // Registered at 0 for every result, so that the first of each is an increase (this control plane has no
+    // Prometheus: the values move in PrometheusClientTest and PrometheusAnalysisTest).
+    for (String result : List.of("pass", "fail", "inconclusive")) {
+      assertThat(value(before, "otaflow_analysis_measurements_total{result=\"" + result + "\"}")).isZero();
+    }
     assertThat(value(after, "otaflow_fleet_robots{version=\"1.0.0\"}")).isEqualTo(2);
     assertThat(value(after, "otaflow_fleet_robots{version=\"none\"}")).isEqualTo(1);
     assertThat(value(after, "otaflow_fleet_robots_stale")).as("r3 never reported").isEqualTo(1);
