@@ -71,9 +71,9 @@ class RegistryCountsTest {
     registry.robots().registerRobot("low", Map.of(), "1.0.0", null);
     registry.robots().registerRobot("silent", Map.of(), null, null);
     registry.robots().registerRobot("old", Map.of(), "0.9.0", null);
-    registry.telemetry().record(new RobotTelemetry("hot", 80.0, 91.0, "1.0.0", 1));
-    registry.telemetry().record(new RobotTelemetry("low", 12.0, 40.0, "1.0.0", 1));
-    registry.telemetry().record(new RobotTelemetry("old", 70.0, 40.0, "0.9.0", 1));
+    registry.telemetry().recordAll(List.of(new RobotTelemetry("hot", 80.0, 91.0, "1.0.0", 1, null, null)));
+    registry.telemetry().recordAll(List.of(new RobotTelemetry("low", 12.0, 40.0, "1.0.0", 1, null, null)));
+    registry.telemetry().recordAll(List.of(new RobotTelemetry("old", 70.0, 40.0, "0.9.0", 1, null, null)));
     jdbi.useHandle(h -> h.execute("UPDATE robot_telemetry SET received_at = ? WHERE robot_id = 'old'",
         NOW.minus(Duration.ofHours(1)).atOffset(ZoneOffset.UTC)));
 

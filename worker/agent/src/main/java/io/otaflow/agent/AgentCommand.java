@@ -70,6 +70,15 @@ public final class AgentCommand implements Callable<Integer> {
       description = "Port of the robot's /metrics (overrides metrics.port; default 9464; 0 picks a free one).")
   Integer metricsPort;
 
+  @Option(names = "--control-plane-url", paramLabel = "URL",
+      description = "The control plane's REST API, where telemetry goes (overrides controlPlane.url).")
+  String controlPlaneUrl;
+
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "File holding the robot's own token, otaflow tokens create --robot ID (overrides"
+          + " controlPlane.tokenFile).")
+  Path tokenFile;
+
   @Option(names = "--register-timeout", defaultValue = "60",
       description = "Seconds to keep trying to reach Temporal, which may come up after the agent, and to wait for the "
           + "control plane to confirm the registration, both together (default: ${DEFAULT-VALUE}).")
@@ -88,6 +97,13 @@ public final class AgentCommand implements Callable<Integer> {
       merged = merged.withMetrics(new AgentConfig.Metrics(
           metricsAddress != null ? metricsAddress : fromFile.address(),
           metricsPort != null ? metricsPort : fromFile.port()));
+      if (controlPlaneUrl != null || tokenFile != null) {
+        AgentConfig.ControlPlane file = merged.controlPlane() == null ? new AgentConfig.ControlPlane(null, null)
+            : merged.controlPlane();
+        merged = merged.withControlPlane(new AgentConfig.ControlPlane(
+            controlPlaneUrl != null ? controlPlaneUrl : file.url(),
+            tokenFile != null ? tokenFile.toString() : file.tokenFile()));
+      }
       if (config == null && merged.dataDir() == null) {
         throw new IllegalArgumentException("dataDir: missing (give --data-dir, or --config with dataDir)");
       }

@@ -23,9 +23,12 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,6 +57,7 @@ public final class RobotAgent implements AutoCloseable {
   private final String robotId;
   private final WorkflowServiceStubs service;
   private final WorkerFactory factory;
+  /** Null when the configuration names no control plane. */
   private final TelemetryReporter telemetry;
   private final SystemdService systemd;
   private final AgentMetrics metrics;
@@ -113,8 +117,7 @@ public final class RobotAgent implements AutoCloseable {
           .build());
       worker.registerActivitiesImplementations(activities);
       factory.start();
-      TelemetryReporter telemetry = TelemetryReporter.start(config.robotId(), disk, robotSide.sensors(), client,
-          config.telemetryIntervalDuration());
+      TelemetryReporter telemetry = startTelemetry(config, disk, robotSide, metrics);
       systemd.ready("serving " + worker.getTaskQueue() + " on " + config.temporal().address(),
           () -> workerProblem(factory, worker.getTaskQueue()));
       return new RobotAgent(config.robotId(), service, factory, telemetry, systemd, metrics);
@@ -123,6 +126,29 @@ public final class RobotAgent implements AutoCloseable {
       metrics.close();
       throw e;
     }
+  }
+
+  /** Posts telemetry to the control plane with the robot's token; null (one warning) without controlPlane. */
+  private static TelemetryReporter startTelemetry(AgentConfig config, RobotDisk disk, RobotSideActivities robotSide,
+                                                  AgentMetrics metrics) {
+    URI controlPlane = config.controlPlaneUri();
+    if (controlPlane == null) {
+      log.warn("robot {}: no controlPlane in the configuration, no telemetry is sent (the fleet sees the robot"
+          + " stale)", config.robotId());
+      return null;
+    }
+    String token;
+    try {
+      token = Files.readString(Path.of(config.controlPlane().tokenFile())).strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("controlPlane.tokenFile: cannot read " + config.controlPlane().tokenFile()
+          + ": " + e.getMessage(), e);
+    }
+    log.info("robot {}: telemetry sampled every {}, sent every {} to {}", config.robotId(),
+        config.telemetryIntervalDuration(), config.telemetrySendIntervalDuration(), controlPlane);
+    return new TelemetryReporter(config.robotId(), AGENT_VERSION, disk, robotSide.sensors(), metrics::runningStep,
+        controlPlane, token, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Clock.systemUTC())
+        .start(config.telemetryIntervalDuration(), config.telemetrySendIntervalDuration());
   }
 
   /**
@@ -217,7 +243,9 @@ public final class RobotAgent implements AutoCloseable {
   @Override
   public void close() {
     systemd.close();
-    telemetry.close();
+    if (telemetry != null) {
+      telemetry.close();
+    }
     factory.shutdown();
     factory.awaitTermination(10, TimeUnit.SECONDS);
     service.shutdownNow();

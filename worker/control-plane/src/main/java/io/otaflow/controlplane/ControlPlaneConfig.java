@@ -101,6 +101,11 @@ public class ControlPlaneConfig {
   }
 
   @Bean
+  TelemetryIngest telemetryIngest(TelemetryRepository telemetry, MeterRegistry meters) {
+    return new TelemetryIngest(telemetry, meters);
+  }
+
+  @Bean
   ApiTokenRepository apiTokenRepository(Jdbi fleetJdbi) {
     return new ApiTokenRepository(fleetJdbi, Clock.systemUTC());
   }
