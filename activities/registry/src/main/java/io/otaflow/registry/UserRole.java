@@ -49,8 +49,10 @@ public enum UserRole {
     return Arrays.stream(values()).filter(role -> role.authority().equals(authority)).findFirst();
   }
 
+  /** The roles people hold: viewer, release-manager, admin. */
   public static String names() {
-    return Arrays.stream(values()).map(UserRole::roleName).collect(Collectors.joining(", "));
+    return Arrays.stream(values()).filter(role -> role != ROBOT).map(UserRole::roleName)
+        .collect(Collectors.joining(", "));
   }
 
   @Override

@@ -98,11 +98,11 @@ public final class AgentCommand implements Callable<Integer> {
           metricsAddress != null ? metricsAddress : fromFile.address(),
           metricsPort != null ? metricsPort : fromFile.port()));
       if (controlPlaneUrl != null || tokenFile != null) {
-        AgentConfig.ControlPlane file = merged.controlPlane() == null ? new AgentConfig.ControlPlane(null, null)
+        AgentConfig.ControlPlane fromConfig = merged.controlPlane() == null ? new AgentConfig.ControlPlane(null, null)
             : merged.controlPlane();
         merged = merged.withControlPlane(new AgentConfig.ControlPlane(
-            controlPlaneUrl != null ? controlPlaneUrl : file.url(),
-            tokenFile != null ? tokenFile.toString() : file.tokenFile()));
+            controlPlaneUrl != null ? controlPlaneUrl : fromConfig.url(),
+            tokenFile != null ? tokenFile.toString() : fromConfig.tokenFile()));
       }
       if (config == null && merged.dataDir() == null) {
         throw new IllegalArgumentException("dataDir: missing (give --data-dir, or --config with dataDir)");
