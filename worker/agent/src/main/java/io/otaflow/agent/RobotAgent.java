@@ -57,18 +57,17 @@ public final class RobotAgent implements AutoCloseable {
   private final String robotId;
   private final WorkflowServiceStubs service;
   private final WorkerFactory factory;
-  /** Null when the configuration names no control plane. */
-  private final TelemetryReporter telemetry;
+  private final Runnable stopTelemetry;
   private final SystemdService systemd;
   private final AgentMetrics metrics;
 
   private RobotAgent(String robotId, WorkflowServiceStubs service, WorkerFactory factory,
-                     TelemetryReporter telemetry, SystemdService systemd, AgentMetrics metrics) {
+                     Runnable stopTelemetry, SystemdService systemd, AgentMetrics metrics) {
     this.metrics = metrics;
     this.robotId = robotId;
     this.service = service;
     this.factory = factory;
-    this.telemetry = telemetry;
+    this.stopTelemetry = stopTelemetry;
     this.systemd = systemd;
   }
 
@@ -117,10 +116,10 @@ public final class RobotAgent implements AutoCloseable {
           .build());
       worker.registerActivitiesImplementations(activities);
       factory.start();
-      TelemetryReporter telemetry = startTelemetry(config, disk, robotSide, metrics);
+      Runnable stopTelemetry = startTelemetry(config, disk, robotSide, metrics);
       systemd.ready("serving " + worker.getTaskQueue() + " on " + config.temporal().address(),
           () -> workerProblem(factory, worker.getTaskQueue()));
-      return new RobotAgent(config.robotId(), service, factory, telemetry, systemd, metrics);
+      return new RobotAgent(config.robotId(), service, factory, stopTelemetry, systemd, metrics);
     } catch (RuntimeException e) {
       service.shutdownNow();
       metrics.close();
@@ -128,14 +127,19 @@ public final class RobotAgent implements AutoCloseable {
     }
   }
 
-  /** Posts telemetry to the control plane with the robot's token; null (one warning) without controlPlane. */
-  private static TelemetryReporter startTelemetry(AgentConfig config, RobotDisk disk, RobotSideActivities robotSide,
+  /**
+   * Posts telemetry to the control plane with the robot's token, on a thread of its own; without controlPlane, one
+   * warning and nothing.
+   *
+   * @return what stops it
+   */
+  private static Runnable startTelemetry(AgentConfig config, RobotDisk disk, RobotSideActivities robotSide,
                                                   AgentMetrics metrics) {
     URI controlPlane = config.controlPlaneUri();
     if (controlPlane == null) {
       log.warn("robot {}: no controlPlane in the configuration, no telemetry is sent (the fleet sees the robot"
           + " stale)", config.robotId());
-      return null;
+      return () -> { };
     }
     String token;
     try {
@@ -146,9 +150,19 @@ public final class RobotAgent implements AutoCloseable {
     }
     log.info("robot {}: telemetry sampled every {}, sent every {} to {}", config.robotId(),
         config.telemetryIntervalDuration(), config.telemetrySendIntervalDuration(), controlPlane);
-    return new TelemetryReporter(config.robotId(), AGENT_VERSION, disk, robotSide.sensors(), metrics::runningStep,
-        controlPlane, token, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Clock.systemUTC())
-        .start(config.telemetryIntervalDuration(), config.telemetrySendIntervalDuration());
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "otaflow-telemetry");
+      thread.setDaemon(true);
+      return thread;
+    });
+    TelemetryReporter reporter = new TelemetryReporter(config.robotId(), AGENT_VERSION, disk, robotSide.sensors(),
+        metrics::runningStep, controlPlane, token, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .build(), Clock.systemUTC())
+        .start(timer, config.telemetryIntervalDuration(), config.telemetrySendIntervalDuration());
+    return () -> {
+      reporter.close();
+      timer.shutdownNow();
+    };
   }
 
   /**
@@ -243,9 +257,7 @@ public final class RobotAgent implements AutoCloseable {
   @Override
   public void close() {
     systemd.close();
-    if (telemetry != null) {
-      telemetry.close();
-    }
+    stopTelemetry.run();
     factory.shutdown();
     factory.awaitTermination(10, TimeUnit.SECONDS);
     service.shutdownNow();

@@ -15,12 +15,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -58,13 +59,14 @@ public final class TelemetryReporter implements AutoCloseable {
   private final Deque<Sample> buffered = new ArrayDeque<>();
   private long dropped;
   private String lastVersion;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "otaflow-telemetry");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
 
-  TelemetryReporter(String robotId, String agentVersion, RobotDisk disk, SensorSources sensors,
+  /**
+   * @param updateStep   the update step running now, null when none
+   * @param controlPlane the control plane's base URL
+   * @param token        the robot's own token
+   */
+  public TelemetryReporter(String robotId, String agentVersion, RobotDisk disk, SensorSources sensors,
                     Supplier<String> updateStep, URI controlPlane, String token, HttpClient http, Clock clock) {
     this.robotId = Objects.requireNonNull(robotId);
     this.agentVersion = Objects.requireNonNull(agentVersion);
@@ -77,15 +79,21 @@ public final class TelemetryReporter implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** Samples at once and every {@code sampleInterval}; sends the first sample at once, then every send interval. */
-  TelemetryReporter start(Duration sampleInterval, Duration sendInterval) {
-    timer.scheduleAtFixedRate(this::sampleQuietly, 0, sampleInterval.toMillis(), TimeUnit.MILLISECONDS);
-    timer.scheduleAtFixedRate(this::send, sendInterval.toMillis(), sendInterval.toMillis(), TimeUnit.MILLISECONDS);
+  /**
+   * Samples at once and every {@code sampleInterval}, on {@code timer} (the agent's own thread, or one a simulated fleet
+   * shares); sends the first sample at once, then every send interval. {@link #close} stops both.
+   */
+  public synchronized TelemetryReporter start(ScheduledExecutorService timer, Duration sampleInterval,
+                                              Duration sendInterval) {
+    schedules.add(timer.scheduleAtFixedRate(this::sampleQuietly, 0, sampleInterval.toMillis(),
+        TimeUnit.MILLISECONDS));
+    schedules.add(timer.scheduleAtFixedRate(this::send, sendInterval.toMillis(), sendInterval.toMillis(),
+        TimeUnit.MILLISECONDS));
     return this;
   }
 
   /** Takes one sample; the first, and one with a new installed version, are sent at once. */
-  void sampleQuietly() {
+  synchronized void sampleQuietly() {
     Sample sample;
     try {
       SensorReadings readings = sensors.read();
@@ -115,7 +123,7 @@ public final class TelemetryReporter implements AutoCloseable {
   }
 
   /** Posts what is buffered; kept for the next send when the control plane does not take it. */
-  void send() {
+  synchronized void send() {
     if (buffered.isEmpty()) {
       return;
     }
@@ -150,7 +158,7 @@ public final class TelemetryReporter implements AutoCloseable {
   }
 
   /** The samples waiting to be sent, oldest first. */
-  List<Sample> buffered() {
+  synchronized List<Sample> buffered() {
     return List.copyOf(buffered);
   }
 
@@ -160,7 +168,7 @@ public final class TelemetryReporter implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    timer.shutdownNow();
+  public synchronized void close() {
+    schedules.forEach(schedule -> schedule.cancel(false));
   }
 }
