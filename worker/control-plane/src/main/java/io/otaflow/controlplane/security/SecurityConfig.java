@@ -43,7 +43,8 @@ import org.springframework.security.web.SecurityFilterChain;
  * request needs at least the viewer role (a user with no otaflow role is refused here, and audited when the request
  * would change something); each command checks its own role in {@code AuditedCommands}, which also audits it. The
  * one exception: {@value #TELEMETRY} takes robot tokens alone, and a robot token nothing else. No
- * sessions and no cookies, hence no CSRF protection needed. Only in a web application: the dev stack has no API.
+ * sessions and no cookies, hence no CSRF protection needed. Only in a web application (test control planes without
+ * an API leave it out).
  */
 @ConditionalOnWebApplication
 @Configuration(proxyBeanMethods = false)
