@@ -63,11 +63,12 @@ public final class TelemetryReporter implements AutoCloseable {
 
   /**
    * @param updateStep   the update step running now, null when none
-   * @param controlPlane the control plane's base URL
+   * @param controlPlane the control plane's base URL (its path is replaced by the endpoint's)
    * @param token        the robot's own token
    */
   public TelemetryReporter(String robotId, String agentVersion, RobotDisk disk, SensorSources sensors,
-                    Supplier<String> updateStep, URI controlPlane, String token, HttpClient http, Clock clock) {
+                           Supplier<String> updateStep, URI controlPlane, String token, HttpClient http,
+                           Clock clock) {
     this.robotId = Objects.requireNonNull(robotId);
     this.agentVersion = Objects.requireNonNull(agentVersion);
     this.disk = disk;
