@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.time.Duration;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,25 +23,45 @@ final class TokensCommand {
   @Spec
   CommandSpec spec;
 
+  /** Whose token: a person with a role, or one robot. */
+  static final class Holder {
+    @ArgGroup(exclusive = false)
+    Person person;
+    @Option(names = "--robot", required = true, paramLabel = "ROBOT_ID",
+        description = "A robot's own token, for its agent (controlPlane.tokenFile): it may only report that robot's"
+            + " telemetry.")
+    String robot;
+  }
+
+  static final class Person {
+    @Option(names = "--user", required = true, paramLabel = "NAME", description = "Whose token it is.")
+    String user;
+    @Option(names = "--role", required = true, paramLabel = "ROLE", description = "viewer, release-manager or admin.")
+    String role;
+  }
+
   @Command(name = "create", mixinStandardHelpOptions = true,
-      description = "Issues a token for a user with a role, printed once on stdout (details on stderr).")
-  int create(@Option(names = "--user", required = true, paramLabel = "NAME", description = "Whose token it is.")
-             String user,
-             @Option(names = "--role", required = true, paramLabel = "ROLE",
-                 description = "viewer, release-manager or admin.") String role,
+      description = "Issues a token for a user with a role, or for one robot (--robot), printed once on stdout"
+          + " (details on stderr).")
+  int create(@ArgGroup(exclusive = true, multiplicity = "1") Holder holder,
              @Option(names = "--expires-in", paramLabel = "DURATION", converter = DurationConverter.class,
                  defaultValue = "90d", description = "How long it works (default: ${DEFAULT-VALUE}).")
              Duration expiresIn,
              @Mixin ControlPlaneOptions controlPlane) {
-    ObjectNode body = ControlPlaneClient.JSON.createObjectNode().put("user", user).put("role", role)
-        .put("expiresIn", expiresIn.toString());
+    ObjectNode body = ControlPlaneClient.JSON.createObjectNode().put("expiresIn", expiresIn.toString());
+    if (holder.robot != null) {
+      body.put("robot", holder.robot);
+    } else {
+      body.put("user", holder.person.user).put("role", holder.person.role);
+    }
     JsonNode issued = controlPlane.client().post("/api/v1/tokens", body).body();
     // The token alone on stdout, so that `otaflow tokens create ... > file` stores just the token.
     PrintWriter out = spec.commandLine().getOut();
     out.println(issued.get("token").asText());
     out.flush();
     PrintWriter err = spec.commandLine().getErr();
-    err.println("Issued token " + issued.get("tokenId").asText() + " for " + user + " (" + role + "), expires "
+    err.println("Issued token " + issued.get("tokenId").asText() + " for " + Listing.text(issued, "user") + " ("
+        + Listing.text(issued, "role") + "), expires "
         + Listing.text(issued, "expiresAt") + ". It is shown only now: store it in a file readable by its owner only.");
     err.flush();
     return ExitCodes.OK;

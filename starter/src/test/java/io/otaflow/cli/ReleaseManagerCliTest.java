@@ -153,6 +153,23 @@ class ReleaseManagerCliTest {
   }
 
   @Test
+  void aRobotTokenIsIssuedForOneRobotAndNoPersonAtOnce() throws Exception {
+    assertThat(otaflow(admin, "tokens", "create", "--robot", "r7")).as(err.toString()).isZero();
+    String token = out.toString().strip();
+    assertThat(token).startsWith("otaflow_");
+    assertThat(err.toString()).startsWith("Issued token ").contains(" for robot:r7 (robot), expires ");
+    Path robot = Files.writeString(dir.resolve("r7.token"), token);
+    assertThat(otaflow(robot, "rollout", "list")).as("a robot token only reports telemetry")
+        .isEqualTo(ExitCodes.NOT_ALLOWED);
+    assertThat(otaflow(admin, "tokens", "list")).isZero();
+    assertThat(out.toString()).containsPattern(token.split("_")[1] + " +robot:r7 +robot ");
+
+    assertThat(otaflow(admin, "tokens", "create", "--robot", "r7", "--user", "cy", "--role", "viewer"))
+        .isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(err.toString()).contains("mutually exclusive");
+  }
+
+  @Test
   void withoutATokenTheCliSaysWhereToPutOne() {
     assertThat(otaflow(null, "rollout", "list")).isEqualTo(ExitCodes.NOT_ALLOWED);
 

@@ -1,32 +1,19 @@
 package io.otaflow.fleet;
 
-import io.otaflow.domain.OtaflowNames;
-import io.temporal.client.BatchRequest;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * One per robot ({@link io.otaflow.domain.OtaflowNames#robotTelemetryWorkflowId} on the control-plane task queue): the
- * robot's agent signals-with-start it on every report, and it records the newest report in the fleet registry.
+ * One per robot ({@link io.otaflow.domain.OtaflowNames#robotTelemetryWorkflowId} on the control-plane task queue):
+ * agents older than {@code POST /api/v1/telemetry} signal-with-start it on every report, and it records the newest
+ * report in the fleet registry. Current agents never start it (a Temporal action per report cost about 1,700 actions
+ * a second at 100,000 robots). It stays registered, unchanged, so that robots not yet upgraded keep reporting and the
+ * runs they started keep replaying; once no agent sends to it, terminate its runs and remove it (README, Telemetry).
  */
 @WorkflowInterface
 public interface RobotTelemetryWorkflow {
-
-  /** Delivers one report as a signal-with-start: the robot's first report also starts its telemetry workflow. */
-  static void send(WorkflowClient client, RobotTelemetry telemetry) {
-    RobotTelemetryWorkflow workflow = client.newWorkflowStub(RobotTelemetryWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(OtaflowNames.robotTelemetryWorkflowId(telemetry.robotId()))
-        .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
-        .build());
-    BatchRequest request = client.newSignalWithStartRequest();
-    request.add(workflow::run, telemetry.robotId());
-    request.add(workflow::report, telemetry);
-    client.signalWithStart(request);
-  }
 
   @WorkflowMethod
   void run(String robotId);

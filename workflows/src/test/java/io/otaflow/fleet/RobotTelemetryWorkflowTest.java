@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.otaflow.domain.OtaflowNames;
 import io.temporal.activity.Activity;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.BatchRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** The telemetry workflow stays registered for agents older than POST /api/v1/telemetry, until they are upgraded. */
 class RobotTelemetryWorkflowTest {
 
   /** Test fake for the database edge; refuses robots it was not told about, like the real registry. */
@@ -74,8 +78,17 @@ class RobotTelemetryWorkflowTest {
     }
   }
 
+  /** What agents before POST /api/v1/telemetry send, every minute: a signal-with-start. */
   private void signalWithStart(String robotId, double battery, long sentAt) {
-    RobotTelemetryWorkflow.send(env.getWorkflowClient(), new RobotTelemetry(robotId, battery, 40.0, "1.0.0", sentAt));
+    WorkflowClient client = env.getWorkflowClient();
+    RobotTelemetryWorkflow workflow = client.newWorkflowStub(RobotTelemetryWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(OtaflowNames.robotTelemetryWorkflowId(robotId))
+        .setTaskQueue(OtaflowNames.CONTROL_TASK_QUEUE)
+        .build());
+    BatchRequest request = client.newSignalWithStartRequest();
+    request.add(workflow::run, robotId);
+    request.add(workflow::report, new RobotTelemetry(robotId, battery, 40.0, "1.0.0", sentAt, null, null));
+    client.signalWithStart(request);
   }
 
   private void awaitRecorded(int count) throws InterruptedException {

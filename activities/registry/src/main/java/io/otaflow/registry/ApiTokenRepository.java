@@ -24,16 +24,21 @@ public class ApiTokenRepository {
     this.clock = Objects.requireNonNull(clock);
   }
 
-  /** Stores a new token's row, created now and usable for {@code validFor}. */
-  public ApiTokenRecord create(String tokenId, String user, UserRole role, String secretHash, String createdBy,
-                               Duration validFor) {
+  /**
+   * Stores a new token's row, created now and usable for {@code validFor}.
+   *
+   * @param robotId the robot of a {@link UserRole#ROBOT} token, null for a person's
+   */
+  public ApiTokenRecord create(String tokenId, String user, UserRole role, String robotId, String secretHash,
+                               String createdBy, Duration validFor) {
     Instant now = RegistryJdbc.now(clock);
     Instant expiresAt = now.plus(validFor);
-    jdbi.useHandle(h -> h.createUpdate("INSERT INTO api_tokens (token_id, user_name, role, secret_hash, created_by,"
-            + " created_at, expires_at) VALUES (:id, :user, :role, :hash, :by, :now, :expires)")
-        .bind("id", tokenId).bind("user", user).bind("role", role.roleName()).bind("hash", secretHash)
+    jdbi.useHandle(h -> h.createUpdate("INSERT INTO api_tokens (token_id, user_name, role, robot_id, secret_hash,"
+            + " created_by, created_at, expires_at) VALUES (:id, :user, :role, :robot, :hash, :by, :now, :expires)")
+        .bind("id", tokenId).bind("user", user).bind("role", role.roleName()).bind("robot", robotId)
+        .bind("hash", secretHash)
         .bind("by", createdBy).bind("now", timestamp(now)).bind("expires", timestamp(expiresAt)).execute());
-    return new ApiTokenRecord(tokenId, user, role, secretHash, createdBy, now, expiresAt, null);
+    return new ApiTokenRecord(tokenId, user, role, robotId, secretHash, createdBy, now, expiresAt, null);
   }
 
   public Optional<ApiTokenRecord> token(String tokenId) {
@@ -75,7 +80,7 @@ public class ApiTokenRepository {
 
   private static ApiTokenRecord row(ResultSet rs) throws SQLException {
     return new ApiTokenRecord(rs.getString("token_id"), rs.getString("user_name"), UserRole.named(rs.getString("role")),
-        rs.getString("secret_hash"), rs.getString("created_by"), instant(rs, "created_at"), instant(rs, "expires_at"),
-        instant(rs, "revoked_at"));
+        rs.getString("robot_id"), rs.getString("secret_hash"), rs.getString("created_by"), instant(rs, "created_at"),
+        instant(rs, "expires_at"), instant(rs, "revoked_at"));
   }
 }

@@ -4,7 +4,9 @@ import io.otaflow.domain.RegistryOptions;
 import io.otaflow.fleet.FleetActivities;
 import io.otaflow.fleet.RobotTelemetry;
 import io.temporal.failure.ApplicationFailure;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** {@link FleetActivities} over the fleet registry; runs on the control-plane worker. */
 public class JdbiFleetActivities implements FleetActivities {
@@ -25,10 +27,10 @@ public class JdbiFleetActivities implements FleetActivities {
 
   @Override
   public void recordTelemetry(RobotTelemetry report) {
-    try {
-      telemetry.record(report);
-    } catch (UnknownRobotException e) {
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), RegistryOptions.UNKNOWN_ROBOT);
+    Set<String> unknown = telemetry.recordAll(List.of(report));
+    if (!unknown.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure(new UnknownRobotException(List.copyOf(unknown)).getMessage(),
+          RegistryOptions.UNKNOWN_ROBOT);
     }
   }
 }

@@ -2,12 +2,15 @@ package io.otaflow.registry;
 
 import static io.otaflow.registry.RegistryJdbc.timestamp;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.otaflow.domain.RolloutStatus;
+import io.otaflow.plan.RolloutPlan;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import io.otaflow.domain.RolloutStatus;
-import io.otaflow.plan.RolloutPlan;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -97,28 +100,52 @@ public class RegistryCounts {
   }
 
   /**
-   * The fleet as its latest reports show it.
+   * Part of the fleet as its latest reports show it: the robots on one installed version ("none" before any) at one
+   * site.
    *
-   * @param robotsByVersion registered robots per installed version ("none" before any)
-   * @param stale           registered robots whose latest report is older than the limit, or that never reported
+   * @param site  the value of the site label ("none" on robots without it); null when the fleet is not split by site
+   * @param stale robots whose latest report is older than the limit, or that never reported
    */
-  public record FleetCounts(Map<String, Long> robotsByVersion, long stale, long hot, long batteryLow) {
+  public record FleetGroup(String version, String site, long robots, long stale, long hot, long batteryLow) {
   }
 
-  public FleetCounts fleet(Duration staleAfter, double hotAboveC, double batteryLowBelowPercent) {
+  /**
+   * The fleet by installed version and, with {@code siteLabel}, by that label's value: one grouped query, by version
+   * and by label set (few distinct ones in a fleet labelled by site and model), folded here by site.
+   *
+   * @param siteLabel null: not split by site
+   */
+  public List<FleetGroup> fleet(Duration staleAfter, double hotAboveC, double batteryLowBelowPercent,
+                                String siteLabel) {
     Instant staleBefore = clock.instant().minus(staleAfter);
-    return jdbi.withHandle(h -> {
-      Map<String, Long> byVersion = grouped(h, "SELECT COALESCE(installed_version, 'none') AS name, COUNT(*) AS n"
-          + " FROM robots GROUP BY COALESCE(installed_version, 'none')");
-      return h.createQuery("SELECT"
-              + " SUM(CASE WHEN t.robot_id IS NULL OR t.received_at < :staleBefore THEN 1 ELSE 0 END) AS stale,"
-              + " SUM(CASE WHEN t.temperature_c > :hot THEN 1 ELSE 0 END) AS hot,"
-              + " SUM(CASE WHEN t.battery_percent < :low THEN 1 ELSE 0 END) AS low"
-              + " FROM robots r LEFT JOIN robot_telemetry t ON t.robot_id = r.robot_id")
-          .bind("staleBefore", timestamp(staleBefore)).bind("hot", hotAboveC).bind("low", batteryLowBelowPercent)
-          .map((rs, ctx) -> new FleetCounts(byVersion, rs.getLong("stale"), rs.getLong("hot"), rs.getLong("low")))
-          .one();
-    });
+    String version = "COALESCE(r.installed_version, 'none')";
+    // Cast: H2 cannot group by a TEXT (CLOB) column; labels are far shorter.
+    String labels = "CAST(r.labels AS VARCHAR(4000))";
+    List<FleetGroup> rows = jdbi.withHandle(h -> h.createQuery("SELECT " + version + " AS version, "
+            + (siteLabel == null ? "CAST(NULL AS VARCHAR(4000))" : labels) + " AS labels, COUNT(*) AS n,"
+            + " SUM(CASE WHEN t.robot_id IS NULL OR t.received_at < :staleBefore THEN 1 ELSE 0 END) AS stale,"
+            + " SUM(CASE WHEN t.temperature_c > :hot THEN 1 ELSE 0 END) AS hot,"
+            + " SUM(CASE WHEN t.battery_percent < :low THEN 1 ELSE 0 END) AS low"
+            + " FROM robots r LEFT JOIN robot_telemetry t ON t.robot_id = r.robot_id"
+            + " GROUP BY " + version + (siteLabel == null ? "" : ", " + labels))
+        .bind("staleBefore", timestamp(staleBefore)).bind("hot", hotAboveC).bind("low", batteryLowBelowPercent)
+        .map((rs, ctx) -> new FleetGroup(rs.getString("version"), site(rs.getString("labels"), siteLabel),
+            rs.getLong("n"), rs.getLong("stale"), rs.getLong("hot"), rs.getLong("low")))
+        .list());
+    Map<List<String>, FleetGroup> bySite = new LinkedHashMap<>();
+    for (FleetGroup row : rows) {
+      bySite.merge(Arrays.asList(row.version(), row.site()), row, (a, b) -> new FleetGroup(a.version(), a.site(),
+          a.robots() + b.robots(), a.stale() + b.stale(), a.hot() + b.hot(), a.batteryLow() + b.batteryLow()));
+    }
+    return List.copyOf(bySite.values());
+  }
+
+  private static String site(String labelsJson, String siteLabel) {
+    if (siteLabel == null) {
+      return null;
+    }
+    Map<String, String> labels = RegistryJdbc.fromJson(labelsJson, new TypeReference<Map<String, String>>() { });
+    return labels.getOrDefault(siteLabel, "none");
   }
 
   /**

@@ -8,12 +8,14 @@ import java.util.stream.Collectors;
 /**
  * What a user of the REST API may do, each role including the ones before it: {@code viewer} reads everything,
  * {@code release-manager} also publishes releases and steers rollouts, {@code admin} also holds the kill switch and
- * the API tokens. Stored and sent by its name.
+ * the API tokens. Stored and sent by its name. Apart from them, {@code robot} is a robot's own credential: it may only
+ * report its robot's telemetry, includes no other role and no other role includes it.
  */
 public enum UserRole {
   VIEWER("viewer"),
   RELEASE_MANAGER("release-manager"),
-  ADMIN("admin");
+  ADMIN("admin"),
+  ROBOT("robot");
 
   private final String roleName;
 
@@ -47,8 +49,10 @@ public enum UserRole {
     return Arrays.stream(values()).filter(role -> role.authority().equals(authority)).findFirst();
   }
 
+  /** The roles people hold: viewer, release-manager, admin. */
   public static String names() {
-    return Arrays.stream(values()).map(UserRole::roleName).collect(Collectors.joining(", "));
+    return Arrays.stream(values()).filter(role -> role != ROBOT).map(UserRole::roleName)
+        .collect(Collectors.joining(", "));
   }
 
   @Override

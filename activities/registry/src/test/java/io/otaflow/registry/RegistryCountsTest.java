@@ -110,18 +110,32 @@ class RegistryCountsTest {
     registry.robots().registerRobot("low", Map.of(), "1.0.0", null);
     registry.robots().registerRobot("silent", Map.of(), null, null);
     registry.robots().registerRobot("old", Map.of(), "0.9.0", null);
-    registry.telemetry().record(new RobotTelemetry("hot", 80.0, 91.0, "1.0.0", 1));
-    registry.telemetry().record(new RobotTelemetry("low", 12.0, 40.0, "1.0.0", 1));
-    registry.telemetry().record(new RobotTelemetry("old", 70.0, 40.0, "0.9.0", 1));
+    registry.telemetry().recordAll(List.of(new RobotTelemetry("hot", 80.0, 91.0, "1.0.0", 1, null, null)));
+    registry.telemetry().recordAll(List.of(new RobotTelemetry("low", 12.0, 40.0, "1.0.0", 1, null, null)));
+    registry.telemetry().recordAll(List.of(new RobotTelemetry("old", 70.0, 40.0, "0.9.0", 1, null, null)));
     jdbi.useHandle(h -> h.execute("UPDATE robot_telemetry SET received_at = ? WHERE robot_id = 'old'",
         NOW.minus(Duration.ofHours(1)).atOffset(ZoneOffset.UTC)));
 
-    RegistryCounts.FleetCounts fleet = counts.fleet(Duration.ofMinutes(5), 80, 20);
+    List<RegistryCounts.FleetGroup> fleet = counts.fleet(Duration.ofMinutes(5), 80, 20, null);
 
-    assertThat(fleet.robotsByVersion()).containsOnly(Map.entry("1.0.0", 2L), Map.entry("0.9.0", 1L),
-        Map.entry("none", 1L));
-    assertThat(fleet.stale()).as("silent never reported, old an hour ago").isEqualTo(2);
-    assertThat(fleet.hot()).isEqualTo(1);
-    assertThat(fleet.batteryLow()).isEqualTo(1);
+    assertThat(fleet).as("silent never reported, old an hour ago: both stale").containsExactlyInAnyOrder(
+        new RegistryCounts.FleetGroup("1.0.0", null, 2, 0, 1, 1),
+        new RegistryCounts.FleetGroup("0.9.0", null, 1, 1, 0, 0),
+        new RegistryCounts.FleetGroup("none", null, 1, 1, 0, 0));
+  }
+
+  @OnEachDatabase
+  void theFleetSplitBySiteLabel() {
+    registry.robots().registerRobot("lyon-1", Map.of("site", "lyon", "model", "mk1"), "1.0.0", null);
+    registry.robots().registerRobot("lyon-2", Map.of("site", "lyon", "model", "mk2"), "1.0.0", null);
+    registry.robots().registerRobot("oslo-1", Map.of("site", "oslo"), "1.0.0", null);
+    registry.robots().registerRobot("nowhere", Map.of(), "0.9.0", null);
+    registry.telemetry().recordAll(List.of(new RobotTelemetry("lyon-2", 12.0, 91.0, "1.0.0", 1, null, null),
+        new RobotTelemetry("oslo-1", 80.0, 40.0, "1.0.0", 1, null, null)));
+
+    assertThat(counts.fleet(Duration.ofMinutes(5), 80, 20, "site")).containsExactlyInAnyOrder(
+        new RegistryCounts.FleetGroup("1.0.0", "lyon", 2, 1, 1, 1),
+        new RegistryCounts.FleetGroup("1.0.0", "oslo", 1, 0, 0, 0),
+        new RegistryCounts.FleetGroup("0.9.0", "none", 1, 1, 0, 0));
   }
 }

@@ -76,6 +76,15 @@ public final class AgentCommand implements Callable<Integer> {
           + "tracing.otlpEndpoint; default: $" + Tracing.ENDPOINT_VARIABLE + "; neither: no traces).")
   String otlpEndpoint;
 
+  @Option(names = "--control-plane-url", paramLabel = "URL",
+      description = "The control plane's REST API, where telemetry goes (overrides controlPlane.url).")
+  String controlPlaneUrl;
+
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "File holding the robot's own token, otaflow tokens create --robot ID (overrides"
+          + " controlPlane.tokenFile).")
+  Path tokenFile;
+
   @Option(names = "--register-timeout", defaultValue = "60",
       description = "Seconds to keep trying to reach Temporal, which may come up after the agent, and to wait for the "
           + "control plane to confirm the registration, both together (default: ${DEFAULT-VALUE}).")
@@ -96,6 +105,13 @@ public final class AgentCommand implements Callable<Integer> {
           metricsPort != null ? metricsPort : fromFile.port()));
       merged = merged.withTracing(Tracing.endpoint(otlpEndpoint != null ? otlpEndpoint : merged.otlpEndpoint(),
           System.getenv()));
+      if (controlPlaneUrl != null || tokenFile != null) {
+        AgentConfig.ControlPlane fromConfig = merged.controlPlane() == null ? new AgentConfig.ControlPlane(null, null)
+            : merged.controlPlane();
+        merged = merged.withControlPlane(new AgentConfig.ControlPlane(
+            controlPlaneUrl != null ? controlPlaneUrl : fromConfig.url(),
+            tokenFile != null ? tokenFile.toString() : fromConfig.tokenFile()));
+      }
       if (config == null && merged.dataDir() == null) {
         throw new IllegalArgumentException("dataDir: missing (give --data-dir, or --config with dataDir)");
       }

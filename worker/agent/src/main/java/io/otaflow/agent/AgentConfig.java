@@ -27,6 +27,8 @@ import io.otaflow.robot.sensors.SysfsSource;
 import io.otaflow.wire.Durations;
 import io.otaflow.wire.WireJson;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,7 +48,10 @@ import java.util.stream.Collectors;
  *
  * @param dataDir the robot's disk (slots, current, state.json, sensors.json); default /var/lib/otaflow
  * @param trustedKeysDir directory of trusted release-signing public keys (*.pub); null: manifests not checked
- * @param telemetryInterval how often the robot reports battery, temperature and version; default 60s
+ * @param telemetryInterval how often the robot samples battery, temperature, version and update step; default 60s
+ * @param telemetrySendInterval how often the samples are sent to the control plane (and at once after the installed
+ *     version changed); default 5m
+ * @param controlPlane where telemetry goes, with the robot's own token; null: no telemetry is sent
  * @param sensors where readings come from, the first source that knows a quantity answering for it; null:
  *     {@code <dataDir>/sensors.json} at any age (what the simulator writes)
  * @param mission the one source of mission state; null: the sensors
@@ -56,8 +61,8 @@ import java.util.stream.Collectors;
  */
 public record AgentConfig(String robotId, Map<String, String> labels, String dataDir, Temporal temporal,
                           String trustedKeysDir, SafeState safeState, Hooks hooks, Health health,
-                          String telemetryInterval, List<Source> sensors, Source mission, Metrics metrics,
-                          TracingConfig tracing) {
+                          String telemetryInterval, String telemetrySendInterval, ControlPlane controlPlane,
+                          List<Source> sensors, Source mission, Metrics metrics, TracingConfig tracing) {
 
   public static final String DEFAULT_DATA_DIR = "/var/lib/otaflow";
 
@@ -74,7 +79,16 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
 
   /** Everything default: no robot ID or Temporal address yet. */
   public static AgentConfig defaults() {
-    return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /**
+   * The control plane's REST API, where the agent posts its telemetry.
+   *
+   * @param url       like https://otaflow.example.com
+   * @param tokenFile a file holding the robot's own token ({@code otaflow tokens create --robot ID}), mode 600
+   */
+  public record ControlPlane(String url, String tokenFile) {
   }
 
   /**
@@ -278,19 +292,26 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
         namespace != null ? namespace : temporal.namespace(), temporal.tls(), temporal.apiKey());
     return new AgentConfig(robotId != null ? robotId : this.robotId, mergedLabels,
         dataDir != null ? dataDir : this.dataDir, t, trustedKeysDir, safeState, hooks, health, telemetryInterval,
-        sensors, mission, metrics, tracing);
+        telemetrySendInterval, controlPlane, sensors, mission, metrics, tracing);
+  }
+
+  /** The same configuration, its telemetry sent to {@code controlPlane}. */
+  public AgentConfig withControlPlane(ControlPlane controlPlane) {
+    return new AgentConfig(robotId, labels, dataDir, temporal, trustedKeysDir, safeState, hooks, health,
+        telemetryInterval, telemetrySendInterval, controlPlane, sensors, mission, metrics, tracing);
   }
 
   /** The same configuration, its metrics served at {@code metrics}. */
   public AgentConfig withMetrics(Metrics metrics) {
     return new AgentConfig(robotId, labels, dataDir, temporal, trustedKeysDir, safeState, hooks, health,
-        telemetryInterval, sensors, mission, metrics, tracing);
+        telemetryInterval, telemetrySendInterval, controlPlane, sensors, mission, metrics, tracing);
   }
 
   /** The same configuration, its traces sent to {@code otlpEndpoint} (null: none). */
   public AgentConfig withTracing(String otlpEndpoint) {
     return new AgentConfig(robotId, labels, dataDir, temporal, trustedKeysDir, safeState, hooks, health,
-        telemetryInterval, sensors, mission, metrics, otlpEndpoint == null ? null : new TracingConfig(otlpEndpoint));
+        telemetryInterval, telemetrySendInterval, controlPlane, sensors, mission, metrics,
+        otlpEndpoint == null ? null : new TracingConfig(otlpEndpoint));
   }
 
   /** The collector the robot's traces go to; null: none. */
@@ -342,6 +363,8 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
     probes();
     sensorSources();
     telemetryIntervalDuration();
+    telemetrySendIntervalDuration();
+    controlPlaneUri();
     if (metrics != null && (metrics.portOrDefault() < 0 || metrics.portOrDefault() > 65_535)) {
       throw new IllegalArgumentException("metrics.port: must be from 0 to 65535, was " + metrics.port());
     }
@@ -368,6 +391,50 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
       throw new IllegalArgumentException("telemetryInterval: " + telemetryInterval + " is shorter than 1s");
     }
     return interval;
+  }
+
+  /** How often samples are sent: {@code telemetrySendInterval}, default 5 minutes, not shorter than the sampling. */
+  public Duration telemetrySendIntervalDuration() {
+    if (telemetrySendInterval == null) {
+      return Duration.ofMinutes(5).compareTo(telemetryIntervalDuration()) < 0 ? telemetryIntervalDuration()
+          : Duration.ofMinutes(5);
+    }
+    Duration interval = Durations.parsePositive(telemetrySendInterval, "telemetrySendInterval");
+    if (interval.compareTo(telemetryIntervalDuration()) < 0) {
+      throw new IllegalArgumentException("telemetrySendInterval: " + telemetrySendInterval
+          + " is shorter than telemetryInterval (" + telemetryIntervalDuration() + "): every send needs a sample");
+    }
+    return interval;
+  }
+
+  /** The control plane's base URL, checked; null without {@code controlPlane}. */
+  public URI controlPlaneUri() {
+    if (controlPlane == null) {
+      return null;
+    }
+    if (controlPlane.url() == null || controlPlane.url().isBlank()) {
+      throw new IllegalArgumentException("controlPlane.url: missing, expected like https://otaflow.example.com");
+    }
+    URI uri;
+    try {
+      uri = new URI(controlPlane.url());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("controlPlane.url: '" + controlPlane.url() + "' is not a URL: "
+          + e.getReason(), e);
+    }
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw new IllegalArgumentException("controlPlane.url: '" + controlPlane.url()
+          + "' is not an http:// or https:// URL with a host");
+    }
+    if (controlPlane.tokenFile() == null || controlPlane.tokenFile().isBlank()) {
+      throw new IllegalArgumentException("controlPlane.tokenFile: missing, a file holding the robot's token"
+          + " (otaflow tokens create --robot " + robotId + ")");
+    }
+    if (!Files.isReadable(Path.of(controlPlane.tokenFile()))) {
+      throw new IllegalArgumentException("controlPlane.tokenFile: " + controlPlane.tokenFile()
+          + " does not exist or is not readable");
+    }
+    return uri;
   }
 
   private static void requireFile(String value, String field) {

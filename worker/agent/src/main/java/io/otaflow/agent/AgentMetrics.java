@@ -98,6 +98,12 @@ final class AgentMetrics implements AutoCloseable {
     };
   }
 
+  /** The update step (activity type) running now, for telemetry; null when none runs. */
+  String runningStep() {
+    return runningSteps.entrySet().stream().filter(step -> step.getValue().get() > 0).map(Map.Entry::getKey)
+        .sorted().findFirst().orElse(null);
+  }
+
   private AtomicInteger step(String activityType) {
     return runningSteps.computeIfAbsent(activityType, type -> {
       AtomicInteger running = new AtomicInteger();

@@ -27,9 +27,12 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,19 +64,19 @@ public final class RobotAgent implements AutoCloseable {
   private final String robotId;
   private final WorkflowServiceStubs service;
   private final WorkerFactory factory;
-  private final TelemetryReporter telemetry;
+  private final Runnable stopTelemetry;
   private final SystemdService systemd;
   private final AgentMetrics metrics;
   private final Tracing tracing;
 
   private RobotAgent(String robotId, WorkflowServiceStubs service, WorkerFactory factory,
-                     TelemetryReporter telemetry, SystemdService systemd, AgentMetrics metrics, Tracing tracing) {
+                     Runnable stopTelemetry, SystemdService systemd, AgentMetrics metrics, Tracing tracing) {
     this.metrics = metrics;
     this.tracing = tracing;
     this.robotId = robotId;
     this.service = service;
     this.factory = factory;
-    this.telemetry = telemetry;
+    this.stopTelemetry = stopTelemetry;
     this.systemd = systemd;
   }
 
@@ -135,16 +138,53 @@ public final class RobotAgent implements AutoCloseable {
           .build());
       worker.registerActivitiesImplementations(activities);
       factory.start();
-      TelemetryReporter telemetry = TelemetryReporter.start(config.robotId(), disk, robotSide.sensors(), client,
-          config.telemetryIntervalDuration());
+      Runnable stopTelemetry = startTelemetry(config, disk, robotSide, metrics);
       systemd.ready("serving " + worker.getTaskQueue() + " on " + config.temporal().address(),
           () -> workerProblem(factory, worker.getTaskQueue()));
-      return new RobotAgent(config.robotId(), service, factory, telemetry, systemd, metrics, tracing);
+      return new RobotAgent(config.robotId(), service, factory, stopTelemetry, systemd, metrics, tracing);
     } catch (RuntimeException e) {
       service.shutdownNow();
       metrics.close();
       throw e;
     }
+  }
+
+  /**
+   * Posts telemetry to the control plane with the robot's token, on a thread of its own; without controlPlane, one
+   * warning and nothing.
+   *
+   * @return what stops it
+   */
+  private static Runnable startTelemetry(AgentConfig config, RobotDisk disk, RobotSideActivities robotSide,
+                                                  AgentMetrics metrics) {
+    URI controlPlane = config.controlPlaneUri();
+    if (controlPlane == null) {
+      log.warn("robot {}: no controlPlane in the configuration, no telemetry is sent (the fleet sees the robot"
+          + " stale)", config.robotId());
+      return () -> { };
+    }
+    String token;
+    try {
+      token = Files.readString(Path.of(config.controlPlane().tokenFile())).strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("controlPlane.tokenFile: cannot read " + config.controlPlane().tokenFile()
+          + ": " + e.getMessage(), e);
+    }
+    log.info("robot {}: telemetry sampled every {}, sent every {} to {}", config.robotId(),
+        config.telemetryIntervalDuration(), config.telemetrySendIntervalDuration(), controlPlane);
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "otaflow-telemetry");
+      thread.setDaemon(true);
+      return thread;
+    });
+    TelemetryReporter reporter = new TelemetryReporter(config.robotId(), AGENT_VERSION, disk, robotSide.sensors(),
+        metrics::runningStep, controlPlane, token, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .build(), Clock.systemUTC())
+        .start(timer, config.telemetryIntervalDuration(), config.telemetrySendIntervalDuration());
+    return () -> {
+      reporter.close();
+      timer.shutdownNow();
+    };
   }
 
   /**
@@ -245,7 +285,7 @@ public final class RobotAgent implements AutoCloseable {
   @Override
   public void close() {
     systemd.close();
-    telemetry.close();
+    stopTelemetry.run();
     factory.shutdown();
     factory.awaitTermination(10, TimeUnit.SECONDS);
     service.shutdownNow();

@@ -252,6 +252,29 @@ class AgentConfigTest {
   }
 
   @Test
+  void theControlPlaneAndTelemetryIntervalsAreCheckedAtStart() throws Exception {
+    Path token = Files.writeString(temp.resolve("token"), "otaflow_x_y\n");
+    String base = "robotId: r1\ntemporal: {address: \"a:1\"}\n";
+
+    AgentConfig config = AgentConfig.parse(base + "controlPlane: {url: \"https://otaflow.example.com\", tokenFile: "
+        + token + "}\ntelemetryInterval: 30s\ntelemetrySendInterval: 2m\n").validate();
+    assertThat(config.controlPlaneUri()).hasToString("https://otaflow.example.com");
+    assertThat(config.telemetrySendIntervalDuration()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(AgentConfig.parse(base).validate().telemetrySendIntervalDuration()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(AgentConfig.parse(base).validate().controlPlaneUri()).as("no telemetry sent").isNull();
+
+    assertBad(base + "controlPlane: {tokenFile: " + token + "}\n", "controlPlane.url: missing");
+    assertBad(base + "controlPlane: {url: \"ftp://x\", tokenFile: " + token + "}\n",
+        "controlPlane.url: 'ftp://x' is not an http:// or https:// URL with a host");
+    assertBad(base + "controlPlane: {url: \"http://x\"}\n",
+        "controlPlane.tokenFile: missing, a file holding the robot's token (otaflow tokens create --robot r1)");
+    assertBad(base + "controlPlane: {url: \"http://x\", tokenFile: /nope}\n",
+        "controlPlane.tokenFile: /nope does not exist or is not readable");
+    assertBad(base + "telemetryInterval: 2m\ntelemetrySendInterval: 1m\n",
+        "telemetrySendInterval: 1m is shorter than telemetryInterval (PT2M): every send needs a sample");
+  }
+
+  @Test
   void loadNamesTheFile() throws Exception {
     Path file = temp.resolve("agent.yaml");
     Files.writeString(file, "robotId: r1\nlables: {site: x}\n");

@@ -13,7 +13,6 @@ import io.otaflow.domain.OtaflowNames;
 import io.otaflow.fleet.FleetActivities;
 import io.otaflow.fleet.RobotRegistrationWorkflowImpl;
 import io.otaflow.fleet.RobotTelemetry;
-import io.otaflow.fleet.RobotTelemetryWorkflowImpl;
 import io.otaflow.robotupdate.SafeStateAnswer;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -56,7 +55,7 @@ class AgentWaitsForTemporalTest {
   @TempDir
   Path dir;
 
-  /** The control plane's fleet registry, reduced to the robots it was asked to register; telemetry goes nowhere. */
+  /** The control plane's fleet registry, reduced to the robots it was asked to register. */
   static final class RegisteredRobots implements FleetActivities {
     final Set<String> robotIds = ConcurrentHashMap.newKeySet();
 
@@ -106,8 +105,7 @@ class AgentWaitsForTemporalTest {
       RegisteredRobots registry = new RegisteredRobots();
       WorkerFactory controlPlane = WorkerFactory.newInstance(client);
       Worker control = controlPlane.newWorker(OtaflowNames.CONTROL_TASK_QUEUE);
-      control.registerWorkflowImplementationTypes(RobotRegistrationWorkflowImpl.class,
-          RobotTelemetryWorkflowImpl.class, AskSafeState.Once.class);
+      control.registerWorkflowImplementationTypes(RobotRegistrationWorkflowImpl.class, AskSafeState.Once.class);
       control.registerActivitiesImplementations(registry);
       controlPlane.start();
       try (RobotAgent agent = starting.get(WAIT_FOR.toSeconds(), TimeUnit.SECONDS)) {

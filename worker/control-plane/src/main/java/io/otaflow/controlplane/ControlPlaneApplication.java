@@ -15,8 +15,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The control plane: the Temporal worker on {@link OtaflowNames#CONTROL_TASK_QUEUE} (rollout, robot-update,
- * registration and telemetry workflows; registry activities), the fleet registry, {@link RolloutService} and the REST
- * API. Runs from its executable jar ({@code java -jar otaflow-control-plane-*-exec.jar}), or inside
+ * registration workflows, the telemetry workflow of agents not upgraded yet; registry activities), the fleet registry,
+ * {@link RolloutService} and the REST API (robots' telemetry included). Runs from its executable jar ({@code java -jar otaflow-control-plane-*-exec.jar}), or inside
  * {@code otaflow server} and the dev stack.
  */
 @SpringBootApplication
@@ -57,6 +57,7 @@ public class ControlPlaneApplication {
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put(worker + "task-queue", OtaflowNames.CONTROL_TASK_QUEUE);
     properties.put(worker + "name", OtaflowNames.CONTROL_TASK_QUEUE);
+    // RobotTelemetryWorkflowImpl only for agents not upgraded yet: current agents post telemetry over HTTP.
     List<Class<?>> workflows = List.of(RolloutWorkflowImpl.class, RobotUpdateWorkflowImpl.class, RobotRollbackWorkflowImpl.class,
         RobotRegistrationWorkflowImpl.class, RobotTelemetryWorkflowImpl.class);
     for (int i = 0; i < workflows.size(); i++) {

@@ -105,6 +105,11 @@ public class ControlPlaneConfig {
   }
 
   @Bean
+  TelemetryIngest telemetryIngest(TelemetryRepository telemetry, MeterRegistry meters) {
+    return new TelemetryIngest(telemetry, meters);
+  }
+
+  @Bean
   ApiTokenRepository apiTokenRepository(Jdbi fleetJdbi) {
     return new ApiTokenRepository(fleetJdbi, Clock.systemUTC());
   }
@@ -158,11 +163,13 @@ public class ControlPlaneConfig {
   @Bean
   RegistryMetrics registryMetrics(Jdbi fleetJdbi, RolloutEventLog events, KillSwitchRepository killSwitch,
                                   MeterRegistry meters,
-                                  @Value("${otaflow.fleet.stale-after:5m}") Duration staleAfter,
+                                  @Value("${otaflow.fleet.stale-after:15m}") Duration staleAfter,
                                   @Value("${otaflow.fleet.hot-above-c:80}") double hotAboveC,
-                                  @Value("${otaflow.fleet.battery-low-below-percent:20}") double batteryLowBelow) {
+                                  @Value("${otaflow.fleet.battery-low-below-percent:20}") double batteryLowBelow,
+                                  @Value("${otaflow.metrics.site-label:}") String siteLabel) {
     return new RegistryMetrics(new RegistryCounts(fleetJdbi, Clock.systemUTC()), events, killSwitch,
-        new RegistryMetrics.FleetLimits(staleAfter, hotAboveC, batteryLowBelow), meters);
+        new RegistryMetrics.FleetLimits(staleAfter, hotAboveC, batteryLowBelow, siteLabel.isBlank() ? null : siteLabel),
+        meters);
   }
 
   @Bean

@@ -11,16 +11,18 @@ import io.otaflow.domain.RolloutStatus;
 import io.otaflow.registry.KillSwitchRepository;
 import io.otaflow.registry.RegistryCounts;
 import io.otaflow.registry.RegistryCounts.EventTally;
-import io.otaflow.registry.RegistryCounts.FleetCounts;
+import io.otaflow.registry.RegistryCounts.FleetGroup;
 import io.otaflow.registry.RolloutEventLog;
 import io.otaflow.registry.TimeToSafeState;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -29,7 +31,8 @@ import org.springframework.scheduling.annotation.Scheduled;
  * otaflow's own metrics, read from the registry every {@code otaflow.metrics.refresh}: what a rollout, a robot or the
  * fleet did is there whatever process did it, survives a restart of the control plane, and is never counted twice by
  * a retried activity. Counters come from the append-only audit trail (read once, then only its new events), gauges from
- * grouped queries; every tag is a status, an outcome or a release version, never a robot or rollout ID.
+ * grouped queries; every tag is a status, an outcome, a release version or a site (the value of the robot label
+ * {@code otaflow.metrics.site-label}, when set), never a robot or rollout ID.
  */
 public class RegistryMetrics {
 
@@ -53,15 +56,19 @@ public class RegistryMetrics {
   private final AtomicLong stagesPastDeadline = new AtomicLong();
   private final MeterRegistry meters;
   private final AtomicLong killSwitchOn = new AtomicLong();
-  private final AtomicLong stale = new AtomicLong();
-  private final AtomicLong hot = new AtomicLong();
-  private final AtomicLong batteryLow = new AtomicLong();
   private final MultiGauge robotsByVersion;
+  private final MultiGauge stale;
+  private final MultiGauge hot;
+  private final MultiGauge batteryLow;
   private final Timer timeToSafeState;
   private long lastEventId;
 
-  /** When a robot counts as stale, hot or low on battery. */
-  public record FleetLimits(Duration staleAfter, double hotAboveC, double batteryLowBelowPercent) {
+  /**
+   * When a robot counts as stale, hot or low on battery, and the robot label that splits the fleet gauges by site.
+   *
+   * @param siteLabel null: the fleet gauges are not split by site
+   */
+  public record FleetLimits(Duration staleAfter, double hotAboveC, double batteryLowBelowPercent, String siteLabel) {
   }
 
   public RegistryMetrics(RegistryCounts counts, RolloutEventLog events, KillSwitchRepository killSwitch,
@@ -86,12 +93,12 @@ public class RegistryMetrics {
         .register(meters);
     Gauge.builder("otaflow.kill.switch.on", killSwitchOn, AtomicLong::get)
         .description("1 while the fleet-wide kill switch is on").register(meters);
-    Gauge.builder("otaflow.fleet.robots.stale", stale, AtomicLong::get)
+    stale = MultiGauge.builder("otaflow.fleet.robots.stale")
         .description("Robots whose latest telemetry is older than " + limits.staleAfter() + ", or missing")
         .register(meters);
-    Gauge.builder("otaflow.fleet.robots.hot", hot, AtomicLong::get)
+    hot = MultiGauge.builder("otaflow.fleet.robots.hot")
         .description("Robots whose latest temperature is above " + limits.hotAboveC() + " C").register(meters);
-    Gauge.builder("otaflow.fleet.robots.battery.low", batteryLow, AtomicLong::get)
+    batteryLow = MultiGauge.builder("otaflow.fleet.robots.battery.low")
         .description("Robots whose latest battery level is below " + limits.batteryLowBelowPercent() + " %")
         .register(meters);
     robotsByVersion = MultiGauge.builder("otaflow.fleet.robots")
@@ -133,15 +140,35 @@ public class RegistryMetrics {
       lastEventId = tally.lastEventId();
       stagesPastDeadline.set(counts.stagesPastDeadline());
       killSwitchOn.set(killSwitch.state().on() ? 1 : 0);
-      FleetCounts fleet = counts.fleet(limits.staleAfter(), limits.hotAboveC(), limits.batteryLowBelowPercent());
-      stale.set(fleet.stale());
-      hot.set(fleet.hot());
-      batteryLow.set(fleet.batteryLow());
-      robotsByVersion.register(fleet.robotsByVersion().entrySet().stream()
-          .map(version -> MultiGauge.Row.of(Tags.of("version", version.getKey()), version.getValue()))
+      List<FleetGroup> fleet = counts.fleet(limits.staleAfter(), limits.hotAboveC(),
+          limits.batteryLowBelowPercent(), limits.siteLabel());
+      robotsByVersion.register(fleet.stream()
+          .map(group -> MultiGauge.Row.of(siteTags(group).and("version", group.version()), group.robots()))
           .toList(), true);
+      stale.register(bySite(fleet, FleetGroup::stale), true);
+      hot.register(bySite(fleet, FleetGroup::hot), true);
+      batteryLow.register(bySite(fleet, FleetGroup::batteryLow), true);
     } catch (RuntimeException unread) {
       log.warn("metrics: cannot read the registry, keeping the last values: {}", unread.toString());
     }
+  }
+
+  /** No tag without a site label: the series are then the fleet's totals, as before sites. */
+  private static Tags siteTags(FleetGroup group) {
+    return group.site() == null ? Tags.empty() : Tags.of("site", group.site());
+  }
+
+  /**
+   * One row per site, a site with none of them at 0; without a site label one untagged row, 0 for an empty fleet (a
+   * meter's tag keys never change: Prometheus requires it).
+   */
+  private List<MultiGauge.Row<?>> bySite(List<FleetGroup> fleet, ToLongFunction<FleetGroup> count) {
+    Map<Tags, Long> sums = new LinkedHashMap<>();
+    if (limits.siteLabel() == null) {
+      sums.put(Tags.empty(), 0L);
+    }
+    fleet.forEach(group -> sums.merge(siteTags(group), count.applyAsLong(group), Long::sum));
+    return sums.entrySet().stream()
+        .<MultiGauge.Row<?>>map(site -> MultiGauge.Row.of(site.getKey(), site.getValue())).toList();
   }
 }

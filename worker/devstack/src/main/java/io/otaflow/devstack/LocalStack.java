@@ -1,7 +1,9 @@
 package io.otaflow.devstack;
 
 import io.otaflow.controlplane.ControlPlaneApplication;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.otaflow.controlplane.RolloutService;
+import io.otaflow.controlplane.security.ApiTokens;
 import io.otaflow.registry.RobotRepository;
 import io.otaflow.registry.RolloutEventLog;
 import io.otaflow.registry.RolloutRobotRepository;
@@ -13,6 +15,7 @@ import io.otaflow.signing.ManifestVerifier;
 import io.temporal.client.WorkflowClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -22,12 +25,13 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Everything otaflow needs, in this process, under one data directory: the embedded Temporal server, the control
- * plane (connected to it by address, H2 file registry, signing releases with a key made at start, no HTTP API), the
- * artifact server and a simulated fleet.
+ * plane (connected to it by address, H2 file registry, signing releases with a key made at start, its HTTP API on a
+ * free loopback port, where the simulated robots post their telemetry), the artifact server and a simulated fleet.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -48,19 +52,33 @@ public final class LocalStack implements AutoCloseable {
   private LocalStack() {
   }
 
+  /** The agent's defaults: a telemetry sample a minute, sent every 5 minutes. */
+  public static final Duration SAMPLE_INTERVAL = Duration.ofMinutes(1);
+  public static final Duration SEND_INTERVAL = Duration.ofMinutes(5);
+
   /** Starts everything under {@code dataDir}, with {@code robots} simulated robots; stage analyses are refused. */
   public static LocalStack start(Path dataDir, int robots) {
     return start(dataDir, robots, null);
   }
 
   /**
-   * Starts everything under {@code dataDir}, with {@code robots} simulated robots; stage analyses query the Prometheus
-   * at {@code prometheusUrl} (null: none, and plans with an analysis are refused).
+   * Starts everything under {@code dataDir}, with {@code robots} simulated robots reporting as agents do; stage
+   * analyses query the Prometheus at {@code prometheusUrl} (null: none, and plans with an analysis are refused).
    */
   public static LocalStack start(Path dataDir, int robots, String prometheusUrl) {
+    return start(dataDir, robots, prometheusUrl, SAMPLE_INTERVAL, SEND_INTERVAL);
+  }
+
+  /** As {@link #start(Path, int)}, the robots sampling and sending telemetry at these intervals. */
+  public static LocalStack start(Path dataDir, int robots, Duration sampleInterval, Duration sendInterval) {
+    return start(dataDir, robots, null, sampleInterval, sendInterval);
+  }
+
+  private static LocalStack start(Path dataDir, int robots, String prometheusUrl, Duration sampleInterval,
+                                  Duration sendInterval) {
     LocalStack stack = new LocalStack();
     try {
-      stack.startAll(dataDir, robots, prometheusUrl);
+      stack.startAll(dataDir, robots, prometheusUrl, sampleInterval, sendInterval);
       return stack;
     } catch (RuntimeException e) {
       stack.close();
@@ -68,11 +86,13 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  private void startAll(Path dataDir, int robots, String prometheusUrl) {
+  private void startAll(Path dataDir, int robots, String prometheusUrl, Duration sampleInterval,
+                        Duration sendInterval) {
     temporal = track(EmbeddedTemporal.start());
     Map<String, String> properties = new HashMap<>(Map.of(
         "spring.temporal.connection.target", temporal.target(),
-        "spring.main.web-application-type", "none",
+        "server.port", "0",
+        "management.server.port", "0",
         "otaflow.temporal.test-server", "true",
         "otaflow.data-dir", dataDir.toString(),
         "otaflow.signing.key-file", writeSigningKey(dataDir.resolve("keys")).toString(),
@@ -83,8 +103,21 @@ public final class LocalStack implements AutoCloseable {
     controlPlane = track(ControlPlaneApplication.start(properties));
     artifacts = track(ArtifactServer.start(createDirectories(dataDir.resolve("artifacts"))));
     BuiltArtifact factory = buildArtifact(FACTORY_VERSION);
+    ApiTokens tokens = controlPlane.getBean(ApiTokens.class);
     fleet = track(SimulatedFleet.start(dataDir.resolve("fleet"), robots, factory.path(), FACTORY_VERSION,
-        controlPlane.getBean(RobotRepository.class), client(), trustedKeys()));
+        controlPlane.getBean(RobotRepository.class), client(), trustedKeys(), new SimulatedFleet.Telemetry(apiUrl(),
+            robotId -> tokens.issueForRobot(robotId, ApiTokens.DEFAULT_EXPIRY, "local stack").token(),
+            sampleInterval, sendInterval)));
+  }
+
+  /** The control plane's REST API, on loopback. */
+  public URI apiUrl() {
+    return URI.create("http://127.0.0.1:" + ((WebServerApplicationContext) controlPlane).getWebServer().getPort());
+  }
+
+  /** The control plane's Prometheus metrics: what the central alerts read. */
+  public MeterRegistry meters() {
+    return controlPlane.getBean(MeterRegistry.class);
   }
 
   /**

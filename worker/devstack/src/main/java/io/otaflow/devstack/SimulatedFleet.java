@@ -1,6 +1,8 @@
 package io.otaflow.devstack;
 
 import io.micrometer.core.instrument.Metrics;
+import io.otaflow.agent.RobotAgent;
+import io.otaflow.agent.TelemetryReporter;
 import io.otaflow.devstack.bench.BenchRobotActivities;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.registry.RobotRepository;
@@ -16,20 +18,35 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A fleet of robots in this process: each has a real disk directory ({@link RobotDisk}) seeded with a factory release,
- * a row in the fleet registry, and its own Temporal worker polling its own task queue, as a real robot's agent would.
+ * a row in the fleet registry, its own Temporal worker polling its own task queue, and its own robot token with which
+ * it posts telemetry to the control plane over HTTP, as a real robot's agent would.
  */
 public final class SimulatedFleet implements AutoCloseable {
+
+  /**
+   * Where and how often the simulated robots report: the agent's defaults are a sample a minute, sent every 5 minutes.
+   *
+   * @param robotTokens issues robot {@code robotId}'s own token
+   */
+  public record Telemetry(URI controlPlane, Function<String, String> robotTokens, Duration sampleInterval,
+                          Duration sendInterval) {
+  }
 
   /** A hot robot: its health gate fails on temperature. */
   public static final RobotSensors OVERHEATED = RobotSensors.healthy().withTemperatureC(93.0);
@@ -38,6 +55,13 @@ public final class SimulatedFleet implements AutoCloseable {
 
   private final Map<String, RobotDisk> disks;
   private final List<WorkerFactory> factories;
+  private final List<TelemetryReporter> reporters = new ArrayList<>();
+  /** Two threads report for the whole fleet: sampling and sending take little time. */
+  private final ScheduledExecutorService telemetryTimer = Executors.newScheduledThreadPool(2, runnable -> {
+    Thread thread = new Thread(runnable, "simulated-fleet-telemetry");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   private SimulatedFleet(Map<String, RobotDisk> disks, List<WorkerFactory> factories) {
     this.disks = disks;
@@ -50,7 +74,8 @@ public final class SimulatedFleet implements AutoCloseable {
    * they refuse releases not signed by one of them, or signed for labels other than those they are registered with.
    */
   public static SimulatedFleet start(Path fleetDir, int size, Path factoryArtifact, String factoryVersion,
-                                     RobotRepository registry, WorkflowClient client, ManifestVerifier trustedKeys) {
+                                     RobotRepository registry, WorkflowClient client, ManifestVerifier trustedKeys,
+                                     Telemetry telemetry) {
     HttpClient http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5))
@@ -68,9 +93,13 @@ public final class SimulatedFleet implements AutoCloseable {
         Map<String, String> labels = labels(index);
         registry.registerRobot(robotId, labels, factoryVersion, null);
         disks.put(robotId, disk);
-        factories.add(startWorker(client, robotId, disk, http,
-            RobotSideActivities.defaults(disk.dir()).trusting(trustedKeys).labelled(labels)
-                .withHooks(ApplyHooks.defaults(disk.dir()).withAfterSwitch(switchSensors))));
+        RobotSideActivities robotSide = RobotSideActivities.defaults(disk.dir()).trusting(trustedKeys)
+            .labelled(labels).withHooks(ApplyHooks.defaults(disk.dir()).withAfterSwitch(switchSensors));
+        factories.add(startWorker(client, robotId, disk, http, robotSide));
+        // Simulated robots track no update step: their telemetry says none.
+        fleet.reporters.add(new TelemetryReporter(robotId, RobotAgent.AGENT_VERSION, disk, robotSide.sensors(),
+            () -> null, telemetry.controlPlane(), telemetry.robotTokens().apply(robotId), http, Clock.systemUTC())
+            .start(fleet.telemetryTimer, telemetry.sampleInterval(), telemetry.sendInterval()));
       }
       return fleet;
     } catch (RuntimeException e) {
@@ -133,6 +162,8 @@ public final class SimulatedFleet implements AutoCloseable {
 
   @Override
   public void close() {
+    reporters.forEach(TelemetryReporter::close);
+    telemetryTimer.shutdownNow();
     factories.forEach(WorkerFactory::shutdownNow);
     for (WorkerFactory factory : factories) {
       factory.awaitTermination(10, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package io.otaflow.controlplane.api;
 import io.otaflow.controlplane.security.ApiTokens;
 import io.otaflow.registry.UserRole;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.ResponseEntity;
@@ -13,7 +14,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** API tokens, for admins: issue one (shown once), list them, revoke one. */
+/** API tokens, for admins: issue one for a person or a robot (shown once), list them, revoke one. */
 @ConditionalOnWebApplication
 @RestController
 @RequestMapping("/api/v1/tokens")
@@ -30,9 +31,13 @@ class TokenController {
   /** 201 with the token itself: the only answer that ever carries it. */
   @PostMapping
   ResponseEntity<TokenView> create(@RequestBody TokenRequest request) {
-    ApiTokens.IssuedToken issued = commands.run(Command.TOKEN_CREATE, request.user(), null,
-        admin -> tokens.issue(RequiredFields.require(request.user(), "user"), request.userRole(),
-            request.expiresIn() == null ? ApiTokens.DEFAULT_EXPIRY : request.expiresIn(), admin));
+    Duration expiresIn = request.expiresIn() == null ? ApiTokens.DEFAULT_EXPIRY : request.expiresIn();
+    ApiTokens.IssuedToken issued = request.robot() != null
+        ? commands.run(Command.TOKEN_CREATE, ApiTokens.ROBOT_USER_PREFIX + request.robot(), null,
+            admin -> tokens.issueForRobot(request.robotAlone(), expiresIn, admin))
+        : commands.run(Command.TOKEN_CREATE, request.user(), null,
+            admin -> tokens.issue(RequiredFields.require(request.user(), "user"), request.userRole(), expiresIn,
+                admin));
     return ResponseEntity.created(URI.create("/api/v1/tokens/" + issued.record().tokenId()))
         .body(TokenView.of(issued.record(), issued.token()));
   }

@@ -40,6 +40,8 @@ final class OidcRoles implements Converter<Jwt, AbstractAuthenticationToken> {
     return values.stream()
         .map(String::valueOf)
         .flatMap(value -> UserRole.find(value).stream())
+        // A robot's credential is an otaflow robot token, bound to its robot; no identity provider grants it.
+        .filter(role -> role != UserRole.ROBOT)
         .map(role -> (GrantedAuthority) new SimpleGrantedAuthority(role.authority()))
         .toList();
   }

@@ -24,7 +24,8 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 /**
  * The answers of the security filter chain, as problem details like every other refusal of the API: 401 for a missing
  * or bad token (logged as one line and counted in {@code otaflow.api.authentication.refused}, tagged missing or
- * invalid), 403 for a user with no otaflow role (audited when the request would change something). A user whose role
+ * invalid), 403 for a user with no otaflow role, a robot token outside telemetry or a person's token posting
+ * telemetry (audited when the request would change something). A user whose role
  * is too low for a command is refused by {@code AuditedCommands}, which also audits it.
  */
 final class RefusedRequests implements AuthenticationEntryPoint, AccessDeniedHandler {
@@ -77,7 +78,15 @@ final class RefusedRequests implements AuthenticationEntryPoint, AccessDeniedHan
   public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
       throws IOException {
     CurrentUser user = CurrentUser.get();
-    String refusal = "user " + user.name() + " holds no otaflow role (" + UserRole.names() + ")";
+    String refusal;
+    if (user.role() == UserRole.ROBOT) {
+      refusal = "user " + user.name() + " holds a robot token, which may only POST " + SecurityConfig.TELEMETRY;
+    } else if (SecurityConfig.TELEMETRY.equals(request.getRequestURI())) {
+      refusal = "user " + user.name() + " is not a robot: only a robot's own token (otaflow tokens create --robot ID)"
+          + " may POST " + SecurityConfig.TELEMETRY;
+    } else {
+      refusal = "user " + user.name() + " holds no otaflow role (" + UserRole.names() + ")";
+    }
     if (!READS.contains(request.getMethod())) {
       // No command was reached, so the request itself is what the audit trail records.
       audit.append(user.name(), null, request.getMethod() + " " + request.getRequestURI(), null, null, null, refusal);

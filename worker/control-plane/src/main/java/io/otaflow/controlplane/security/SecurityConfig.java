@@ -14,6 +14,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -40,14 +41,18 @@ import org.springframework.security.web.SecurityFilterChain;
  * (checked against the registry's hashes) or, with {@code otaflow.oidc.issuer} set, a JWT from the company's identity
  * provider (OAuth2 resource server; signature, expiry, issuer and audience checked with its published keys). Every
  * request needs at least the viewer role (a user with no otaflow role is refused here, and audited when the request
- * would change something); each command checks its own role in {@code AuditedCommands}, which also audits it. No
- * sessions and no cookies, hence no CSRF protection needed. Only in a web application: the dev stack has no API.
+ * would change something); each command checks its own role in {@code AuditedCommands}, which also audits it. The
+ * one exception: {@value #TELEMETRY} takes robot tokens alone, and a robot token nothing else. No
+ * sessions and no cookies, hence no CSRF protection needed. Only in a web application (test control planes without
+ * an API leave it out).
  */
 @ConditionalOnWebApplication
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
 
   private static final int BCRYPT_MIN_COST = 4;
+  /** Where robots post their telemetry, with their own robot token. */
+  public static final String TELEMETRY = "/api/v1/telemetry";
 
   @Bean
   SecurityFilterChain api(HttpSecurity http, AuthenticationManagerResolver<HttpServletRequest> bearerTokens,
@@ -58,6 +63,7 @@ public class SecurityConfig {
             // deliberately exposed (application.yml).
             .requestMatchers("/livez", "/readyz", "/actuator/health", "/actuator/health/**", "/actuator/prometheus")
             .permitAll()
+            .requestMatchers(HttpMethod.POST, TELEMETRY).hasRole(UserRole.ROBOT.name())
             .anyRequest().hasRole(UserRole.VIEWER.name()))
         .oauth2ResourceServer(resourceServer -> resourceServer
             .authenticationManagerResolver(bearerTokens)

@@ -93,7 +93,7 @@ class ApiSecurityTest {
         UserRole.RELEASE_MANAGER, List.of(true, true, false, false),
         UserRole.ADMIN, List.of(true, true, true, true));
 
-    for (UserRole role : UserRole.values()) {
+    for (UserRole role : allowed.keySet()) {
       Caller caller = api.as("user-" + role.roleName(), role);
       List<Call> calls = List.of(read, new Call("POST", publish.path, release(ControlPlaneUnderTest.newVersion(), 10,
           null, null)), killSwitch, tokens);

@@ -31,8 +31,9 @@ class MetricsEndpointTest {
     robots.registerRobot("r2", Map.of(), "1.0.0", null);
     robots.registerRobot("r3", Map.of(), null, null);
     TelemetryRepository telemetry = api.bean(TelemetryRepository.class);
-    telemetry.record(new RobotTelemetry("r1", 12.0, 91.0, "1.0.0", System.currentTimeMillis()));
-    telemetry.record(new RobotTelemetry("r2", 80.0, 40.0, "1.0.0", System.currentTimeMillis()));
+    long now = System.currentTimeMillis();
+    telemetry.recordAll(List.of(new RobotTelemetry("r1", 12.0, 91.0, "1.0.0", now, null, null),
+        new RobotTelemetry("r2", 80.0, 40.0, "1.0.0", now, null, null)));
     String before = scrape();
 
     api.startRunning("measured", "r1");

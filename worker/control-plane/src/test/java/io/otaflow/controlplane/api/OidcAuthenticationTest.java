@@ -89,6 +89,11 @@ class OidcAuthenticationTest {
     assertThat(audited.get(0).get("action").asText()).isEqualTo("POST /api/v1/rollouts/any/pause");
     assertThat(audited.get(0).get("role").isNull()).isTrue();
     assertThat(audited.get(0).get("accepted").asBoolean()).isFalse();
+
+    String robotClaim = jwt(KEY, ISSUER_URL, "rob", List.of("robot"), Instant.now().plusSeconds(60));
+    Answer telemetry = api.withToken(robotClaim).post("/api/v1/telemetry", "{\"robotId\": \"r1\", \"samples\": []}");
+    assertThat(telemetry.status()).as("no identity provider grants a robot's role").isEqualTo(403);
+    assertThat(telemetry.error()).startsWith("user rob is not a robot");
   }
 
   private static String jwt(RSAKey key, String issuer, String user, List<String> roles, Instant expires)

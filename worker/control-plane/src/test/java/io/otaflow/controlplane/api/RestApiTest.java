@@ -475,7 +475,8 @@ class RestApiTest {
   @Test
   void robotsAreListedWithLabelsVersionAndLatestTelemetry() throws Exception {
     api.bean(TelemetryRepository.class)
-        .record(new RobotTelemetry("r1", 87.5, 41.0, "1.0.0", System.currentTimeMillis()));
+        .recordAll(List.of(new RobotTelemetry("r1", 87.5, 41.0, "1.0.0", System.currentTimeMillis(), "verify",
+            "0.4.0")));
 
     JsonNode robots = api.get("/api/v1/robots").body().get("items");
     JsonNode r1 = robots.get(0);
