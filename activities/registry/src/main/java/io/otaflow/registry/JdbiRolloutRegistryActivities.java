@@ -35,7 +35,7 @@ public class JdbiRolloutRegistryActivities implements RolloutRegistryActivities 
   @Override
   public List<Integer> assignStages(String rolloutId, TargetSelector target, RolloutPlan plan,
                                     String releaseVersion) {
-    Optional<List<Integer>> stored = rolloutRobots.stageSizes(rolloutId, plan.stages().size());
+    Optional<List<Integer>> stored = rolloutRobots.assignedStageSizes(rolloutId, plan.stages().size());
     if (stored.isPresent()) {
       return stored.get();
     }
