@@ -35,8 +35,8 @@ public class RolloutRobotRepository {
   private static final Logger log = LoggerFactory.getLogger(RolloutRobotRepository.class);
 
   /**
-   * Rows per transaction when storing stages: one JDBC batch each. A page commits in well under a second, so a retry
-   * after a failure midway redoes at most one page, and no transaction holds 100,000 rows of locks and undo.
+   * Rows per transaction when storing stages: one JDBC batch each. A page commits in about a second at worst, so a
+   * retry after a failure midway redoes at most one page, and no transaction holds 100,000 rows of locks and undo.
    */
   static final int STAGE_PAGE_SIZE = 5_000;
 
@@ -120,9 +120,11 @@ public class RolloutRobotRepository {
     });
   }
 
+  /** The first match ends the query: the event comes early in a rollout's log, which can hold millions. */
   private static boolean stagesAssigned(Handle h, String rolloutId) {
-    return h.createQuery("SELECT COUNT(*) FROM rollout_events WHERE rollout_id = :id AND kind = :kind")
-        .bind("id", rolloutId).bind("kind", RolloutEventRecord.STAGES_ASSIGNED).mapTo(Integer.class).one() > 0;
+    return h.createQuery("SELECT 1 FROM rollout_events WHERE rollout_id = :id AND kind = :kind LIMIT 1")
+        .bind("id", rolloutId).bind("kind", RolloutEventRecord.STAGES_ASSIGNED).mapTo(Integer.class).findOne()
+        .isPresent();
   }
 
   /** One JDBC batch: the page's rows the table does not hold yet. */
