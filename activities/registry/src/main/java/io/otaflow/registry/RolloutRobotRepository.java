@@ -2,6 +2,7 @@ package io.otaflow.registry;
 
 import static io.otaflow.registry.RegistryJdbc.afterOrStart;
 import static io.otaflow.registry.RegistryJdbc.instant;
+import static io.otaflow.registry.RegistryJdbc.isDuplicate;
 import static io.otaflow.registry.RegistryJdbc.requirePositive;
 import static io.otaflow.registry.RegistryJdbc.retryOnDuplicate;
 import static io.otaflow.registry.RegistryJdbc.timestamp;
@@ -26,6 +27,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,11 @@ public class RolloutRobotRepository {
    * retry after a failure midway redoes at most one page, and no transaction holds 100,000 rows of locks and undo.
    */
   static final int STAGE_PAGE_SIZE = 5_000;
+  private static final String INSERT_STAGED = "INSERT INTO rollout_robots (rollout_id, robot_id, stage_index, state,"
+      + " updated_at) VALUES (:rollout, :robot, :stage, :state, :now)";
+  private static final String INSERT_MISSING = "INSERT INTO rollout_robots (rollout_id, robot_id, stage_index, state,"
+      + " updated_at) SELECT :rollout, :robot, :stage, :state, :now WHERE NOT EXISTS"
+      + " (SELECT 1 FROM rollout_robots WHERE rollout_id = :rollout AND robot_id = :robot)";
 
   /**
    * The states in which a robot can have a reason for not being COMMITTED: all but COMMITTED and PENDING (a robot that
@@ -83,9 +90,7 @@ public class RolloutRobotRepository {
     rows.sort(Comparator.comparing(StagedRobot::robotId));
     Instant now = RegistryJdbc.now(clock);
     for (int from = 0; from < rows.size(); from += STAGE_PAGE_SIZE) {
-      List<StagedRobot> page = rows.subList(from, Math.min(rows.size(), from + STAGE_PAGE_SIZE));
-      // A concurrent attempt may commit a row of the page between this one's check and insert: then again, skipping it.
-      retryOnDuplicate(() -> jdbi.inTransaction(h -> insertMissing(h, rolloutId, page, now)));
+      storePage(rolloutId, rows.subList(from, Math.min(rows.size(), from + STAGE_PAGE_SIZE)), now);
     }
     jdbi.useTransaction(h -> {
       if (!stagesAssigned(h, rolloutId)) {
@@ -127,11 +132,25 @@ public class RolloutRobotRepository {
         .isPresent();
   }
 
-  /** One JDBC batch: the page's rows the table does not hold yet. */
-  private static int[] insertMissing(Handle h, String rolloutId, List<StagedRobot> page, Instant now) {
-    PreparedBatch batch = h.prepareBatch("INSERT INTO rollout_robots (rollout_id, robot_id, stage_index, state,"
-        + " updated_at) SELECT :rollout, :robot, :stage, :state, :now WHERE NOT EXISTS"
-        + " (SELECT 1 FROM rollout_robots WHERE rollout_id = :rollout AND robot_id = :robot)");
+  /**
+   * One page in one transaction: a plain batch insert (on H2 twice as fast as checking each row first), and when some
+   * row of the page is stored already (by an earlier attempt, or one running beside this one) only the rows missing.
+   */
+  private void storePage(String rolloutId, List<StagedRobot> page, Instant now) {
+    try {
+      jdbi.useTransaction(h -> insert(h, INSERT_STAGED, rolloutId, page, now));
+    } catch (UnableToExecuteStatementException e) {
+      if (!isDuplicate(e)) {
+        throw e;
+      }
+      // A concurrent attempt may commit a row of the page between this one's check and insert: then again.
+      retryOnDuplicate(() -> jdbi.inTransaction(h -> insert(h, INSERT_MISSING, rolloutId, page, now)));
+    }
+  }
+
+  /** One JDBC batch of {@code sql}, either of the two inserts. */
+  private static int[] insert(Handle h, String sql, String rolloutId, List<StagedRobot> page, Instant now) {
+    PreparedBatch batch = h.prepareBatch(sql);
     for (StagedRobot row : page) {
       batch.bind("rollout", rolloutId).bind("robot", row.robotId()).bind("stage", row.stage())
           .bind("state", RobotUpdateState.PENDING.name()).bind("now", timestamp(now)).add();
