@@ -27,8 +27,8 @@ public final class RegistryOptions {
       .build();
 
   /**
-   * Stage assignment writes a row per robot, 5,000 per transaction: 100,000 robots took 6 s on PostgreSQL and 21 s on
-   * H2 on the 2-core build machine under load (README, Benchmark). Five minutes per attempt leave that tenfold room;
+   * Stage assignment writes a row per robot, 5,000 per transaction: 100,000 robots took 6-8 s on PostgreSQL and 5-18 s
+   * on H2 on the 2-core build machine under load (README, Benchmark). Five minutes per attempt leave tenfold room;
    * an attempt cut short loses at most one page, which the next redoes. Bounded, unlike {@link #LOCAL}: after ten
    * attempts (about five minutes of backoff) the rollout fails before any robot started, which gives its robots back,
    * rather than hold them for a database that does not come back.

@@ -133,7 +133,7 @@ public class RolloutRobotRepository {
   }
 
   /**
-   * One page in one transaction: a plain batch insert (on H2 twice as fast as checking each row first), and when some
+   * One page in one transaction: a plain batch insert (faster on H2 than checking each row first), and when some
    * row of the page is stored already (by an earlier attempt, or one running beside this one) only the rows missing.
    */
   private void storePage(String rolloutId, List<StagedRobot> page, Instant now) {
