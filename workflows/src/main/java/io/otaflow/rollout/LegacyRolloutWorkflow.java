@@ -53,7 +53,8 @@ class LegacyRolloutWorkflow implements RolloutWorkflow {
 
   private final int historyBudget;
   private final RolloutRegistryActivities registry =
-      Workflow.newLocalActivityStub(RolloutRegistryActivities.class, RegistryOptions.LOCAL);
+      Workflow.newLocalActivityStub(RolloutRegistryActivities.class, RegistryOptions.LOCAL,
+          RegistryOptions.ROLLOUT_REGISTRY_METHODS);
   private final RobotStateActivities robotStates =
       Workflow.newLocalActivityStub(RobotStateActivities.class, RegistryOptions.LOCAL);
 

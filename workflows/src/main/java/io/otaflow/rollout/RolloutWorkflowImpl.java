@@ -84,7 +84,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   private final int historyBudget;
   private final RolloutRegistryActivities registry =
-      Workflow.newLocalActivityStub(RolloutRegistryActivities.class, RegistryOptions.LOCAL);
+      Workflow.newLocalActivityStub(RolloutRegistryActivities.class, RegistryOptions.LOCAL,
+          RegistryOptions.ROLLOUT_REGISTRY_METHODS);
   private final RobotStateActivities robotStates =
       Workflow.newLocalActivityStub(RobotStateActivities.class, RegistryOptions.LOCAL);
   private final AnalysisActivities analysis =

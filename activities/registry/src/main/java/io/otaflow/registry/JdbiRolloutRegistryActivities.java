@@ -12,9 +12,13 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@link RolloutRegistryActivities} over the fleet registry; runs as local activities on the control plane. */
 public class JdbiRolloutRegistryActivities implements RolloutRegistryActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(JdbiRolloutRegistryActivities.class);
 
   private final RobotRepository robots;
   private final RolloutRepository rollouts;
@@ -31,12 +35,14 @@ public class JdbiRolloutRegistryActivities implements RolloutRegistryActivities 
 
   /**
    * The robots leased to the rollout when it was recorded, split by {@link StagePlanner} (deterministic, so a retry
-   * agrees). A rollout recorded before leases existed holds none: its target is resolved again, as it was then.
+   * agrees) and stored page by page ({@link RolloutRobotRepository#storeStages}): a retry after a failure midway
+   * completes the same assignment. A rollout recorded before leases existed holds none: its target is resolved again,
+   * as it was then.
    */
   @Override
   public List<Integer> assignStages(String rolloutId, TargetSelector target, RolloutPlan plan,
                                     String releaseVersion) {
-    Optional<List<Integer>> stored = rolloutRobots.stageSizes(rolloutId, plan.stages().size());
+    Optional<List<Integer>> stored = rolloutRobots.assignedStageSizes(rolloutId, plan.stages().size());
     if (stored.isPresent()) {
       return stored.get();
     }
@@ -45,7 +51,11 @@ public class JdbiRolloutRegistryActivities implements RolloutRegistryActivities 
       if (targets.isEmpty()) {
         targets = List.copyOf(robots.rolloutTargets(target, releaseVersion));
       }
-      return rolloutRobots.storeStages(rolloutId, StagePlanner.assign(rolloutId, targets, plan));
+      long started = System.nanoTime();
+      List<Integer> sizes = rolloutRobots.storeStages(rolloutId, StagePlanner.assign(rolloutId, targets, plan));
+      log.info("rollout {} assigned {} robots to stages {} in {} ms", rolloutId, targets.size(), sizes,
+          (System.nanoTime() - started) / 1_000_000);
+      return sizes;
     } catch (UnknownRobotException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), RegistryOptions.UNKNOWN_ROBOT);
     }

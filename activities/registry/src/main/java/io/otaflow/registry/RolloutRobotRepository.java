@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +36,16 @@ public class RolloutRobotRepository {
 
   private static final Logger log = LoggerFactory.getLogger(RolloutRobotRepository.class);
 
-  /** Rows per JDBC batch when storing stages; keeps driver buffers small for fleets of 100,000. */
-  private static final int BATCH_SIZE = 2_000;
+  /**
+   * Rows per transaction when storing stages: one JDBC batch each. A page commits in about a second at worst, so a
+   * retry after a failure midway redoes at most one page, and no transaction holds 100,000 rows of locks and undo.
+   */
+  static final int STAGE_PAGE_SIZE = 5_000;
+  private static final String INSERT_STAGED = "INSERT INTO rollout_robots (rollout_id, robot_id, stage_index, state,"
+      + " updated_at) VALUES (:rollout, :robot, :stage, :state, :now)";
+  private static final String INSERT_MISSING = "INSERT INTO rollout_robots (rollout_id, robot_id, stage_index, state,"
+      + " updated_at) SELECT :rollout, :robot, :stage, :state, :now WHERE NOT EXISTS"
+      + " (SELECT 1 FROM rollout_robots WHERE rollout_id = :rollout AND robot_id = :robot)";
 
   /**
    * The states in which a robot can have a reason for not being COMMITTED: all but COMMITTED and PENDING (a robot that
@@ -61,60 +70,95 @@ public class RolloutRobotRepository {
   }
 
   /**
-   * Stores each stage's robots PENDING, in one transaction. Ask {@link #stageSizes} first: when a concurrent attempt
-   * stored the rollout's stages meanwhile, this stores nothing and returns the sizes stored.
+   * Stores each stage's robots PENDING, a page of {@link #STAGE_PAGE_SIZE} robots (in robot ID order) per transaction,
+   * then logs the assignment, which marks it complete for {@link #assignedStageSizes}. Idempotent: a row already
+   * stored (by an attempt that failed midway, or one running concurrently) is left as it is, so a retry with the same
+   * stages finishes the work instead of failing on the primary key.
    *
-   * @param stages robot IDs per stage, in plan order
+   * @param stages robot IDs per stage, in plan order, no robot twice
    * @return robots per stage, in plan order
    */
   public List<Integer> storeStages(String rolloutId, List<List<String>> stages) {
     List<Integer> sizes = stages.stream().map(List::size).toList();
+    List<StagedRobot> rows = new ArrayList<>();
+    for (int stage = 0; stage < stages.size(); stage++) {
+      for (String robotId : stages.get(stage)) {
+        rows.add(new StagedRobot(robotId, stage));
+      }
+    }
+    // ID order: each page fills one stretch of the primary key, and concurrent attempts lock rows in the same order.
+    rows.sort(Comparator.comparing(StagedRobot::robotId));
     Instant now = RegistryJdbc.now(clock);
-    try {
-      jdbi.useTransaction(h -> {
-        for (int stage = 0; stage < stages.size(); stage++) {
-          insertStage(h, rolloutId, stage, stages.get(stage), now);
-        }
+    for (int from = 0; from < rows.size(); from += STAGE_PAGE_SIZE) {
+      storePage(rolloutId, rows.subList(from, Math.min(rows.size(), from + STAGE_PAGE_SIZE)), now);
+    }
+    jdbi.useTransaction(h -> {
+      if (!stagesAssigned(h, rolloutId)) {
         RolloutEventLog.append(h, rolloutId, null, RolloutEventRecord.STAGES_ASSIGNED, null, null,
             "stage sizes " + sizes, now);
-      });
-    } catch (UnableToExecuteStatementException e) {
-      if (isDuplicate(e)) {
-        return stageSizes(rolloutId, stages.size()).orElseThrow(() -> e);
       }
-      throw e;
-    }
+    });
     log.debug("rollout {} assigned stages {}", rolloutId, sizes);
     return sizes;
   }
 
-  /** Robots per stage as stored, or empty when the rollout has no stages stored yet. */
-  public Optional<List<Integer>> stageSizes(String rolloutId, int stageCount) {
-    List<int[]> counts = jdbi.withHandle(h -> h.createQuery("SELECT stage_index, COUNT(*) AS n FROM rollout_robots"
-            + " WHERE rollout_id = :id AND stage_index >= 0 GROUP BY stage_index")
-        .bind("id", rolloutId).map((rs, ctx) -> new int[] {rs.getInt("stage_index"), rs.getInt("n")}).list());
-    if (counts.isEmpty()) {
-      return Optional.empty();
-    }
-    List<Integer> sizes = new ArrayList<>(Collections.nCopies(stageCount, 0));
-    for (int[] count : counts) {
-      if (count[0] < stageCount) {
-        sizes.set(count[0], count[1]);
+  /**
+   * Robots per stage as stored, once {@link #storeStages} has completed for the rollout; empty before (also while
+   * only some pages are stored).
+   */
+  public Optional<List<Integer>> assignedStageSizes(String rolloutId, int stageCount) {
+    return jdbi.withHandle(h -> {
+      if (!stagesAssigned(h, rolloutId)) {
+        return Optional.empty();
       }
-    }
-    return Optional.of(List.copyOf(sizes));
+      List<Integer> sizes = new ArrayList<>(Collections.nCopies(stageCount, 0));
+      h.createQuery("SELECT stage_index, COUNT(*) AS n FROM rollout_robots"
+              + " WHERE rollout_id = :id AND stage_index >= 0 GROUP BY stage_index")
+          .bind("id", rolloutId)
+          .map((rs, ctx) -> new int[] {rs.getInt("stage_index"), rs.getInt("n")})
+          .forEach(count -> {
+            if (count[0] < stageCount) {
+              sizes.set(count[0], count[1]);
+            }
+          });
+      return Optional.of(List.copyOf(sizes));
+    });
   }
 
-  private static void insertStage(Handle h, String rolloutId, int stage, List<String> robotIds, Instant now) {
-    for (int from = 0; from < robotIds.size(); from += BATCH_SIZE) {
-      PreparedBatch batch = h.prepareBatch("INSERT INTO rollout_robots (rollout_id, robot_id, stage_index, state,"
-          + " updated_at) VALUES (:rollout, :robot, :stage, :state, :now)");
-      for (String robotId : robotIds.subList(from, Math.min(robotIds.size(), from + BATCH_SIZE))) {
-        batch.bind("rollout", rolloutId).bind("robot", robotId).bind("stage", stage)
-            .bind("state", RobotUpdateState.PENDING.name()).bind("now", timestamp(now)).add();
+  /** The first match ends the query: the event comes early in a rollout's log, which can hold millions. */
+  private static boolean stagesAssigned(Handle h, String rolloutId) {
+    return h.createQuery("SELECT 1 FROM rollout_events WHERE rollout_id = :id AND kind = :kind LIMIT 1")
+        .bind("id", rolloutId).bind("kind", RolloutEventRecord.STAGES_ASSIGNED).mapTo(Integer.class).findOne()
+        .isPresent();
+  }
+
+  /**
+   * One page in one transaction: a plain batch insert (faster on H2 than checking each row first), and when some
+   * row of the page is stored already (by an earlier attempt, or one running beside this one) only the rows missing.
+   */
+  private void storePage(String rolloutId, List<StagedRobot> page, Instant now) {
+    try {
+      jdbi.useTransaction(h -> insert(h, INSERT_STAGED, rolloutId, page, now));
+    } catch (UnableToExecuteStatementException e) {
+      if (!isDuplicate(e)) {
+        throw e;
       }
-      batch.execute();
+      // A concurrent attempt may commit a row of the page between this one's check and insert: then again.
+      retryOnDuplicate(() -> jdbi.inTransaction(h -> insert(h, INSERT_MISSING, rolloutId, page, now)));
     }
+  }
+
+  /** One JDBC batch of {@code sql}, either of the two inserts. */
+  private static int[] insert(Handle h, String sql, String rolloutId, List<StagedRobot> page, Instant now) {
+    PreparedBatch batch = h.prepareBatch(sql);
+    for (StagedRobot row : page) {
+      batch.bind("rollout", rolloutId).bind("robot", row.robotId()).bind("stage", row.stage())
+          .bind("state", RobotUpdateState.PENDING.name()).bind("now", timestamp(now)).add();
+    }
+    return batch.execute();
+  }
+
+  private record StagedRobot(String robotId, int stage) {
   }
 
   /** One page of a stage's robot IDs, ascending, after {@code afterRobotId} (null for the first page). */

@@ -15,7 +15,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +64,74 @@ class JdbiRolloutRegistryActivitiesTest {
 
     assertThat(again).isEqualTo(first);
     assertThat(registry.rolloutRobots().rolloutRobots("ro-1")).hasSize(50);
+    assertThat(stagesAssignedEvents("ro-1")).isEqualTo(1);
+  }
+
+  @OnEachDatabase
+  void aRetryAfterAFailureMidwayCompletesTheSameAssignment() {
+    int fleetSize = 2 * RolloutRobotRepository.STAGE_PAGE_SIZE + 2_000;
+    RegistryFixtures.insertRobots(jdbi, fleetSize);
+    // The second page (in robot ID order) fails on its last robot's row; the first page is committed by then.
+    String failingRobot = robotId(2 * RolloutRobotRepository.STAGE_PAGE_SIZE - 1);
+    jdbi.useHandle(h -> h.execute("ALTER TABLE rollout_robots ADD CONSTRAINT fails_midway CHECK (robot_id <> '"
+        + failingRobot + "')"));
+
+    assertThatThrownBy(() -> activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9"))
+        .satisfies(failure -> assertThat(failure.getMessage()).containsIgnoringCase("fails_midway"));
+    assertThat(registry.rolloutRobots().countsByState("ro-1"))
+        .containsEntry(RobotUpdateState.PENDING, RolloutRobotRepository.STAGE_PAGE_SIZE);
+    assertThat(registry.rolloutRobots().assignedStageSizes("ro-1", 4)).isEmpty();
+    assertThat(stagesAssignedEvents("ro-1")).isZero();
+
+    jdbi.useHandle(h -> h.execute("ALTER TABLE rollout_robots DROP CONSTRAINT fails_midway"));
+    List<Integer> sizes = activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9");
+
+    List<String> fleet = IntStream.range(0, fleetSize).mapToObj(RegistryFixtures::robotId).toList();
+    assertThat(sizes).isEqualTo(StagePlanner.stageSizes(fleetSize, fourStagePlan())).containsExactly(1, 1_199,
+        4_800, 6_000);
+    assertStagesAre("ro-1", StagePlanner.assign("ro-1", fleet, fourStagePlan()));
+    assertThat(stagesAssignedEvents("ro-1")).isEqualTo(1);
+    assertThat(activities.assignStages("ro-1", TargetSelector.wholeFleet(), fourStagePlan(), "9.9.9"))
+        .isEqualTo(sizes);
+  }
+
+  @OnEachDatabase
+  void twoAttemptsAtOnceStoreOneAssignment() throws Exception {
+    // A local activity's next attempt can start while a timed-out one still writes.
+    int fleetSize = 2 * RolloutRobotRepository.STAGE_PAGE_SIZE;
+    RegistryFixtures.insertRobots(jdbi, fleetSize);
+    ExecutorService attempts = Executors.newFixedThreadPool(2);
+    try {
+      Callable<List<Integer>> attempt = () -> activities.assignStages("ro-1", TargetSelector.wholeFleet(),
+          fourStagePlan(), "9.9.9");
+      List<Future<List<Integer>>> results = attempts.invokeAll(List.of(attempt, attempt));
+
+      List<Integer> expected = StagePlanner.stageSizes(fleetSize, fourStagePlan());
+      assertThat(results.get(0).get()).isEqualTo(expected);
+      assertThat(results.get(1).get()).isEqualTo(expected);
+    } finally {
+      attempts.shutdownNow();
+    }
+    List<String> fleet = IntStream.range(0, fleetSize).mapToObj(RegistryFixtures::robotId).toList();
+    assertStagesAre("ro-1", StagePlanner.assign("ro-1", fleet, fourStagePlan()));
+  }
+
+  @OnEachDatabase
+  void aLabelTargetedRolloutSplitsOnlyTheLabelledRobots() {
+    List<String> mars = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String site = i % 3 == 0 ? "earth" : "mars";
+      registry.robots().registerRobot(robotId(i), Map.of("site", site, "model", "mk2"), "1.0.0", null);
+      if (site.equals("mars")) {
+        mars.add(robotId(i));
+      }
+    }
+
+    List<Integer> sizes = activities.assignStages("ro-mars", new TargetSelector(Map.of("site", "mars"), List.of()),
+        fourStagePlan(), "9.9.9");
+
+    assertThat(sizes).containsExactly(1, 2, 10, 13);
+    assertStagesAre("ro-mars", StagePlanner.assign("ro-mars", mars, fourStagePlan()));
   }
 
   @OnEachDatabase
@@ -170,6 +243,23 @@ class JdbiRolloutRegistryActivitiesTest {
     assertThat(activities.countMovedOn("ro-1", "2.0.0")).isEqualTo(2);
     assertThat(activities.robotsToRollBack("other", "2.0.0", null, 10)).isEmpty();
     assertThat(activities.countMovedOn("other", "2.0.0")).isZero();
+  }
+
+  /** The rollout's stored stages are exactly {@code expected}, robot for robot. */
+  private void assertStagesAre(String rolloutId, List<List<String>> expected) {
+    Map<Integer, List<String>> stored = registry.rolloutRobots().rolloutRobots(rolloutId).stream()
+        .collect(Collectors.groupingBy(RolloutRobotRecord::stageIndex,
+            Collectors.mapping(RolloutRobotRecord::robotId, Collectors.toList())));
+    for (int stage = 0; stage < expected.size(); stage++) {
+      assertThat(stored.getOrDefault(stage, List.of())).as("stage %d", stage)
+          .containsExactlyInAnyOrderElementsOf(expected.get(stage));
+    }
+    assertThat(stored.keySet()).allMatch(stage -> stage < expected.size());
+  }
+
+  private long stagesAssignedEvents(String rolloutId) {
+    return registry.events().events(rolloutId).stream()
+        .filter(event -> event.kind().equals(RolloutEventRecord.STAGES_ASSIGNED)).count();
   }
 
   /** Follows the keyset cursor until a short page. */
