@@ -30,8 +30,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +39,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,7 +130,8 @@ public class HttpDownloadActivities implements DownloadActivities {
   private StagedArtifact stage(Release release) {
     Path staged = disk.stagedArtifact(release.version());
     Path part = disk.partialArtifact(release.version());
-    removeSuperseded(release, staged, part);
+    DurableOffset durable = DurableOffset.of(part);
+    removeSuperseded(release, staged, part, durable.file());
     // A previous attempt may have finished without its result reaching the workflow.
     if (Files.isRegularFile(staged) && size(staged) == release.sizeBytes()
         && ArtifactDigest.sha256Hex(staged).equals(release.sha256())) {
@@ -139,9 +141,10 @@ public class HttpDownloadActivities implements DownloadActivities {
     ActivityExecutionContext context = Activity.getExecutionContext();
     try {
       checkFreeSpace(release.sizeBytes());
-      Resume resume = resumePoint(release, part, context);
-      String sha256 = fetch(release, part, resume, context);
+      Resume resume = resumePoint(release, part, durable, context);
+      String sha256 = fetch(release, part, durable, resume, context);
       Files.move(part, staged, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      deleteQuietly(durable.file());
       log.info("robot {}: downloaded {} ({} bytes) to {}", disk.dir(), release.version(), release.sizeBytes(), staged);
       return new StagedArtifact(staged.toString(), sha256, release.sizeBytes());
     } catch (ApplicationFailure e) {
@@ -149,11 +152,13 @@ public class HttpDownloadActivities implements DownloadActivities {
         // No attempt will resume from the partial file, and a staged file that failed the check above is not this
         // release: both are only litter.
         deleteQuietly(part);
+        deleteQuietly(durable.file());
         deleteQuietly(staged);
       }
       throw e;
     } catch (ActivityCanceledException e) {
       deleteQuietly(part);
+      deleteQuietly(durable.file());
       throw e;
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause(
@@ -163,11 +168,13 @@ public class HttpDownloadActivities implements DownloadActivities {
 
   /**
    * Staging holds at most the download in progress: artifacts of other versions (refused, abandoned or finished by an
-   * earlier update) go. This release's own files stay: the staged one may be complete, the partial one resumes.
+   * earlier update) go. This release's own files stay: the staged one may be complete, the partial one resumes (with
+   * the record of its durable offset).
    */
-  private void removeSuperseded(Release release, Path staged, Path part) {
+  private void removeSuperseded(Release release, Path... own) {
+    List<Path> keep = List.of(own);
     try (Stream<Path> entries = Files.list(disk.staging())) {
-      for (Path entry : entries.filter(entry -> !entry.equals(staged) && !entry.equals(part)).toList()) {
+      for (Path entry : entries.filter(entry -> !keep.contains(entry)).toList()) {
         FileTrees.deleteTree(entry);
         log.info("robot {}: removed {} from staging, superseded by {}", disk.dir(), entry.getFileName(),
             release.version());
@@ -178,34 +185,51 @@ public class HttpDownloadActivities implements DownloadActivities {
     }
   }
 
-  /** Where this attempt starts: after the bytes a previous attempt heartbeated, when they are still on disk. */
-  private Resume resumePoint(Release release, Path part, ActivityExecutionContext context) throws IOException {
-    Optional<DownloadProgress> previous;
-    try {
-      previous = context.getHeartbeatDetails(DownloadProgress.class);
-    } catch (RuntimeException unreadable) {
-      // Details of another shape (an older agent's bare percentage): nothing to resume from.
-      previous = Optional.empty();
+  /**
+   * Where this attempt starts: after the bytes a previous attempt forced to disk, by the larger of the offset it
+   * heartbeated and the one it recorded beside the partial file, when the file still holds them.
+   */
+  private Resume resumePoint(Release release, Path part, DurableOffset durable, ActivityExecutionContext context)
+      throws IOException {
+    if (!Files.isRegularFile(part)) {
+      return Resume.fromStart();
     }
-    if (previous.isPresent() && Files.isRegularFile(part)) {
-      long offset = previous.get().offset();
-      if (offset > 0 && offset <= release.sizeBytes() && size(part) >= offset) {
-        log.info("robot {}: resuming {} at byte {} of {}", disk.dir(), release.version(), offset,
-            release.sizeBytes());
-        // Bytes forced to disk are hashed again: faster than a download delivers them, and nothing to carry.
-        return new Resume(offset, ArtifactDigest.sha256OfFirstBytes(part, offset));
-      }
+    long onDisk = size(part);
+    long heartbeated = heartbeatedOffset(context);
+    long recorded = durable.read().orElse(0);
+    long offset = LongStream.of(heartbeated, recorded)
+        .filter(candidate -> candidate > 0 && candidate <= release.sizeBytes() && candidate <= onDisk)
+        .max().orElse(0);
+    if (offset == 0) {
+      return Resume.fromStart();
     }
-    return Resume.fromStart();
+    log.info("robot {}: resuming {} at byte {} of {} (heartbeat {}, recorded on disk {})", disk.dir(),
+        release.version(), offset, release.sizeBytes(), heartbeated, recorded);
+    // Bytes forced to disk are hashed again (at the JDK's speed, faster than any download): nothing to carry.
+    return new Resume(offset, ArtifactDigest.sha256OfFirstBytes(part, offset));
   }
 
-  private String fetch(Release release, Path part, Resume resume, ActivityExecutionContext context)
+  /**
+   * The offset of the previous attempt's last heartbeat the server holds, 0 if none. Older agents' details (with a
+   * serialized digest state beside the offset) read the same: the state is not needed, the bytes are re-hashed.
+   */
+  private static long heartbeatedOffset(ActivityExecutionContext context) {
+    try {
+      return context.getHeartbeatDetails(DownloadProgress.class).map(DownloadProgress::offset).orElse(0L);
+    } catch (RuntimeException unreadable) {
+      // Details of another shape (a bare percentage): nothing to resume from.
+      return 0;
+    }
+  }
+
+  private String fetch(Release release, Path part, DurableOffset durable, Resume resume,
+                       ActivityExecutionContext context)
       throws IOException {
     String url = release.artifactUrl();
     long size = release.sizeBytes();
     if (resume.offset() == size) {
       // Every byte was on disk already; only the rename was missing.
-      return copy(InputStream.nullInputStream(), part, resume, release, context);
+      return copy(InputStream.nullInputStream(), part, durable, resume, release, context);
     }
     HttpResponse<InputStream> response = send(url, resume.offset());
     int status = response.statusCode();
@@ -240,7 +264,7 @@ public class HttpDownloadActivities implements DownloadActivities {
         throw ApplicationFailure.newNonRetryableFailure("download: server " + what + ", release declares " + size
             + " bytes (" + url + ")", RobotErrors.SIZE_MISMATCH);
       }
-      return copy(body, part, resume, release, context);
+      return copy(body, part, durable, resume, release, context);
     }
   }
 
@@ -271,19 +295,21 @@ public class HttpDownloadActivities implements DownloadActivities {
    * bytes in all so an endless body cannot fill the disk. Heartbeats the offset of the bytes forced to
    * disk, so a later attempt resumes only from bytes that survive a crash.
    */
-  private String copy(InputStream body, Path part, Resume resume, Release release, ActivityExecutionContext context)
-      throws IOException {
+  private String copy(InputStream body, Path part, DurableOffset durable, Resume resume, Release release,
+                      ActivityExecutionContext context) throws IOException {
     long size = release.sizeBytes();
     long limit = size + 1;
     MessageDigest digest = resume.digest();
     long total = resume.offset();
-    Progress progress = new Progress(context, size);
+    Progress progress = new Progress(context, durable, size);
     RateCheck rate = new RateCheck(limits.minBytesPerSecond(), limits.rateWindow(), total);
     Watchdog watchdog = new Watchdog(body, limits.stallTimeout());
     byte[] buffer = new byte[64 * 1024];
     try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE); watchdog) {
       out.truncate(total);
       out.position(total);
+      // A record left by an earlier attempt may name more bytes than this one keeps.
+      durable.record(total);
       while (total < limit) {
         int n;
         try {
@@ -321,7 +347,17 @@ public class HttpDownloadActivities implements DownloadActivities {
       throw ApplicationFailure.newFailure("download: truncated after " + total + " of " + size
           + " bytes from " + release.artifactUrl(), RobotSideErrors.DOWNLOAD_FAILED);
     }
-    return HexFormat.of().formatHex(digest.digest());
+    String sha256 = HexFormat.of().formatHex(digest.digest());
+    if (resume.offset() > 0 && !sha256.equals(release.sha256())) {
+      // The bytes kept from an earlier attempt are suspect (a disk fault, another writer): one clean attempt from
+      // byte 0 settles whether the artifact itself is wrong, which verify then refuses.
+      Files.delete(part);
+      Files.deleteIfExists(durable.file());
+      throw ApplicationFailure.newFailure("download: sha256 of " + release.version() + " resumed at byte "
+          + resume.offset() + " does not match the release, partial file discarded; the next attempt starts from"
+          + " byte 0", RobotSideErrors.DOWNLOAD_FAILED);
+    }
+    return sha256;
   }
 
   private ApplicationFailure stalled(Release release, long total) {
@@ -494,36 +530,40 @@ public class HttpDownloadActivities implements DownloadActivities {
   }
 
   /**
-   * Heartbeats after every chunk (the SDK throttles what reaches the server) with the offset of the
-   * bytes last forced to disk; forces at most once a second, or every 5 percent, whichever comes first.
+   * Heartbeats after every chunk (the SDK throttles what reaches the server) with the offset of the bytes last forced
+   * to disk, and records that offset beside the partial file; forces once a second or every 1 percent, whichever
+   * comes first, so a killed download loses at most that much.
    */
   private static final class Progress {
     private final ActivityExecutionContext context;
+    private final DurableOffset record;
     private final long size;
     private long lastForceNanos = System.nanoTime();
     private int lastPercent = -1;
-    private DownloadProgress durable;
+    private DownloadProgress forced;
 
-    Progress(ActivityExecutionContext context, long size) {
+    Progress(ActivityExecutionContext context, DurableOffset record, long size) {
       this.context = context;
+      this.record = record;
       this.size = size;
     }
 
     void advance(FileChannel out, long bytes) throws IOException {
       int percent = percent(bytes);
-      if (durable == null || percent >= lastPercent + 5 || System.nanoTime() - lastForceNanos >= 1_000_000_000L) {
+      if (forced == null || percent > lastPercent || System.nanoTime() - lastForceNanos >= 1_000_000_000L) {
         flush(out, bytes);
       } else {
-        context.heartbeat(durable);
+        context.heartbeat(forced);
       }
     }
 
     void flush(FileChannel out, long bytes) throws IOException {
       out.force(false);
-      durable = new DownloadProgress(bytes, percent(bytes));
-      lastPercent = durable.percent();
+      record.record(bytes);
+      forced = new DownloadProgress(bytes, percent(bytes));
+      lastPercent = forced.percent();
       lastForceNanos = System.nanoTime();
-      context.heartbeat(durable);
+      context.heartbeat(forced);
     }
 
     private int percent(long bytes) {
