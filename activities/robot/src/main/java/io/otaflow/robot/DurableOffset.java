@@ -9,9 +9,9 @@ import java.util.OptionalLong;
 
 /**
  * How many bytes of a partial download were forced to disk, kept beside it ({@code <part>.durable}). The heartbeat
- * carries the same offset, but the Temporal SDK sends heartbeats to the server at most every 0.8 x heartbeat timeout
- * (24 s for a download): a fast download killed in between would resume from far back. This file is written right
- * after each force, so it never names bytes that are not on disk; lost or stale, it only makes a resume start earlier.
+ * carries the same offset, but the server holds only what the SDK last sent (the agent sends at most every 2 s): a
+ * fast download killed in between would resume hundreds of megabytes back. This file is written right after each
+ * force, so it never names bytes that are not on disk; lost or stale, it only makes a resume start earlier.
  */
 final class DurableOffset {
 

@@ -11,7 +11,6 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -164,8 +163,7 @@ class HttpDownloadResumeTest extends RobotSideTestSupport {
     Release release = release(served.url);
     TestActivityEnvironment slowEnv = TestActivityEnvironment.newInstance();
     try {
-      slowEnv.registerActivitiesImplementations(new HttpDownloadActivities(disk, HttpClient.newHttpClient(),
-          dir -> Long.MAX_VALUE, new SimpleMeterRegistry(),
+      slowEnv.registerActivitiesImplementations(new HttpDownloadActivities(disk, dir -> Long.MAX_VALUE, new SimpleMeterRegistry(),
           new HttpDownloadActivities.Limits(Duration.ofSeconds(5), 10_000, Duration.ofSeconds(1)),
           ReleaseManifestCheck.noTrustedKeys()));
       DownloadActivities slow = slowEnv.newActivityStub(DownloadActivities.class, ActivityOptions.newBuilder()

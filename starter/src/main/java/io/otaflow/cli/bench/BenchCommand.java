@@ -3,6 +3,7 @@ package io.otaflow.cli.bench;
 import picocli.CommandLine.Command;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measures otaflow on this machine.",
-    subcommands = {BenchRolloutCommand.class, BenchRollbackCommand.class, BenchFootprintCommand.class})
+    subcommands = {BenchRolloutCommand.class, BenchRollbackCommand.class, BenchFootprintCommand.class,
+        BenchDownloadCommand.class})
 public final class BenchCommand {
 }

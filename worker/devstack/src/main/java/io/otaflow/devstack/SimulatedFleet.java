@@ -16,9 +16,7 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,10 +49,6 @@ public final class SimulatedFleet implements AutoCloseable {
    */
   public static SimulatedFleet start(Path fleetDir, int size, Path factoryArtifact, String factoryVersion,
                                      RobotRepository registry, WorkflowClient client, ManifestVerifier trustedKeys) {
-    HttpClient http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5))
-        .build();
     Map<String, RobotDisk> disks = new LinkedHashMap<>();
     List<WorkerFactory> factories = new ArrayList<>();
     SimulatedFleet fleet = new SimulatedFleet(disks, factories);
@@ -68,7 +62,7 @@ public final class SimulatedFleet implements AutoCloseable {
         Map<String, String> labels = labels(index);
         registry.registerRobot(robotId, labels, factoryVersion, null);
         disks.put(robotId, disk);
-        factories.add(startWorker(client, robotId, disk, http,
+        factories.add(startWorker(client, robotId, disk,
             RobotSideActivities.defaults(disk.dir()).trusting(trustedKeys).labelled(labels)
                 .withHooks(ApplyHooks.defaults(disk.dir()).withAfterSwitch(switchSensors))));
       }
@@ -112,7 +106,7 @@ public final class SimulatedFleet implements AutoCloseable {
    * One activity poller and a few slots keep a thousand robots affordable in one JVM. Besides the robot-side
    * activities, every robot serves the benchmark floor's no-op step.
    */
-  private static WorkerFactory startWorker(WorkflowClient client, String robotId, RobotDisk disk, HttpClient http,
+  private static WorkerFactory startWorker(WorkflowClient client, String robotId, RobotDisk disk,
                                            RobotSideActivities robotSide) {
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setWorkflowCacheSize(1)
@@ -125,7 +119,7 @@ public final class SimulatedFleet implements AutoCloseable {
         .setMaxConcurrentActivityExecutionSize(4)
         .setMaxConcurrentLocalActivityExecutionSize(1)
         .build());
-    worker.registerActivitiesImplementations(robotSide.forRobot(disk, http, Metrics.globalRegistry));
+    worker.registerActivitiesImplementations(robotSide.forRobot(disk, Metrics.globalRegistry));
     worker.registerActivitiesImplementations(new BenchRobotActivities.Noop());
     factory.start();
     return factory;
