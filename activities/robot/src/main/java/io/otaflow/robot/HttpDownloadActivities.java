@@ -487,7 +487,7 @@ public class HttpDownloadActivities implements DownloadActivities {
     }
   }
 
-  /** The JDK client wraps the telling cause ("fixed content-length: N, bytes received: M") in a bare "closed". */
+  /** A wrapping exception can hide the telling cause behind a bare message: name the cause when there is one. */
   private static String describe(Exception e) {
     Throwable telling = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
     String name = telling.getClass().getSimpleName();
