@@ -47,8 +47,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A robot agent killed with {@code kill -9} in the middle of a download or of an apply, then started again: the
- * retried download resumes from the last heartbeat the Temporal server recorded and fetches only the rest of the
- * artifact; the apply runs again. Temporal's test server runs in a JVM of its own, the agent from its distribution as
+ * retried download resumes from the last heartbeat the Temporal server recorded (or the later offset recorded beside
+ * the partial file) and fetches only the rest of the artifact; the apply runs again. Temporal's test server runs in a JVM of its own, the agent from its distribution as
  * its systemd unit runs it; the control plane and the artifact server in this one.
  */
 class AgentCrashResumeIT {
@@ -144,7 +144,10 @@ class AgentCrashResumeIT {
     assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
     assertThat(new RobotDisk(robotDir).readState().installedVersion()).isEqualTo("1.0.0");
     assertThat(resumeOffset).isPositive();
-    assertThat(servedInAll - servedBeforeKill).isEqualTo(size - resumeOffset);
+    // The restarted agent resumes from the heartbeat the server holds or, later, from the offset the killed one
+    // recorded beside its partial file: never more than the rest after the heartbeat, never less than the rest.
+    assertThat(servedInAll - servedBeforeKill).isLessThanOrEqualTo(size - resumeOffset)
+        .isGreaterThanOrEqualTo(size - servedBeforeKill);
     assertThat(servedInAll).isLessThan(size * 3 / 2);
   }
 

@@ -1,6 +1,7 @@
 package io.otaflow.robot;
 
 import io.otaflow.robotupdate.RobotErrors;
+import io.otaflow.signing.ArtifactDigest;
 import io.temporal.failure.ApplicationFailure;
 import java.io.BufferedInputStream;
 import java.io.FileInputStream;
@@ -12,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -35,7 +39,11 @@ final class ArchiveExtractor {
     this.maxExpandedBytes = maxExpandedBytes;
   }
 
-  void extract(Path archive, Path slot) {
+  /**
+   * Unpacks {@code archive} and returns the lowercase hex SHA-256 of every byte read from it: the archive is read
+   * once, to its end (past the tar's end-of-archive blocks), so the hash covers exactly the bytes unpacked.
+   */
+  String extract(Path archive, Path slot) {
     Path root;
     try {
       root = slot.toRealPath();
@@ -44,7 +52,8 @@ final class ArchiveExtractor {
     }
     List<PendingLink> links = new ArrayList<>();
     long written = 0;
-    try (TarArchiveInputStream tar = open(archive)) {
+    MessageDigest digest = ArtifactDigest.sha256();
+    try (InputStream file = hashedFile(archive, digest); TarArchiveInputStream tar = untar(file)) {
       TarArchiveEntry entry;
       while ((entry = next(tar)) != null) {
         String name = entry.getName();
@@ -66,12 +75,14 @@ final class ArchiveExtractor {
           throw invalid("archive entry '" + name + "' has an unsupported type");
         }
       }
+      drain(file);
     } catch (IOException closing) {
       // only close() lands here; everything else is translated where it happens
     }
     for (PendingLink link : links) {
       createSymlink(root, link);
     }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** The unpacked slot must say it holds the release being installed. */
@@ -91,14 +102,29 @@ final class ArchiveExtractor {
     }
   }
 
-  private static TarArchiveInputStream open(Path archive) {
-    InputStream in = null;
+  /** The archive file, buffered, every byte read from it going through {@code digest} first. */
+  private static InputStream hashedFile(Path archive, MessageDigest digest) {
     try {
       // FileInputStream, unlike Files.newInputStream, also reads an archive streamed in through a pipe.
-      in = new BufferedInputStream(new FileInputStream(archive.toFile()));
-      return new TarArchiveInputStream(new GzipCompressorInputStream(in));
+      return new BufferedInputStream(new DigestInputStream(new FileInputStream(archive.toFile()), digest), 64 * 1024);
     } catch (IOException e) {
-      closeQuietly(in);
+      throw unreadable(e);
+    }
+  }
+
+  private static TarArchiveInputStream untar(InputStream file) {
+    try {
+      return new TarArchiveInputStream(new GzipCompressorInputStream(file));
+    } catch (IOException e) {
+      throw unreadable(e);
+    }
+  }
+
+  /** Reads what follows the tar's end (its padding, anything appended), so the digest covers the whole file. */
+  private static void drain(InputStream file) {
+    try {
+      file.transferTo(OutputStream.nullOutputStream());
+    } catch (IOException e) {
       throw unreadable(e);
     }
   }
@@ -259,15 +285,5 @@ final class ArchiveExtractor {
     }
     return ApplicationFailure.newFailureWithCause(
         "apply: cannot write '" + name + "' to " + path + ": " + e, RobotSideErrors.SLOT_WRITE_FAILED, e);
-  }
-
-  private static void closeQuietly(InputStream in) {
-    if (in != null) {
-      try {
-        in.close();
-      } catch (IOException ignored) {
-        // already failing
-      }
-    }
   }
 }

@@ -29,7 +29,8 @@ public class DiskSlotActivities implements SlotActivities {
    * Refusals of the artifact itself, after which its staged file is only litter. A kill switch or a failed hook
    * refuses the moment, not the artifact: it stays staged, for the next apply once the robot is ready.
    */
-  private static final Set<String> REFUSED_ARTIFACT = Set.of(RobotErrors.ARCHIVE_INVALID, RobotErrors.DISK_FULL);
+  private static final Set<String> REFUSED_ARTIFACT =
+      Set.of(RobotErrors.ARCHIVE_INVALID, RobotErrors.CHECKSUM_MISMATCH, RobotErrors.DISK_FULL);
 
   private final RobotDisk disk;
   private final long maxExpandedBytes;
@@ -78,7 +79,7 @@ public class DiskSlotActivities implements SlotActivities {
         // The signed manifest's release number goes into state.json with the switch; unsigned keeps the old one.
         // beforeSwitch hooks (stop the robot's services) run once the slot is unpacked, right before the switch.
         SlotSwitch result = disk.unpackAndSwitch(Path.of(artifact.path()), release.version(), false, maxExpandedBytes,
-            ReleaseManifestCheck.releaseNumber(release), rollout.orElse(null),
+            ReleaseManifestCheck.releaseNumber(release), rollout.orElse(null), release.sha256(),
             () -> hooks.run(hooks.beforeSwitch()).ifPresent(failure -> {
               restartServices(state);
               throw ApplicationFailure.newNonRetryableFailure("apply: beforeSwitch " + failure

@@ -16,9 +16,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -30,15 +30,16 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,11 +59,11 @@ public class HttpDownloadActivities implements DownloadActivities {
   public static final long SPACE_MARGIN_BYTES = 8L * 1024 * 1024;
 
   private static final Logger log = LoggerFactory.getLogger(HttpDownloadActivities.class);
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Pattern CONTENT_RANGE = Pattern.compile("^bytes (\\d+)-\\d+/(?:\\d+|\\*)$");
-  // The JDK client has no read timeout for a body being streamed: this closes bodies that stop moving.
-  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "otaflow-download-watchdog");
+  // Forces partial files to disk while downloads go on; one thread: forces of one disk do not go faster side by side.
+  private static final ExecutorService FORCER = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "otaflow-download-force");
     thread.setDaemon(true);
     return thread;
   });
@@ -85,7 +86,6 @@ public class HttpDownloadActivities implements DownloadActivities {
   }
 
   private final RobotDisk disk;
-  private final HttpClient http;
   private final FreeSpace freeSpace;
   private final Counter downloadedBytes;
   private final MeterRegistry registry;
@@ -97,10 +97,9 @@ public class HttpDownloadActivities implements DownloadActivities {
    * @param limits        when a download that stopped moving is abandoned
    * @param manifestCheck how {@code verify} checks the release's signed manifest (the robot's trusted keys)
    */
-  public HttpDownloadActivities(RobotDisk disk, HttpClient http, FreeSpace freeSpace, MeterRegistry registry,
+  public HttpDownloadActivities(RobotDisk disk, FreeSpace freeSpace, MeterRegistry registry,
                                 Limits limits, ReleaseManifestCheck manifestCheck) {
     this.disk = disk;
-    this.http = http;
     this.freeSpace = freeSpace;
     this.registry = registry;
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -129,7 +128,8 @@ public class HttpDownloadActivities implements DownloadActivities {
   private StagedArtifact stage(Release release) {
     Path staged = disk.stagedArtifact(release.version());
     Path part = disk.partialArtifact(release.version());
-    removeSuperseded(release, staged, part);
+    DurableOffset durable = DurableOffset.of(part);
+    removeSuperseded(release, staged, part, durable.file());
     // A previous attempt may have finished without its result reaching the workflow.
     if (Files.isRegularFile(staged) && size(staged) == release.sizeBytes()
         && ArtifactDigest.sha256Hex(staged).equals(release.sha256())) {
@@ -139,9 +139,10 @@ public class HttpDownloadActivities implements DownloadActivities {
     ActivityExecutionContext context = Activity.getExecutionContext();
     try {
       checkFreeSpace(release.sizeBytes());
-      Resume resume = resumePoint(release, part, context);
-      String sha256 = fetch(release, part, resume, context);
+      Resume resume = resumePoint(release, part, durable, context);
+      String sha256 = fetch(release, part, durable, resume, context);
       Files.move(part, staged, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      deleteQuietly(durable.file());
       log.info("robot {}: downloaded {} ({} bytes) to {}", disk.dir(), release.version(), release.sizeBytes(), staged);
       return new StagedArtifact(staged.toString(), sha256, release.sizeBytes());
     } catch (ApplicationFailure e) {
@@ -149,11 +150,13 @@ public class HttpDownloadActivities implements DownloadActivities {
         // No attempt will resume from the partial file, and a staged file that failed the check above is not this
         // release: both are only litter.
         deleteQuietly(part);
+        deleteQuietly(durable.file());
         deleteQuietly(staged);
       }
       throw e;
     } catch (ActivityCanceledException e) {
       deleteQuietly(part);
+      deleteQuietly(durable.file());
       throw e;
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause(
@@ -163,11 +166,13 @@ public class HttpDownloadActivities implements DownloadActivities {
 
   /**
    * Staging holds at most the download in progress: artifacts of other versions (refused, abandoned or finished by an
-   * earlier update) go. This release's own files stay: the staged one may be complete, the partial one resumes.
+   * earlier update) go. This release's own files stay: the staged one may be complete, the partial one resumes (with
+   * the record of its durable offset).
    */
-  private void removeSuperseded(Release release, Path staged, Path part) {
+  private void removeSuperseded(Release release, Path... own) {
+    List<Path> keep = List.of(own);
     try (Stream<Path> entries = Files.list(disk.staging())) {
-      for (Path entry : entries.filter(entry -> !entry.equals(staged) && !entry.equals(part)).toList()) {
+      for (Path entry : entries.filter(entry -> !keep.contains(entry)).toList()) {
         FileTrees.deleteTree(entry);
         log.info("robot {}: removed {} from staging, superseded by {}", disk.dir(), entry.getFileName(),
             release.version());
@@ -178,37 +183,54 @@ public class HttpDownloadActivities implements DownloadActivities {
     }
   }
 
-  /** Where this attempt starts: after the bytes a previous attempt heartbeated, when they are still on disk. */
-  private Resume resumePoint(Release release, Path part, ActivityExecutionContext context) throws IOException {
-    Optional<DownloadProgress> previous;
-    try {
-      previous = context.getHeartbeatDetails(DownloadProgress.class);
-    } catch (RuntimeException unreadable) {
-      // Details of another shape (an older agent's bare percentage): nothing to resume from.
-      previous = Optional.empty();
+  /**
+   * Where this attempt starts: after the bytes a previous attempt forced to disk, by the larger of the offset it
+   * heartbeated and the one it recorded beside the partial file, when the file still holds them.
+   */
+  private Resume resumePoint(Release release, Path part, DurableOffset durable, ActivityExecutionContext context)
+      throws IOException {
+    if (!Files.isRegularFile(part)) {
+      return Resume.fromStart();
     }
-    if (previous.isPresent() && Files.isRegularFile(part)) {
-      long offset = previous.get().offset();
-      if (offset > 0 && offset <= release.sizeBytes() && size(part) >= offset) {
-        log.info("robot {}: resuming {} at byte {} of {}", disk.dir(), release.version(), offset,
-            release.sizeBytes());
-        // Bytes forced to disk are hashed again: faster than a download delivers them, and nothing to carry.
-        return new Resume(offset, ArtifactDigest.sha256OfFirstBytes(part, offset));
-      }
+    long onDisk = size(part);
+    long heartbeated = heartbeatedOffset(context);
+    long recorded = durable.read().orElse(0);
+    long offset = LongStream.of(heartbeated, recorded)
+        .filter(candidate -> candidate > 0 && candidate <= release.sizeBytes() && candidate <= onDisk)
+        .max().orElse(0);
+    if (offset == 0) {
+      return Resume.fromStart();
     }
-    return Resume.fromStart();
+    log.info("robot {}: resuming {} at byte {} of {} (heartbeat {}, recorded on disk {})", disk.dir(),
+        release.version(), offset, release.sizeBytes(), heartbeated, recorded);
+    // Bytes forced to disk are hashed again (at the JDK's speed, faster than any download): nothing to carry.
+    return new Resume(offset, ArtifactDigest.sha256OfFirstBytes(part, offset));
   }
 
-  private String fetch(Release release, Path part, Resume resume, ActivityExecutionContext context)
+  /**
+   * The offset of the previous attempt's last heartbeat the server holds, 0 if none. Older agents' details (with a
+   * serialized digest state beside the offset) read the same: the state is not needed, the bytes are re-hashed.
+   */
+  private static long heartbeatedOffset(ActivityExecutionContext context) {
+    try {
+      return context.getHeartbeatDetails(DownloadProgress.class).map(DownloadProgress::offset).orElse(0L);
+    } catch (RuntimeException unreadable) {
+      // Details of another shape (a bare percentage): nothing to resume from.
+      return 0;
+    }
+  }
+
+  private String fetch(Release release, Path part, DurableOffset durable, Resume resume,
+                       ActivityExecutionContext context)
       throws IOException {
     String url = release.artifactUrl();
     long size = release.sizeBytes();
     if (resume.offset() == size) {
       // Every byte was on disk already; only the rename was missing.
-      return copy(InputStream.nullInputStream(), part, resume, release, context);
+      return copy(InputStream.nullInputStream(), part, durable, resume, release, context);
     }
-    HttpResponse<InputStream> response = send(url, resume.offset());
-    int status = response.statusCode();
+    Response response = send(url, resume.offset());
+    int status = response.status();
     if (resume.offset() > 0 && (status == 200 || status == 416 || status == 206 && !rangeStartsAt(response,
         resume.offset()))) {
       // The server ignored the range (200), cannot serve it (416) or served another one: start over from byte 0.
@@ -216,12 +238,12 @@ public class HttpDownloadActivities implements DownloadActivities {
           status, resume.offset());
       resume = Resume.fromStart();
       if (status != 200) {
-        response.body().close();
+        response.close();
         response = send(url, 0);
-        status = response.statusCode();
+        status = response.status();
       }
     }
-    try (InputStream body = response.body()) {
+    try (Response answered = response) {
       if (status >= 500) {
         throw ApplicationFailure.newFailure(
             "download: HTTP " + status + " from " + url + " (server error, will retry)", RobotSideErrors.DOWNLOAD_FAILED);
@@ -230,7 +252,7 @@ public class HttpDownloadActivities implements DownloadActivities {
         throw ApplicationFailure.newNonRetryableFailure(
             "download: HTTP " + status + " from " + url, RobotErrors.ARTIFACT_UNAVAILABLE);
       }
-      OptionalLong announced = response.headers().firstValueAsLong("Content-Length");
+      OptionalLong announced = answered.contentLength();
       long expected = size - resume.offset();
       if (announced.isPresent() && announced.getAsLong() != expected) {
         // The server says outright it holds a different file: retrying will fetch the same wrong one.
@@ -240,29 +262,57 @@ public class HttpDownloadActivities implements DownloadActivities {
         throw ApplicationFailure.newNonRetryableFailure("download: server " + what + ", release declares " + size
             + " bytes (" + url + ")", RobotErrors.SIZE_MISMATCH);
       }
-      return copy(body, part, resume, release, context);
+      return copy(answered.body(), part, durable, resume, release, context);
     }
   }
 
-  private static boolean rangeStartsAt(HttpResponse<?> response, long offset) {
-    Matcher range = CONTENT_RANGE.matcher(response.headers().firstValue("Content-Range").orElse(""));
+  private static boolean rangeStartsAt(Response response, long offset) {
+    Matcher range = CONTENT_RANGE.matcher(response.header("Content-Range"));
     return range.matches() && Long.parseLong(range.group(1)) == offset;
   }
 
-  private HttpResponse<InputStream> send(String url, long offset) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT).GET();
-    if (offset > 0) {
-      request.header("Range", "bytes=" + offset + "-");
-    }
+  /**
+   * A blocking HTTP/1.1 request: the body is read on the activity's thread straight from the socket. (The JDK's
+   * HttpClient hands each 16 KiB of a body from thread to thread: 5-10 times slower on a loaded 2-core machine.)
+   * Redirects are not followed and no proxy is used, as before with HttpClient's defaults.
+   */
+  private Response send(String url, long offset) {
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection(Proxy.NO_PROXY);
+      connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+      // No byte for this long, headers or body, is a stall: the read throws SocketTimeoutException.
+      connection.setReadTimeout((int) limits.stallTimeout().toMillis());
+      connection.setInstanceFollowRedirects(false);
+      if (offset > 0) {
+        connection.setRequestProperty("Range", "bytes=" + offset + "-");
+      }
+      return new Response(connection, connection.getResponseCode());
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause(
           "download: cannot fetch " + url + ": " + describe(e), RobotSideErrors.DOWNLOAD_FAILED, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailureWithCause(
-          "download: interrupted fetching " + url, RobotSideErrors.DOWNLOAD_FAILED, e);
+    }
+  }
+
+  /** The status and headers of an answer, and its body. */
+  private record Response(HttpURLConnection connection, int status) implements AutoCloseable {
+
+    InputStream body() throws IOException {
+      return connection.getInputStream();
+    }
+
+    String header(String name) {
+      return String.valueOf(connection.getHeaderField(name));
+    }
+
+    OptionalLong contentLength() {
+      long length = connection.getContentLengthLong();
+      return length < 0 ? OptionalLong.empty() : OptionalLong.of(length);
+    }
+
+    /** Closes the socket: a body not read to its end is neither drained nor kept for another request. */
+    @Override
+    public void close() {
+      connection.disconnect();
     }
   }
 
@@ -271,46 +321,42 @@ public class HttpDownloadActivities implements DownloadActivities {
    * bytes in all so an endless body cannot fill the disk. Heartbeats the offset of the bytes forced to
    * disk, so a later attempt resumes only from bytes that survive a crash.
    */
-  private String copy(InputStream body, Path part, Resume resume, Release release, ActivityExecutionContext context)
-      throws IOException {
+  private String copy(InputStream body, Path part, DurableOffset durable, Resume resume, Release release,
+                      ActivityExecutionContext context) throws IOException {
     long size = release.sizeBytes();
     long limit = size + 1;
     MessageDigest digest = resume.digest();
     long total = resume.offset();
-    Progress progress = new Progress(context, size);
     RateCheck rate = new RateCheck(limits.minBytesPerSecond(), limits.rateWindow(), total);
-    Watchdog watchdog = new Watchdog(body, limits.stallTimeout());
     byte[] buffer = new byte[64 * 1024];
-    try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE); watchdog) {
+    try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+         Progress progress = new Progress(context, durable, out, size)) {
       out.truncate(total);
       out.position(total);
+      // A record left by an earlier attempt may name more bytes than this one keeps.
+      durable.record(total);
       while (total < limit) {
         int n;
         try {
           n = body.read(buffer, 0, (int) Math.min(buffer.length, limit - total));
+        } catch (SocketTimeoutException e) {
+          throw stalled(release, total);
         } catch (IOException e) {
-          if (watchdog.fired()) {
-            throw stalled(release, total);
-          }
           throw ApplicationFailure.newFailureWithCause("download: truncated after " + total + " of " + size
               + " bytes from " + release.artifactUrl() + " (" + describe(e) + ")", RobotSideErrors.DOWNLOAD_FAILED, e);
         }
         if (n < 0) {
-          if (watchdog.fired()) {
-            throw stalled(release, total);
-          }
           break;
         }
-        watchdog.moved();
         write(out, buffer, n, total, size);
         digest.update(buffer, 0, n);
         total += n;
         downloadedBytes.increment(n);
-        progress.advance(out, total);
+        progress.advance(total);
         rate.check(total, release);
       }
       if (total == size) {
-        progress.flush(out, total);
+        progress.finish(total);
       }
     }
     if (total > size) {
@@ -321,7 +367,17 @@ public class HttpDownloadActivities implements DownloadActivities {
       throw ApplicationFailure.newFailure("download: truncated after " + total + " of " + size
           + " bytes from " + release.artifactUrl(), RobotSideErrors.DOWNLOAD_FAILED);
     }
-    return HexFormat.of().formatHex(digest.digest());
+    String sha256 = HexFormat.of().formatHex(digest.digest());
+    if (resume.offset() > 0 && !sha256.equals(release.sha256())) {
+      // The bytes kept from an earlier attempt are suspect (a disk fault, another writer): one clean attempt from
+      // byte 0 settles whether the artifact itself is wrong, which verify then refuses.
+      Files.delete(part);
+      Files.deleteIfExists(durable.file());
+      throw ApplicationFailure.newFailure("download: sha256 of " + release.version() + " resumed at byte "
+          + resume.offset() + " does not match the release, partial file discarded; the next attempt starts from"
+          + " byte 0", RobotSideErrors.DOWNLOAD_FAILED);
+    }
+    return sha256;
   }
 
   private ApplicationFailure stalled(Release release, long total) {
@@ -431,7 +487,7 @@ public class HttpDownloadActivities implements DownloadActivities {
     }
   }
 
-  /** The JDK client wraps the telling cause ("fixed content-length: N, bytes received: M") in a bare "closed". */
+  /** A wrapping exception can hide the telling cause behind a bare message: name the cause when there is one. */
   private static String describe(Exception e) {
     Throwable telling = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
     String name = telling.getClass().getSimpleName();
@@ -446,46 +502,6 @@ public class HttpDownloadActivities implements DownloadActivities {
     }
   }
 
-  /** Closes the body when no byte arrived for the stall timeout, which unblocks the reading thread. */
-  private static final class Watchdog implements AutoCloseable {
-    private final InputStream body;
-    private final long stallNanos;
-    private final ScheduledFuture<?> check;
-    private volatile long lastMoveNanos = System.nanoTime();
-    private volatile boolean fired;
-
-    Watchdog(InputStream body, Duration stallTimeout) {
-      this.body = body;
-      this.stallNanos = stallTimeout.toNanos();
-      long period = Math.max(50, Math.min(1000, stallTimeout.toMillis() / 4));
-      this.check = WATCHDOG.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
-    }
-
-    void moved() {
-      lastMoveNanos = System.nanoTime();
-    }
-
-    boolean fired() {
-      return fired;
-    }
-
-    private void check() {
-      if (!fired && System.nanoTime() - lastMoveNanos > stallNanos) {
-        fired = true;
-        try {
-          body.close();
-        } catch (IOException | RuntimeException e) {
-          log.debug("closing a stalled download body failed: {}", e.toString());
-        }
-      }
-    }
-
-    @Override
-    public void close() {
-      check.cancel(false);
-    }
-  }
-
   /** Where an attempt starts: the offset in the partial file and the hash state of the bytes before it. */
   private record Resume(long offset, MessageDigest digest) {
     static Resume fromStart() {
@@ -494,40 +510,89 @@ public class HttpDownloadActivities implements DownloadActivities {
   }
 
   /**
-   * Heartbeats after every chunk (the SDK throttles what reaches the server) with the offset of the
-   * bytes last forced to disk; forces at most once a second, or every 5 percent, whichever comes first.
+   * Heartbeats after every chunk (the SDK throttles what reaches the server) with the offset of the bytes last forced
+   * to disk, and records that offset beside the partial file. Forces on a thread of its own, one force at a time,
+   * once a second or every 1 percent, whichever comes first: the download never waits for the disk (on a loaded
+   * machine forcing in line took a third of a 1 GiB download), and a killed one loses about 1 percent.
    */
-  private static final class Progress {
+  private static final class Progress implements AutoCloseable {
     private final ActivityExecutionContext context;
+    private final DurableOffset record;
+    private final FileChannel out;
     private final long size;
     private long lastForceNanos = System.nanoTime();
     private int lastPercent = -1;
-    private DownloadProgress durable;
+    private CompletableFuture<DownloadProgress> pending = CompletableFuture.completedFuture(null);
+    private DownloadProgress forced;
 
-    Progress(ActivityExecutionContext context, long size) {
+    Progress(ActivityExecutionContext context, DurableOffset record, FileChannel out, long size) {
       this.context = context;
+      this.record = record;
+      this.out = out;
       this.size = size;
     }
 
-    void advance(FileChannel out, long bytes) throws IOException {
-      int percent = percent(bytes);
-      if (durable == null || percent >= lastPercent + 5 || System.nanoTime() - lastForceNanos >= 1_000_000_000L) {
-        flush(out, bytes);
-      } else {
-        context.heartbeat(durable);
+    /** {@code bytes} are written (not yet forced). */
+    void advance(long bytes) throws IOException {
+      if (pending.isDone()) {
+        collect();
+        int percent = percent(bytes);
+        if (percent > lastPercent || System.nanoTime() - lastForceNanos >= 1_000_000_000L) {
+          lastPercent = percent;
+          lastForceNanos = System.nanoTime();
+          // Everything written so far is in the file before the force starts: forced, it is durable.
+          pending = CompletableFuture.supplyAsync(() -> force(bytes), FORCER);
+        }
+      }
+      if (forced != null) {
+        context.heartbeat(forced);
       }
     }
 
-    void flush(FileChannel out, long bytes) throws IOException {
-      out.force(false);
-      durable = new DownloadProgress(bytes, percent(bytes));
-      lastPercent = durable.percent();
-      lastForceNanos = System.nanoTime();
-      context.heartbeat(durable);
+    /** The last bytes arrived: forced before the download counts as complete. */
+    void finish(long bytes) throws IOException {
+      pending.exceptionally(failure -> null).join();
+      collect();
+      try {
+        forced = force(bytes);
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+      context.heartbeat(forced);
+    }
+
+    private void collect() throws IOException {
+      try {
+        DownloadProgress done = pending.join();
+        if (done != null) {
+          forced = done;
+        }
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof UncheckedIOException io) {
+          throw io.getCause();
+        }
+        throw e;
+      }
+    }
+
+    private DownloadProgress force(long bytes) {
+      try {
+        out.force(false);
+        record.record(bytes);
+        return new DownloadProgress(bytes, percent(bytes));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     private int percent(long bytes) {
       return (int) Math.min(100, bytes * 100 / size);
+    }
+
+    /** Waits for a force still running, so nothing records an offset once the download has been given up. */
+    @Override
+    public void close() {
+      pending.exceptionally(failure -> null).join();
     }
   }
 

@@ -3,7 +3,9 @@ package io.otaflow.robot;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.otaflow.robotupdate.RobotErrors;
 import io.otaflow.robotupdate.SlotSwitch;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -192,7 +194,7 @@ public final class RobotDisk {
    * inactive slot is emptied again and {@code current} and state.json stay as they were.
    */
   SlotSwitch unpackAndSwitch(Path archive, String version, boolean committed, long maxExpandedBytes) {
-    return unpackAndSwitch(archive, version, committed, maxExpandedBytes, null, null, () -> { });
+    return unpackAndSwitch(archive, version, committed, maxExpandedBytes, null, null, null, () -> { });
   }
 
   /**
@@ -201,16 +203,25 @@ public final class RobotDisk {
    * previous slot's) and {@code updatingRollout}, the rollout applying it (null: none), and runs {@code beforeSwitch}
    * once the slot is unpacked, right before state.json and {@code current} change (apply's beforeSwitch hooks); when
    * it throws, the inactive slot is emptied and nothing else changes.
+   *
+   * <p>{@code sha256} (null: a local install, nothing to compare with) is compared with the hash of the very bytes
+   * unpacked, taken while unpacking: verify checked the staged file earlier, but anything may have written to it
+   * since (a disk fault, a process on the robot). Only the bytes checked here reach the switch.
    */
   SlotSwitch unpackAndSwitch(Path archive, String version, boolean committed, long maxExpandedBytes,
-                             Long releaseNumber, String updatingRollout, Runnable beforeSwitch) {
+                             Long releaseNumber, String updatingRollout, String sha256, Runnable beforeSwitch) {
     RobotDiskState before = readState();
     alignCurrentWith(before);
     String from = before.activeSlot();
     String to = otherSlot(from);
     clearSlot(to);
     try {
-      new ArchiveExtractor(maxExpandedBytes).extract(archive, slot(to));
+      String unpacked = new ArchiveExtractor(maxExpandedBytes).extract(archive, slot(to));
+      if (sha256 != null && !sha256.equals(unpacked)) {
+        throw ApplicationFailure.newNonRetryableFailure("apply: sha256 of the unpacked archive is "
+            + unpacked.substring(0, 8) + "…, release says " + sha256.substring(0, 8) + "… (" + archive
+            + " changed after verify; nothing switched)", RobotErrors.CHECKSUM_MISMATCH);
+      }
       ArchiveExtractor.requireVersion(slot(to), version);
       beforeSwitch.run();
     } catch (RuntimeException e) {

@@ -3,7 +3,6 @@ package io.otaflow.robot;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.otaflow.robot.sensors.SensorSources;
 import io.otaflow.signing.ManifestVerifier;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -50,10 +49,10 @@ public record RobotSideActivities(ReleaseManifestCheck manifestCheck, ApplyHooks
   }
 
   /** Download, slot, health and safety activities for the robot on {@code disk}, in that order. */
-  public Object[] forRobot(RobotDisk disk, HttpClient http, MeterRegistry meters) {
+  public Object[] forRobot(RobotDisk disk, MeterRegistry meters) {
     SensorHealthActivities health = new SensorHealthActivities(disk, sensors, thresholds, probes, meters);
     return new Object[] {
-        new HttpDownloadActivities(disk, http, HttpDownloadActivities.FreeSpace.FILE_STORE, meters,
+        new HttpDownloadActivities(disk, HttpDownloadActivities.FreeSpace.FILE_STORE, meters,
             HttpDownloadActivities.Limits.DEFAULTS, manifestCheck),
         new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, hooks, health::checkRunning),
         health,

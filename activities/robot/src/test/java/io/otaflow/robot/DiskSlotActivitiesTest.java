@@ -13,6 +13,8 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -105,6 +107,43 @@ class DiskSlotActivitiesTest extends RobotSideTestSupport {
     assertThat(failure.getOriginalMessage()).startsWith("apply: archive unreadable: ");
     assertRobotUntouched(stateBefore);
     assertThat(meters.get("otaflow.agent.apply.duration").tag("outcome", "refused").timer().count()).isEqualTo(1);
+  }
+
+  @Test
+  void stagedArchiveReplacedAfterVerifyIsRefusedBeforeTheSwitch() throws Exception {
+    install(servedRelease("1.0.0"));
+    Path verified = TestArchives.create(temp.resolve("verified.tar.gz")).file("VERSION", "2.0.0").done();
+    Release release = localRelease(verified);
+    StagedArtifact staged = staged(verified);
+    download.verify(release, staged);
+    String stateBefore = stateJson();
+    // A valid archive of the same version, written over the staged file once verify has passed it.
+    Path other = TestArchives.create(temp.resolve("other.tar.gz")).file("VERSION", "2.0.0").file("x", "y").done();
+    Files.copy(other, Path.of(staged.path()), StandardCopyOption.REPLACE_EXISTING);
+
+    ApplicationFailure failure = failureOf(() -> slots.apply(release, staged));
+
+    assertThat(failure.getType()).isEqualTo(RobotErrors.CHECKSUM_MISMATCH);
+    assertThat(failure.isNonRetryable()).isTrue();
+    assertThat(failure.getOriginalMessage()).startsWith("apply: sha256 of the unpacked archive is ")
+        .endsWith(" changed after verify; nothing switched)");
+    assertRobotUntouched(stateBefore);
+  }
+
+  @Test
+  void bytesAppendedAfterTheArchiveEndAreHashedToo() throws Exception {
+    install(servedRelease("1.0.0"));
+    Path verified = TestArchives.create(temp.resolve("verified.tar.gz")).file("VERSION", "2.0.0").done();
+    Release release = localRelease(verified);
+    StagedArtifact staged = staged(verified);
+    String stateBefore = stateJson();
+    // Unpacking stops at the gzip member's end: what follows must still count.
+    Files.write(Path.of(staged.path()), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
+
+    ApplicationFailure failure = failureOf(() -> slots.apply(release, staged));
+
+    assertThat(failure.getType()).isEqualTo(RobotErrors.CHECKSUM_MISMATCH);
+    assertRobotUntouched(stateBefore);
   }
 
   @Test

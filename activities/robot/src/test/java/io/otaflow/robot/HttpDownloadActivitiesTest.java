@@ -61,8 +61,9 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
     assertThat(failure.getType()).isEqualTo(RobotSideErrors.DOWNLOAD_FAILED);
     assertThat(failure.isNonRetryable()).isFalse();
     assertThat(failure.getOriginalMessage()).isEqualTo("download: truncated after 60000 of 100000 bytes from " + url);
-    // Kept for the next attempt, which resumes from its last heartbeat.
-    assertThat(listing(disk.staging())).containsExactly(disk.staging().resolve("1.0.0.tar.gz.part"));
+    // Kept for the next attempt, which resumes from the bytes forced to disk (recorded beside it).
+    assertThat(listing(disk.staging())).containsExactlyInAnyOrder(disk.staging().resolve("1.0.0.tar.gz.part"),
+        disk.staging().resolve("1.0.0.tar.gz.part.durable"));
     assertThat(Files.size(disk.staging().resolve("1.0.0.tar.gz.part"))).isEqualTo(60_000);
   }
 
@@ -77,7 +78,8 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
     assertThat(failure.getType()).isEqualTo(RobotSideErrors.DOWNLOAD_FAILED);
     assertThat(failure.isNonRetryable()).isFalse();
     assertThat(failure.getOriginalMessage()).startsWith("download: truncated after ").contains(" of 300000 bytes from " + url);
-    assertThat(listing(disk.staging())).containsExactly(disk.staging().resolve("1.0.0.tar.gz.part"));
+    assertThat(listing(disk.staging())).containsExactlyInAnyOrder(disk.staging().resolve("1.0.0.tar.gz.part"),
+        disk.staging().resolve("1.0.0.tar.gz.part.durable"));
   }
 
   @Test
@@ -92,7 +94,8 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
     assertThat(failure.isNonRetryable()).isFalse();
     assertThat(failure.getOriginalMessage()).startsWith("download: stalled, no data for 1s after ")
         .endsWith(" of 300000 bytes from " + url);
-    assertThat(listing(disk.staging())).containsExactly(disk.staging().resolve("1.0.0.tar.gz.part"));
+    assertThat(listing(disk.staging())).containsExactlyInAnyOrder(disk.staging().resolve("1.0.0.tar.gz.part"),
+        disk.staging().resolve("1.0.0.tar.gz.part.durable"));
   }
 
   @Test

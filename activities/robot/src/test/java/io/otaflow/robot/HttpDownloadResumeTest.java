@@ -11,7 +11,6 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,13 +88,82 @@ class HttpDownloadResumeTest extends RobotSideTestSupport {
   }
 
   @Test
+  void corruptedPartialFileIsCaughtByTheFinalHashAndTheNextAttemptStartsOver() throws Exception {
+    ArtifactServer.Ranged served = server.ranged("/corrupted", body, true, 0);
+    Release release = release(served.url);
+    previousAttemptLeftPartAndHeartbeat(OFFSET);
+    byte[] corrupted = Files.readAllBytes(part());
+    corrupted[OFFSET / 2] ^= 1;
+    Files.write(part(), corrupted);
+
+    ApplicationFailure failure = failureOf(() -> download.download(release));
+
+    assertThat(failure.getType()).isEqualTo(RobotSideErrors.DOWNLOAD_FAILED);
+    assertThat(failure.isNonRetryable()).isFalse();
+    assertThat(failure.getOriginalMessage()).isEqualTo("download: sha256 of 1.0.0 resumed at byte " + OFFSET
+        + " does not match the release, partial file discarded; the next attempt starts from byte 0");
+    assertThat(listing(disk.staging())).isEmpty();
+
+    StagedArtifact staged = download.download(release);
+
+    assertThat(served.ranges).containsExactly("bytes=" + OFFSET + "-", "null");
+    assertThat(staged.sha256()).isEqualTo(release.sha256());
+    download.verify(release, staged);
+  }
+
+  @Test
+  void heartbeatOfAnOlderAgentWithADigestStateResumesByHashingTheDisk() throws Exception {
+    ArtifactServer.Ranged served = server.ranged("/old-heartbeat", body, true, 0);
+    Release release = release(served.url);
+    previousAttemptLeftPartAndHeartbeat(OFFSET);
+    env.setHeartbeatDetails(new DownloadProgressWithDigestState(OFFSET, "AAAA", OFFSET * 100 / SIZE));
+
+    StagedArtifact staged = download.download(release);
+
+    assertThat(served.ranges).containsExactly("bytes=" + OFFSET + "-");
+    assertThat(staged.sha256()).isEqualTo(release.sha256());
+  }
+
+  /** What older agents heartbeated: BouncyCastle's encoded SHA-256 state beside the offset. */
+  private record DownloadProgressWithDigestState(long offset, String sha256State, int percent) {
+  }
+
+  @Test
+  void offsetRecordedBesideThePartialFileBeatsAnOlderHeartbeat() throws Exception {
+    ArtifactServer.Ranged served = server.ranged("/recorded", body, true, 0);
+    Release release = release(served.url);
+    // The server got the attempt's heartbeat at OFFSET; the attempt forced more bytes before it was killed.
+    previousAttemptLeftPartAndHeartbeat(OFFSET);
+    Files.write(part(), Arrays.copyOf(body, 2 * OFFSET + 5_000));
+    DurableOffset.of(part()).record(2 * OFFSET);
+
+    StagedArtifact staged = download.download(release);
+
+    assertThat(served.ranges).containsExactly("bytes=" + 2 * OFFSET + "-");
+    assertThat(staged.sha256()).isEqualTo(release.sha256());
+    assertThat(listing(disk.staging())).containsExactly(Path.of(staged.path()));
+  }
+
+  @Test
+  void recordedOffsetBeyondThePartialFileIsIgnored() throws Exception {
+    ArtifactServer.Ranged served = server.ranged("/record-lost-part", body, true, 0);
+    Release release = release(served.url);
+    previousAttemptLeftPartAndHeartbeat(OFFSET);
+    DurableOffset.of(part()).record(SIZE);
+
+    StagedArtifact staged = download.download(release);
+
+    assertThat(served.ranges).containsExactly("bytes=" + OFFSET + "-");
+    assertThat(staged.sha256()).isEqualTo(release.sha256());
+  }
+
+  @Test
   void tooSlowServerIsAbandonedRetryablyKeepingThePartialFile() throws Exception {
     ArtifactServer.Ranged served = server.ranged("/slow", body, true, 2_000);
     Release release = release(served.url);
     TestActivityEnvironment slowEnv = TestActivityEnvironment.newInstance();
     try {
-      slowEnv.registerActivitiesImplementations(new HttpDownloadActivities(disk, HttpClient.newHttpClient(),
-          dir -> Long.MAX_VALUE, new SimpleMeterRegistry(),
+      slowEnv.registerActivitiesImplementations(new HttpDownloadActivities(disk, dir -> Long.MAX_VALUE, new SimpleMeterRegistry(),
           new HttpDownloadActivities.Limits(Duration.ofSeconds(5), 10_000, Duration.ofSeconds(1)),
           ReleaseManifestCheck.noTrustedKeys()));
       DownloadActivities slow = slowEnv.newActivityStub(DownloadActivities.class, ActivityOptions.newBuilder()
@@ -110,8 +178,9 @@ class HttpDownloadResumeTest extends RobotSideTestSupport {
       assertThat(failure.getOriginalMessage()).startsWith("download: too slow, ")
           .containsPattern("download: too slow, \\d+ B/s below the minimum 10000 B/s after \\d+ of 300000 bytes from ")
           .endsWith(served.url);
-      assertThat(listing(disk.staging())).containsExactly(part());
+      assertThat(listing(disk.staging())).containsExactlyInAnyOrder(part(), DurableOffset.of(part()).file());
       assertThat(Files.size(part())).isPositive().isLessThan(SIZE);
+      assertThat(DurableOffset.of(part()).read().orElseThrow()).isPositive().isLessThanOrEqualTo(Files.size(part()));
     } finally {
       slowEnv.close();
     }

@@ -22,7 +22,6 @@ import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -83,7 +82,7 @@ class OtherRolloutRefusalTest {
     worker.registerWorkflowImplementationTypes(RobotStepWorkflowImpl.class);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     worker.registerActivitiesImplementations(
-        new HttpDownloadActivities(disk, HttpClient.newHttpClient(), dir -> Long.MAX_VALUE, meters,
+        new HttpDownloadActivities(disk, dir -> Long.MAX_VALUE, meters,
             HttpDownloadActivities.Limits.DEFAULTS, ReleaseManifestCheck.noTrustedKeys()),
         new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, ApplyHooks.defaults(disk.dir()),
             PassingProbes.ROUND));

@@ -16,7 +16,6 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +56,7 @@ abstract class RobotSideTestSupport {
     SensorHealthActivities robotHealth = new SensorHealthActivities(disk,
         RobotSideActivities.defaults(disk.dir()).sensors(), HealthThresholds.defaults(), List.of(), meters);
     env.registerActivitiesImplementations(
-        new HttpDownloadActivities(disk, HttpClient.newHttpClient(), dir -> freeBytes, meters,
+        new HttpDownloadActivities(disk, dir -> freeBytes, meters,
             new HttpDownloadActivities.Limits(Duration.ofSeconds(1), 1024, Duration.ofSeconds(30)),
             ReleaseManifestCheck.noTrustedKeys()),
         new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, ApplyHooks.defaults(disk.dir()),

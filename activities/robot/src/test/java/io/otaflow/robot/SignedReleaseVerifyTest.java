@@ -16,7 +16,6 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -51,7 +50,7 @@ class SignedReleaseVerifyTest extends RobotSideTestSupport {
         Map.of(ManifestSigner.keyId(TRUSTED.getPublic()), TRUSTED.getPublic()), Clock.fixed(NOW, ZoneOffset.UTC));
     signedEnv = TestActivityEnvironment.newInstance();
     signedEnv.registerActivitiesImplementations(
-        new HttpDownloadActivities(disk, HttpClient.newHttpClient(), dir -> Long.MAX_VALUE, meters,
+        new HttpDownloadActivities(disk, dir -> Long.MAX_VALUE, meters,
             new HttpDownloadActivities.Limits(Duration.ofSeconds(1), 1024, Duration.ofSeconds(30)),
             new ReleaseManifestCheck(verifier, ROBOT_LABELS)),
         new DiskSlotActivities(disk, RobotDisk.DEFAULT_MAX_EXPANDED_BYTES, meters, ApplyHooks.defaults(disk.dir()),

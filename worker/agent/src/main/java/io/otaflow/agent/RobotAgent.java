@@ -111,10 +111,7 @@ public final class RobotAgent implements AutoCloseable {
     if (config.metrics() != null) {
       metrics.serve(config.metrics().addressOrDefault(), config.metrics().portOrDefault());
     }
-    Object[] activities = robotSide.forRobot(disk, HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10))
-        .build(), metrics.registry());
+    Object[] activities = robotSide.forRobot(disk, metrics.registry());
     SystemdService systemd = SystemdService.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
     Deadline registrationDeadline = Deadline.after(registrationTimeout.toMillis(), TimeUnit.MILLISECONDS);
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(serviceOptions(config));

@@ -95,7 +95,7 @@ public final class SimulatedFleet implements AutoCloseable {
         disks.put(robotId, disk);
         RobotSideActivities robotSide = RobotSideActivities.defaults(disk.dir()).trusting(trustedKeys)
             .labelled(labels).withHooks(ApplyHooks.defaults(disk.dir()).withAfterSwitch(switchSensors));
-        factories.add(startWorker(client, robotId, disk, http, robotSide));
+        factories.add(startWorker(client, robotId, disk, robotSide));
         // Simulated robots track no update step: their telemetry says none.
         fleet.reporters.add(new TelemetryReporter(robotId, RobotAgent.AGENT_VERSION, disk, robotSide.sensors(),
             () -> null, telemetry.controlPlane(), telemetry.robotTokens().apply(robotId), http, Clock.systemUTC())
@@ -141,7 +141,7 @@ public final class SimulatedFleet implements AutoCloseable {
    * One activity poller and a few slots keep a thousand robots affordable in one JVM. Besides the robot-side
    * activities, every robot serves the benchmark floor's no-op step.
    */
-  private static WorkerFactory startWorker(WorkflowClient client, String robotId, RobotDisk disk, HttpClient http,
+  private static WorkerFactory startWorker(WorkflowClient client, String robotId, RobotDisk disk,
                                            RobotSideActivities robotSide) {
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setWorkflowCacheSize(1)
@@ -154,7 +154,7 @@ public final class SimulatedFleet implements AutoCloseable {
         .setMaxConcurrentActivityExecutionSize(4)
         .setMaxConcurrentLocalActivityExecutionSize(1)
         .build());
-    worker.registerActivitiesImplementations(robotSide.forRobot(disk, http, Metrics.globalRegistry));
+    worker.registerActivitiesImplementations(robotSide.forRobot(disk, Metrics.globalRegistry));
     worker.registerActivitiesImplementations(new BenchRobotActivities.Noop());
     factory.start();
     return factory;
