@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,8 +128,7 @@ class AgentCrashResumeIT {
         () -> artifacts.bytesServed(fileName) > size * 3 / 10 && recordedProgress(robotWorkflow).isPresent());
 
     kill(agent);
-    // A chunk the server was writing at the kill may still be counted: wait until the count settles.
-    long servedBeforeKill = settled(() -> artifacts.bytesServed(fileName));
+    long servedBeforeKill = artifacts.bytesServedOnceSettled(fileName);
     long resumeOffset = recordedProgress(robotWorkflow).map(DownloadProgress::offset).orElse(0L);
 
     startAgent("agent-2");
@@ -239,20 +237,5 @@ class AgentCrashResumeIT {
     } catch (RuntimeException notYet) {
       return Optional.empty();
     }
-  }
-
-  /** The value once it has not changed for a second (at most 10 s). */
-  private static long settled(LongSupplier value) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    long last = value.getAsLong();
-    while (System.nanoTime() < deadline) {
-      Thread.sleep(1000);
-      long now = value.getAsLong();
-      if (now == last) {
-        return now;
-      }
-      last = now;
-    }
-    return last;
   }
 }

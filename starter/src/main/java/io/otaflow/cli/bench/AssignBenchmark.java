@@ -2,7 +2,6 @@ package io.otaflow.cli.bench;
 
 import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
-import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.registry.JdbiRolloutRegistryActivities;
 import io.otaflow.registry.ReleaseRepository;
@@ -15,7 +14,6 @@ import io.otaflow.rollout.RolloutRequest;
 import java.io.PrintStream;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -30,6 +28,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * the robots leased to the rollout, split by the planner, stored page by page.
  */
 final class AssignBenchmark {
+
+  /** The plan of {@code bench rollout}, at its default maxParallel. */
+  private static final RolloutPlan PLAN = RolloutBenchmark.plan(200);
 
   /** Robots registered per transaction while setting up; not what is measured. */
   private static final int REGISTER_BATCH = 5_000;
@@ -85,16 +86,16 @@ final class AssignBenchmark {
 
     new ReleaseRepository(jdbi, clock).registerRelease(RELEASE);
     started = System.nanoTime();
-    rollouts.createRollout(new RolloutRequest(rolloutId, RELEASE, plan(), TargetSelector.wholeFleet(), "bench"),
+    rollouts.createRollout(new RolloutRequest(rolloutId, RELEASE, PLAN, TargetSelector.wholeFleet(), "bench"),
         fleet);
     double leaseSeconds = secondsSince(started);
 
     say("Assigning the stages of rollout " + rolloutId);
     started = System.nanoTime();
-    List<Integer> sizes = activities.assignStages(rolloutId, TargetSelector.wholeFleet(), plan(), RELEASE.version());
+    List<Integer> sizes = activities.assignStages(rolloutId, TargetSelector.wholeFleet(), PLAN, RELEASE.version());
     double assignSeconds = secondsSince(started);
     started = System.nanoTime();
-    activities.assignStages(rolloutId, TargetSelector.wholeFleet(), plan(), RELEASE.version());
+    activities.assignStages(rolloutId, TargetSelector.wholeFleet(), PLAN, RELEASE.version());
     double againMillis = secondsSince(started) * 1000;
 
     // Gives the robots' leases back, so that the next run can take them.
@@ -102,16 +103,6 @@ final class AssignBenchmark {
     return new Result(database, robots, sizes, registerSeconds, leaseSeconds, assignSeconds, againMillis);
   }
 
-  /** The plan of {@code bench rollout}: a canary, then 5%, 25%, 50%, 100%. */
-  private static RolloutPlan plan() {
-    return new RolloutPlan(List.of(
-        StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
-        StagePlan.percent("5%", 5, Duration.ZERO, 1.0),
-        StagePlan.percent("25%", 25, Duration.ZERO, 1.0),
-        StagePlan.percent("50%", 50, Duration.ZERO, 1.0),
-        StagePlan.percent("100%", 100, Duration.ZERO, 1.0)),
-        200, Duration.ofMinutes(1), 1, Duration.ZERO);
-  }
 
   /** Robots {@code bench-r000000}...; those a previous run registered stay as they are. */
   private Set<String> registerFleet() {

@@ -208,8 +208,7 @@ final class DownloadBenchmark {
     await("the server to send " + killPercent + "% of the artifact", () -> served.getAsLong() >= killAt);
     first.destroyForcibly();
     first.waitFor(30, TimeUnit.SECONDS);
-    // A chunk being written when the robot died may still be counted: take the count once it stops moving.
-    long servedBeforeKill = settled(served);
+    long servedBeforeKill = server.bytesServedOnceSettled(ARTIFACT) - servedEarlier;
     progress.printf("killed the robot with kill -9 after %d bytes served; restarting it (Temporal retries the "
         + "download after its heartbeat timeout)%n", servedBeforeKill);
     startRobot("robot-killed-2", temporal, robotDir);
@@ -330,21 +329,6 @@ final class DownloadBenchmark {
       }
       Thread.sleep(20);
     }
-  }
-
-  /** The value once it has not changed for a second (at most 10 s). */
-  private static long settled(LongSupplier value) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    long last = value.getAsLong();
-    while (System.nanoTime() < deadline) {
-      Thread.sleep(1000);
-      long now = value.getAsLong();
-      if (now == last) {
-        return now;
-      }
-      last = now;
-    }
-    return last;
   }
 
   private static String readQuietly(Path file) {

@@ -26,8 +26,12 @@ final class RolloutBenchmark extends FleetBenchmark {
     super(dataDir, robots, maxParallel, progress);
   }
 
-  /** Instant probes, no bakes: what is left is the engine's own cost per robot. */
   RolloutPlan plan() {
+    return plan(maxParallel);
+  }
+
+  /** A canary, then 5%, 25%, 50%, 100%; instant probes, no bakes: what is left is the engine's own cost per robot. */
+  static RolloutPlan plan(int maxParallel) {
     return new RolloutPlan(List.of(
         StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
         StagePlan.percent("5%", 5, Duration.ZERO, 1.0),

@@ -12,6 +12,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -75,6 +76,24 @@ public final class ArtifactServer implements AutoCloseable {
   public long bytesServed(String fileName) {
     AtomicLong count = bytesServed.get(fileName);
     return count == null ? 0 : count.get();
+  }
+
+  /**
+   * {@link #bytesServed} once it has not changed for a second, at most 10 s: a chunk being written when its client
+   * died may still be counted.
+   */
+  public long bytesServedOnceSettled(String fileName) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long last = bytesServed(fileName);
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(1000);
+      long now = bytesServed(fileName);
+      if (now == last) {
+        return now;
+      }
+      last = now;
+    }
+    return last;
   }
 
   /**
