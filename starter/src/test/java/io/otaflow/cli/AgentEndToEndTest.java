@@ -50,7 +50,8 @@ class AgentEndToEndTest {
   void agentRegistersItsRobotAndServesARollout() throws Exception {
     Logging.toFile(dataDir.resolve("otaflow.log"));
     try (EmbeddedTemporal temporal = EmbeddedTemporal.start();
-         ConfigurableApplicationContext controlPlane = TestControlPlane.start(temporal.target(), dataDir);
+         ConfigurableApplicationContext controlPlane = TestControlPlane.startWithApi(temporal.target(), dataDir,
+             Map.of());
          ArtifactServer artifacts = ArtifactServer.start(Files.createDirectories(dataDir.resolve("artifacts")))) {
       BuiltArtifact factory = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-0.9.0.tar.gz"), "0.9.0");
       BuiltArtifact next = ReleaseArtifacts.build(artifacts.directory().resolve("otaflow-1.0.0.tar.gz"), "1.0.0");
@@ -64,6 +65,7 @@ class AgentEndToEndTest {
           "default", robotDir.toString(), Map.of("site", "lyon", "model", "mk2"))
           .withMetrics(new AgentConfig.Metrics(null, 0)), Duration.ofSeconds(30))) {
         String before = robotMetrics(agent);
+        String controlPlaneBefore = TestControlPlane.scrapeMetrics(controlPlane);
         RobotRecord robot = controlPlane.getBean(RobotRepository.class).robot("r1").orElseThrow();
         assertThat(robot.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("site", "lyon", "model", "mk2"));
         assertThat(robot.installedVersion()).isEqualTo("0.9.0");
@@ -91,6 +93,16 @@ class AgentEndToEndTest {
             .containsPattern("(?m)^otaflow_agent_probe_value\\{probe=\"batteryPercent\"} "
                 + (int) RobotSensors.healthy().batteryPercent() + "(\\.0)?$")
             .containsPattern("(?m)^otaflow_agent_update_step\\{step=\"Download\"} 0(\\.0)?$");
+        // And the control plane's, as the central Prometheus scrapes them: the same update, seen from there.
+        List<String> counted = List.of(
+            "(?m)^otaflow_rollouts_ended_total\\{status=\"SUCCEEDED\"} 1\\.0$",
+            "(?m)^otaflow_robot_updates_finished_total\\{outcome=\"COMMITTED\",stage=\"1\"} 1\\.0$",
+            "(?m)^otaflow_stage_duration_seconds_count\\{[^}]*result=\"passed\"[^}]*} [1-9]$");
+        assertThat(controlPlaneBefore)
+            .containsPattern("(?m)^otaflow_rollouts_ended_total\\{status=\"SUCCEEDED\"} 0\\.0$")
+            .doesNotContain("otaflow_robot_updates_finished_total{outcome=\"COMMITTED\"");
+        String controlPlaneAfter = TestControlPlane.awaitMetrics(controlPlane, counted);
+        counted.forEach(pattern -> assertThat(controlPlaneAfter).containsPattern(pattern));
       }
     }
   }
