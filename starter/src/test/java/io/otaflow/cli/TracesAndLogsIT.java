@@ -85,10 +85,17 @@ class TracesAndLogsIT {
         "plan", WireJson.mapper().readTree(PLAN), "target", Map.of()));
     TestProcesses.waitFor("rollout " + ROLLOUT + " to succeed", Duration.ofMinutes(3),
         () -> api.progress(ROLLOUT).status() == RolloutStatus.SUCCEEDED);
-    // Spans are sent in batches, every few seconds: the rollout's own span ends last.
-    TestProcesses.waitFor("the rollout workflow's span and the traced agent's spans at the collector",
-        Duration.ofSeconds(60), () -> spansOf(rolloutTrace()).stream().anyMatch(this::fromAgent)
-            && spansOf(rolloutTrace()).stream().anyMatch(span -> span.name().equals("RunWorkflow:RolloutWorkflow")));
+    // Spans are sent in batches, every few seconds, each once it ends, and a workflow's run span may end more than
+    // once (a worker that drops a workflow from its cache ends its span, and starts another when it replays it): wait
+    // for every kind of span asserted below, the traced robot's commit on its agent among them.
+    List<String> expected = List.of("StartWorkflow:RolloutWorkflow", "RunWorkflow:RolloutWorkflow",
+        "StartChildWorkflow:RobotUpdateWorkflow", "RunWorkflow:RobotUpdateWorkflow");
+    TestProcesses.waitFor("every kind of span, the traced agent's commit too, at the collector",
+        Duration.ofSeconds(60), () -> {
+          List<ReceivedSpan> spans = spansOf(rolloutTrace());
+          return spans.stream().map(ReceivedSpan::name).toList().containsAll(expected)
+              && spans.stream().anyMatch(span -> fromAgent(span) && span.name().equals("RunActivity:Commit"));
+        });
 
     String trace = rolloutTrace();
     // A robot's report to the rollout (HandleSignal:robotFinished) was now and then seen in a trace of its own on a
@@ -97,8 +104,7 @@ class TracesAndLogsIT {
         .filteredOn(span -> !span.name().startsWith("HandleSignal:"))
         .filteredOn(span -> !span.traceId().equals(trace)).isEmpty();
     List<ReceivedSpan> traced = spansOf(trace);
-    assertThat(traced).extracting(ReceivedSpan::name).contains("StartWorkflow:RolloutWorkflow",
-        "RunWorkflow:RolloutWorkflow", "StartChildWorkflow:RobotUpdateWorkflow", "RunWorkflow:RobotUpdateWorkflow");
+    assertThat(traced).extracting(ReceivedSpan::name).containsAll(expected);
     assertThat(traced).filteredOn(span -> span.name().startsWith("StartActivity:")).isNotEmpty();
     assertThat(traced).filteredOn(span -> span.service().equals(Tracing.CONTROL_PLANE_SERVICE)).isNotEmpty();
     List<ReceivedSpan> fromAgents = traced.stream().filter(this::fromAgent).toList();
