@@ -22,6 +22,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -32,6 +33,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -184,8 +186,10 @@ public class HttpDownloadActivities implements DownloadActivities {
   }
 
   /**
-   * Where this attempt starts: after the bytes a previous attempt forced to disk, by the larger of the offset it
-   * heartbeated and the one it recorded beside the partial file, when the file still holds them.
+   * Where this attempt starts. The agent alone restarted (the record beside the partial file is of this boot): every
+   * byte the previous attempt wrote is in the file, which resumes at its length. The robot restarted, or nothing says
+   * when the bytes were written: only bytes forced to disk count, by the larger of the offset recorded beside the file
+   * and the one heartbeated, when the file still holds them.
    */
   private Resume resumePoint(Release release, Path part, DurableOffset durable, ActivityExecutionContext context)
       throws IOException {
@@ -194,16 +198,18 @@ public class HttpDownloadActivities implements DownloadActivities {
     }
     long onDisk = size(part);
     long heartbeated = heartbeatedOffset(context);
-    long recorded = durable.read().orElse(0);
-    long offset = LongStream.of(heartbeated, recorded)
+    Optional<DurableOffset.Recorded> recorded = durable.read();
+    long written = recorded.filter(DurableOffset.Recorded::writtenThisBoot).map(sameBoot -> onDisk).orElse(0L);
+    long forced = recorded.map(DurableOffset.Recorded::forced).orElse(0L);
+    long offset = LongStream.of(written, heartbeated, forced)
         .filter(candidate -> candidate > 0 && candidate <= release.sizeBytes() && candidate <= onDisk)
         .max().orElse(0);
     if (offset == 0) {
       return Resume.fromStart();
     }
-    log.info("robot {}: resuming {} at byte {} of {} (heartbeat {}, recorded on disk {})", disk.dir(),
-        release.version(), offset, release.sizeBytes(), heartbeated, recorded);
-    // Bytes forced to disk are hashed again (at the JDK's speed, faster than any download): nothing to carry.
+    log.info("robot {}: resuming {} at byte {} of {} (written this boot {}, forced {}, heartbeat {})", disk.dir(),
+        release.version(), offset, release.sizeBytes(), written, forced, heartbeated);
+    // The bytes kept are hashed again (at the JDK's speed, faster than any download): nothing to carry.
     return new Resume(offset, ArtifactDigest.sha256OfFirstBytes(part, offset));
   }
 
@@ -318,8 +324,8 @@ public class HttpDownloadActivities implements DownloadActivities {
 
   /**
    * Appends the body to the partial file from the resume offset, hashing on the way, and streams at most size+1
-   * bytes in all so an endless body cannot fill the disk. Heartbeats the offset of the bytes forced to
-   * disk, so a later attempt resumes only from bytes that survive a crash.
+   * bytes in all so an endless body cannot fill the disk. Records and heartbeats how many bytes are forced to
+   * disk (see {@link Progress}).
    */
   private String copy(InputStream body, Path part, DurableOffset durable, Resume resume, Release release,
                       ActivityExecutionContext context) throws IOException {
@@ -330,7 +336,7 @@ public class HttpDownloadActivities implements DownloadActivities {
     RateCheck rate = new RateCheck(limits.minBytesPerSecond(), limits.rateWindow(), total);
     byte[] buffer = new byte[64 * 1024];
     try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-         Progress progress = new Progress(context, durable, out, size)) {
+         Progress progress = new Progress(context, durable, part, size)) {
       out.truncate(total);
       out.position(total);
       // A record left by an earlier attempt may name more bytes than this one keeps.
@@ -354,9 +360,6 @@ public class HttpDownloadActivities implements DownloadActivities {
         downloadedBytes.increment(n);
         progress.advance(total);
         rate.check(total, release);
-      }
-      if (total == size) {
-        progress.finish(total);
       }
     }
     if (total > size) {
@@ -430,44 +433,42 @@ public class HttpDownloadActivities implements DownloadActivities {
     }
   }
 
-  /** Heartbeats while it hashes: a large artifact on a slow robot disk takes a while. */
+  /**
+   * Checks the staged file's size, the SHA-256 the download measured as the bytes streamed to disk, and the signed
+   * manifest. The file is not read again: apply hashes every byte it unpacks and switches nothing unless that hash is
+   * the release's, so what runs is what was checked here, however long the robot waits in between.
+   */
   @Override
   public void verify(Release release, StagedArtifact artifact) {
-    ActivityKeepAlive.during(() -> checkStaged(release, artifact));
-  }
-
-  private void checkStaged(Release release, StagedArtifact artifact) {
     requireValid(release);
     Path file = Path.of(artifact.path()).toAbsolutePath().normalize();
     if (!file.startsWith(disk.staging()) || !Files.isRegularFile(file)) {
       throw ApplicationFailure.newNonRetryableFailure(
           "verify: staged artifact missing: " + file, RobotSideErrors.ARTIFACT_MISSING);
     }
-    String sha256;
     try {
-      sha256 = checkContent(release, file);
+      checkContent(release, file, artifact.sha256());
     } catch (ApplicationFailure refused) {
       // Every refusal of the check is final: nothing will apply this file.
       deleteQuietly(file);
       throw refused;
     }
-    log.info("robot {}: {} verified (sha256 {})", disk.dir(), release.version(), sha256);
+    log.info("robot {}: {} verified (sha256 {})", disk.dir(), release.version(), artifact.sha256());
   }
 
-  /** Size, SHA-256, then the signed manifest; returns the SHA-256. */
-  private String checkContent(Release release, Path file) {
+  /** Size, SHA-256 as downloaded, then the signed manifest. */
+  private void checkContent(Release release, Path file, String downloadedSha256) {
     long actualSize = size(file);
     if (actualSize != release.sizeBytes()) {
       throw ApplicationFailure.newNonRetryableFailure("verify: size mismatch: expected " + release.sizeBytes()
           + " bytes, got " + actualSize, RobotErrors.SIZE_MISMATCH);
     }
-    String actual = ArtifactDigest.sha256Hex(file);
-    if (!actual.equals(release.sha256())) {
+    if (!release.sha256().equals(downloadedSha256)) {
       throw ApplicationFailure.newNonRetryableFailure("verify: sha256 mismatch: expected "
-          + release.sha256().substring(0, 8) + "…, got " + actual.substring(0, 8) + "…", RobotErrors.CHECKSUM_MISMATCH);
+          + release.sha256().substring(0, 8) + "…, got " + downloadedSha256.substring(0, 8) + "…",
+          RobotErrors.CHECKSUM_MISMATCH);
     }
-    manifestCheck.check(release, actual, disk.readState());
-    return actual;
+    manifestCheck.check(release, downloadedSha256, disk.readState());
   }
 
   /** The version becomes a file name: only a validated release may reach the disk. */
@@ -511,24 +512,31 @@ public class HttpDownloadActivities implements DownloadActivities {
 
   /**
    * Heartbeats after every chunk (the SDK throttles what reaches the server) with the offset of the bytes last forced
-   * to disk, and records that offset beside the partial file. Forces on a thread of its own, one force at a time,
-   * once a second or every 1 percent, whichever comes first: the download never waits for the disk (on a loaded
-   * machine forcing in line took a third of a 1 GiB download), and a killed one loses about 1 percent.
+   * to disk and the share written so far (what people see), and records the forced offset beside the partial file.
+   * Forces on a thread of its own, through a channel of its own, at most once a second: the download never waits for
+   * the disk, not even at its end (on a loopback link waiting made a 1 GiB download twice as slow as curl), and rare
+   * forces keep the file system's journal from stalling its writes. The forces only bound what a power cut costs the
+   * next attempt: a restarted agent resumes from every byte written (see
+   * {@link DurableOffset}), and apply hashes every byte it unpacks, so a staged file a power cut damaged is refused,
+   * never installed.
    */
   private static final class Progress implements AutoCloseable {
+    private static final long FORCE_INTERVAL_NANOS = 1_000_000_000L;
     private final ActivityExecutionContext context;
     private final DurableOffset record;
-    private final FileChannel out;
+    private final Path part;
     private final long size;
-    private long lastForceNanos = System.nanoTime();
-    private int lastPercent = -1;
-    private CompletableFuture<DownloadProgress> pending = CompletableFuture.completedFuture(null);
-    private DownloadProgress forced;
+    /** The first chunk is forced at once, so even a short attempt leaves a record. */
+    private long lastForceNanos = System.nanoTime() - FORCE_INTERVAL_NANOS;
+    private CompletableFuture<Long> pending = CompletableFuture.completedFuture(null);
+    private long forced;
+    /** Set once the attempt ended: a force still running records nothing (the file may be staged or abandoned). */
+    private boolean closed;
 
-    Progress(ActivityExecutionContext context, DurableOffset record, FileChannel out, long size) {
+    Progress(ActivityExecutionContext context, DurableOffset record, Path part, long size) {
       this.context = context;
       this.record = record;
-      this.out = out;
+      this.part = part;
       this.size = size;
     }
 
@@ -536,34 +544,18 @@ public class HttpDownloadActivities implements DownloadActivities {
     void advance(long bytes) throws IOException {
       if (pending.isDone()) {
         collect();
-        int percent = percent(bytes);
-        if (percent > lastPercent || System.nanoTime() - lastForceNanos >= 1_000_000_000L) {
-          lastPercent = percent;
+        if (System.nanoTime() - lastForceNanos >= FORCE_INTERVAL_NANOS) {
           lastForceNanos = System.nanoTime();
           // Everything written so far is in the file before the force starts: forced, it is durable.
           pending = CompletableFuture.supplyAsync(() -> force(bytes), FORCER);
         }
       }
-      if (forced != null) {
-        context.heartbeat(forced);
-      }
-    }
-
-    /** The last bytes arrived: forced before the download counts as complete. */
-    void finish(long bytes) throws IOException {
-      pending.exceptionally(failure -> null).join();
-      collect();
-      try {
-        forced = force(bytes);
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
-      }
-      context.heartbeat(forced);
+      context.heartbeat(new DownloadProgress(forced, percent(bytes)));
     }
 
     private void collect() throws IOException {
       try {
-        DownloadProgress done = pending.join();
+        Long done = pending.join();
         if (done != null) {
           forced = done;
         }
@@ -575,11 +567,20 @@ public class HttpDownloadActivities implements DownloadActivities {
       }
     }
 
-    private DownloadProgress force(long bytes) {
-      try {
-        out.force(false);
-        record.record(bytes);
-        return new DownloadProgress(bytes, percent(bytes));
+    /** Returns {@code bytes} once they are forced and recorded; null when the attempt ended meanwhile. */
+    private Long force(long bytes) {
+      try (FileChannel own = FileChannel.open(part, StandardOpenOption.WRITE)) {
+        own.force(false);
+        synchronized (this) {
+          if (closed) {
+            return null;
+          }
+          record.record(bytes);
+        }
+        return bytes;
+      } catch (NoSuchFileException finished) {
+        // Staged or discarded meanwhile: nothing left to record.
+        return null;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -589,10 +590,9 @@ public class HttpDownloadActivities implements DownloadActivities {
       return (int) Math.min(100, bytes * 100 / size);
     }
 
-    /** Waits for a force still running, so nothing records an offset once the download has been given up. */
     @Override
-    public void close() {
-      pending.exceptionally(failure -> null).join();
+    public synchronized void close() {
+      closed = true;
     }
   }
 

@@ -181,6 +181,14 @@ public final class RobotDisk {
     }
   }
 
+  private void forceSlot(String name) {
+    try {
+      FileTrees.forceTree(slot(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException("robot disk " + dir + ": cannot force slot " + name + " to disk", e);
+    }
+  }
+
   /**
    * Installs and commits {@code version} from a local artifact without Temporal: how a simulated robot gets
    * its first release. Same unpacking rules as an over-the-air apply.
@@ -223,6 +231,8 @@ public final class RobotDisk {
             + " changed after verify; nothing switched)", RobotErrors.CHECKSUM_MISMATCH);
       }
       ArchiveExtractor.requireVersion(slot(to), version);
+      // On the disk before state.json names the slot: a power cut right after the switch must find it whole.
+      forceSlot(to);
       beforeSwitch.run();
     } catch (RuntimeException e) {
       clearSlot(to);

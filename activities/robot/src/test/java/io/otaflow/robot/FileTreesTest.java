@@ -48,4 +48,14 @@ class FileTreesTest {
   void sizeOfCountsTheFilesInTheTreeAndNothingBehindItsLinks() throws Exception {
     assertThat(FileTrees.sizeOf(tree)).isEqualTo("a".length() + "b".length());
   }
+
+  @Test
+  void forceTreeForcesFilesAndDirectoriesWithoutFollowingLinks() throws Exception {
+    Files.createSymbolicLink(tree.resolve("dangling"), temp.resolve("gone"));
+
+    FileTrees.forceTree(tree);
+
+    assertThat(tree.resolve("sub/b.txt")).hasContent("b");
+    assertThat(tree.resolve("dangling")).isSymbolicLink();
+  }
 }

@@ -19,7 +19,7 @@ import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** A retried download resumes from the previous attempt's heartbeat instead of starting over. */
+/** A retried download resumes where the previous attempt's bytes are sure to be instead of starting over. */
 class HttpDownloadResumeTest extends RobotSideTestSupport {
 
   private static final int SIZE = 300_000;
@@ -129,13 +129,29 @@ class HttpDownloadResumeTest extends RobotSideTestSupport {
   }
 
   @Test
-  void offsetRecordedBesideThePartialFileBeatsAnOlderHeartbeat() throws Exception {
-    ArtifactServer.Ranged served = server.ranged("/recorded", body, true, 0);
+  void afterTheAgentAloneRestartedTheWholePartialFileResumes() throws Exception {
+    ArtifactServer.Ranged served = server.ranged("/agent-restarted", body, true, 0);
     Release release = release(served.url);
-    // The server got the attempt's heartbeat at OFFSET; the attempt forced more bytes before it was killed.
+    // Killed with 2 * OFFSET + 5,000 bytes written, 2 * OFFSET of them forced, on this boot of the robot.
     previousAttemptLeftPartAndHeartbeat(OFFSET);
     Files.write(part(), Arrays.copyOf(body, 2 * OFFSET + 5_000));
     DurableOffset.of(part()).record(2 * OFFSET);
+
+    StagedArtifact staged = download.download(release);
+
+    assertThat(served.ranges).containsExactly("bytes=" + (2 * OFFSET + 5_000) + "-");
+    assertThat(served.servedBytes.get()).isEqualTo(SIZE - 2 * OFFSET - 5_000);
+    assertThat(staged.sha256()).isEqualTo(release.sha256());
+    assertThat(listing(disk.staging())).containsExactly(Path.of(staged.path()));
+  }
+
+  @Test
+  void afterTheRobotRestartedOnlyForcedBytesResumeAndTheyBeatAnOlderHeartbeat() throws Exception {
+    ArtifactServer.Ranged served = server.ranged("/robot-restarted", body, true, 0);
+    Release release = release(served.url);
+    previousAttemptLeftPartAndHeartbeat(OFFSET);
+    Files.write(part(), Arrays.copyOf(body, 2 * OFFSET + 5_000));
+    recordOfAnotherBoot(2 * OFFSET);
 
     StagedArtifact staged = download.download(release);
 
@@ -145,11 +161,25 @@ class HttpDownloadResumeTest extends RobotSideTestSupport {
   }
 
   @Test
+  void recordOfAnAgentThatWroteNoBootIsTrustedForItsForcedBytesOnly() throws Exception {
+    ArtifactServer.Ranged served = server.ranged("/no-boot", body, true, 0);
+    Release release = release(served.url);
+    previousAttemptLeftPartAndHeartbeat(OFFSET);
+    Files.write(part(), Arrays.copyOf(body, 2 * OFFSET + 5_000));
+    Files.writeString(DurableOffset.of(part()).file(), Long.toString(2 * OFFSET));
+
+    StagedArtifact staged = download.download(release);
+
+    assertThat(served.ranges).containsExactly("bytes=" + 2 * OFFSET + "-");
+    assertThat(staged.sha256()).isEqualTo(release.sha256());
+  }
+
+  @Test
   void recordedOffsetBeyondThePartialFileIsIgnored() throws Exception {
     ArtifactServer.Ranged served = server.ranged("/record-lost-part", body, true, 0);
     Release release = release(served.url);
     previousAttemptLeftPartAndHeartbeat(OFFSET);
-    DurableOffset.of(part()).record(SIZE);
+    recordOfAnotherBoot(SIZE);
 
     StagedArtifact staged = download.download(release);
 
@@ -180,7 +210,7 @@ class HttpDownloadResumeTest extends RobotSideTestSupport {
           .endsWith(served.url);
       assertThat(listing(disk.staging())).containsExactlyInAnyOrder(part(), DurableOffset.of(part()).file());
       assertThat(Files.size(part())).isPositive().isLessThan(SIZE);
-      assertThat(DurableOffset.of(part()).read().orElseThrow()).isPositive().isLessThanOrEqualTo(Files.size(part()));
+      assertThat(DurableOffset.of(part()).read().orElseThrow().forced()).isPositive().isLessThanOrEqualTo(Files.size(part()));
     } finally {
       slowEnv.close();
     }
@@ -192,6 +222,11 @@ class HttpDownloadResumeTest extends RobotSideTestSupport {
     // Bytes past the heartbeat reached the file but not the server: the resumed attempt must cut them off.
     Files.write(part(), Arrays.copyOf(body, offset + 5_000));
     env.setHeartbeatDetails(new DownloadProgress(offset, offset * 100 / SIZE));
+  }
+
+  /** The record a previous attempt left before the robot lost power and booted again. */
+  private void recordOfAnotherBoot(long forced) throws Exception {
+    Files.writeString(DurableOffset.of(part()).file(), forced + " 00000000-0000-0000-0000-000000000000");
   }
 
   private Path part() {

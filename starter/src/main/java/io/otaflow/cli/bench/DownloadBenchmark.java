@@ -17,11 +17,14 @@ import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +44,9 @@ final class DownloadBenchmark {
 
   private static final String ARTIFACT = "artifact.bin";
   private static final String QUEUE = "otaflow-bench-download";
-  private static final String TIMED_RUN = "bench-download-timed";
+  private static final String TIMED_RUN = "bench-download-timed-";
+  /** Each side is timed this many times, alternating, and the median counts: one disk hiccup does not decide. */
+  static final int RUNS = 3;
   private static final Duration STEP_DEADLINE = Duration.ofMinutes(10);
 
   /**
@@ -63,12 +68,15 @@ final class DownloadBenchmark {
   }
 
   /**
+   * Medians over {@link #RUNS} runs of each side.
+   *
    * @param otaflowSeconds  from starting the workflow to its result
    * @param downloadSeconds the download activity's run on the robot (started to completed, from the history)
    * @param verifySeconds   the verify activity's run
+   * @param firstDownloadSeconds the first run's download, in a JVM that had not hashed or downloaded before
    */
   record Result(long sizeBytes, double otaflowSeconds, double downloadSeconds, double verifySeconds,
-                double curlSeconds, double opensslSeconds, KillRun kill) {
+                double firstDownloadSeconds, double curlSeconds, double opensslSeconds, KillRun kill) {
 
     double toolsSeconds() {
       return curlSeconds + opensslSeconds;
@@ -76,12 +84,13 @@ final class DownloadBenchmark {
 
     String describe() {
       StringBuilder out = new StringBuilder(String.format(
-          "download: %d bytes (%.2f GiB) of random data from a loopback HTTP server%n"
-              + "%-36s %9s %9s%n", sizeBytes, sizeBytes / (double) (1L << 30), "", "seconds", "MB/s"));
+          "download: %d bytes (%.2f GiB) of random data from a loopback HTTP server, median of %d runs each%n"
+              + "%-36s %9s %9s%n", sizeBytes, sizeBytes / (double) (1L << 30), RUNS, "", "seconds", "MB/s"));
       row(out, "otaflow download + verify", downloadSeconds + verifySeconds);
       row(out, "  download (one hash pass)", downloadSeconds);
-      row(out, "  verify (hash again, manifest)", verifySeconds);
+      row(out, "  verify (size, hash, manifest)", verifySeconds);
       row(out, "  workflow start to result", otaflowSeconds);
+      row(out, "  first download of the agent's JVM", firstDownloadSeconds);
       row(out, "curl -o", curlSeconds);
       row(out, "openssl dgst -sha256", opensslSeconds);
       row(out, "curl -o, then openssl dgst -sha256", toolsSeconds());
@@ -155,21 +164,27 @@ final class DownloadBenchmark {
         factory.newWorker(QUEUE).registerWorkflowImplementationTypes(DownloadBenchWorkflowImpl.class);
         factory.start();
         WorkflowClient client = factory.getWorkflowClient();
-        Release release = new Release("1.0.0", server.url(ARTIFACT), sha256, sizeBytes, "bench download", null);
-        double otaflow = timeOtaflow(client, temporal, release);
-        double download = activitySeconds(client, "Download");
-        double verify = activitySeconds(client, "Verify");
-        Path copy = workDir.resolve("curl-" + ARTIFACT);
-        progress.println("curl -o, then openssl dgst -sha256");
-        double curl = timed(() -> runTool(List.of("curl", "-sS", "--fail", "-o", copy.toString(), server.url(ARTIFACT))));
-        String[] openssl = new String[1];
-        double dgst = timed(() -> openssl[0] = runTool(List.of("openssl", "dgst", "-sha256", copy.toString())));
-        if (!openssl[0].strip().endsWith("= " + sha256)) {
-          throw new IllegalStateException("openssl dgst -sha256 printed " + openssl[0].strip() + ", expected " + sha256);
+        double[][] otaflowRuns = new double[3][RUNS];
+        double[][] toolRuns = new double[2][RUNS];
+        // One agent for the timed runs, as on a robot: a long-running process, past its start-up, that downloads
+        // release after release. The first run of a fresh JVM is reported on its own.
+        Path robotDir = workDir.resolve("robot-timed");
+        Process robot = startRobot("robot-timed", temporal, robotDir);
+        awaitSettled(robot);
+        for (int run = 0; run < RUNS; run++) {
+          String workflowId = TIMED_RUN + (run + 1);
+          Release release = release(server, sha256, "1.0." + run);
+          otaflowRuns[0][run] = timeOtaflow(client, workflowId, release);
+          otaflowRuns[1][run] = activitySeconds(client, workflowId, "Download");
+          otaflowRuns[2][run] = activitySeconds(client, workflowId, "Verify");
+          timeTools(server.url(ARTIFACT), sha256, toolRuns, run);
         }
-        Files.delete(copy);
-        KillRun kill = killPercent == null ? null : killAndResume(client, temporal, server, release);
-        return new Result(sizeBytes, otaflow, download, verify, curl, dgst, kill);
+        stop(robot);
+        FileTrees.deleteTree(robotDir);
+        KillRun kill = killPercent == null ? null
+            : killAndResume(client, temporal, server, release(server, sha256, "1.1.0"));
+        return new Result(sizeBytes, median(otaflowRuns[0]), median(otaflowRuns[1]), median(otaflowRuns[2]),
+            otaflowRuns[1][0], median(toolRuns[0]), median(toolRuns[1]), kill);
       } finally {
         robots.forEach(Process::destroyForcibly);
         factory.shutdownNow();
@@ -178,18 +193,66 @@ final class DownloadBenchmark {
     }
   }
 
-  private double timeOtaflow(WorkflowClient client, EmbeddedTemporal temporal, Release release) throws Exception {
-    Path robotDir = workDir.resolve("robot-timed");
-    Process robot = startRobot("robot-timed", temporal, robotDir);
-    progress.println("otaflow download + verify");
+  private Release release(ArtifactServer server, String sha256, String version) {
+    return new Release(version, server.url(ARTIFACT), sha256, sizeBytes, "bench download", null);
+  }
+
+  /** Each run is a new release: the robot's staging drops the one before, so every run downloads every byte. */
+  private double timeOtaflow(WorkflowClient client, String workflowId, Release release) throws Exception {
+    progress.println("otaflow download + verify of " + release.version());
     StagedArtifact[] staged = new StagedArtifact[1];
-    double seconds = timed(() -> staged[0] = workflow(client, TIMED_RUN).downloadAndVerify(release));
+    double seconds = timed(() -> staged[0] = workflow(client, workflowId).downloadAndVerify(release));
     if (!staged[0].sha256().equals(release.sha256())) {
       throw new IllegalStateException("the robot staged " + staged[0].sha256() + ", expected " + release.sha256());
     }
-    stop(robot);
-    FileTrees.deleteTree(robotDir);
+    // Untimed, as curl's copy is: the next run must not pay for deleting this one's file.
+    Files.delete(Path.of(staged[0].path()));
     return seconds;
+  }
+
+  /**
+   * Waits until the robot's JVM is past its start-up (loading classes, compiling the SDK's code): using less than a
+   * tenth of a core over half a second.
+   */
+  private static void awaitSettled(Process robot) throws InterruptedException {
+    long[] lastCpuNanos = {cpuNanos(robot)};
+    await("the bench robot to finish starting up", () -> {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return true;
+      }
+      long cpu = cpuNanos(robot);
+      boolean settled = cpu - lastCpuNanos[0] < 50_000_000L;
+      lastCpuNanos[0] = cpu;
+      return settled;
+    });
+  }
+
+  private static long cpuNanos(Process process) {
+    return process.info().totalCpuDuration().map(Duration::toNanos).orElseThrow(
+        () -> new IllegalStateException("the CPU time of process " + process.pid() + " is not readable here"));
+  }
+
+  /** {@code curl -o}, then {@code openssl dgst -sha256} of its copy, into {@code runs[0|1][run]}. */
+  private void timeTools(String url, String sha256, double[][] runs, int run) throws Exception {
+    Path copy = workDir.resolve("curl-" + ARTIFACT);
+    progress.println("curl -o, then openssl dgst -sha256");
+    runs[0][run] = timed(() -> runTool(List.of("curl", "-sS", "--fail", "-o", copy.toString(), url)));
+    String[] openssl = new String[1];
+    runs[1][run] = timed(() -> openssl[0] = runTool(List.of("openssl", "dgst", "-sha256", copy.toString())));
+    if (!openssl[0].strip().endsWith("= " + sha256)) {
+      throw new IllegalStateException("openssl dgst -sha256 printed " + openssl[0].strip() + ", expected " + sha256);
+    }
+    Files.delete(copy);
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   }
 
   /**
@@ -221,11 +284,11 @@ final class DownloadBenchmark {
     return new KillRun(killPercent, servedBeforeKill, served.getAsLong() - servedBeforeKill, sizeBytes);
   }
 
-  /** How long the timed run's activity of {@code type} ran on the robot, by its started and completed events. */
-  private static double activitySeconds(WorkflowClient client, String type) {
+  /** How long the run's activity of {@code type} ran on the robot, by its started and completed events. */
+  private static double activitySeconds(WorkflowClient client, String workflowId, String type) {
     Map<Long, String> types = new HashMap<>();
     Map<Long, Instant> started = new HashMap<>();
-    for (HistoryEvent event : client.fetchHistory(TIMED_RUN).getEvents()) {
+    for (HistoryEvent event : client.fetchHistory(workflowId).getEvents()) {
       if (event.hasActivityTaskScheduledEventAttributes()) {
         types.put(event.getEventId(), event.getActivityTaskScheduledEventAttributes().getActivityType().getName());
       } else if (event.hasActivityTaskStartedEventAttributes()) {
@@ -237,7 +300,7 @@ final class DownloadBenchmark {
         }
       }
     }
-    throw new IllegalStateException("no completed " + type + " activity in " + TIMED_RUN);
+    throw new IllegalStateException("no completed " + type + " activity in " + workflowId);
   }
 
   private static Instant instant(HistoryEvent event) {
@@ -307,6 +370,10 @@ final class DownloadBenchmark {
         }
         out.write(block, 0, (int) Math.min(block.length, left));
       }
+    }
+    // On disk before anything is timed: the kernel writing it back must not slow whichever side runs first.
+    try (FileChannel written = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      written.force(true);
     }
   }
 
