@@ -24,7 +24,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -183,8 +182,8 @@ final class DownloadBenchmark {
         FileTrees.deleteTree(robotDir);
         KillRun kill = killPercent == null ? null
             : killAndResume(client, temporal, server, release(server, sha256, "1.1.0"));
-        return new Result(sizeBytes, median(otaflowRuns[0]), median(otaflowRuns[1]), median(otaflowRuns[2]),
-            otaflowRuns[1][0], median(toolRuns[0]), median(toolRuns[1]), kill);
+        return new Result(sizeBytes, Median.of(otaflowRuns[0]), Median.of(otaflowRuns[1]), Median.of(otaflowRuns[2]),
+            otaflowRuns[1][0], Median.of(toolRuns[0]), Median.of(toolRuns[1]), kill);
       } finally {
         robots.forEach(Process::destroyForcibly);
         factory.shutdownNow();
@@ -246,13 +245,6 @@ final class DownloadBenchmark {
       throw new IllegalStateException("openssl dgst -sha256 printed " + openssl[0].strip() + ", expected " + sha256);
     }
     Files.delete(copy);
-  }
-
-  static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   }
 
   /**

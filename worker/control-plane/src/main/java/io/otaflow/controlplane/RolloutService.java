@@ -26,6 +26,7 @@ import io.otaflow.signing.SignedManifest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowQueryException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,8 @@ public class RolloutService {
   private static final Logger log = LoggerFactory.getLogger(RolloutService.class);
   /** Robots read from the registry at once when taking a rollback's leases. */
   private static final int PAGE_SIZE = 1_000;
+  /** Asks of a running rollout's progress before the query's failure is the answer (1 s of waits in all). */
+  private static final int PROGRESS_ATTEMPTS = 5;
 
   private final RobotRepository robots;
   private final ReleaseRepository releases;
@@ -279,16 +282,35 @@ public class RolloutService {
    * @throws UnknownRolloutException when no rollout has this ID
    */
   public RolloutProgress progress(String rolloutId) {
-    RolloutRecord rollout = registered(rolloutId);
-    try {
-      return workflow(rollout).progress();
-    } catch (WorkflowNotFoundException | WorkflowQueryException unanswered) {
-      if (!rollout.status().isFinal()) {
-        throw unanswered;
+    for (int attempt = 1; ; attempt++) {
+      RolloutRecord rollout = registered(rolloutId);
+      try {
+        return workflow(rollout).progress();
+      } catch (WorkflowNotFoundException | WorkflowQueryException unanswered) {
+        if (rollout.status().isFinal()) {
+          return new RolloutProgress(rolloutId, rollout.releaseVersion(), rollout.status(), -1, List.of(),
+              rolloutRobots.countsByState(rolloutId).entrySet().stream().filter(count -> count.getValue() > 0)
+                  .collect(Collectors.toMap(count -> count.getKey().name(), Map.Entry::getValue)), 0,
+              rollout.reason());
+        }
+        // A query that reaches a run in the instant it continues as new goes unanswered; the next run answers, or
+        // the rollout has ended meanwhile and the registry says so.
+        if (attempt == PROGRESS_ATTEMPTS) {
+          throw unanswered;
+        }
+        log.info("rollout {}: progress query unanswered ({}), asking again", value("rolloutId", rolloutId),
+            unanswered.getClass().getSimpleName());
+        waitBeforeAsking(Duration.ofMillis(100L * attempt));
       }
-      return new RolloutProgress(rolloutId, rollout.releaseVersion(), rollout.status(), -1, List.of(),
-          rolloutRobots.countsByState(rolloutId).entrySet().stream().filter(count -> count.getValue() > 0)
-              .collect(Collectors.toMap(count -> count.getKey().name(), Map.Entry::getValue)), 0, rollout.reason());
+    }
+  }
+
+  private static void waitBeforeAsking(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking for a rollout's progress", e);
     }
   }
 

@@ -14,9 +14,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchFloor {
 
+  public static final String WORKFLOW_ID = "bench-floor";
   private static final String TASK_QUEUE = "otaflow-bench";
 
   private BenchFloor() {
+  }
+
+  /** The workflow ID of the floor's child for {@code robotId}. */
+  public static String childWorkflowId(String robotId) {
+    return WORKFLOW_ID + "/" + robotId;
   }
 
   /** Runs the floor to its end and returns its wall time in seconds. */
@@ -28,7 +34,7 @@ public final class BenchFloor {
     factory.start();
     try {
       BenchFloorWorkflow floor = client.newWorkflowStub(BenchFloorWorkflow.class, WorkflowOptions.newBuilder()
-          .setWorkflowId("bench-floor")
+          .setWorkflowId(WORKFLOW_ID)
           .setTaskQueue(TASK_QUEUE)
           .setWorkflowExecutionTimeout(timeout)
           .build());
