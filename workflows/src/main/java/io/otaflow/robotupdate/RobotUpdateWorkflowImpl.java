@@ -28,6 +28,12 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
    * the server (see {@link #stoppable}).
    */
   private static final String REPORT_TO_ROLLOUT = "report-to-rollout";
+  /**
+   * Version 1: one version marker instead of three (the report, the Web UI and the safe-state gate are all on), and
+   * two fewer registry writes and state upserts: no VERIFIED (an update that gets further was verified, one that
+   * waits for a safe state says so), and APPLIED merged into HEALTH_CHECKING, written once with the installed version.
+   */
+  private static final String LEAN_HISTORY = "lean-history";
 
   private RobotUpdateRequest request;
   private RobotWebUi webUi;
@@ -37,16 +43,18 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
   /** Why a kill switch stopped this robot before it applied, or null. */
   private String holdReason;
   private boolean reports;
+  private boolean lean;
   /** Apply has been asked of the robot: from here on a stop rolls back rather than just ends. */
   private boolean applying;
 
   @Override
   public RobotUpdateResult update(RobotUpdateRequest request) {
     this.request = request;
-    // Asked before any step, where its marker cannot be confused with the events of a cancelled step. Robots updated
-    // before their rollout listened for reports returned their result only.
-    reports = Workflow.getVersion(REPORT_TO_ROLLOUT, Workflow.DEFAULT_VERSION, 1) >= 1;
-    webUi = RobotWebUi.forThisRun(request);
+    // Asked before any step, where their markers cannot be confused with the events of a cancelled step. Robots
+    // updated before their rollout listened for reports returned their result only.
+    lean = Workflow.getVersion(LEAN_HISTORY, Workflow.DEFAULT_VERSION, 1) >= 1;
+    reports = lean || Workflow.getVersion(REPORT_TO_ROLLOUT, Workflow.DEFAULT_VERSION, 1) >= 1;
+    webUi = lean ? RobotWebUi.shown(request) : RobotWebUi.forThisRun(request);
     rollback = new RobotRollback(request, webUi);
     RobotUpdateResult[] result = new RobotUpdateResult[1];
     steps = Workflow.newCancellationScope(() -> result[0] = runSteps());
@@ -106,10 +114,12 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
       StagedArtifact staged = download.download(release);
       step = "verify";
       verify.verify(release, staged);
-      record(RobotUpdateState.VERIFIED, null, null);
+      if (!lean) {
+        record(RobotUpdateState.VERIFIED, null, null);
+      }
 
       // Robots updated before the safe-state gate existed replay without it.
-      if (Workflow.getVersion(SAFE_STATE_GATE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      if (lean || Workflow.getVersion(SAFE_STATE_GATE, Workflow.DEFAULT_VERSION, 1) >= 1) {
         step = "safe-state";
         Optional<String> unsafe = awaitSafeState(release);
         if (unsafe.isPresent()) {
@@ -125,8 +135,12 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
       // A robot already committed to this release has nothing to undo: switching it "back" would downgrade it.
       undoOnFailure = !slotSwitch.fromSlot().equals(slotSwitch.toSlot());
       step = "health";
-      record(RobotUpdateState.APPLIED, null, release.version());
-      record(RobotUpdateState.HEALTH_CHECKING, null, null);
+      if (lean) {
+        record(RobotUpdateState.HEALTH_CHECKING, null, release.version());
+      } else {
+        record(RobotUpdateState.APPLIED, null, release.version());
+        record(RobotUpdateState.HEALTH_CHECKING, null, null);
+      }
       Optional<String> unhealthy = healthGate(health, release);
       if (unhealthy.isPresent()) {
         return undoOnFailure

@@ -27,6 +27,11 @@ final class RobotWebUi {
     return new RobotWebUi(request, Workflow.getVersion(VERSION_ID, Workflow.DEFAULT_VERSION, 1) == 1);
   }
 
+  /** For a run of a later version, which shows both. */
+  static RobotWebUi shown(RobotUpdateRequest request) {
+    return new RobotWebUi(request, true);
+  }
+
   /** {@code options} with the step's summary; {@code step} formats the release's version, then the robot's ID. */
   ActivityOptions step(ActivityOptions options, String step) {
     return shown ? options.toBuilder().setSummary(String.format(step, request.release().version(), request.robotId()))

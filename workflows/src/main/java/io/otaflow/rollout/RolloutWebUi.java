@@ -52,8 +52,9 @@ public final class RolloutWebUi {
     String version = request.release().version();
     RolloutPlan plan = request.plan();
     return options
+        // Its first state: the robot workflow need not upsert it, one event fewer per robot.
         .setTypedSearchAttributes(new OtaflowSearchAttributes(request.rolloutId(), version, robotId, stage.name(),
-            RobotUpdateState.PENDING.name()).toSearchAttributes())
+            RobotUpdateState.DOWNLOADING.name()).toSearchAttributes())
         .setStaticSummary(fit(version + " to " + robotId + " · rollout " + request.rolloutId() + " · stage "
             + stage.name(), SUMMARY_BYTES))
         .setStaticDetails(fit(String.format(Locale.ROOT, "Robot `%s` gets release **%s** (rollout `%s`, stage `%s`):"

@@ -127,7 +127,7 @@ class RolloutWebUiTest {
         Map.of("OtaflowStatus", "RUNNING"),
         Map.of("OtaflowStatus", "SUCCEEDED"));
     assertThat(upserts(canaryWorkflow)).extracting(values -> values.get("OtaflowStatus"))
-        .containsExactly("DOWNLOADING", "VERIFIED", "APPLIED", "HEALTH_CHECKING", "COMMITTED");
+        .containsExactly("HEALTH_CHECKING", "COMMITTED");
 
     WorkflowExecutionDescription described = describe(rollout);
     WorkflowExecutionDescription robot = describe(canaryWorkflow);

@@ -215,8 +215,9 @@ class RolloutWorkflowTest {
     assertThat(registry.state("heatwave", secondStage.get(2))).isEqualTo(RobotUpdateState.ROLLED_BACK);
     assertThat(registry.installedVersions).containsEntry(canary, "1.0.0");
     recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("heatwave"), "rollout-threshold-missed.json");
-    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("heatwave", secondStage.get(2)), "robot-health-failed.json");
-    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("heatwave", canary), "robot-committed.json");
+    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("heatwave", secondStage.get(2)),
+        "robot-lean-health-failed.json");
+    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("heatwave", canary), "robot-lean-committed.json");
   }
 
   @Test
@@ -358,7 +359,7 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void busyRobotWaitsForASafeStateThenUpdates() {
+  void busyRobotWaitsForASafeStateThenUpdates() throws IOException {
     startFleet(5);
     robots.get("r02").busyChecks = 3;
     RolloutProgress result = result(start("busy", V2, plan(StagePlan.percent("all", 100, Duration.ZERO, 1.0))));
@@ -366,9 +367,10 @@ class RolloutWorkflowTest {
     assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
     assertThat(robots.get("r02").safeStateChecks).isEqualTo(4);
     assertThat(robots.get("r02").installedVersion()).isEqualTo("2.0.0");
-    assertThat(registry.history("busy", "r02")).containsSubsequence(RobotUpdateState.VERIFIED,
-        RobotUpdateState.WAITING_SAFE_STATE, RobotUpdateState.APPLIED, RobotUpdateState.COMMITTED);
+    assertThat(registry.history("busy", "r02")).containsExactly(RobotUpdateState.DOWNLOADING,
+        RobotUpdateState.WAITING_SAFE_STATE, RobotUpdateState.HEALTH_CHECKING, RobotUpdateState.COMMITTED);
     assertThat(registry.history("busy", "r01")).doesNotContain(RobotUpdateState.WAITING_SAFE_STATE);
+    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("busy", "r02"), "robot-lean-waited-for-safe-state.json");
   }
 
   @Test
