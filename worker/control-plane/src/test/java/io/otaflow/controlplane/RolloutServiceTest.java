@@ -3,6 +3,7 @@ package io.otaflow.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.AnalysisCheck;
 import io.otaflow.plan.InconclusiveAction;
 import io.otaflow.plan.InvalidPlanException;
@@ -20,6 +21,9 @@ import io.otaflow.registry.RolloutRepository;
 import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.registry.UnknownRobotException;
 import io.otaflow.release.Release;
+import io.otaflow.rollout.RolloutProgress;
+import io.otaflow.rollout.RolloutRequest;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Clock;
 import java.time.Duration;
@@ -132,5 +136,26 @@ class RolloutServiceTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("labels: only a signed manifest carries target labels");
     assertThat(releases.releases()).isEmpty();
+  }
+
+  @Test
+  void progressOfARunningRolloutWhoseWorkflowDoesNotAnswerFailsAfterAskingAgain() {
+    service.registerRelease(RELEASE);
+    rollouts.createRollout(new RolloutRequest("silent", RELEASE, PLAN, TargetSelector.wholeFleet(), "ana"), Set.of("r1"));
+    rollouts.recordRolloutStatus("silent", RolloutStatus.RUNNING, "all", null);
+
+    assertThatThrownBy(() -> service.progress("silent")).isInstanceOf(WorkflowNotFoundException.class);
+  }
+
+  @Test
+  void progressOfAnEndedRolloutWhoseWorkflowIsGoneComesFromTheRegistry() {
+    service.registerRelease(RELEASE);
+    rollouts.createRollout(new RolloutRequest("gone", RELEASE, PLAN, TargetSelector.wholeFleet(), "ana"), Set.of("r1"));
+    rollouts.recordRolloutStatus("gone", RolloutStatus.ABORTED, "all", "stopped by hand");
+
+    RolloutProgress progress = service.progress("gone");
+
+    assertThat(progress.status()).isEqualTo(RolloutStatus.ABORTED);
+    assertThat(progress.reason()).isEqualTo("stopped by hand");
   }
 }
