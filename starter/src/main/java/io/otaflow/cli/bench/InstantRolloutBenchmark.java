@@ -100,7 +100,7 @@ final class InstantRolloutBenchmark {
   }
 
   /**
-   * @param robotWorkflowsPerSecond robot updates begun plus robots rolled back, per second of the rollout
+   * @param robotWorkflowsPerSecond robot update and rollback workflows started, per second of the rollout
    * @param wallSeconds             the whole run: starting the stack, registering the fleet, the rollout, the checks
    * @param peakHeapUsedMb          the most heap in use at any sample (the embedded server's included)
    * @param peakHeapLiveMb          the most heap still live after a collection
@@ -117,10 +117,11 @@ final class InstantRolloutBenchmark {
     String describe() {
       return String.format(Locale.ROOT, """
               instant rollout: %,d robots, maxParallel %d, %s -> %s
-              rollout          %.1f s: %,d updates begun + %,d rolled back = %.1f robot workflows/s
+              rollout          %.1f s: %,d robot updates + %,d rollbacks = %.1f robot workflows/s
               continue-as-new  %d in the stage loop, %d in the rollback phase (%d runs)
               longest history  %,d events (a run of the rollout); robot workflows: %,d events (%,d of %,d counted)
               in flight        %d robot updates, %d robot workflows at most (%d children pending in one run)
+              audit trail      %,d robots with a state recorded twice (a local activity run again on a retried task)
               heap             -Xmx %.0f MB, peak used %.0f MB, peak live after GC %.0f MB
               wall time        %.1f s
               checks           %s
@@ -128,7 +129,7 @@ final class InstantRolloutBenchmark {
           rolloutStatus, rolloutSeconds, checks.robotsUpdated(), checks.robotsRolledBack(), robotWorkflowsPerSecond,
           checks.stageLoopContinuations(), checks.rollbackContinuations(), checks.runs(), checks.longestRunEvents(),
           checks.longestChildEvents(), checks.childrenChecked(), checks.children(), checks.peakUpdatesInFlight(),
-          checks.peakRobotsInFlight(), checks.peakPendingChildren(), maxHeapMb, peakHeapUsedMb, peakHeapLiveMb,
+          checks.peakRobotsInFlight(), checks.peakPendingChildren(), checks.repeatedRecords(), maxHeapMb, peakHeapUsedMb, peakHeapLiveMb,
           wallSeconds, passed() ? "all passed" : failures.size() + " failed");
     }
   }

@@ -62,14 +62,16 @@ public final class InstantRolloutChecks {
    * @param peakUpdatesInFlight     robot updates started and not yet reported, at most, over all runs
    * @param peakRobotsInFlight      robot workflows (updates and rollbacks) started and not reported, at most
    * @param peakPendingChildren     children Temporal counted pending in one run, at most
-   * @param robotsUpdated           robots whose update began
-   * @param robotsRolledBack        robots the rollback phase switched back
+   * @param robotsUpdated           robot update workflows the rollout started
+   * @param robotsRolledBack        robot rollback workflows the rollout started
+   * @param repeatedRecords         robots with a state recorded more than once in the audit trail: a local activity
+   *                                run again when its workflow task was retried (the same fact, counted once)
    * @param failures                one line per failed check; empty when every check passed
    */
   public record Result(int runs, int stageLoopContinuations, int rollbackContinuations, int longestRunEvents,
                        int children, int childrenChecked, int longestChildEvents, int peakUpdatesInFlight,
                        int peakRobotsInFlight, int peakPendingChildren, int robotsUpdated, int robotsRolledBack,
-                       List<String> failures) {
+                       int repeatedRecords, List<String> failures) {
 
     public boolean passed() {
       return failures.isEmpty();
@@ -109,11 +111,11 @@ public final class InstantRolloutChecks {
       failures.add(String.format(Locale.ROOT, "history: a robot workflow of rollout %s has %,d events, more than %,d",
           rolloutId, longestChild[0], expected.historyEventLimit()));
     }
-    RobotTally robots = tallyRobots(rolloutId, expected, failures);
+    RobotTally robots = tallyRobots(rolloutId, expected, histories, failures);
     return new Result(histories.runs, histories.stageLoopContinuations, histories.rollbackContinuations,
         histories.longestRunEvents, histories.children.size(), sample.size(), longestChild[0],
         histories.peakUpdatesInFlight, histories.peakRobotsInFlight, histories.peakPendingChildren, robots.updated,
-        robots.rolledBack, List.copyOf(failures));
+        robots.rolledBack, robots.repeatedRecords, List.copyOf(failures));
   }
 
   /** What the rollout's runs' histories tell, in the order the runs ran. */
@@ -126,6 +128,8 @@ public final class InstantRolloutChecks {
     int peakRobotsInFlight;
     int peakPendingChildren;
     final List<String> children = new ArrayList<>();
+    /** Robot workflows started, by workflow ID, over all runs: a robot updated or rolled back twice shows here. */
+    final Map<String, Integer> starts = new HashMap<>();
   }
 
   private Histories readRollout(String rolloutId) {
@@ -159,6 +163,7 @@ public final class InstantRolloutChecks {
           case EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED -> {
             var started = event.getStartChildWorkflowExecutionInitiatedEventAttributes();
             inFlight.put(started.getWorkflowId(), started.getWorkflowType().getName());
+            histories.starts.merge(started.getWorkflowId(), 1, Integer::sum);
             updatesInFlight += started.getWorkflowType().getName().equals(UPDATE_TYPE) ? 1 : 0;
             pending++;
           }
@@ -217,32 +222,35 @@ public final class InstantRolloutChecks {
     return sample;
   }
 
-  private record RobotTally(int updated, int rolledBack) {
+  private record RobotTally(int updated, int rolledBack, int repeatedRecords) {
   }
 
   /**
-   * From the registry's audit trail: every robot of the rollout updated at most once, and exactly once unless its
-   * stage failed; each update with one outcome; every robot left on the release switched back exactly once when the
-   * rollout rolled back, and none otherwise.
+   * Every robot of the rollout updated exactly once (at most once in the failing stage), by the rollout's histories:
+   * one update workflow started, and one rollback workflow for each robot its update left on the release when the
+   * rollout rolls back, none otherwise; by the registry: the robot's last state and the first and last states its
+   * update records in the audit trail.
    */
-  private RobotTally tallyRobots(String rolloutId, Expected expected, List<String> failures) {
+  private RobotTally tallyRobots(String rolloutId, Expected expected, Histories histories, List<String> failures) {
     Map<String, Integer> stageOf = new HashMap<>();
-    int[] lastStage = {-1};
-    registry.useHandle(h -> h.createQuery("SELECT robot_id, stage_index FROM rollout_robots WHERE rollout_id = :id")
+    Map<String, RobotUpdateState> lastState = new HashMap<>();
+    registry.useHandle(h -> h.createQuery("SELECT robot_id, stage_index, state FROM rollout_robots"
+            + " WHERE rollout_id = :id")
         .bind("id", rolloutId)
         .map((rs, ctx) -> {
           stageOf.put(rs.getString("robot_id"), rs.getInt("stage_index"));
-          lastStage[0] = Math.max(lastStage[0], rs.getInt("stage_index"));
-          return null;
+          return lastState.put(rs.getString("robot_id"), RobotUpdateState.valueOf(rs.getString("state")));
         }).list());
-    Map<String, Map<RobotUpdateState, Integer>> events = new HashMap<>();
+    int lastStage = stageOf.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
+    Map<String, Map<RobotUpdateState, Integer>> records = new HashMap<>();
     List<String> counted = new ArrayList<>(List.of(InstantRobot.UPDATE_BEGINS.name(), InstantRobot.ROLLED_BACK.name()));
     InstantRobot.UPDATE_OUTCOMES.forEach(outcome -> counted.add(outcome.name()));
     registry.useHandle(h -> h.createQuery("SELECT robot_id, status, COUNT(*) AS n FROM rollout_events"
             + " WHERE rollout_id = :id AND kind = 'ROBOT_STATE' AND status IN (<states>) GROUP BY robot_id, status")
         .bind("id", rolloutId).bindList("states", counted)
-        .map((rs, ctx) -> events.computeIfAbsent(rs.getString("robot_id"), robot -> new EnumMap<>(RobotUpdateState.class))
-            .put(RobotUpdateState.valueOf(rs.getString("status")), rs.getInt("n")))
+        .map((rs, ctx) -> records.computeIfAbsent(rs.getString("robot_id"),
+            robot -> new EnumMap<>(RobotUpdateState.class)).put(RobotUpdateState.valueOf(rs.getString("status")),
+            rs.getInt("n")))
         .list());
 
     if (stageOf.size() != expected.fleet()) {
@@ -251,21 +259,28 @@ public final class InstantRolloutChecks {
     }
     int updated = 0;
     int rolledBack = 0;
+    int repeated = 0;
     List<String> wrong = new ArrayList<>();
     for (Map.Entry<String, Integer> robot : stageOf.entrySet()) {
-      Map<RobotUpdateState, Integer> counts = events.getOrDefault(robot.getKey(), Map.of());
-      int begins = counts.getOrDefault(InstantRobot.UPDATE_BEGINS, 0);
-      int outcomes = InstantRobot.UPDATE_OUTCOMES.stream().mapToInt(state -> counts.getOrDefault(state, 0)).sum();
-      int committed = counts.getOrDefault(InstantRobot.UPDATED, 0);
-      int switchedBack = counts.getOrDefault(InstantRobot.ROLLED_BACK, 0);
-      boolean mayBeSkipped = expected.lastStageFails() && robot.getValue() == lastStage[0];
-      boolean once = begins == 1 && outcomes == 1 || mayBeSkipped && begins == 0 && outcomes == 0;
-      int rollbacksDue = expected.lastStageFails() ? committed : 0;
-      updated += begins;
-      rolledBack += switchedBack;
-      if (!once || switchedBack != rollbacksDue || !mayBeSkipped && committed != 1) {
-        wrong.add(String.format(Locale.ROOT, "%s (stage %d: %d updates begun, %d ended, %d committed, %d rolled back)",
-            robot.getKey(), robot.getValue(), begins, outcomes, committed, switchedBack));
+      String robotId = robot.getKey();
+      int updates = histories.starts.getOrDefault(OtaflowNames.robotWorkflowId(rolloutId, robotId), 0);
+      int rollbacks = histories.starts.getOrDefault(OtaflowNames.robotRollbackWorkflowId(rolloutId, robotId), 0);
+      Map<RobotUpdateState, Integer> recorded = records.getOrDefault(robotId, Map.of());
+      boolean began = recorded.containsKey(InstantRobot.UPDATE_BEGINS);
+      boolean ended = InstantRobot.UPDATE_OUTCOMES.stream().anyMatch(recorded::containsKey);
+      boolean committed = recorded.containsKey(InstantRobot.UPDATED);
+      boolean inFailingStage = expected.lastStageFails() && robot.getValue() == lastStage;
+      boolean updatedOnce = updates == 1 && began && ended || inFailingStage && updates == 0 && !began;
+      int rollbacksDue = expected.lastStageFails() && committed ? 1 : 0;
+      RobotUpdateState expectedState = rollbacksDue == 1 ? InstantRobot.ROLLED_BACK
+          : expected.lastStageFails() ? lastState.get(robotId) : InstantRobot.UPDATED;
+      updated += updates;
+      rolledBack += rollbacks;
+      repeated += recorded.values().stream().anyMatch(n -> n > 1) ? 1 : 0;
+      if (!updatedOnce || rollbacks != rollbacksDue || (!inFailingStage && !committed)
+          || lastState.get(robotId) != expectedState) {
+        wrong.add(String.format(Locale.ROOT, "%s (stage %d: %d updates, %d rollbacks started; now %s)", robotId,
+            robot.getValue(), updates, rollbacks, lastState.get(robotId)));
       }
     }
     if (!wrong.isEmpty()) {
@@ -274,6 +289,6 @@ public final class InstantRolloutChecks {
           expected.lastStageFails() ? " and rolled back once" : "", String.join(", ",
               wrong.subList(0, Math.min(3, wrong.size())))));
     }
-    return new RobotTally(updated, rolledBack);
+    return new RobotTally(updated, rolledBack, repeated);
   }
 }
