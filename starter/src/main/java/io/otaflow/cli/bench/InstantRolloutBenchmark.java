@@ -121,7 +121,7 @@ final class InstantRolloutBenchmark {
               continue-as-new  %d in the stage loop, %d in the rollback phase (%d runs)
               longest history  %,d events (a run of the rollout); robot workflows: %,d events (%,d of %,d counted)
               in flight        %d robot updates, %d robot workflows at most (%d children pending in one run)
-              audit trail      %,d robots with a state recorded twice (a local activity run again on a retried task)
+              audit trail      %,d robots with a state recorded twice; %,d of the robot workflows counted retried a task
               heap             -Xmx %.0f MB, peak used %.0f MB, peak live after GC %.0f MB
               wall time        %.1f s
               checks           %s
@@ -129,7 +129,7 @@ final class InstantRolloutBenchmark {
           rolloutStatus, rolloutSeconds, checks.robotsUpdated(), checks.robotsRolledBack(), robotWorkflowsPerSecond,
           checks.stageLoopContinuations(), checks.rollbackContinuations(), checks.runs(), checks.longestRunEvents(),
           checks.longestChildEvents(), checks.childrenChecked(), checks.children(), checks.peakUpdatesInFlight(),
-          checks.peakRobotsInFlight(), checks.peakPendingChildren(), checks.repeatedRecords(), maxHeapMb, peakHeapUsedMb, peakHeapLiveMb,
+          checks.peakRobotsInFlight(), checks.peakPendingChildren(), checks.repeatedRecords(), checks.childrenWithRetriedTasks(), maxHeapMb, peakHeapUsedMb, peakHeapLiveMb,
           wallSeconds, passed() ? "all passed" : failures.size() + " failed");
     }
   }

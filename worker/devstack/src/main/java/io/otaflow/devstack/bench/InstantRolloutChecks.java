@@ -6,6 +6,7 @@ import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.robotupdate.RobotUpdateResult;
 import io.otaflow.rollout.RolloutWorkflowImpl;
 import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverter;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -29,6 +31,8 @@ public final class InstantRolloutChecks {
   public static final int HISTORY_EVENT_LIMIT = 10_240;
   private static final String REPORT_SIGNAL = "robotFinished";
   private static final String UPDATE_TYPE = "RobotUpdateWorkflow";
+  private static final Set<EventType> RETRIED_TASK = Set.of(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT);
 
   private final WorkflowClient client;
   private final Jdbi registry;
@@ -59,6 +63,8 @@ public final class InstantRolloutChecks {
    * @param longestRunEvents        events in the longest run's history
    * @param childrenChecked         robot workflows whose history was counted, of {@code children}
    * @param longestChildEvents      events in the longest of those
+   * @param childrenWithRetriedTasks of those, robot workflows with a workflow task that failed or timed out (and ran
+   *                                its local activities again)
    * @param peakUpdatesInFlight     robot updates started and not yet reported, at most, over all runs
    * @param peakRobotsInFlight      robot workflows (updates and rollbacks) started and not reported, at most
    * @param peakPendingChildren     children Temporal counted pending in one run, at most
@@ -69,7 +75,8 @@ public final class InstantRolloutChecks {
    * @param failures                one line per failed check; empty when every check passed
    */
   public record Result(int runs, int stageLoopContinuations, int rollbackContinuations, int longestRunEvents,
-                       int children, int childrenChecked, int longestChildEvents, int peakUpdatesInFlight,
+                       int children, int childrenChecked, int longestChildEvents, int childrenWithRetriedTasks,
+                       int peakUpdatesInFlight,
                        int peakRobotsInFlight, int peakPendingChildren, int robotsUpdated, int robotsRolledBack,
                        int repeatedRecords, List<String> failures) {
 
@@ -101,19 +108,21 @@ public final class InstantRolloutChecks {
     if (expected.lastStageFails() && histories.rollbackContinuations == 0) {
       failures.add("continue-as-new: never happened in the rollback phase (" + histories.runs + " runs)");
     }
-    int[] longestChild = {0};
+    int longestChild = 0;
+    int retriedTasks = 0;
     List<String> sample = evenSample(histories.children, expected.childHistorySample());
     for (String child : sample) {
-      int events = client.fetchHistory(child).getEvents().size();
-      longestChild[0] = Math.max(longestChild[0], events);
+      List<HistoryEvent> events = client.fetchHistory(child).getEvents();
+      longestChild = Math.max(longestChild, events.size());
+      retriedTasks += events.stream().anyMatch(event -> RETRIED_TASK.contains(event.getEventType())) ? 1 : 0;
     }
-    if (longestChild[0] > expected.historyEventLimit()) {
+    if (longestChild > expected.historyEventLimit()) {
       failures.add(String.format(Locale.ROOT, "history: a robot workflow of rollout %s has %,d events, more than %,d",
-          rolloutId, longestChild[0], expected.historyEventLimit()));
+          rolloutId, longestChild, expected.historyEventLimit()));
     }
     RobotTally robots = tallyRobots(rolloutId, expected, histories, failures);
     return new Result(histories.runs, histories.stageLoopContinuations, histories.rollbackContinuations,
-        histories.longestRunEvents, histories.children.size(), sample.size(), longestChild[0],
+        histories.longestRunEvents, histories.children.size(), sample.size(), longestChild, retriedTasks,
         histories.peakUpdatesInFlight, histories.peakRobotsInFlight, histories.peakPendingChildren, robots.updated,
         robots.rolledBack, robots.repeatedRecords, List.copyOf(failures));
   }
