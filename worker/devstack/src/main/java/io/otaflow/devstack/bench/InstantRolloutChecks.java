@@ -29,6 +29,8 @@ public final class InstantRolloutChecks {
 
   /** Temporal warns past this many events in one execution's history: no run of a rollout may get there. */
   public static final int HISTORY_EVENT_LIMIT = 10_240;
+  /** Temporal refuses more pending child workflows than this in one execution. */
+  private static final int TEMPORAL_PENDING_CHILDREN_LIMIT = 2_000;
   private static final String REPORT_SIGNAL = "robotFinished";
   private static final String UPDATE_TYPE = "RobotUpdateWorkflow";
   private static final Set<EventType> RETRIED_TASK = Set.of(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
@@ -97,10 +99,14 @@ public final class InstantRolloutChecks {
       failures.add(String.format(Locale.ROOT, "maxParallel: %d robot updates were in flight at once, more than %d",
           histories.peakUpdatesInFlight, expected.maxParallel()));
     }
-    if (histories.peakRobotsInFlight > robotsInFlightLimit || histories.peakPendingChildren > robotsInFlightLimit) {
-      failures.add(String.format(Locale.ROOT, "maxParallel: %d robot workflows in flight (%d children pending in"
-              + " one run) at once, more than %d (the rollback phase's window)", histories.peakRobotsInFlight,
-          histories.peakPendingChildren, robotsInFlightLimit));
+    if (histories.peakRobotsInFlight > robotsInFlightLimit) {
+      failures.add(String.format(Locale.ROOT, "maxParallel: %d robot workflows in flight at once, more than %d (the"
+          + " rollback phase's window)", histories.peakRobotsInFlight, robotsInFlightLimit));
+    }
+    // Temporal counts a child pending until it closes, a moment after its report: above the rollout's own count.
+    if (histories.peakPendingChildren > TEMPORAL_PENDING_CHILDREN_LIMIT) {
+      failures.add(String.format(Locale.ROOT, "pending children: %d in one run, more than Temporal's %d",
+          histories.peakPendingChildren, TEMPORAL_PENDING_CHILDREN_LIMIT));
     }
     if (histories.stageLoopContinuations == 0) {
       failures.add("continue-as-new: never happened in the stage loop (" + histories.runs + " runs)");
