@@ -7,9 +7,10 @@ import org.slf4j.Logger;
 /**
  * A robot workflow's report to the rollout that started it. Robot workflows are abandoned by their rollout (it may
  * continue as new, or be terminated by hand, while they run), so the result goes by signal to the rollout's workflow
- * ID, which reaches its current run; the report is delivered before the robot workflow ends.
+ * ID, which reaches its current run; the report is delivered before the robot workflow ends. Public for the dev
+ * stack's instant stand-ins of robot workflows, which report the same way.
  */
-final class RolloutReport {
+public final class RolloutReport {
 
   /**
    * Reports before this were sent once: a report that reached the rollout run in the instant it continued as new was
@@ -23,7 +24,7 @@ final class RolloutReport {
   private RolloutReport() {
   }
 
-  static void send(RobotUpdateResult result) {
+  public static void send(RobotUpdateResult result) {
     Workflow.getInfo().getParentWorkflowId().ifPresent(rollout -> {
       for (int tried = 1; ; tried++) {
         try {

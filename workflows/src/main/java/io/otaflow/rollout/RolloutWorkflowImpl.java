@@ -64,7 +64,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
    * nothing, and getting the fleet back to a safe state fast matters more than pacing. The cap of maxParallel, far
    * below Temporal's 2,000 pending children.
    */
-  static final int ROLLBACK_WINDOW = 500;
+  public static final int ROLLBACK_WINDOW = 500;
   /** Rollouts started before robot workflows reported by signal run as {@link LegacyRolloutWorkflow}. */
   private static final String WINDOW_OVER_CONTINUE_AS_NEW = "window-over-continue-as-new";
   /** Rollouts before this let robots in flight finish before their rollback phase began. */
@@ -75,6 +75,16 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private static final String WEB_UI = "web-ui";
   /** Rollouts before this had no stage analysis: a stage only baked. */
   private static final String STAGE_ANALYSIS = "stage-analysis";
+  /**
+   * Rollouts before this counted only the history already written against the budget: a window of robots started in
+   * one workflow task, and what they add while the run drains, overshot it by up to five events per robot.
+   */
+  private static final String HISTORY_HEADROOM = "history-headroom";
+  /**
+   * Events a robot workflow started by this run may still add to its history: its start initiated and confirmed, its
+   * report, its end. The workflow tasks they bring are shared among many robots.
+   */
+  static final int EVENTS_PER_ROBOT_STARTED = 4;
   /** The memo that holds the rollout's plan, for the Temporal Web UI. */
   static final String PLAN_MEMO = "plan";
   /** How long a robot put back in line waits before its workflow is started again when the last one was still open. */
@@ -97,11 +107,15 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private boolean rollbackDuringDrain;
   /** Search attributes, the plan as memo and robots' summaries for the Temporal Web UI (a version of this code). */
   private boolean webUi;
+  /** The budget counts the events robots started by this run will still add (a version of this code). */
+  private boolean historyHeadroom;
   private LegacyRolloutWorkflow legacy;
 
   // What the current run does not carry over: it waits for all of it before continuing as new.
   /** Robot workflows whose start is not confirmed yet: a signal sent before the start would be lost. */
   private final Set<String> starting = new TreeSet<>();
+  /** Robot workflows this run started that have not reported yet: their events are still to come in this history. */
+  private final Set<String> startedHere = new TreeSet<>();
   private int signalsInFlight;
   /** Robot workflows that ended without reporting. */
   private final Set<String> lost = new TreeSet<>();
@@ -133,6 +147,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     this.request = request;
     rollbackDuringDrain = Workflow.getVersion(ROLLBACK_DURING_DRAIN, Workflow.DEFAULT_VERSION, 1) == 1;
     webUi = Workflow.getVersion(WEB_UI, Workflow.DEFAULT_VERSION, 1) == 1;
+    historyHeadroom = Workflow.getVersion(HISTORY_HEADROOM, Workflow.DEFAULT_VERSION, 1) == 1;
     if (carried != null) {
       state = carried.afterContinueAsNew();
     }
@@ -466,8 +481,15 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         : state.stageStopped != null && request.plan().onFailure() != FailureAction.PAUSE;
   }
 
+  /**
+   * Whether this run must continue as new: its history, with what the robots it started will still add to it, is
+   * past the budget. Counting the latter keeps a window started in one workflow task, and the drain before
+   * continue-as-new, inside the budget; robots started by earlier runs only report here, one event each.
+   */
   private boolean historyFull() {
-    return Workflow.getInfo().getHistoryLength() > historyBudget || Workflow.getInfo().isContinueAsNewSuggested();
+    int toCome = historyHeadroom ? EVENTS_PER_ROBOT_STARTED * startedHere.size() : 0;
+    return Workflow.getInfo().getHistoryLength() + toCome > historyBudget
+        || Workflow.getInfo().isContinueAsNewSuggested();
   }
 
   private RobotUpdateRequest robotRequest(String robotId, int stage) {
@@ -523,6 +545,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
    */
   private void watch(String robotId, Promise<WorkflowExecution> started, Promise<RobotUpdateResult> result) {
     starting.add(robotId);
+    startedHere.add(robotId);
     started.handle((execution, failure) -> {
       starting.remove(robotId);
       boolean restart = restarts.remove(robotId);
@@ -550,6 +573,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       return;
     }
     reports++;
+    startedHere.remove(result.robotId());
     InFlightRobot robot = state.reported(result);
     if (robot == null) {
       log.info("rollout {} ignores a report of robot {} ({}): not in flight", request.rolloutId(), result.robotId(),

@@ -36,6 +36,7 @@ import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.workflow.Workflow;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -624,6 +625,30 @@ class RolloutWorkflowTest {
     assertThat(lastRun.get(lastRun.size() - 1).getEventType())
         .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
     recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("long"), "rollout-continued-as-new.json");
+  }
+
+  @Test
+  void aWindowStartedInOneWorkflowTaskStaysWithinTheHistoryBudget() throws IOException {
+    int budget = 200;
+    startFleet(60, budget);
+    // The whole fleet fits the window: a run that counted only the history already written would start all 60 robots
+    // in its first workflow task and overshoot its budget by their start, report and end events.
+    RolloutWorkflow workflow = start("burst", V2, new RolloutPlan(List.of(StagePlan.percent("all", 100, Duration.ZERO,
+        1.0)), 60, Duration.ofMinutes(5), 1, Duration.ZERO));
+
+    assertThat(result(workflow).status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    List<Integer> runLengths = new ArrayList<>();
+    String runId = "";
+    do {
+      List<HistoryEvent> run = runId.isEmpty()
+          ? env.getWorkflowClient().fetchHistory(OtaflowNames.rolloutWorkflowId("burst")).getEvents()
+          : env.getWorkflowClient().fetchHistory(OtaflowNames.rolloutWorkflowId("burst"), runId).getEvents();
+      runLengths.add(run.size());
+      runId = run.get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
+    } while (!runId.isEmpty());
+    assertThat(runLengths).as("history events of each run, last first").hasSizeGreaterThan(1)
+        .allSatisfy(length -> assertThat(length).isLessThanOrEqualTo(budget + 20));
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("burst"), "rollout-history-headroom.json");
   }
 
   @Test

@@ -69,15 +69,18 @@ public class RegistryCounts {
       Map<String, Long> rolloutStatuses = new HashMap<>();
       Map<String, Map<String, Long>> robotStates = new HashMap<>();
       // A state recorded again for the same robot (or status for the same rollout), by a retried activity or the
-      // reconciler, is the same fact: only its first record counts.
+      // reconciler, is the same fact: only its first record counts. Robot and rollout events are looked up apart,
+      // each by equalities the index rollout_events_robot answers (a COALESCE over robot_id would scan the trail).
       for (Map<String, Object> row : h.createQuery("SELECT e.kind, e.status, rr.stage_index, COUNT(*) AS n"
               + " FROM rollout_events e LEFT JOIN rollout_robots rr"
               + " ON rr.rollout_id = e.rollout_id AND rr.robot_id = e.robot_id"
               + " WHERE e.id > :after AND e.id <= :last AND e.kind IN (:rolloutStatus, :robotState)"
-              + " AND NOT EXISTS (SELECT 1 FROM"
-              + " rollout_events earlier WHERE earlier.rollout_id = e.rollout_id AND earlier.id < e.id"
-              + " AND earlier.kind = e.kind AND earlier.status = e.status"
-              + " AND COALESCE(earlier.robot_id, '') = COALESCE(e.robot_id, ''))"
+              + " AND NOT EXISTS (SELECT 1 FROM rollout_events earlier WHERE earlier.rollout_id = e.rollout_id"
+              + " AND earlier.robot_id = e.robot_id AND earlier.kind = e.kind AND earlier.status = e.status"
+              + " AND earlier.id < e.id)"
+              + " AND NOT EXISTS (SELECT 1 FROM rollout_events earlier WHERE e.robot_id IS NULL"
+              + " AND earlier.rollout_id = e.rollout_id AND earlier.robot_id IS NULL AND earlier.kind = e.kind"
+              + " AND earlier.status = e.status AND earlier.id < e.id)"
               + " GROUP BY e.kind, e.status, rr.stage_index")
           .bind("after", afterEventId).bind("last", last).bind("rolloutStatus", RolloutEventRecord.ROLLOUT_STATUS)
           .bind("robotState", RolloutEventRecord.ROBOT_STATE).mapToMap().list()) {

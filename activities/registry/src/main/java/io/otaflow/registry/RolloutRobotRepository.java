@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -55,6 +56,15 @@ public class RolloutRobotRepository {
   private static final List<String> REASON_STATES = Arrays.stream(RobotUpdateState.values())
       .filter(state -> state != RobotUpdateState.COMMITTED && state != RobotUpdateState.PENDING)
       .map(Enum::name).toList();
+
+  /** The states a robot passes through during its update, before it ends. */
+  private static final List<RobotUpdateState> IN_PROGRESS = List.of(RobotUpdateState.DOWNLOADING,
+      RobotUpdateState.VERIFIED, RobotUpdateState.WAITING_SAFE_STATE, RobotUpdateState.APPLIED,
+      RobotUpdateState.HEALTH_CHECKING);
+  /** What a step's state may overwrite: the update has not ended (PENDING, or a step). */
+  private static final List<String> NOT_ENDED = Stream.concat(
+      Stream.of(RobotUpdateState.PENDING), IN_PROGRESS.stream()).map(Enum::name).toList();
+  private static final List<String> ANY_STATE = Arrays.stream(RobotUpdateState.values()).map(Enum::name).toList();
 
   private static final String COMMITTED = RobotUpdateState.COMMITTED.name();
   /** What a rollback switches back: robots left after apply, and COMMITTED ones unless they moved on since. */
@@ -246,14 +256,18 @@ public class RolloutRobotRepository {
   public void recordRobotState(String rolloutId, String robotId, RobotUpdateState state, String reason,
                                String installedVersion) {
     Instant now = RegistryJdbc.now(clock);
+    // A step's state never overwrites an update's end: a local activity run again (its workflow task retried while
+    // the first run was still writing) may land after the robot's last state, seen under load at 10,000 robots.
+    List<String> overwritable = IN_PROGRESS.contains(state) ? NOT_ENDED : ANY_STATE;
     retryOnDuplicate(() -> jdbi.inTransaction(h -> {
       int updated = h.createUpdate("UPDATE rollout_robots SET state = :state, reason = :reason, updated_at = :now"
-              + " WHERE rollout_id = :rollout AND robot_id = :robot")
+              + " WHERE rollout_id = :rollout AND robot_id = :robot AND state IN (<overwritable>)")
           .bind("rollout", rolloutId).bind("robot", robotId).bind("state", state.name()).bind("reason", reason)
-          .bind("now", timestamp(now)).execute();
+          .bind("now", timestamp(now)).bindList("overwritable", overwritable).execute();
       if (updated == 0) {
         h.createUpdate("INSERT INTO rollout_robots (rollout_id, robot_id, stage_index, state, reason, updated_at)"
-                + " VALUES (:rollout, :robot, -1, :state, :reason, :now)")
+                + " SELECT :rollout, :robot, -1, :state, :reason, :now WHERE NOT EXISTS"
+                + " (SELECT 1 FROM rollout_robots WHERE rollout_id = :rollout AND robot_id = :robot)")
             .bind("rollout", rolloutId).bind("robot", robotId).bind("state", state.name()).bind("reason", reason)
             .bind("now", timestamp(now)).execute();
       }

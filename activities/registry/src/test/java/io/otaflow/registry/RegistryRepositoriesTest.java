@@ -170,6 +170,27 @@ class RegistryRepositoriesTest {
   }
 
   @OnEachDatabase
+  void aStepRecordedLateNeverOverwritesTheEndOfTheRobotsUpdate() {
+    registry.robots().registerRobot("r1", Map.of(), "1.0.0", null);
+    registry.rolloutRobots().recordRobotState("ro-1", "r1", RobotUpdateState.HEALTH_CHECKING, null, null);
+    registry.rolloutRobots().recordRobotState("ro-1", "r1", RobotUpdateState.COMMITTED, null, "1.4.0");
+    // The same local activity run again, its first run landing after the commit.
+    registry.rolloutRobots().recordRobotState("ro-1", "r1", RobotUpdateState.HEALTH_CHECKING, null, null);
+
+    assertThat(registry.rolloutRobots().rolloutRobots("ro-1")).extracting(RolloutRobotRecord::state)
+        .containsExactly(RobotUpdateState.COMMITTED);
+    assertThat(registry.events().events("ro-1")).extracting(RolloutEventRecord::status)
+        .containsExactly("HEALTH_CHECKING", "COMMITTED", "HEALTH_CHECKING");
+
+    // An end still follows an end (a rollout's rollback), and a robot put back in line starts again.
+    registry.rolloutRobots().recordRobotState("ro-1", "r1", RobotUpdateState.ROLLED_BACK, "rolled back", "1.0.0");
+    registry.rolloutRobots().recordRobotState("ro-1", "r2", RobotUpdateState.PENDING, "kill switch", null);
+    registry.rolloutRobots().recordRobotState("ro-1", "r2", RobotUpdateState.DOWNLOADING, null, null);
+    assertThat(registry.rolloutRobots().rolloutRobots("ro-1")).extracting(RolloutRobotRecord::state)
+        .containsExactlyInAnyOrder(RobotUpdateState.ROLLED_BACK, RobotUpdateState.DOWNLOADING);
+  }
+
+  @OnEachDatabase
   void pagesARolloutsRobotsByIdFilteredByState() {
     RolloutRobotRepository rolloutRobots = registry.rolloutRobots();
     rolloutRobots.storeStages("ro-1", List.of(List.of("r3"), List.of("r1", "r2", "r4", "r5")));

@@ -12,16 +12,12 @@ import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.release.Release;
 import io.otaflow.rollout.RolloutRequest;
 import java.io.PrintStream;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Times the stage assignment of one rollout over a registered fleet, as the rollout's first local activity runs it:
@@ -32,8 +28,6 @@ final class AssignBenchmark {
   /** The plan of {@code bench rollout}, at its default maxParallel. */
   private static final RolloutPlan PLAN = RolloutBenchmark.plan(200);
 
-  /** Robots registered per transaction while setting up; not what is measured. */
-  private static final int REGISTER_BATCH = 5_000;
   private static final Release RELEASE = new Release("bench-assign-1.0.0", "https://example.invalid/bench.tar.gz",
       "0".repeat(64), 1, "stage assignment benchmark", null);
 
@@ -81,7 +75,7 @@ final class AssignBenchmark {
 
     say("Registering " + robots + " robots in " + database);
     long started = System.nanoTime();
-    Set<String> fleet = registerFleet();
+    Set<String> fleet = BenchRobots.register(jdbi, robots, "1.0.0");
     double registerSeconds = secondsSince(started);
 
     new ReleaseRepository(jdbi, clock).registerRelease(RELEASE);
@@ -103,30 +97,6 @@ final class AssignBenchmark {
     return new Result(database, robots, sizes, registerSeconds, leaseSeconds, assignSeconds, againMillis);
   }
 
-
-  /** Robots {@code bench-r000000}...; those a previous run registered stay as they are. */
-  private Set<String> registerFleet() {
-    Set<String> fleet = new LinkedHashSet<>();
-    Timestamp now = Timestamp.from(Instant.now());
-    List<String> batch = new ArrayList<>();
-    for (int i = 0; i < robots; i++) {
-      String robotId = String.format(Locale.ROOT, "bench-r%06d", i);
-      fleet.add(robotId);
-      batch.add(robotId);
-      if (batch.size() == REGISTER_BATCH || i == robots - 1) {
-        List<String> page = List.copyOf(batch);
-        jdbi.useTransaction(h -> {
-          PreparedBatch insert = h.prepareBatch("INSERT INTO robots (robot_id, labels, installed_version,"
-              + " registered_at, last_seen_at) SELECT :id, '{}', '1.0.0', :now, :now"
-              + " WHERE NOT EXISTS (SELECT 1 FROM robots WHERE robot_id = :id)");
-          page.forEach(id -> insert.bind("id", id).bind("now", now).add());
-          insert.execute();
-        });
-        batch.clear();
-      }
-    }
-    return fleet;
-  }
 
   private void say(String line) {
     if (progress != null) {

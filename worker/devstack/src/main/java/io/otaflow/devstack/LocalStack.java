@@ -78,7 +78,8 @@ public final class LocalStack implements AutoCloseable {
                                   Duration sendInterval) {
     LocalStack stack = new LocalStack();
     try {
-      stack.startAll(dataDir, robots, prometheusUrl, sampleInterval, sendInterval);
+      stack.startControlPlane(dataDir, prometheusUrl, true);
+      stack.startFleet(dataDir, robots, sampleInterval, sendInterval);
       return stack;
     } catch (RuntimeException e) {
       stack.close();
@@ -86,8 +87,24 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  private void startAll(Path dataDir, int robots, String prometheusUrl, Duration sampleInterval,
-                        Duration sendInterval) {
+  /**
+   * The server, the control plane and the artifact server, without a simulated fleet, and with the control plane's
+   * worker not started: the caller runs the one worker of the control task queue (as
+   * {@link io.otaflow.devstack.bench.InstantRolloutWorker} does; two workers with different workflow types on one
+   * queue would take each other's tasks), and registers its robots in the registry itself.
+   */
+  public static LocalStack startWithoutControlWorker(Path dataDir) {
+    LocalStack stack = new LocalStack();
+    try {
+      stack.startControlPlane(dataDir, null, false);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startControlPlane(Path dataDir, String prometheusUrl, boolean controlWorker) {
     temporal = track(EmbeddedTemporal.start());
     Map<String, String> properties = new HashMap<>(Map.of(
         "spring.temporal.connection.target", temporal.target(),
@@ -100,8 +117,12 @@ public final class LocalStack implements AutoCloseable {
     if (prometheusUrl != null) {
       properties.put("otaflow.analysis.prometheus-url", prometheusUrl);
     }
+    properties.put("spring.temporal.start-workers", Boolean.toString(controlWorker));
     controlPlane = track(ControlPlaneApplication.start(properties));
     artifacts = track(ArtifactServer.start(createDirectories(dataDir.resolve("artifacts"))));
+  }
+
+  private void startFleet(Path dataDir, int robots, Duration sampleInterval, Duration sendInterval) {
     BuiltArtifact factory = buildArtifact(FACTORY_VERSION);
     ApiTokens tokens = controlPlane.getBean(ApiTokens.class);
     fleet = track(SimulatedFleet.start(dataDir.resolve("fleet"), robots, factory.path(), FACTORY_VERSION,
@@ -170,10 +191,16 @@ public final class LocalStack implements AutoCloseable {
     return controlPlane.getBean(RolloutEventLog.class);
   }
 
+  /** The control plane's bean of {@code type}: its registry repositories and activities. */
+  public <T> T controlPlaneBean(Class<T> type) {
+    return controlPlane.getBean(type);
+  }
+
   public WorkflowClient client() {
     return controlPlane.getBean(WorkflowClient.class);
   }
 
+  /** The simulated fleet; null when started {@link #startWithoutControlWorker without one}. */
   public SimulatedFleet fleet() {
     return fleet;
   }
