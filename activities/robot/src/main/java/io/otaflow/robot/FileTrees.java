@@ -10,8 +10,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * Deletes, measures and forces directory trees without following symbolic links: a link is deleted as a link, so a link inside
- * a tree (a robot's {@code current}, or one planted in an archive) can never make a delete reach files outside it.
+ * Deletes, measures and forces directory trees without following symbolic links: a link is deleted as a link, so a
+ * link inside a tree (a robot's {@code current}, or one planted in an archive) can never make a delete reach files
+ * outside it.
  */
 public final class FileTrees {
 

@@ -203,7 +203,8 @@ class HttpDownloadResumeTest extends RobotSideTestSupport {
           .endsWith(served.url);
       assertThat(listing(disk.staging())).containsExactlyInAnyOrder(part(), DurableOffset.of(part()).file());
       assertThat(Files.size(part())).isPositive().isLessThan(SIZE);
-      assertThat(DurableOffset.of(part()).read().orElseThrow().forced()).isPositive().isLessThanOrEqualTo(Files.size(part()));
+      assertThat(DurableOffset.of(part()).read().orElseThrow().forced()).isPositive()
+          .isLessThanOrEqualTo(Files.size(part()));
     } finally {
       slowEnv.close();
     }

@@ -24,7 +24,7 @@ public final class InstantRobot {
   record Step(RobotUpdateState state, String reason, boolean installs) {
   }
 
-  /** A healthy robot's update: the happy path of RobotUpdateWorkflowImpl (its lean-history version), without the robot. */
+  /** A healthy robot's update: the happy path of RobotUpdateWorkflowImpl (lean-history version), without the robot. */
   static final List<Step> UPDATE = List.of(
       new Step(RobotUpdateState.DOWNLOADING, null, false),
       new Step(RobotUpdateState.HEALTH_CHECKING, null, true),
