@@ -511,8 +511,9 @@ public class HttpDownloadActivities implements DownloadActivities {
   }
 
   /**
-   * Heartbeats after every chunk (the SDK throttles what reaches the server) with the offset of the bytes last forced
-   * to disk and the share written so far (what people see), and records the forced offset beside the partial file.
+   * Heartbeats at each new percent or 200 ms (the SDK throttles what reaches the server) with the offset of the bytes
+   * last forced to disk and the share written so far (what people see), and records the forced offset beside the
+   * partial file.
    * Forces on a thread of its own, through a channel of its own, at most once a second: the download never waits for
    * the disk, not even at its end (on a loopback link waiting made a 1 GiB download twice as slow as curl), and rare
    * forces keep the file system's journal from stalling its writes. The forces only bound what a power cut costs the
@@ -522,12 +523,16 @@ public class HttpDownloadActivities implements DownloadActivities {
    */
   private static final class Progress implements AutoCloseable {
     private static final long FORCE_INTERVAL_NANOS = 1_000_000_000L;
+    /** The SDK sends at most one heartbeat every few seconds: handing it one per chunk only costs time. */
+    private static final long HEARTBEAT_INTERVAL_NANOS = 200_000_000L;
     private final ActivityExecutionContext context;
     private final DurableOffset record;
     private final Path part;
     private final long size;
     /** The first chunk is forced at once, so even a short attempt leaves a record. */
     private long lastForceNanos = System.nanoTime() - FORCE_INTERVAL_NANOS;
+    private long lastHeartbeatNanos;
+    private int lastPercent = -1;
     private CompletableFuture<Long> pending = CompletableFuture.completedFuture(null);
     private long forced;
     /** Set once the attempt ended: a force still running records nothing (the file may be staged or abandoned). */
@@ -550,7 +555,13 @@ public class HttpDownloadActivities implements DownloadActivities {
           pending = CompletableFuture.supplyAsync(() -> force(bytes), FORCER);
         }
       }
-      context.heartbeat(new DownloadProgress(forced, percent(bytes)));
+      int percent = percent(bytes);
+      long now = System.nanoTime();
+      if (percent != lastPercent || now - lastHeartbeatNanos >= HEARTBEAT_INTERVAL_NANOS) {
+        lastPercent = percent;
+        lastHeartbeatNanos = now;
+        context.heartbeat(new DownloadProgress(forced, percent));
+      }
     }
 
     private void collect() throws IOException {
