@@ -630,11 +630,11 @@ class RolloutWorkflowTest {
   @Test
   void aWindowStartedInOneWorkflowTaskStaysWithinTheHistoryBudget() throws IOException {
     int budget = 200;
-    startFleet(60, budget);
-    // The whole fleet fits the window: a run that counted only the history already written would start all 60 robots
-    // in its first workflow task and overshoot its budget by their start, report and end events.
+    startFleet(120, budget);
+    // The whole fleet fits the window: a run that counted only the history already written would start all 120
+    // robots in its first workflow task and overshoot its budget by their start, report and end events (to about 550).
     RolloutWorkflow workflow = start("burst", V2, new RolloutPlan(List.of(StagePlan.percent("all", 100, Duration.ZERO,
-        1.0)), 60, Duration.ofMinutes(5), 1, Duration.ZERO));
+        1.0)), 120, Duration.ofMinutes(5), 1, Duration.ZERO));
 
     assertThat(result(workflow).status()).isEqualTo(RolloutStatus.SUCCEEDED);
     List<Integer> runLengths = new ArrayList<>();
@@ -647,7 +647,9 @@ class RolloutWorkflowTest {
       runId = run.get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
     } while (!runId.isEmpty());
     assertThat(runLengths).as("history events of each run, last first").hasSizeGreaterThan(1)
-        .allSatisfy(length -> assertThat(length).isLessThanOrEqualTo(budget + 20));
+        // What the budget does not count: the rollout's own workflow tasks while the run drains, batched as the robots'
+        // events arrive (40-60 events here, depending on the batching).
+        .allSatisfy(length -> assertThat(length).isLessThanOrEqualTo(budget + budget / 2));
     recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("burst"), "rollout-history-headroom.json");
   }
 
