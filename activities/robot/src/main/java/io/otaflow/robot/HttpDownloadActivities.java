@@ -513,13 +513,11 @@ public class HttpDownloadActivities implements DownloadActivities {
   /**
    * Heartbeats at each new percent or 200 ms (the SDK throttles what reaches the server) with the offset of the bytes
    * last forced to disk and the share written so far (what people see), and records the forced offset beside the
-   * partial file.
-   * Forces on a thread of its own, through a channel of its own, at most once a second: the download never waits for
-   * the disk, not even at its end (on a loopback link waiting made a 1 GiB download twice as slow as curl), and rare
-   * forces keep the file system's journal from stalling its writes. The forces only bound what a power cut costs the
-   * next attempt: a restarted agent resumes from every byte written (see
-   * {@link DurableOffset}), and apply hashes every byte it unpacks, so a staged file a power cut damaged is refused,
-   * never installed.
+   * partial file. Forces on a thread of its own, through a channel of its own, at most once a second: the download
+   * never waits for the disk, not even at its end (on a loopback link waiting made a 1 GiB download twice as slow as
+   * curl), and rare forces keep the file system's journal from stalling its writes. The forces only bound what a power
+   * cut costs the next attempt: a restarted agent resumes from every byte written (see {@link DurableOffset}), and
+   * apply hashes every byte it unpacks, so a staged file a power cut damaged is refused, never installed.
    */
   private static final class Progress implements AutoCloseable {
     private static final long FORCE_INTERVAL_NANOS = 1_000_000_000L;

@@ -66,6 +66,10 @@ final class DownloadBenchmark {
     }
   }
 
+  /** One timed run of each side, in seconds; see {@link Result}. */
+  private record TimedRun(double otaflow, double download, double verify, double curl, double openssl) {
+  }
+
   /**
    * Medians over {@link #RUNS} runs of each side.
    *
@@ -163,27 +167,27 @@ final class DownloadBenchmark {
         factory.newWorker(QUEUE).registerWorkflowImplementationTypes(DownloadBenchWorkflowImpl.class);
         factory.start();
         WorkflowClient client = factory.getWorkflowClient();
-        double[][] otaflowRuns = new double[3][RUNS];
-        double[][] toolRuns = new double[2][RUNS];
+        List<TimedRun> runs = new ArrayList<>();
         // One agent for the timed runs, as on a robot: a long-running process, past its start-up, that downloads
         // release after release. The first run of a fresh JVM is reported on its own.
         Path robotDir = workDir.resolve("robot-timed");
         Process robot = startRobot("robot-timed", temporal, robotDir);
         awaitSettled(robot);
-        for (int run = 0; run < RUNS; run++) {
-          String workflowId = TIMED_RUN + (run + 1);
-          Release release = release(server, sha256, "1.0." + run);
-          otaflowRuns[0][run] = timeOtaflow(client, workflowId, release);
-          otaflowRuns[1][run] = activitySeconds(client, workflowId, "Download");
-          otaflowRuns[2][run] = activitySeconds(client, workflowId, "Verify");
-          timeTools(server.url(ARTIFACT), sha256, toolRuns, run);
+        for (int run = 1; run <= RUNS; run++) {
+          String workflowId = TIMED_RUN + run;
+          double otaflow = timeOtaflow(client, workflowId, release(server, sha256, "1.0." + run));
+          double download = activitySeconds(client, workflowId, "Download");
+          double verify = activitySeconds(client, workflowId, "Verify");
+          double curl = timeCurl(server.url(ARTIFACT));
+          runs.add(new TimedRun(otaflow, download, verify, curl, timeOpenssl(sha256)));
         }
         stop(robot);
         FileTrees.deleteTree(robotDir);
         KillRun kill = killPercent == null ? null
             : killAndResume(client, temporal, server, release(server, sha256, "1.1.0"));
-        return new Result(sizeBytes, Median.of(otaflowRuns[0]), Median.of(otaflowRuns[1]), Median.of(otaflowRuns[2]),
-            otaflowRuns[1][0], Median.of(toolRuns[0]), Median.of(toolRuns[1]), kill);
+        return new Result(sizeBytes, Median.of(runs, TimedRun::otaflow), Median.of(runs, TimedRun::download),
+            Median.of(runs, TimedRun::verify), runs.get(0).download(), Median.of(runs, TimedRun::curl),
+            Median.of(runs, TimedRun::openssl), kill);
       } finally {
         robots.forEach(Process::destroyForcibly);
         factory.shutdownNow();
@@ -234,17 +238,24 @@ final class DownloadBenchmark {
         () -> new IllegalStateException("the CPU time of process " + process.pid() + " is not readable here"));
   }
 
-  /** {@code curl -o}, then {@code openssl dgst -sha256} of its copy, into {@code runs[0|1][run]}. */
-  private void timeTools(String url, String sha256, double[][] runs, int run) throws Exception {
-    Path copy = workDir.resolve("curl-" + ARTIFACT);
+  /** {@code curl -o} into the copy {@link #timeOpenssl} hashes then deletes. */
+  private double timeCurl(String url) throws Exception {
     progress.println("curl -o, then openssl dgst -sha256");
-    runs[0][run] = timed(() -> runTool(List.of("curl", "-sS", "--fail", "-o", copy.toString(), url)));
+    return timed(() -> runTool(List.of("curl", "-sS", "--fail", "-o", curlCopy().toString(), url)));
+  }
+
+  private double timeOpenssl(String sha256) throws Exception {
     String[] openssl = new String[1];
-    runs[1][run] = timed(() -> openssl[0] = runTool(List.of("openssl", "dgst", "-sha256", copy.toString())));
+    double seconds = timed(() -> openssl[0] = runTool(List.of("openssl", "dgst", "-sha256", curlCopy().toString())));
     if (!openssl[0].strip().endsWith("= " + sha256)) {
       throw new IllegalStateException("openssl dgst -sha256 printed " + openssl[0].strip() + ", expected " + sha256);
     }
-    Files.delete(copy);
+    Files.delete(curlCopy());
+    return seconds;
+  }
+
+  private Path curlCopy() {
+    return workDir.resolve("curl-" + ARTIFACT);
   }
 
   /**

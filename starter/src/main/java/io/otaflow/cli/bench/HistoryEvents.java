@@ -1,5 +1,6 @@
 package io.otaflow.cli.bench;
 
+import io.otaflow.devstack.bench.WorkflowRuns;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -14,18 +15,10 @@ import java.util.Map;
 final class HistoryEvents {
 
   private final Map<EventType, Long> byType = new EnumMap<>(EventType.class);
-  private long total;
-  private long longestRun;
 
-  /** Adds every run of {@code workflowId}, following continue-as-new back from its latest run. */
+  /** Adds every run of {@code workflowId}, through continue-as-new. */
   HistoryEvents addChain(WorkflowClient client, String workflowId) {
-    String runId = "";
-    do {
-      List<HistoryEvent> events = (runId.isEmpty() ? client.fetchHistory(workflowId)
-          : client.fetchHistory(workflowId, runId)).getEvents();
-      add(events);
-      runId = events.get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
-    } while (!runId.isEmpty());
+    WorkflowRuns.of(client, workflowId).forEach(this::add);
     return this;
   }
 
@@ -39,16 +32,10 @@ final class HistoryEvents {
 
   private void add(List<HistoryEvent> events) {
     events.forEach(event -> byType.merge(event.getEventType(), 1L, Long::sum));
-    total += events.size();
-    longestRun = Math.max(longestRun, events.size());
   }
 
   long total() {
-    return total;
-  }
-
-  long longestRun() {
-    return longestRun;
+    return byType.values().stream().mapToLong(Long::longValue).sum();
   }
 
   long ofType(EventType type) {

@@ -25,12 +25,12 @@ import org.jdbi.v3.core.Jdbi;
  * that writes what a real update writes: the engine's own cost at scale, then the checks of
  * {@link InstantRolloutChecks} (history sizes, the window, each robot updated once, continue-as-new in both phases).
  */
-final class InstantRolloutBenchmark {
+final class InstantRolloutBenchmark extends FleetBenchmark {
 
   static final String ROLLOUT_ID = "bench-instant";
   static final String RELEASE = "1.0.0";
   /** 100,000 robots at the embedded server's pace, with room. */
-  private static final Duration TIMEOUT = Duration.ofHours(3);
+  private static final Duration ROLLOUT_TIMEOUT = Duration.ofHours(3);
 
   /**
    * @param historyBudget      the rollout's continue-as-new budget in history events; 0 for the workflow's default
@@ -41,15 +41,12 @@ final class InstantRolloutBenchmark {
                int historyEventLimit) {
   }
 
-  private final Path dataDir;
   private final Setup setup;
-  private final PrintStream progress;
 
   /** @param progress where progress lines go; null: nowhere */
   InstantRolloutBenchmark(Path dataDir, Setup setup, PrintStream progress) {
-    this.dataDir = dataDir;
+    super(dataDir, setup.robots(), setup.maxParallel(), progress);
     this.setup = setup;
-    this.progress = progress;
   }
 
   Result run() throws Exception {
@@ -73,7 +70,7 @@ final class InstantRolloutBenchmark {
             + " at a time" + (setup.failLastStage() ? "; the last stage fails" : ""));
         long started = System.nanoTime();
         stack.rollouts().startRollout(ROLLOUT_ID, RELEASE, plan, TargetSelector.wholeFleet(), "otaflow bench");
-        ended = new RolloutWatcher(stack.rollouts()::progress, progress).await(ROLLOUT_ID, TIMEOUT);
+        ended = new RolloutWatcher(stack.rollouts()::progress, progress()).await(ROLLOUT_ID, ROLLOUT_TIMEOUT);
         rolloutSeconds = (System.nanoTime() - started) / 1e9;
       }
       say("Checking the rollout's histories and the registry");
@@ -90,12 +87,6 @@ final class InstantRolloutBenchmark {
           (checks.robotsUpdated() + checks.robotsRolledBack()) / rolloutSeconds, checks,
           (System.nanoTime() - benchStarted) / 1e9, HeapWatch.maxHeapMb(), heap.peakUsedMb(),
           heap.peakLiveAfterGcMb(), failures);
-    }
-  }
-
-  private void say(String line) {
-    if (progress != null) {
-      progress.println(line);
     }
   }
 

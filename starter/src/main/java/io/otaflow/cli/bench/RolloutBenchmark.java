@@ -141,7 +141,7 @@ final class RolloutBenchmark extends FleetBenchmark {
     }
 
     private double median(ToDoubleFunction<Run> figure) {
-      return Median.of(runs.stream().mapToDouble(figure).toArray());
+      return Median.of(runs, figure);
     }
 
     String describe() {

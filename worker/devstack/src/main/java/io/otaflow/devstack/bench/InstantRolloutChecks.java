@@ -148,15 +148,7 @@ public final class InstantRolloutChecks {
   }
 
   private Histories readRollout(String rolloutId) {
-    String workflowId = OtaflowNames.rolloutWorkflowId(rolloutId);
-    List<List<HistoryEvent>> runs = new ArrayList<>();
-    String runId = null;
-    do {
-      List<HistoryEvent> events = runId == null ? client.fetchHistory(workflowId).getEvents()
-          : client.fetchHistory(workflowId, runId).getEvents();
-      runs.add(0, events);
-      runId = events.get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
-    } while (!runId.isEmpty());
+    List<List<HistoryEvent>> runs = WorkflowRuns.of(client, OtaflowNames.rolloutWorkflowId(rolloutId));
 
     Histories histories = new Histories();
     // Robot workflows in flight by workflow ID, carried across runs: they outlive the run that started them.
