@@ -22,6 +22,8 @@ final class RobotRollback {
   private final RobotWebUi webUi;
   private final RobotStateActivities registry =
       Workflow.newLocalActivityStub(RobotStateActivities.class, RegistryOptions.LOCAL);
+  /** The rollout's open run when the outcome was recorded, or null (see {@link RolloutReport#recordOutcome}). */
+  private String openRun;
 
   RobotRollback(RobotUpdateRequest request, RobotWebUi webUi) {
     this.request = request;
@@ -55,13 +57,22 @@ final class RobotRollback {
 
   /** Records the final state even when the workflow is being cancelled, and returns it. */
   RobotUpdateResult finish(RobotUpdateState state, String reason, String installedVersion) {
-    Workflow.newDetachedCancellationScope(() -> record(state, reason, installedVersion)).run();
+    RobotUpdateResult outcome = new RobotUpdateResult(request.robotId(), state, reason, installedVersion);
+    Workflow.newDetachedCancellationScope(() -> {
+      openRun = RolloutReport.recordOutcome(registry, request, outcome);
+      webUi.show(state);
+    }).run();
     if (state == RobotUpdateState.COMMITTED) {
       log.info("robot {} committed {} in rollout {}", request.robotId(), installedVersion, request.rolloutId());
     } else {
       log.warn("robot {} ended {} in rollout {}: {}", request.robotId(), state, request.rolloutId(), reason);
     }
-    return new RobotUpdateResult(request.robotId(), state, reason, installedVersion);
+    return outcome;
+  }
+
+  /** Reports the robot's outcome to its rollout; see {@link RolloutReport#send}. */
+  void report(RobotUpdateResult outcome) {
+    RolloutReport.send(outcome, openRun);
   }
 
   /** In the registry, and for the Temporal Web UI. */

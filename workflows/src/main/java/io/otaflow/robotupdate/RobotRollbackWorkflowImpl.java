@@ -8,9 +8,9 @@ public class RobotRollbackWorkflowImpl implements RobotRollbackWorkflow {
 
   @Override
   public RobotUpdateResult rollBack(RobotUpdateRequest request, String reason) {
-    RobotUpdateResult result = new RobotRollback(request, RobotWebUi.forThisRun(request))
-        .switchBack(reason, RobotUpdateState.ROLLED_BACK, RollbackCause.ROLLOUT);
-    RolloutReport.send(result);
+    RobotRollback rollback = new RobotRollback(request, RobotWebUi.forThisRun(request));
+    RobotUpdateResult result = rollback.switchBack(reason, RobotUpdateState.ROLLED_BACK, RollbackCause.ROLLOUT);
+    rollback.report(result);
     return result;
   }
 

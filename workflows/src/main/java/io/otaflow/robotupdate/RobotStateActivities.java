@@ -18,4 +18,12 @@ public interface RobotStateActivities {
   @ActivityMethod
   void recordRobotState(String rolloutId, String robotId, RobotUpdateState state, String reason,
                         String installedVersion);
+
+  /**
+   * Records the state a robot workflow ends with, as {@link #recordRobotState}, and returns the run ID of its rollout's
+   * open run (null while the rollout continues as new, or when none was recorded).
+   */
+  @ActivityMethod
+  String recordOutcome(String rolloutId, String robotId, RobotUpdateState state, String reason,
+                       String installedVersion);
 }

@@ -63,7 +63,7 @@ public class RobotUpdateWorkflowImpl implements RobotUpdateWorkflow {
     }
     steps.run();
     if (reports) {
-      RolloutReport.send(result[0]);
+      rollback.report(result[0]);
     }
     return result[0];
   }

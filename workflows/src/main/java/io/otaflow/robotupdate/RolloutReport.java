@@ -6,9 +6,11 @@ import org.slf4j.Logger;
 
 /**
  * A robot workflow's report to the rollout that started it. Robot workflows are abandoned by their rollout (it may
- * continue as new, or be terminated by hand, while they run), so the result goes by signal to the rollout's workflow
- * ID, which reaches its current run; the report is delivered before the robot workflow ends. Public for the dev
- * stack's instant stand-ins of robot workflows, which report the same way.
+ * continue as new, or be terminated by hand, while they run). When the rollout run that started the robot is still
+ * open as the robot's outcome is recorded, the robot workflow's result is the report: its end reaches that run as the
+ * child's completion, with no signal and no workflow task to wait for its delivery (6 history events fewer per robot).
+ * Otherwise the result goes by signal to the rollout's workflow ID, which reaches its current run, delivered before
+ * the robot workflow ends. Public for the dev stack's instant stand-ins of robot workflows, which report the same way.
  */
 public final class RolloutReport {
 
@@ -24,7 +26,30 @@ public final class RolloutReport {
   private RolloutReport() {
   }
 
-  public static void send(RobotUpdateResult result) {
+  /**
+   * Records the robot's outcome, the last registry write of its workflow; returns the rollout's open run as the
+   * registry had it then, for {@link #send}, or null when the robot reports by signal whatever it is.
+   */
+  public static String recordOutcome(RobotStateActivities registry, RobotUpdateRequest request,
+                                     RobotUpdateResult outcome) {
+    if (request.reportsByResult()) {
+      return registry.recordOutcome(request.rolloutId(), request.robotId(), outcome.outcome(), outcome.reason(),
+          outcome.installedVersion());
+    }
+    registry.recordRobotState(request.rolloutId(), request.robotId(), outcome.outcome(), outcome.reason(),
+        outcome.installedVersion());
+    return null;
+  }
+
+  /**
+   * Reports {@code result} by signal unless the rollout run that started this workflow was its open run when the
+   * outcome was recorded ({@code openRun}, from {@link #recordOutcome}): then the workflow's result, returned next, is
+   * the report. Should that run continue as new in between, its successor finds the outcome in the registry.
+   */
+  public static void send(RobotUpdateResult result, String openRun) {
+    if (openRun != null && Workflow.getInfo().getParentRunId().filter(openRun::equals).isPresent()) {
+      return;
+    }
     Workflow.getInfo().getParentWorkflowId().ifPresent(rollout -> {
       for (int tried = 1; ; tried++) {
         try {

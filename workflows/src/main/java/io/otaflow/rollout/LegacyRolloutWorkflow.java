@@ -296,7 +296,7 @@ class LegacyRolloutWorkflow implements RolloutWorkflow {
     var plan = request.plan();
     Promise<RobotUpdateResult> result = Async.function(child::update, new RobotUpdateRequest(request.rolloutId(),
         robotId, stageIndex, request.release(), plan.robotTimeout(), plan.healthChecks(), plan.healthSoak(),
-        plan.safeStateDeadline()));
+        plan.safeStateDeadline(), false));
     inFlight.put(robotId, Workflow.getWorkflowExecution(child));
     return result;
   }

@@ -5,6 +5,7 @@ import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.TargetSelector;
+import io.otaflow.robotupdate.RobotUpdateResult;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import java.util.List;
@@ -55,6 +56,17 @@ public interface RolloutRegistryActivities {
   /** How many of the rollout's robots are in each state, as the registry has them. */
   @ActivityMethod
   Map<RobotUpdateState, Integer> countRobots(String rolloutId);
+
+  /**
+   * Records which run of the rollout's workflow is open: its run ID at the top of each run, null just before it
+   * continues as new. A robot workflow that finds its own rollout run open when it ends reports by its result alone.
+   */
+  @ActivityMethod
+  void recordOpenRun(String rolloutId, String runId);
+
+  /** One robot's state in the rollout and why, as last recorded (installed version null); null for no such robot. */
+  @ActivityMethod
+  RobotUpdateResult robotState(String rolloutId, String robotId);
 
   /** Records the rollout's status, the stage it is at (null before the first) and why (null when nothing to say). */
   @ActivityMethod

@@ -19,6 +19,7 @@ import io.otaflow.robotupdate.RobotStateActivities;
 import io.otaflow.robotupdate.RobotUpdateRequest;
 import io.otaflow.robotupdate.RobotUpdateResult;
 import io.otaflow.robotupdate.RobotUpdateWorkflow;
+import io.otaflow.robotupdate.RolloutReport;
 import io.otaflow.rollout.RolloutState.InFlightRobot;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ParentClosePolicy;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,9 +47,9 @@ import org.slf4j.Logger;
 /**
  * The rollout algorithm: stages in order, each with an optional approval, a bounded window of robot updates, a
  * threshold check and a bake time. A stage stops as soon as it can no longer pass; then, or when a person aborts,
- * every robot this rollout updated, in every stage, is switched back. Robot workflows are abandoned children that
- * report by signal, so the window carries over continue-as-new and no robot holds the rollout; robot lists are paged
- * from the registry. All the rollout knows is one {@link RolloutState}.
+ * every robot this rollout updated, in every stage, is switched back. Robot workflows are abandoned children, so the
+ * window carries over continue-as-new and no robot holds the rollout; each reports by its result to the run that
+ * started it, or by signal to a later run ({@link RolloutReport}). Robot lists are paged from the registry. All the rollout knows is one {@link RolloutState}.
  */
 public class RolloutWorkflowImpl implements RolloutWorkflow {
 
@@ -81,6 +83,18 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
    */
   private static final String HISTORY_HEADROOM = "history-headroom";
   /**
+   * Rollouts before this heard every robot by signal. Now a robot's result is its report to the run that started it
+   * (the run's ID is recorded as the rollout's open run), and only robots that outlive a run signal the next one.
+   */
+  private static final String REPORT_BY_RESULT = "report-by-result";
+  /** What an update workflow may end with (PENDING: held by the kill switch before apply). */
+  private static final Set<RobotUpdateState> UPDATE_OUTCOMES = EnumSet.of(RobotUpdateState.PENDING,
+      RobotUpdateState.COMMITTED, RobotUpdateState.FAILED, RobotUpdateState.ROLLED_BACK,
+      RobotUpdateState.ROLLBACK_FAILED, RobotUpdateState.OFFLINE, RobotUpdateState.DEFERRED);
+  /** What a rollback workflow ends with. */
+  private static final Set<RobotUpdateState> ROLLBACK_OUTCOMES = EnumSet.of(RobotUpdateState.ROLLED_BACK,
+      RobotUpdateState.ROLLBACK_FAILED);
+  /**
    * Events a robot workflow started by this run may still add to its history: its start initiated and confirmed, its
    * report, its end. The workflow tasks they bring are shared among many robots.
    */
@@ -109,6 +123,8 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private boolean webUi;
   /** The budget counts the events robots started by this run will still add (a version of this code). */
   private boolean historyHeadroom;
+  /** Robots report by their result to the run that started them (a version of this code). */
+  private boolean reportsByResult;
   private LegacyRolloutWorkflow legacy;
 
   // What the current run does not carry over: it waits for all of it before continuing as new.
@@ -148,10 +164,14 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     rollbackDuringDrain = Workflow.getVersion(ROLLBACK_DURING_DRAIN, Workflow.DEFAULT_VERSION, 1) == 1;
     webUi = Workflow.getVersion(WEB_UI, Workflow.DEFAULT_VERSION, 1) == 1;
     historyHeadroom = Workflow.getVersion(HISTORY_HEADROOM, Workflow.DEFAULT_VERSION, 1) == 1;
+    reportsByResult = Workflow.getVersion(REPORT_BY_RESULT, Workflow.DEFAULT_VERSION, 1) == 1;
     if (carried != null) {
       state = carried.afterContinueAsNew();
     }
     showRun();
+    if (reportsByResult) {
+      registry.recordOpenRun(request.rolloutId(), Workflow.getInfo().getRunId());
+    }
     if (carried == null && request.rollbackOrder() != null) {
       return rollBackEndedRollout();
     }
@@ -495,12 +515,12 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   private RobotUpdateRequest robotRequest(String robotId, int stage) {
     var plan = request.plan();
     return new RobotUpdateRequest(request.rolloutId(), robotId, stage, request.release(), plan.robotTimeout(),
-        plan.healthChecks(), plan.healthSoak(), plan.safeStateDeadline());
+        plan.healthChecks(), plan.healthSoak(), plan.safeStateDeadline(), reportsByResult);
   }
 
   /**
    * Robot workflows are abandoned: they outlive this run when it continues as new (and the rollout itself when a
-   * person terminates it, so that each finishes or rolls itself back), and report by signal.
+   * person terminates it, so that each finishes or rolls itself back).
    */
   private static ChildWorkflowOptions.Builder robotWorkflow(String workflowId) {
     return ChildWorkflowOptions.newBuilder()
@@ -539,9 +559,10 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   /**
-   * Follows a robot workflow while this run lasts. Its report comes by signal, before it ends; a workflow that could
-   * not start (one with its ID still running, after a reset) is asked whether it runs, unless it was a robot put back
-   * in line ({@link #requeueRefusedRestarts}); one that ended without reporting is lost.
+   * Follows a robot workflow while this run lasts. Its report is its result (or, before {@link #REPORT_BY_RESULT}, a
+   * signal before it ends); a workflow that could not start (one with its ID still running, after a reset) is asked
+   * whether it runs, unless it was a robot put back in line ({@link #requeueRefusedRestarts}); one that ended without
+   * reporting is lost.
    */
   private void watch(String robotId, Promise<WorkflowExecution> started, Promise<RobotUpdateResult> result) {
     starting.add(robotId);
@@ -555,7 +576,10 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       return null;
     });
     result.handle((ended, failure) -> {
-      if (failure != null && started.getFailure() == null && state.inFlight.containsKey(robotId)) {
+      if (ended != null && reportsByResult) {
+        // Ignored when its report came by signal already (it found this run closing as it ended).
+        robotFinished(ended);
+      } else if (failure != null && started.getFailure() == null && state.inFlight.containsKey(robotId)) {
         lost.add(robotId);
       }
       return null;
@@ -619,6 +643,13 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       if (robot == null) {
         continue;
       }
+      RobotUpdateResult recorded = reportsByResult ? recordedOutcome(robotId, robot) : null;
+      if (recorded != null) {
+        log.info("rollout {}: robot {} ended {} without its report reaching this run; the registry has it",
+            request.rolloutId(), robotId, recorded.outcome());
+        robotFinished(recorded);
+        continue;
+      }
       log.warn("rollout {}: robot {} {}", request.rolloutId(), robotId, LOST_ROBOT);
       if (robot.switchingBack()) {
         String why = (robot.stage() == InFlightRobot.ROLLBACK ? "rollout rolled back: " + state.reason : LOST_ROBOT)
@@ -651,7 +682,16 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     }
   }
 
-  /** Robots in flight with something to be told, in order: stops first, then holds, then pings. */
+  /**
+   * The outcome a robot workflow that ended without reporting recorded as its last act, or null when it ended before
+   * (terminated by hand). Its result went to the run that started it, which continued as new in that instant.
+   */
+  private RobotUpdateResult recordedOutcome(String robotId, InFlightRobot robot) {
+    RobotUpdateResult row = registry.robotState(request.rolloutId(), robotId);
+    Set<RobotUpdateState> outcomes = robot.switchingBack() ? ROLLBACK_OUTCOMES : UPDATE_OUTCOMES;
+    return row != null && outcomes.contains(row.outcome()) ? row : null;
+  }
+
   /** A signal one robot workflow in flight is due: {@code argument} is null for a ping. */
   private record RobotSignal(String robotId, String name, String argument) {
   }
@@ -787,6 +827,10 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     requeueRefusedRestarts();
     log.info("rollout {} continues as new at stage {} after robot {}, {} robots in flight", request.rolloutId(),
         state.stageIndex, state.cursor, state.inFlight.size());
+    if (reportsByResult) {
+      // Robots that end from here on report by signal, to the next run.
+      registry.recordOpenRun(request.rolloutId(), null);
+    }
     Workflow.continueAsNew(request, state);
   }
 

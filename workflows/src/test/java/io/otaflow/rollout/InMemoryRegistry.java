@@ -8,6 +8,7 @@ import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlanner;
 import io.otaflow.plan.TargetSelector;
 import io.otaflow.robotupdate.RobotStateActivities;
+import io.otaflow.robotupdate.RobotUpdateResult;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -32,6 +33,7 @@ class InMemoryRegistry implements RolloutRegistryActivities, RobotStateActivitie
   /** Analysis measurements: outcome, stage and reason, like {@code PASS canary stage 'canary' analysis ...}. */
   final List<String> analysisEvents = new CopyOnWriteArrayList<>();
   private final Map<String, String> reasons = new ConcurrentHashMap<>();
+  private final Map<String, String> openRuns = new ConcurrentHashMap<>();
   private final Map<String, List<RobotUpdateState>> history = new ConcurrentHashMap<>();
 
   InMemoryRegistry(List<String> fleet) {
@@ -109,6 +111,23 @@ class InMemoryRegistry implements RolloutRegistryActivities, RobotStateActivitie
   }
 
   @Override
+  public void recordOpenRun(String rolloutId, String runId) {
+    if (runId == null) {
+      openRuns.remove(rolloutId);
+    } else {
+      openRuns.put(rolloutId, runId);
+    }
+  }
+
+  @Override
+  public synchronized RobotUpdateResult robotState(String rolloutId, String robotId) {
+    RobotUpdateState state = states.getOrDefault(rolloutId, Map.of()).get(robotId);
+    String reason = reasons.get(rolloutId + "/" + robotId);
+    return state == null ? null : new RobotUpdateResult(robotId, state, reason == null || reason.isEmpty() ? null
+        : reason, null);
+  }
+
+  @Override
   public void recordRolloutStatus(String rolloutId, RolloutStatus status, String stage, String reason) {
     rolloutEvents.add(status + (reason == null ? "" : ": " + reason));
   }
@@ -127,6 +146,13 @@ class InMemoryRegistry implements RolloutRegistryActivities, RobotStateActivitie
     if (installedVersion != null) {
       installedVersions.put(robotId, installedVersion);
     }
+  }
+
+  @Override
+  public String recordOutcome(String rolloutId, String robotId, RobotUpdateState state, String reason,
+                              String installedVersion) {
+    recordRobotState(rolloutId, robotId, state, reason, installedVersion);
+    return openRuns.get(rolloutId);
   }
 
   synchronized RobotUpdateState state(String rolloutId, String robotId) {

@@ -185,6 +185,34 @@ class RolloutWorkflowTest {
             robots: COMMITTED 20""");
   }
 
+  /**
+   * Without continue-as-new every robot workflow ends while the run that started it is open: its result is its report,
+   * so no robot signals and the rollout receives no signal (the 6 history events a signal and its delivery cost).
+   */
+  @Test
+  void robotsReportByTheirResultToTheRunThatStartedThem() throws IOException {
+    startFleet(6);
+    RolloutWorkflow workflow = start("by-result", V2, interactive(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
+        StagePlan.percent("100%", 100, Duration.ZERO, 1.0)));
+    RolloutProgress result = result(workflow);
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThat(result.robotCounts()).containsEntry("COMMITTED", 6);
+    assertThat(env.getWorkflowClient().fetchHistory(OtaflowNames.rolloutWorkflowId("by-result")).getEvents())
+        .as("signals the rollout received").noneMatch(RolloutWorkflowTest::isReportSignal);
+    assertThat(robots.keySet()).allSatisfy(id -> assertThat(env.getWorkflowClient()
+        .fetchHistory(OtaflowNames.robotWorkflowId("by-result", id)).getEvents())
+        .as("signals robot %s sent", id)
+        .noneMatch(event -> event.getEventType() == EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED));
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("by-result"), "rollout-report-by-result.json");
+    recordHistoryIfAsked(OtaflowNames.robotWorkflowId("by-result", "r01"), "robot-report-by-result.json");
+  }
+
+  private static boolean isReportSignal(HistoryEvent event) {
+    return event.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+        && event.getWorkflowExecutionSignaledEventAttributes().getSignalName().equals("robotFinished");
+  }
+
   @Test
   void rolloutRollsBackEveryUpdatedRobotWhenStageMissesThreshold() throws IOException {
     startFleet(20);
@@ -624,7 +652,13 @@ class RolloutWorkflowTest {
         .as("the last run was continued from an earlier one").isNotEmpty();
     assertThat(lastRun.get(lastRun.size() - 1).getEventType())
         .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
-    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("long"), "rollout-continued-as-new.json");
+    // Robots that outlive the run that started them report to a later run by signal; the others by their result.
+    long bySignal = robots.keySet().stream().filter(id -> env.getWorkflowClient()
+        .fetchHistory(OtaflowNames.robotWorkflowId("long", id)).getEvents().stream()
+        .anyMatch(event -> event.getEventType() == EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED))
+        .count();
+    assertThat(bySignal).as("robots that reported by signal").isBetween(1L, 29L);
+    recordHistoryIfAsked(OtaflowNames.rolloutWorkflowId("long"), "rollout-report-by-result-continued-as-new.json");
   }
 
   @Test
@@ -909,6 +943,60 @@ class RolloutWorkflowTest {
     assertThat(registry.reason("lost", "r02"))
         .isEqualTo("robot workflow ended without reporting (terminated outside otaflow?)");
     assertThat(robots.get("r02").installedVersion()).isEqualTo("1.0.0");
+  }
+
+  /**
+   * A robot workflow whose result missed its rollout run (that run continued as new in the instant the robot ended,
+   * so its end reached no run) is found ended on the rollout's next check: the outcome it recorded as its last act is
+   * its report. Here r02 records COMMITTED and then hangs until a person terminates it, which ends it the same way.
+   */
+  @Test
+  void aRobotThatEndedAfterRecordingItsOutcomeCountsWithItNotAsLost() throws Exception {
+    startFleet(TestEnvironmentOptions.newBuilder().setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
+        .setWorkerInterceptors(new HangAfterRecordingTheOutcome("r02")).build()), 4,
+        RolloutWorkflowImpl.DEFAULT_HISTORY_BUDGET);
+    RolloutWorkflow workflow = start("recorded", V2, interactive(StagePlan.percent("all", 100, Duration.ZERO, 1.0)));
+    awaitCondition(() -> registry.history("recorded", "r02").contains(RobotUpdateState.COMMITTED),
+        () -> "r02 never recorded its outcome");
+    env.getWorkflowClient().newUntypedWorkflowStub(OtaflowNames.robotWorkflowId("recorded", "r02"))
+        .terminate("ended without its report reaching the rollout");
+    RolloutProgress result = result(workflow);
+
+    assertThat(result.status()).isEqualTo(RolloutStatus.SUCCEEDED);
+    assertThat(result.robotCounts()).containsEntry("COMMITTED", 4).doesNotContainKey("ROLLED_BACK");
+    assertThat(registry.history("recorded", "r02")).last().isEqualTo(RobotUpdateState.COMMITTED);
+    assertThat(robots.get("r02").installedVersion()).isEqualTo("2.0.0");
+  }
+
+  /** Holds one robot's workflow once its outcome is recorded (its last registry write), until it is terminated. */
+  private static final class HangAfterRecordingTheOutcome extends WorkerInterceptorBase {
+
+    private final String robotId;
+
+    HangAfterRecordingTheOutcome(String robotId) {
+      this.robotId = robotId;
+    }
+
+    @Override
+    public WorkflowInboundCallsInterceptor interceptWorkflow(WorkflowInboundCallsInterceptor next) {
+      return new WorkflowInboundCallsInterceptorBase(next) {
+        @Override
+        public void init(WorkflowOutboundCallsInterceptor outbound) {
+          super.init(new WorkflowOutboundCallsInterceptorBase(outbound) {
+            @Override
+            public <R> LocalActivityOutput<R> executeLocalActivity(LocalActivityInput<R> input) {
+              LocalActivityOutput<R> output = super.executeLocalActivity(input);
+              if (input.getActivityName().equals("RecordOutcome")
+                  && Workflow.getInfo().getWorkflowId().equals(OtaflowNames.robotWorkflowId("recorded", robotId))) {
+                output.getResult().get();
+                Workflow.await(() -> false);
+              }
+              return output;
+            }
+          });
+        }
+      };
+    }
   }
 
   @Test

@@ -7,14 +7,24 @@ import io.otaflow.robotupdate.RobotStateActivities;
 public class JdbiRobotStateActivities implements RobotStateActivities {
 
   private final RolloutRobotRepository rolloutRobots;
+  private final RolloutRepository rollouts;
 
-  public JdbiRobotStateActivities(RolloutRobotRepository rolloutRobots) {
+  public JdbiRobotStateActivities(RolloutRobotRepository rolloutRobots, RolloutRepository rollouts) {
     this.rolloutRobots = rolloutRobots;
+    this.rollouts = rollouts;
   }
 
   @Override
   public void recordRobotState(String rolloutId, String robotId, RobotUpdateState state, String reason,
                                String installedVersion) {
     rolloutRobots.recordRobotState(rolloutId, robotId, state, reason, installedVersion);
+  }
+
+  @Override
+  public String recordOutcome(String rolloutId, String robotId, RobotUpdateState state, String reason,
+                              String installedVersion) {
+    rolloutRobots.recordRobotState(rolloutId, robotId, state, reason, installedVersion);
+    // Read after the write: a rollout run that continued as new since finds the outcome in the registry.
+    return rollouts.openRun(rolloutId).orElse(null);
   }
 }

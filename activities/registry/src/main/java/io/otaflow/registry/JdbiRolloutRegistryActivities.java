@@ -7,6 +7,7 @@ import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlanner;
 import io.otaflow.plan.TargetSelector;
+import io.otaflow.robotupdate.RobotUpdateResult;
 import io.otaflow.rollout.RolloutRegistryActivities;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
@@ -85,6 +86,17 @@ public class JdbiRolloutRegistryActivities implements RolloutRegistryActivities 
   @Override
   public Map<RobotUpdateState, Integer> countRobots(String rolloutId) {
     return rolloutRobots.countsByState(rolloutId);
+  }
+
+  @Override
+  public void recordOpenRun(String rolloutId, String runId) {
+    rollouts.recordOpenRun(rolloutId, runId);
+  }
+
+  @Override
+  public RobotUpdateResult robotState(String rolloutId, String robotId) {
+    return rolloutRobots.robot(rolloutId, robotId)
+        .map(row -> new RobotUpdateResult(robotId, row.state(), row.reason(), null)).orElse(null);
   }
 
   @Override

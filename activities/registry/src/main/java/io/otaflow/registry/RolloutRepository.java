@@ -170,6 +170,18 @@ public class RolloutRepository {
     log.debug("rollout {} status {} stage={} reason={}", rolloutId, status, stage, reason);
   }
 
+  /** Records the rollout workflow's open run ({@code runId}), or that none is open while it continues as new (null). */
+  public void recordOpenRun(String rolloutId, String runId) {
+    jdbi.useHandle(h -> h.createUpdate("UPDATE rollouts SET open_run_id = :run WHERE rollout_id = :id")
+        .bind("id", rolloutId).bind("run", runId).execute());
+  }
+
+  /** The rollout workflow's open run as last recorded; empty while it continues as new or when none was recorded. */
+  public Optional<String> openRun(String rolloutId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT open_run_id FROM rollouts WHERE rollout_id = :id")
+        .bind("id", rolloutId).mapTo(String.class).findOne());
+  }
+
   /** Appends one measurement of the rollout's stage analysis to its events; {@code outcome} is the event's status. */
   public void recordAnalysis(String rolloutId, String stage, String outcome, String reason) {
     jdbi.useHandle(h -> RolloutEventLog.append(h, rolloutId, null, RolloutEventRecord.ANALYSIS, outcome, stage, reason,

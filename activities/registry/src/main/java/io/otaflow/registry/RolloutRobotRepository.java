@@ -281,6 +281,13 @@ public class RolloutRobotRepository {
         installedVersion);
   }
 
+  /** One robot's row in the rollout. */
+  public Optional<RolloutRobotRecord> robot(String rolloutId, String robotId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollout_robots WHERE rollout_id = :rollout"
+            + " AND robot_id = :robot")
+        .bind("rollout", rolloutId).bind("robot", robotId).map((rs, ctx) -> rolloutRobotRow(rs)).findOne());
+  }
+
   /** Ordered by stage, then robot ID. */
   public List<RolloutRobotRecord> rolloutRobots(String rolloutId) {
     return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollout_robots WHERE rollout_id = :id"

@@ -10,11 +10,14 @@ import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.StagePlanner;
 import io.otaflow.plan.TargetSelector;
+import io.otaflow.robotupdate.RobotUpdateResult;
+import io.otaflow.rollout.RolloutRequest;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -243,6 +246,36 @@ class JdbiRolloutRegistryActivitiesTest {
     assertThat(activities.countMovedOn("ro-1", "2.0.0")).isEqualTo(2);
     assertThat(activities.robotsToRollBack("other", "2.0.0", null, 10)).isEmpty();
     assertThat(activities.countMovedOn("other", "2.0.0")).isZero();
+  }
+
+  /**
+   * A robot workflow's last write returns the rollout's open run as recorded then: the run's ID while it is open, none
+   * while it continues as new. A robot's state reads back as the rollout sees it.
+   */
+  @OnEachDatabase
+  void aRobotsOutcomeComesBackWithTheRolloutsOpenRun() {
+    registry.releases().registerRelease(RegistryFixtures.release("2.0.0"));
+    registry.robots().registerRobot("r1", Map.of(), "1.0.0", null);
+    registry.rollouts().createRollout(new RolloutRequest("ro-1", RegistryFixtures.release("2.0.0"), fourStagePlan(),
+        TargetSelector.wholeFleet(), null), Set.of("r1"));
+    JdbiRobotStateActivities robotStates = new JdbiRobotStateActivities(registry.rolloutRobots(),
+        registry.rollouts());
+
+    assertThat(robotStates.recordOutcome("ro-1", "r1", RobotUpdateState.FAILED, "verify: sha256 mismatch", null))
+        .as("before any run recorded itself").isNull();
+    activities.recordOpenRun("ro-1", "run-1");
+    assertThat(robotStates.recordOutcome("ro-1", "r1", RobotUpdateState.COMMITTED, null, "2.0.0")).isEqualTo("run-1");
+    activities.recordOpenRun("ro-1", null);
+    assertThat(robotStates.recordOutcome("ro-1", "r1", RobotUpdateState.COMMITTED, null, "2.0.0"))
+        .as("while it continues as new").isNull();
+    activities.recordOpenRun("ro-1", "run-2");
+    assertThat(robotStates.recordOutcome("ro-1", "r1", RobotUpdateState.ROLLED_BACK, "rollout rolled back", "1.0.0"))
+        .isEqualTo("run-2");
+
+    assertThat(activities.robotState("ro-1", "r1"))
+        .isEqualTo(new RobotUpdateResult("r1", RobotUpdateState.ROLLED_BACK, "rollout rolled back", null));
+    assertThat(activities.robotState("ro-1", "r9")).isNull();
+    assertThat(registry.robots().robot("r1").orElseThrow().installedVersion()).isEqualTo("1.0.0");
   }
 
   /** The rollout's stored stages are exactly {@code expected}, robot for robot. */

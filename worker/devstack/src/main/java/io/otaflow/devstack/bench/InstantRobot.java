@@ -56,20 +56,18 @@ public final class InstantRobot {
 
   /**
    * Records {@code steps} for the robot of {@code request}, in workflow code, and reports the last as the robot's
-   * outcome to its rollout. {@code installedVersion} is what a step that installs leaves on the robot.
+   * outcome to its rollout, as the real ones do ({@link RolloutReport}). {@code installedVersion} is what a step that installs leaves on the robot.
    */
   static RobotUpdateResult run(RobotUpdateRequest request, List<Step> steps, String reason, String installedVersion) {
     RobotStateActivities registry = Workflow.newLocalActivityStub(RobotStateActivities.class, RegistryOptions.LOCAL);
     Step last = steps.get(steps.size() - 1);
-    for (Step step : steps) {
-      String why = step == last && reason != null ? reason : step.reason();
-      registry.recordRobotState(request.rolloutId(), request.robotId(), step.state(), why,
+    for (Step step : steps.subList(0, steps.size() - 1)) {
+      registry.recordRobotState(request.rolloutId(), request.robotId(), step.state(), step.reason(),
           step.installs() ? installedVersion : null);
     }
-    String outcomeReason = reason != null ? reason : last.reason();
-    RobotUpdateResult result = new RobotUpdateResult(request.robotId(), last.state(), outcomeReason,
-        last.installs() ? installedVersion : null);
-    RolloutReport.send(result);
+    RobotUpdateResult result = new RobotUpdateResult(request.robotId(), last.state(),
+        reason != null ? reason : last.reason(), last.installs() ? installedVersion : null);
+    RolloutReport.send(result, RolloutReport.recordOutcome(registry, request, result));
     return result;
   }
 }

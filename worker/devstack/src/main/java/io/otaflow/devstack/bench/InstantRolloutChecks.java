@@ -177,10 +177,18 @@ public final class InstantRolloutChecks {
           case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED ->
               histories.children.add(event.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution()
                   .getWorkflowId());
-          case EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED, EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED,
-               EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED, EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED,
-               EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT, EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED -> pending--;
+          case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED -> {
+            // A robot's result is its report to the run that started it (unless it signalled first).
+            pending--;
+            String type = inFlight.remove(event.getChildWorkflowExecutionCompletedEventAttributes()
+                .getWorkflowExecution().getWorkflowId());
+            updatesInFlight -= UPDATE_TYPE.equals(type) ? 1 : 0;
+          }
+          case EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED, EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED,
+               EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED, EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT,
+               EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED -> pending--;
           case EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED -> {
+            // A robot that outlived the run that started it reports to a later run by signal.
             var signal = event.getWorkflowExecutionSignaledEventAttributes();
             if (signal.getSignalName().equals(REPORT_SIGNAL)) {
               String robotId = report(signal.getInput()).robotId();
