@@ -49,7 +49,8 @@ import org.slf4j.Logger;
  * threshold check and a bake time. A stage stops as soon as it can no longer pass; then, or when a person aborts,
  * every robot this rollout updated, in every stage, is switched back. Robot workflows are abandoned children, so the
  * window carries over continue-as-new and no robot holds the rollout; each reports by its result to the run that
- * started it, or by signal to a later run ({@link RolloutReport}). Robot lists are paged from the registry. All the rollout knows is one {@link RolloutState}.
+ * started it, or by signal to a later run ({@link RolloutReport}). Robot lists are paged from the registry. All the
+ * rollout knows is one {@link RolloutState}.
  */
 public class RolloutWorkflowImpl implements RolloutWorkflow {
 

@@ -56,7 +56,8 @@ public final class InstantRobot {
 
   /**
    * Records {@code steps} for the robot of {@code request}, in workflow code, and reports the last as the robot's
-   * outcome to its rollout, as the real ones do ({@link RolloutReport}). {@code installedVersion} is what a step that installs leaves on the robot.
+   * outcome to its rollout, as the real ones do ({@link RolloutReport}). {@code installedVersion} is what a step that
+   * installs leaves on the robot.
    */
   static RobotUpdateResult run(RobotUpdateRequest request, List<Step> steps, String reason, String installedVersion) {
     RobotStateActivities registry = Workflow.newLocalActivityStub(RobotStateActivities.class, RegistryOptions.LOCAL);
