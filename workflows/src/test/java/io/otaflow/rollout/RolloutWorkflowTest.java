@@ -45,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -722,7 +723,7 @@ class RolloutWorkflowTest {
   @Test
   void aReportRefusedByTheRunThatJustContinuedAsNewReachesTheNextRun() throws Exception {
     startFleet(TestEnvironmentOptions.newBuilder().setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
-        .setWorkerInterceptors(new FirstReportToTheStartingRun()).build()), 30, 150);
+        .setWorkerInterceptors(firstReportToTheStartingRun()).build()), 30, 150);
     CountDownLatch gate = new CountDownLatch(1);
     FakeRobot r01 = robots.get("r01");
     r01.downloadGate = gate;
@@ -756,31 +757,38 @@ class RolloutWorkflowTest {
    * Sends the first report of each robot workflow to the rollout run that started it, rather than to the rollout's
    * workflow ID: once that run has continued as new, it refuses the report, as the test server now and then does.
    */
-  private static final class FirstReportToTheStartingRun extends WorkerInterceptorBase {
+  private static WorkerInterceptorBase firstReportToTheStartingRun() {
+    return wrappingOutboundCalls(outbound -> new WorkflowOutboundCallsInterceptorBase(outbound) {
+      private boolean reported;
 
-    @Override
-    public WorkflowInboundCallsInterceptor interceptWorkflow(WorkflowInboundCallsInterceptor next) {
-      return new WorkflowInboundCallsInterceptorBase(next) {
-        @Override
-        public void init(WorkflowOutboundCallsInterceptor outbound) {
-          super.init(new WorkflowOutboundCallsInterceptorBase(outbound) {
-            private boolean reported;
-
-            @Override
-            public SignalExternalOutput signalExternalWorkflow(SignalExternalInput input) {
-              if (reported || !input.getSignalName().equals("robotFinished")) {
-                return super.signalExternalWorkflow(input);
-              }
-              reported = true;
-              WorkflowExecution startingRun = input.getExecution().toBuilder()
-                  .setRunId(Workflow.getInfo().getParentRunId().orElseThrow()).build();
-              return super.signalExternalWorkflow(
-                  new SignalExternalInput(startingRun, input.getSignalName(), input.getHeader(), input.getArgs()));
-            }
-          });
+      @Override
+      public SignalExternalOutput signalExternalWorkflow(SignalExternalInput input) {
+        if (reported || !input.getSignalName().equals("robotFinished")) {
+          return super.signalExternalWorkflow(input);
         }
-      };
-    }
+        reported = true;
+        WorkflowExecution startingRun = input.getExecution().toBuilder()
+            .setRunId(Workflow.getInfo().getParentRunId().orElseThrow()).build();
+        return super.signalExternalWorkflow(
+            new SignalExternalInput(startingRun, input.getSignalName(), input.getHeader(), input.getArgs()));
+      }
+    });
+  }
+
+  /** A worker interceptor that wraps the outbound calls of every workflow it runs, one wrapper per workflow. */
+  private static WorkerInterceptorBase wrappingOutboundCalls(
+      UnaryOperator<WorkflowOutboundCallsInterceptor> wrap) {
+    return new WorkerInterceptorBase() {
+      @Override
+      public WorkflowInboundCallsInterceptor interceptWorkflow(WorkflowInboundCallsInterceptor next) {
+        return new WorkflowInboundCallsInterceptorBase(next) {
+          @Override
+          public void init(WorkflowOutboundCallsInterceptor outbound) {
+            super.init(wrap.apply(outbound));
+          }
+        };
+      }
+    };
   }
 
   @Test
@@ -953,7 +961,7 @@ class RolloutWorkflowTest {
   @Test
   void aRobotThatEndedAfterRecordingItsOutcomeCountsWithItNotAsLost() throws Exception {
     startFleet(TestEnvironmentOptions.newBuilder().setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
-        .setWorkerInterceptors(new HangAfterRecordingTheOutcome("r02")).build()), 4,
+        .setWorkerInterceptors(hangAfterRecordingTheOutcome(OtaflowNames.robotWorkflowId("recorded", "r02"))).build()), 4,
         RolloutWorkflowImpl.DEFAULT_HISTORY_BUDGET);
     RolloutWorkflow workflow = start("recorded", V2, interactive(StagePlan.percent("all", 100, Duration.ZERO, 1.0)));
     awaitCondition(() -> registry.history("recorded", "r02").contains(RobotUpdateState.COMMITTED),
@@ -969,34 +977,18 @@ class RolloutWorkflowTest {
   }
 
   /** Holds one robot's workflow once its outcome is recorded (its last registry write), until it is terminated. */
-  private static final class HangAfterRecordingTheOutcome extends WorkerInterceptorBase {
-
-    private final String robotId;
-
-    HangAfterRecordingTheOutcome(String robotId) {
-      this.robotId = robotId;
-    }
-
-    @Override
-    public WorkflowInboundCallsInterceptor interceptWorkflow(WorkflowInboundCallsInterceptor next) {
-      return new WorkflowInboundCallsInterceptorBase(next) {
-        @Override
-        public void init(WorkflowOutboundCallsInterceptor outbound) {
-          super.init(new WorkflowOutboundCallsInterceptorBase(outbound) {
-            @Override
-            public <R> LocalActivityOutput<R> executeLocalActivity(LocalActivityInput<R> input) {
-              LocalActivityOutput<R> output = super.executeLocalActivity(input);
-              if (input.getActivityName().equals("RecordOutcome")
-                  && Workflow.getInfo().getWorkflowId().equals(OtaflowNames.robotWorkflowId("recorded", robotId))) {
-                output.getResult().get();
-                Workflow.await(() -> false);
-              }
-              return output;
-            }
-          });
+  private static WorkerInterceptorBase hangAfterRecordingTheOutcome(String workflowId) {
+    return wrappingOutboundCalls(outbound -> new WorkflowOutboundCallsInterceptorBase(outbound) {
+      @Override
+      public <R> LocalActivityOutput<R> executeLocalActivity(LocalActivityInput<R> input) {
+        LocalActivityOutput<R> output = super.executeLocalActivity(input);
+        if (input.getActivityName().equals("RecordOutcome") && Workflow.getInfo().getWorkflowId().equals(workflowId)) {
+          output.getResult().get();
+          Workflow.await(() -> false);
         }
-      };
-    }
+        return output;
+      }
+    });
   }
 
   @Test
