@@ -7,7 +7,8 @@ import io.temporal.testserver.TestServer;
 /**
  * Temporal's test server running inside this JVM as a real gRPC server on a localhost port, so workers and clients
  * connect by address exactly as they do to a production cluster. Time is real (time skipping locked). Its namespace
- * {@code default} has otaflow's search attributes registered, as a cluster's operator registers them.
+ * {@code default} has otaflow's search attributes registered, as a cluster's operator registers them. Its lock list
+ * is made to stay cheap over long runs ({@link TestServerLockEvents}).
  */
 public final class EmbeddedTemporal implements AutoCloseable {
 
@@ -19,6 +20,7 @@ public final class EmbeddedTemporal implements AutoCloseable {
   private EmbeddedTemporal(TestServer.PortBoundTestServer server, int port) {
     this.server = server;
     this.port = port;
+    TestServerLockEvents.removeFromTheTail(server);
     new SearchAttributeCheck(WorkflowServiceStubsOptions.newBuilder().setTarget(target()).build(), "default")
         .registerOnTestServer();
   }
