@@ -7,11 +7,9 @@ import io.otaflow.robotupdate.RobotStateActivities;
 public class JdbiRobotStateActivities implements RobotStateActivities {
 
   private final RolloutRobotRepository rolloutRobots;
-  private final RolloutRepository rollouts;
 
-  public JdbiRobotStateActivities(RolloutRobotRepository rolloutRobots, RolloutRepository rollouts) {
+  public JdbiRobotStateActivities(RolloutRobotRepository rolloutRobots) {
     this.rolloutRobots = rolloutRobots;
-    this.rollouts = rollouts;
   }
 
   @Override
@@ -23,8 +21,7 @@ public class JdbiRobotStateActivities implements RobotStateActivities {
   @Override
   public String recordOutcome(String rolloutId, String robotId, RobotUpdateState state, String reason,
                               String installedVersion) {
-    rolloutRobots.recordRobotState(rolloutId, robotId, state, reason, installedVersion);
-    // Read after the write: a rollout run that continued as new since finds the outcome in the registry.
-    return rollouts.openRun(rolloutId).orElse(null);
+    // Read with the write: a rollout run that continued as new since finds the outcome in the registry.
+    return rolloutRobots.recordOutcome(rolloutId, robotId, state, reason, installedVersion).orElse(null);
   }
 }

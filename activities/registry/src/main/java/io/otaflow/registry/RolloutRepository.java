@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -177,9 +178,9 @@ public class RolloutRepository {
   }
 
   /** The rollout workflow's open run as last recorded; empty while it continues as new or when none was recorded. */
-  public Optional<String> openRun(String rolloutId) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT open_run_id FROM rollouts WHERE rollout_id = :id")
-        .bind("id", rolloutId).mapTo(String.class).findOne());
+  static Optional<String> openRun(Handle h, String rolloutId) {
+    return h.createQuery("SELECT open_run_id FROM rollouts WHERE rollout_id = :id").bind("id", rolloutId)
+        .mapTo(String.class).findOne();
   }
 
   /** Appends one measurement of the rollout's stage analysis to its events; {@code outcome} is the event's status. */

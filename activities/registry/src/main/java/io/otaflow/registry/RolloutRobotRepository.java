@@ -255,11 +255,26 @@ public class RolloutRobotRepository {
    */
   public void recordRobotState(String rolloutId, String robotId, RobotUpdateState state, String reason,
                                String installedVersion) {
+    record(rolloutId, robotId, state, reason, installedVersion, false);
+  }
+
+  /**
+   * Records the state a robot workflow ends with, as {@link #recordRobotState}, and returns the rollout's open run
+   * ({@link RolloutRepository#openRun}) read in the same transaction: one connection and one commit, as many as any
+   * other state change (a second round trip slowed 3,000 instant robots from 29 to 19 a second on H2).
+   */
+  public Optional<String> recordOutcome(String rolloutId, String robotId, RobotUpdateState state, String reason,
+                                        String installedVersion) {
+    return record(rolloutId, robotId, state, reason, installedVersion, true);
+  }
+
+  private Optional<String> record(String rolloutId, String robotId, RobotUpdateState state, String reason,
+                                  String installedVersion, boolean readOpenRun) {
     Instant now = RegistryJdbc.now(clock);
     // A step's state never overwrites an update's end: a local activity run again (its workflow task retried while
     // the first run was still writing) may land after the robot's last state, seen under load at 10,000 robots.
     List<String> overwritable = IN_PROGRESS.contains(state) ? NOT_ENDED : ANY_STATE;
-    retryOnDuplicate(() -> jdbi.inTransaction(h -> {
+    Optional<String> openRun = retryOnDuplicate(() -> jdbi.inTransaction(h -> {
       int updated = h.createUpdate("UPDATE rollout_robots SET state = :state, reason = :reason, updated_at = :now"
               + " WHERE rollout_id = :rollout AND robot_id = :robot AND state IN (<overwritable>)")
           .bind("rollout", rolloutId).bind("robot", robotId).bind("state", state.name()).bind("reason", reason)
@@ -275,10 +290,11 @@ public class RolloutRobotRepository {
       if (installedVersion != null) {
         RobotRepository.recordInstalledVersion(h, robotId, installedVersion, now);
       }
-      return null;
+      return readOpenRun ? RolloutRepository.openRun(h, rolloutId) : Optional.<String>empty();
     }));
     log.debug("rollout {} robot {} state {} reason={} installed={}", rolloutId, robotId, state, reason,
         installedVersion);
+    return openRun;
   }
 
   /** One robot's row in the rollout. */

@@ -258,8 +258,7 @@ class JdbiRolloutRegistryActivitiesTest {
     registry.robots().registerRobot("r1", Map.of(), "1.0.0", null);
     registry.rollouts().createRollout(new RolloutRequest("ro-1", RegistryFixtures.release("2.0.0"), fourStagePlan(),
         TargetSelector.wholeFleet(), null), Set.of("r1"));
-    JdbiRobotStateActivities robotStates = new JdbiRobotStateActivities(registry.rolloutRobots(),
-        registry.rollouts());
+    JdbiRobotStateActivities robotStates = new JdbiRobotStateActivities(registry.rolloutRobots());
 
     assertThat(robotStates.recordOutcome("ro-1", "r1", RobotUpdateState.FAILED, "verify: sha256 mismatch", null))
         .as("before any run recorded itself").isNull();

@@ -133,8 +133,8 @@ public class ControlPlaneConfig {
 
   /** Registered on the control-plane worker; local activities of the robot saga and the rollout's rollback. */
   @Bean(ControlPlaneApplication.ROBOT_STATE_ACTIVITIES)
-  RobotStateActivities robotStateActivities(RolloutRobotRepository rolloutRobots, RolloutRepository rollouts) {
-    return new JdbiRobotStateActivities(rolloutRobots, rollouts);
+  RobotStateActivities robotStateActivities(RolloutRobotRepository rolloutRobots) {
+    return new JdbiRobotStateActivities(rolloutRobots);
   }
 
   /** Registered on the control-plane worker; robot agents reach it through RobotRegistrationWorkflow. */
