@@ -1,5 +1,7 @@
 package io.otaflow.domain;
 
+import java.util.List;
+
 /** Where one robot stands in one rollout. Stored as its name, never its ordinal. */
 public enum RobotUpdateState {
   PENDING,
@@ -21,5 +23,12 @@ public enum RobotUpdateState {
   /** The robot's worker did not pick up work in time. */
   OFFLINE,
   /** Never reached a safe state before the deadline. */
-  DEFERRED
+  DEFERRED;
+
+  /**
+   * The states a robot passes through during its update, before it ends. Every other state is one an update workflow
+   * ends with (PENDING also before it begins: a robot held by the kill switch before apply ends PENDING again).
+   */
+  public static final List<RobotUpdateState> IN_PROGRESS = List.of(DOWNLOADING, VERIFIED, WAITING_SAFE_STATE,
+      APPLIED, HEALTH_CHECKING);
 }

@@ -88,11 +88,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
    * (the run's ID is recorded as the rollout's open run), and only robots that outlive a run signal the next one.
    */
   private static final String REPORT_BY_RESULT = "report-by-result";
-  /** What an update workflow may end with (PENDING: held by the kill switch before apply). */
-  private static final Set<RobotUpdateState> UPDATE_OUTCOMES = EnumSet.of(RobotUpdateState.PENDING,
-      RobotUpdateState.COMMITTED, RobotUpdateState.FAILED, RobotUpdateState.ROLLED_BACK,
-      RobotUpdateState.ROLLBACK_FAILED, RobotUpdateState.OFFLINE, RobotUpdateState.DEFERRED);
-  /** What a rollback workflow ends with. */
+  /** What a rollback workflow ends with. An update workflow ends with any state but those in progress. */
   private static final Set<RobotUpdateState> ROLLBACK_OUTCOMES = EnumSet.of(RobotUpdateState.ROLLED_BACK,
       RobotUpdateState.ROLLBACK_FAILED);
   /**
@@ -689,8 +685,9 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
    */
   private RobotUpdateResult recordedOutcome(String robotId, InFlightRobot robot) {
     RobotUpdateResult row = registry.robotState(request.rolloutId(), robotId);
-    Set<RobotUpdateState> outcomes = robot.switchingBack() ? ROLLBACK_OUTCOMES : UPDATE_OUTCOMES;
-    return row != null && outcomes.contains(row.outcome()) ? row : null;
+    boolean ended = row != null && (robot.switchingBack() ? ROLLBACK_OUTCOMES.contains(row.outcome())
+        : !RobotUpdateState.IN_PROGRESS.contains(row.outcome()));
+    return ended ? row : null;
   }
 
   /** A signal one robot workflow in flight is due: {@code argument} is null for a ping. */

@@ -57,13 +57,9 @@ public class RolloutRobotRepository {
       .filter(state -> state != RobotUpdateState.COMMITTED && state != RobotUpdateState.PENDING)
       .map(Enum::name).toList();
 
-  /** The states a robot passes through during its update, before it ends. */
-  private static final List<RobotUpdateState> IN_PROGRESS = List.of(RobotUpdateState.DOWNLOADING,
-      RobotUpdateState.VERIFIED, RobotUpdateState.WAITING_SAFE_STATE, RobotUpdateState.APPLIED,
-      RobotUpdateState.HEALTH_CHECKING);
   /** What a step's state may overwrite: the update has not ended (PENDING, or a step). */
   private static final List<String> NOT_ENDED = Stream.concat(
-      Stream.of(RobotUpdateState.PENDING), IN_PROGRESS.stream()).map(Enum::name).toList();
+      Stream.of(RobotUpdateState.PENDING), RobotUpdateState.IN_PROGRESS.stream()).map(Enum::name).toList();
   private static final List<String> ANY_STATE = Arrays.stream(RobotUpdateState.values()).map(Enum::name).toList();
 
   private static final String COMMITTED = RobotUpdateState.COMMITTED.name();
@@ -273,7 +269,7 @@ public class RolloutRobotRepository {
     Instant now = RegistryJdbc.now(clock);
     // A step's state never overwrites an update's end: a local activity run again (its workflow task retried while
     // the first run was still writing) may land after the robot's last state, seen under load at 10,000 robots.
-    List<String> overwritable = IN_PROGRESS.contains(state) ? NOT_ENDED : ANY_STATE;
+    List<String> overwritable = RobotUpdateState.IN_PROGRESS.contains(state) ? NOT_ENDED : ANY_STATE;
     Optional<String> openRun = retryOnDuplicate(() -> jdbi.inTransaction(h -> {
       int updated = h.createUpdate("UPDATE rollout_robots SET state = :state, reason = :reason, updated_at = :now"
               + " WHERE rollout_id = :rollout AND robot_id = :robot AND state IN (<overwritable>)")

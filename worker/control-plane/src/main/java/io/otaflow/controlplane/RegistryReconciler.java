@@ -34,9 +34,6 @@ import org.springframework.scheduling.annotation.Scheduled;
 public class RegistryReconciler {
 
   private static final Logger log = LoggerFactory.getLogger(RegistryReconciler.class);
-  private static final List<RobotUpdateState> MID_UPDATE = List.of(RobotUpdateState.DOWNLOADING,
-      RobotUpdateState.VERIFIED, RobotUpdateState.WAITING_SAFE_STATE, RobotUpdateState.APPLIED,
-      RobotUpdateState.HEALTH_CHECKING);
   private static final int PAGE_SIZE = 100;
   /** A rollout recorded but not (yet) known to Temporal is left alone this long: its start may be under way. */
   private static final Duration START_GRACE = Duration.ofMinutes(5);
@@ -131,7 +128,7 @@ public class RegistryReconciler {
   private void forEachRobotMidUpdate(String rolloutId, Consumer<String> action) {
     String after = null;
     List<String> page;
-    while (!(page = rolloutRobots.robotsInState(rolloutId, MID_UPDATE, after, PAGE_SIZE)).isEmpty()) {
+    while (!(page = rolloutRobots.robotsInState(rolloutId, RobotUpdateState.IN_PROGRESS, after, PAGE_SIZE)).isEmpty()) {
       for (String robotId : page) {
         action.accept(robotId);
         after = robotId;
