@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReleaseTest {
 
   private static final String URL = "https://artifacts.example.test/otaflow-1.4.0.tar.gz";
-  private static final String SHA = "0123456789abcdef".repeat(4);
+  private static final String SHA = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  private static final String IMAGE = "registry.example.test:5000/robots/perception";
 
   @Test
   void acceptsAValidRelease() {
@@ -78,5 +79,41 @@ class ReleaseTest {
   @Test
   void missingChangelogReadsAsEmpty() {
     assertThat(new Release("1.4.0", URL, SHA, 1024, null, null).changelog()).isEmpty();
+  }
+
+  @Test
+  void acceptsAnImageByDigest() {
+    Release release = new Release("2.0.0", null, SHA, 4096, "", null, IMAGE + "@sha256:" + SHA);
+
+    assertThat(release.validate().hasImage()).isTrue();
+    assertThat(new Release("1.4.0", URL, SHA, 1024, "", null).hasImage()).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {IMAGE + ":2.0.0", IMAGE, IMAGE + ":2.0.0@sha256:" + SHA})
+  void refusesAnImageNotNamedByDigestOnly(String image) {
+    assertThatThrownBy(() -> new Release("2.0.0", null, SHA, 4096, "", null, image).validate())
+        .hasMessage("release.image: '" + image
+            + "' must name the image by digest only (repository@sha256:<digest>), not by tag");
+  }
+
+  @Test
+  void refusesAnImageThatIsNotAReference() {
+    assertThatThrownBy(() -> new Release("2.0.0", null, SHA, 4096, "", null, "Robots/Perception").validate())
+        .hasMessageStartingWith("release.image: image reference 'Robots/Perception' is not ");
+  }
+
+  @Test
+  void refusesAnImageWhoseDigestIsNotTheReleasesSha256() {
+    String other = "f".repeat(64);
+
+    assertThatThrownBy(() -> new Release("2.0.0", null, SHA, 4096, "", null, IMAGE + "@sha256:" + other).validate())
+        .hasMessage("release.sha256: " + SHA + " is not the digest of image " + IMAGE + "@sha256:" + other);
+  }
+
+  @Test
+  void refusesBothAnArchiveAndAnImage() {
+    assertThatThrownBy(() -> new Release("2.0.0", URL, SHA, 4096, "", null, IMAGE + "@sha256:" + SHA).validate())
+        .hasMessage("release: give artifactUrl (an archive) or image, not both");
   }
 }

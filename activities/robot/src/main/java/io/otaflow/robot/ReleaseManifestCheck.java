@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -18,7 +19,7 @@ import java.util.stream.Collectors;
  * The robot's check of a release's signed manifest, run by {@code verify} once the artifact's size and SHA-256 match
  * the release: the manifest is signed by a trusted key, has not expired, does not downgrade the robot below the
  * release number it runs (unless it is a signed rollback), names the downloaded artifact, is for this release's
- * version and size, and targets this robot: the robot carries every one of its target labels with the same value (a
+ * version, size and image (or archive), and targets this robot: the robot carries every one of its target labels with the same value (a
  * manifest without target labels is for every robot), as a rollout's label selector picks robots. Every refusal is a
  * non-retryable {@link ApplicationFailure} whose message starts {@code verify: } and whose type is one of the signing
  * constants of {@link RobotSideErrors}.
@@ -104,7 +105,15 @@ public final class ReleaseManifestCheck {
       throw ApplicationFailure.newNonRetryableFailure("verify: manifest declares " + manifest.sizeBytes()
           + " bytes, release declares " + release.sizeBytes() + " bytes", RobotSideErrors.MANIFEST_MISMATCH);
     }
+    if (!Objects.equals(manifest.image(), release.image())) {
+      throw ApplicationFailure.newNonRetryableFailure("verify: manifest is for " + artifact(manifest.image())
+          + ", release " + release.version() + " is " + artifact(release.image()), RobotSideErrors.MANIFEST_MISMATCH);
+    }
     requireTargeted(release, manifest.targetLabels());
+  }
+
+  private static String artifact(String image) {
+    return image == null ? "an archive" : "image " + image;
   }
 
   /** Refuses naming the first target label (in key order) this robot lacks or carries with another value. */

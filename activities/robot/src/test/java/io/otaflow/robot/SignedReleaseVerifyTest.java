@@ -158,6 +158,22 @@ class SignedReleaseVerifyTest extends RobotSideTestSupport {
   }
 
   @Test
+  void manifestSignedForAnImageIsRefusedForAnArchive() throws Exception {
+    installSigned("1.0.0", 7);
+    Release v2 = servedRelease("2.0.0");
+    String image = "registry.example.test/robots/perception@sha256:" + v2.sha256();
+    ReleaseManifest forImage = new ReleaseManifest("2.0.0", v2.sha256(), v2.sizeBytes(), Map.of(),
+        NOW.plus(Duration.ofDays(1)), 8, false, image);
+    Release archive = v2.withSignedManifest(sign(forImage, TRUSTED).toJson());
+
+    ApplicationFailure failure = refusedAndUntouched(archive);
+
+    assertThat(failure.getType()).isEqualTo(RobotSideErrors.MANIFEST_MISMATCH);
+    assertThat(failure.getOriginalMessage())
+        .isEqualTo("verify: manifest is for image " + image + ", release 2.0.0 is an archive");
+  }
+
+  @Test
   void unsignedReleaseIsRefusedByARobotWithTrustedKeys() throws Exception {
     installSigned("1.0.0", 7);
     Release unsigned = servedRelease("2.0.0");

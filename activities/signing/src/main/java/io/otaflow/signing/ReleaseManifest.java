@@ -30,6 +30,10 @@ import java.util.regex.Pattern;
  *  "targetLabels":{&lt;keys sorted by String.compareTo&gt;},"expiresAt":"2026-12-01T00:00:00Z",
  *  "releaseNumber":8,"rollback":false}
  * </pre>
+ * A container image release adds one last field, {@code "image":"registry/repository@sha256:<hex>"}, whose digest is
+ * {@code artifactSha256}; an archive's manifest has no {@code image} field, so its bytes (and every signature made
+ * before image releases) are unchanged. An agent that predates image releases refuses such a manifest as having an
+ * unknown field.
  * {@code expiresAt} is written with {@link Instant#toString()} (ISO-8601, UTC). Strings use Jackson's standard JSON
  * escaping. The canonical form depends only on the record's values, so reading a manifest back from any JSON layout
  * and re-encoding it gives the same bytes, and any changed field changes them.
@@ -41,13 +45,14 @@ public record ReleaseManifest(
     Map<String, String> targetLabels,
     Instant expiresAt,
     long releaseNumber,
-    boolean rollback) {
+    boolean rollback,
+    String image) {
 
   /** Not the wire configuration (WireJson): the signed bytes must never change with it. */
   static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
   private static final Set<String> FIELDS = Set.of(
-      "version", "artifactSha256", "sizeBytes", "targetLabels", "expiresAt", "releaseNumber", "rollback");
+      "version", "artifactSha256", "sizeBytes", "targetLabels", "expiresAt", "releaseNumber", "rollback", "image");
 
   public ReleaseManifest {
     if (version == null || version.isBlank()) {
@@ -71,6 +76,16 @@ public record ReleaseManifest(
           Objects.requireNonNull(value, "manifest: label " + key + " has no value")));
     }
     targetLabels = Collections.unmodifiableSortedMap(sorted);
+    if (image != null && !image.endsWith("@sha256:" + artifactSha256)) {
+      throw new IllegalArgumentException("manifest: image " + image + " is not named by its digest sha256:"
+          + artifactSha256);
+    }
+  }
+
+  /** An archive's manifest. */
+  public ReleaseManifest(String version, String artifactSha256, long sizeBytes, Map<String, String> targetLabels,
+                         Instant expiresAt, long releaseNumber, boolean rollback) {
+    this(version, artifactSha256, sizeBytes, targetLabels, expiresAt, releaseNumber, rollback, null);
   }
 
   /** The bytes the signature covers; see the class comment for the exact format. */
@@ -93,6 +108,9 @@ public record ReleaseManifest(
     node.put("expiresAt", expiresAt.toString());
     node.put("releaseNumber", releaseNumber);
     node.put("rollback", rollback);
+    if (image != null) {
+      node.put("image", image);
+    }
     return node;
   }
 
@@ -129,7 +147,8 @@ public record ReleaseManifest(
         labels,
         expiresAt,
         number(node.get("releaseNumber"), "releaseNumber"),
-        bool(node.get("rollback"), "rollback"));
+        bool(node.get("rollback"), "rollback"),
+        node.hasNonNull("image") ? text(node.get("image"), "image") : null);
   }
 
   private static String text(JsonNode node, String field) {
