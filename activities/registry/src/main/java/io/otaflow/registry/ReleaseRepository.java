@@ -47,9 +47,11 @@ public class ReleaseRepository {
         }
         return null;
       }
-      h.createUpdate("INSERT INTO releases (version, artifact_url, sha256, size_bytes, changelog, signed_manifest,"
-              + " registered_at) VALUES (:version, :url, :sha, :size, :changelog, :manifest, :now)")
-          .bind("version", release.version()).bind("url", release.artifactUrl()).bind("sha", release.sha256())
+      h.createUpdate("INSERT INTO releases (version, artifact_url, image, sha256, size_bytes, changelog,"
+              + " signed_manifest, registered_at) VALUES (:version, :url, :image, :sha, :size, :changelog, :manifest,"
+              + " :now)")
+          .bind("version", release.version()).bind("url", release.artifactUrl()).bind("image", release.image())
+          .bind("sha", release.sha256())
           .bind("size", release.sizeBytes()).bind("changelog", release.changelog())
           .bind("manifest", release.signedManifest()).bind("now", timestamp(RegistryJdbc.now(clock)))
           .execute();
@@ -82,11 +84,12 @@ public class ReleaseRepository {
 
   static Release releaseRow(ResultSet rs) throws SQLException {
     return new Release(rs.getString("version"), rs.getString("artifact_url"), rs.getString("sha256"),
-        rs.getLong("size_bytes"), rs.getString("changelog"), rs.getString("signed_manifest"));
+        rs.getLong("size_bytes"), rs.getString("changelog"), rs.getString("signed_manifest"), rs.getString("image"));
   }
 
   /** The release as stored: a null changelog is kept as empty text; the signed manifest is kept as it is. */
   private static Release normalized(Release r) {
-    return new Release(r.version(), r.artifactUrl(), r.sha256(), r.sizeBytes(), r.changelog(), r.signedManifest());
+    return new Release(r.version(), r.artifactUrl(), r.sha256(), r.sizeBytes(), r.changelog(), r.signedManifest(),
+        r.image());
   }
 }

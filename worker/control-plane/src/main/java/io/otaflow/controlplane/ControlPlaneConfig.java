@@ -7,6 +7,8 @@ import io.otaflow.analysis.AnalysisActivities;
 import io.otaflow.controlplane.analysis.AnalysisSettings;
 import io.otaflow.controlplane.analysis.PrometheusAnalysisActivities;
 import io.otaflow.controlplane.analysis.PrometheusClient;
+import io.otaflow.controlplane.images.ImageRegistryClient;
+import io.otaflow.controlplane.images.RegistryAuthFile;
 import io.otaflow.fleet.FleetActivities;
 import io.otaflow.registry.ApiTokenRepository;
 import io.otaflow.registry.AuditLog;
@@ -37,6 +39,9 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -122,6 +127,18 @@ public class ControlPlaneConfig {
   @Bean
   KillSwitchRepository killSwitchRepository(Jdbi fleetJdbi) {
     return new KillSwitchRepository(fleetJdbi, Clock.systemUTC());
+  }
+
+  /**
+   * The registries image releases are resolved in: {@code otaflow.images.insecure-registries} (comma-separated
+   * {@code host:port}, spoken to over plain HTTP) and {@code otaflow.images.auth-file} (credentials as {@code docker
+   * login} writes them).
+   */
+  @Bean
+  ImageRegistryClient imageRegistryClient(@Value("${otaflow.images.insecure-registries:}") List<String> insecure,
+                                          @Value("${otaflow.images.auth-file:}") String authFile) {
+    return new ImageRegistryClient(authFile.isBlank() ? Map.of() : RegistryAuthFile.read(Path.of(authFile)),
+        Set.copyOf(insecure), Duration.ofSeconds(30));
   }
 
   /** Registered on the control-plane worker ({@link ControlPlaneApplication#controlWorker}); local activities. */

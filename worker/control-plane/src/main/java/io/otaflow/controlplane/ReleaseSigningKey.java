@@ -50,10 +50,13 @@ public final class ReleaseSigningKey {
     return ManifestSigner.keyId(keys.getPublic());
   }
 
-  /** Signs {@code release}'s version, SHA-256 and size for robots with {@code labels}, expiring after the validity. */
+  /**
+   * Signs {@code release}'s version, SHA-256, size and image (for an image release) for robots with {@code labels},
+   * expiring after the validity.
+   */
   public SignedManifest sign(Release release, Map<String, String> labels, long releaseNumber) {
     ReleaseManifest manifest = new ReleaseManifest(release.version(), release.sha256(), release.sizeBytes(), labels,
-        clock.instant().plus(validity).truncatedTo(ChronoUnit.SECONDS), releaseNumber, false);
+        clock.instant().plus(validity).truncatedTo(ChronoUnit.SECONDS), releaseNumber, false, release.image());
     return ManifestSigner.sign(manifest, keys.getPrivate(), keys.getPublic());
   }
 }

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -145,6 +146,9 @@ public class RolloutService {
     if (manifest.sizeBytes() != release.sizeBytes()) {
       throw mismatch("sizeBytes", manifest.sizeBytes(), release.sizeBytes());
     }
+    if (!Objects.equals(manifest.image(), release.image())) {
+      throw mismatch("image", manifest.image(), release.image());
+    }
     if (!labels.isEmpty() && !manifest.targetLabels().equals(labels)) {
       throw new IllegalArgumentException("labels: " + new TreeMap<>(labels)
           + " differ from the signed manifest's target labels " + manifest.targetLabels());
@@ -167,7 +171,8 @@ public class RolloutService {
   }
 
   private static boolean sameArtifact(Release a, Release b) {
-    return a.artifactUrl().equals(b.artifactUrl()) && a.sha256().equals(b.sha256())
+    return Objects.equals(a.artifactUrl(), b.artifactUrl()) && Objects.equals(a.image(), b.image())
+        && a.sha256().equals(b.sha256())
         && a.sizeBytes() == b.sizeBytes() && a.changelog().equals(b.changelog());
   }
 

@@ -7,6 +7,7 @@ import io.otaflow.controlplane.RollbackRefusedException;
 import io.otaflow.controlplane.RolloutEndedException;
 import io.otaflow.controlplane.UnknownReleaseException;
 import io.otaflow.controlplane.UnknownRolloutException;
+import io.otaflow.controlplane.images.ImageRegistryException;
 import io.otaflow.registry.RegistryConflictException;
 import io.otaflow.registry.UnknownTokenException;
 import io.otaflow.domain.InvalidFieldException;
@@ -24,7 +25,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 /**
  * Every failure as an RFC 7807 problem whose status says whose fault it is: 400 bad input (with the {@code field} at
  * fault when there is one), 403 a role too low, 404 an unknown release, rollout, robot or token, 409 a name taken,
- * robots held by a running rollout, a command that does not fit the rollout's state or one the kill switch forbids.
+ * robots held by a running rollout, a command that does not fit the rollout's state or one the kill switch forbids;
+ * 502 a container registry that could not be read.
  * Only the control plane's own failures are 500, and their detail never carries their stack or message.
  */
 final class ApiProblems {
@@ -42,6 +44,10 @@ final class ApiProblems {
     if (e instanceof RegistryConflictException || e instanceof RolloutEndedException
         || e instanceof KillSwitchOnException || e instanceof RollbackRefusedException) {
       return problem(HttpStatus.CONFLICT, e.getMessage());
+    }
+    if (e instanceof ImageRegistryException registry) {
+      return registry.unknownImage() ? withField(problem(HttpStatus.BAD_REQUEST, e.getMessage()), "image")
+          : problem(HttpStatus.BAD_GATEWAY, e.getMessage());
     }
     if (e instanceof AccessDeniedException) {
       return problem(HttpStatus.FORBIDDEN, e.getMessage());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.otaflow.controlplane.RolloutService;
 import io.otaflow.controlplane.RolloutService.RegisteredRelease;
 import io.otaflow.controlplane.UnknownReleaseException;
+import io.otaflow.controlplane.images.ImageRegistryClient;
 import io.otaflow.registry.ReleaseRepository;
 import java.net.URI;
 import java.util.List;
@@ -28,9 +29,12 @@ class ReleaseController {
   private final ObjectMapper json;
   private final AuditedCommands commands;
   private final ReleaseRepository releases;
+  private final ImageRegistryClient images;
 
-  ReleaseController(RolloutService rollouts, ObjectMapper json, AuditedCommands commands, ReleaseRepository releases) {
+  ReleaseController(RolloutService rollouts, ObjectMapper json, AuditedCommands commands, ReleaseRepository releases,
+                    ImageRegistryClient images) {
     this.rollouts = rollouts;
+    this.images = images;
     this.releases = releases;
     this.json = json;
     this.commands = commands;
@@ -40,7 +44,8 @@ class ReleaseController {
   @PostMapping
   ResponseEntity<ReleaseView> register(@RequestBody ReleaseRegistration registration) {
     RegisteredRelease registered = commands.run(Command.RELEASE_PUBLISH, registration.version(), null,
-        user -> rollouts.registerRelease(registration.toRelease(), registration.labelsOrNone()));
+        user -> rollouts.registerRelease(registration.toRelease(images),
+            registration.labelsOrNone()));
     ReleaseView view = ReleaseView.of(registered.release(), json);
     return registered.created()
         ? ResponseEntity.created(URI.create("/api/v1/releases/" + view.version())).body(view)
