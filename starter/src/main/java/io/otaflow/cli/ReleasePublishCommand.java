@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
             + "manifest is attached; the control plane refuses it if it does not match.",
         "With --version and --artifact, the SHA-256 and size are computed from the local artifact, and the control "
             + "plane signs the manifest itself if it runs with --signing-key (for robots with --label, under the "
-            + "next release number)."})
+            + "next release number).",
+        "With --version and --image, the control plane resolves the image (by tag or digest) in its registry once, "
+            + "and registers and signs it by digest only."})
 final class ReleasePublishCommand implements Callable<Integer> {
 
   @Spec
@@ -39,9 +41,13 @@ final class ReleasePublishCommand implements Callable<Integer> {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
   boolean help;
 
-  @Option(names = "--artifact-url", required = true, paramLabel = "URL",
-      description = "Where robots download the artifact (http or https).")
+  @Option(names = "--artifact-url", paramLabel = "URL",
+      description = "Where robots download the artifact (http or https); not with --image.")
   String artifactUrl;
+
+  @Option(names = "--image", paramLabel = "IMAGE",
+      description = "A container image release: registry/repository:tag or registry/repository@sha256:<digest>.")
+  String image;
 
   @Option(names = "--manifest", paramLabel = "FILE", description = "Signed manifest written by otaflow release sign.")
   Path manifest;
@@ -62,18 +68,40 @@ final class ReleasePublishCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ObjectNode release = manifest != null ? fromManifest() : fromArtifact();
-    release.put("artifactUrl", artifactUrl);
+    ObjectNode release = image != null ? fromImage() : manifest != null ? fromManifest() : fromArtifact();
+    if (image == null) {
+      if (artifactUrl == null) {
+        throw new ParameterException(spec.commandLine(), "give --artifact-url URL, or --image IMAGE");
+      }
+      release.put("artifactUrl", artifactUrl);
+    }
     release.put("changelog", changelog);
     ControlPlaneClient.Answer answer = controlPlane.client().post("/api/v1/releases", release);
     JsonNode registered = answer.body();
     PrintWriter say = spec.commandLine().getOut();
     say.println((answer.status() == 201 ? "Registered release " : "Release already registered, identically: ")
         + registered.get("version").asText() + signature(registered));
-    say.println("  artifact: " + registered.get("artifactUrl").asText() + ", " + registered.get("sizeBytes").asLong()
-        + " bytes, sha256 " + registered.get("sha256").asText());
+    say.println(registered.hasNonNull("image")
+        ? "  image:    " + registered.get("image").asText() + ", " + registered.get("sizeBytes").asLong() + " bytes"
+        : "  artifact: " + registered.get("artifactUrl").asText() + ", " + registered.get("sizeBytes").asLong()
+            + " bytes, sha256 " + registered.get("sha256").asText());
     say.flush();
     return 0;
+  }
+
+  private ObjectNode fromImage() {
+    if (artifactUrl != null || artifact != null || manifest != null) {
+      throw new ParameterException(spec.commandLine(),
+          "--image is the artifact: leave out --artifact-url, --artifact and --manifest");
+    }
+    if (version == null) {
+      throw new ParameterException(spec.commandLine(), "--image needs --version");
+    }
+    ObjectNode release = ControlPlaneClient.JSON.createObjectNode();
+    release.put("version", version);
+    release.put("image", image);
+    release.set("labels", ControlPlaneClient.JSON.valueToTree(labels));
+    return release;
   }
 
   private ObjectNode fromManifest() {

@@ -58,7 +58,7 @@ public class DiskSlotActivities implements SlotActivities {
   }
 
   private SlotSwitch unpackAndSwitch(Release release, StagedArtifact artifact) {
-    HttpDownloadActivities.requireValid(release);
+    HttpDownloadActivities.requireValid("apply", release);
     Timer.Sample sample = Timer.start(registry);
     String outcome = "failed";
     try {

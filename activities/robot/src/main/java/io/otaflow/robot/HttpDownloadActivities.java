@@ -114,7 +114,7 @@ public class HttpDownloadActivities implements DownloadActivities {
 
   @Override
   public StagedArtifact download(Release release) {
-    requireValid(release);
+    requireValid("download", release);
     UpdatingRollout.requireNoOther("download", disk.readState(), UpdatingRollout.ofCurrentStep());
     Timer.Sample sample = Timer.start(registry);
     String outcome = "failed";
@@ -440,7 +440,7 @@ public class HttpDownloadActivities implements DownloadActivities {
    */
   @Override
   public void verify(Release release, StagedArtifact artifact) {
-    requireValid(release);
+    requireValid("verify", release);
     Path file = Path.of(artifact.path()).toAbsolutePath().normalize();
     if (!file.startsWith(disk.staging()) || !Files.isRegularFile(file)) {
       throw ApplicationFailure.newNonRetryableFailure(
@@ -472,11 +472,17 @@ public class HttpDownloadActivities implements DownloadActivities {
   }
 
   /** The version becomes a file name: only a validated release may reach the disk. */
-  static void requireValid(Release release) {
+  /** A valid archive release; {@code step} names the refusing step when it is a container image. */
+  static void requireValid(String step, Release release) {
     try {
       release.validate();
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "ReleaseInvalid");
+    }
+    if (release.hasImage()) {
+      throw ApplicationFailure.newNonRetryableFailure(step + ": release " + release.version()
+          + " is a container image (" + release.image() + "); this robot's agent installs archives only",
+          RobotSideErrors.UNSUPPORTED_ARTIFACT);
     }
   }
 

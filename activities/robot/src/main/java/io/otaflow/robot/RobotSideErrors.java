@@ -42,6 +42,8 @@ public final class RobotSideErrors {
    */
   public static final String HOOK_FAILED = "ApplyHookFailed";
 
+  /** The release's artifact is of a kind this agent does not install (a container image): non-retryable. */
+  public static final String UNSUPPORTED_ARTIFACT = "UnsupportedArtifact";
   /** The robot is in the middle of another rollout's update (state.json says which): non-retryable. */
   public static final String OTHER_ROLLOUT = "OtherRolloutInProgress";
   /** rollback found no previous release on the robot to go back to: non-retryable. */

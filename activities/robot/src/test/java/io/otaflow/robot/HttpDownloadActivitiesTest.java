@@ -10,6 +10,9 @@ import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class HttpDownloadActivitiesTest extends RobotSideTestSupport {
@@ -149,6 +152,26 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(failure.getOriginalMessage()).isEqualTo("download: HTTP 404 from " + url);
     assertThat(listing(disk.staging())).isEmpty();
+  }
+
+  @Test
+  void aContainerImageReleaseIsRefusedByEveryArchiveStepNamingIt() {
+    String sha = "c".repeat(64);
+    Release image = new Release("2.0.0", null, sha, 4096, "", null, "registry.example.test/perception@sha256:" + sha);
+    StagedArtifact staged = new StagedArtifact(disk.stagedArtifact("2.0.0").toString(), sha, 4096);
+
+    for (var step : List.<Map.Entry<String, ThrowingCallable>>of(
+        Map.entry("download", () -> download.download(image)),
+        Map.entry("verify", () -> download.verify(image, staged)),
+        Map.entry("apply", () -> slots.apply(image, staged)))) {
+      ApplicationFailure failure = failureOf(step.getValue());
+
+      assertThat(failure.getType()).isEqualTo(RobotSideErrors.UNSUPPORTED_ARTIFACT);
+      assertThat(failure.isNonRetryable()).isTrue();
+      assertThat(failure.getOriginalMessage()).isEqualTo(step.getKey() + ": release 2.0.0 is a container image ("
+          + image.image() + "); this robot's agent installs archives only");
+    }
+    assertThat(disk.readState().installedVersion()).isNull();
   }
 
   @Test

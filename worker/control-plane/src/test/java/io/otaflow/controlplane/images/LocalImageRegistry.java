@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Assumptions;
  * test's directory, plain HTTP, no authentication. Without the binary the test is skipped, or fails when
  * OTAFLOW_REQUIRE_TOOLS=1.
  */
-final class LocalImageRegistry implements AutoCloseable {
+public final class LocalImageRegistry implements AutoCloseable {
 
   private final Process process;
   private final int port;
@@ -50,12 +50,12 @@ final class LocalImageRegistry implements AutoCloseable {
     awaitReady(dir);
   }
 
-  static LocalImageRegistry start(Path dir) throws IOException, InterruptedException {
+  public static LocalImageRegistry start(Path dir) throws IOException, InterruptedException {
     return new LocalImageRegistry(dir);
   }
 
   /** {@code 127.0.0.1:port}: the registry part of an image reference. */
-  String host() {
+  public String host() {
     return "127.0.0.1:" + port;
   }
 

@@ -24,7 +24,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * Pushes small single-layer images to a registry over its upload API, as {@code podman push} would: each layer is a
  * gzipped tar holding one file whose content the test chooses, so that two versions differ.
  */
-final class TestImages {
+public final class TestImages {
 
   static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -35,11 +35,11 @@ final class TestImages {
   }
 
   /** An image pushed: its manifest's digest and the size of its config and layers. */
-  record Pushed(String digest, long sizeBytes) {
+  public record Pushed(String digest, long sizeBytes) {
   }
 
   /** Pushes an image of one layer holding {@code /app/version} = {@code content}, tagged {@code tag}. */
-  static Pushed push(String registry, String repository, String tag, String content) throws Exception {
+  public static Pushed push(String registry, String repository, String tag, String content) throws Exception {
     byte[] layer = layer(content);
     byte[] config = JSON.writeValueAsBytes(JSON.createObjectNode().put("architecture", "amd64").put("os", "linux")
         .set("rootfs", JSON.createObjectNode().put("type", "layers")
@@ -55,7 +55,8 @@ final class TestImages {
   }
 
   /** Pushes an index over the given platform manifests (already pushed), tagged {@code tag}; returns its digest. */
-  static String pushIndex(String registry, String repository, String tag, List<Pushed> platforms) throws Exception {
+  public static String pushIndex(String registry, String repository, String tag, List<Pushed> platforms)
+      throws Exception {
     ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", OCI_INDEX);
     ArrayNode manifests = index.putArray("manifests");
     for (Pushed platform : platforms) {
@@ -117,7 +118,7 @@ final class TestImages {
     return tar.toByteArray();
   }
 
-  static String sha256(byte[] bytes) {
+  public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
