@@ -18,10 +18,23 @@ final class ReleaseCommand {
   private static final Listing.Table TABLE = new Listing.Table("%-14s %-8s %12s  %s%n",
       List.of("VERSION", "NUMBER", "BYTES", "ARTIFACT"), release -> List.of(Listing.text(release, "version"),
           Listing.text(release, "releaseNumber"), Listing.text(release, "sizeBytes"),
-          Listing.text(release, "artifactUrl")));
+          artifact(release)));
 
   @Spec
   CommandSpec spec;
+
+  /** What {@code release show} and {@code release publish} say of the artifact: an archive's URL, or the image. */
+  static String artifactLine(JsonNode release) {
+    return release.hasNonNull("image")
+        ? "  image:    " + Listing.text(release, "image") + ", " + Listing.text(release, "sizeBytes") + " bytes"
+        : "  artifact: " + Listing.text(release, "artifactUrl") + ", " + Listing.text(release, "sizeBytes")
+            + " bytes, sha256 " + Listing.text(release, "sha256");
+  }
+
+  /** The archive's URL, or the image by digest. */
+  private static String artifact(JsonNode release) {
+    return Listing.text(release, release.hasNonNull("image") ? "image" : "artifactUrl");
+  }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists registered releases, newest first.")
   int list(@Mixin ControlPlaneOptions controlPlane, @Mixin Listing.Options listing) throws Exception {
@@ -42,8 +55,7 @@ final class ReleaseCommand {
       out.println("release " + Listing.text(release, "version") + (release.hasNonNull("releaseNumber")
           ? " (release number " + Listing.text(release, "releaseNumber") + ", signed by key "
           + Listing.text(release, "keyId") + ")" : " (unsigned)"));
-      out.println("  artifact: " + Listing.text(release, "artifactUrl") + ", " + Listing.text(release, "sizeBytes")
-          + " bytes, sha256 " + Listing.text(release, "sha256"));
+      out.println(artifactLine(release));
       out.println("  changelog: " + Listing.text(release, "changelog"));
     }
     out.flush();

@@ -81,10 +81,7 @@ final class ReleasePublishCommand implements Callable<Integer> {
     PrintWriter say = spec.commandLine().getOut();
     say.println((answer.status() == 201 ? "Registered release " : "Release already registered, identically: ")
         + registered.get("version").asText() + signature(registered));
-    say.println(registered.hasNonNull("image")
-        ? "  image:    " + registered.get("image").asText() + ", " + registered.get("sizeBytes").asLong() + " bytes"
-        : "  artifact: " + registered.get("artifactUrl").asText() + ", " + registered.get("sizeBytes").asLong()
-            + " bytes, sha256 " + registered.get("sha256").asText());
+    say.println(ReleaseCommand.artifactLine(registered));
     say.flush();
     return 0;
   }

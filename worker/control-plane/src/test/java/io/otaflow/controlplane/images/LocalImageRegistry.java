@@ -47,6 +47,8 @@ public final class LocalImageRegistry implements AutoCloseable {
         ""));
     process = new ProcessBuilder(binary.toString(), "serve", config.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+    // Not left serving when the test JVM ends before close() (a class whose set-up failed).
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
     awaitReady(dir);
   }
 
