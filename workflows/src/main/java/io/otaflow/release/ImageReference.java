@@ -54,11 +54,6 @@ public record ImageReference(String repository, String tag, String digest) {
     return parse(repository + "@" + digest.toLowerCase(Locale.ROOT));
   }
 
-  /** The same repository at {@code tag}, without a digest. */
-  public ImageReference taggedAs(String tag) {
-    return parse(repository + ":" + tag);
-  }
-
   /** The digest's 64 hex characters, the image's SHA-256 as a release and its manifest record it. */
   public String digestHex() {
     if (digest == null) {

@@ -45,7 +45,6 @@ class ImageReferenceTest {
 
     assertThat(tagged.pinnedTo(DIGEST.toUpperCase().replace("SHA256", "sha256")))
         .hasToString("localhost:5000/perception@" + DIGEST);
-    assertThat(tagged.pinnedTo(DIGEST).taggedAs("previous")).hasToString("localhost:5000/perception:previous");
   }
 
   @ParameterizedTest

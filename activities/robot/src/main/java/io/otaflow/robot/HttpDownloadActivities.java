@@ -471,8 +471,10 @@ public class HttpDownloadActivities implements DownloadActivities {
     manifestCheck.check(release, downloadedSha256, disk.readState());
   }
 
-  /** The version becomes a file name: only a validated release may reach the disk. */
-  /** A valid archive release; {@code step} names the refusing step when it is a container image. */
+  /**
+   * A valid archive release: the version becomes a file name, so only a validated release may reach the disk; a
+   * container image is refused, naming {@code step}.
+   */
   static void requireValid(String step, Release release) {
     try {
       release.validate();

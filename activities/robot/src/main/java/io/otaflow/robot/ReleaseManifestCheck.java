@@ -19,10 +19,10 @@ import java.util.stream.Collectors;
  * The robot's check of a release's signed manifest, run by {@code verify} once the artifact's size and SHA-256 match
  * the release: the manifest is signed by a trusted key, has not expired, does not downgrade the robot below the
  * release number it runs (unless it is a signed rollback), names the downloaded artifact, is for this release's
- * version, size and image (or archive), and targets this robot: the robot carries every one of its target labels with the same value (a
- * manifest without target labels is for every robot), as a rollout's label selector picks robots. Every refusal is a
- * non-retryable {@link ApplicationFailure} whose message starts {@code verify: } and whose type is one of the signing
- * constants of {@link RobotSideErrors}.
+ * version, size and image (or archive), and targets this robot: the robot carries every one of its target labels with
+ * the same value (a manifest without target labels is for every robot), as a rollout's label selector picks robots.
+ * Every refusal is a non-retryable {@link ApplicationFailure} whose message starts {@code verify: } and whose type is
+ * one of the signing constants of {@link RobotSideErrors}.
  *
  * <p><b>A robot without trusted keys</b> ({@link #noTrustedKeys()}) cannot check a signature, so it accepts unsigned
  * releases, and for a signed one checks only that the manifest is readable and is for this version, size and robot.
