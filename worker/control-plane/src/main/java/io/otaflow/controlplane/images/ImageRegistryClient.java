@@ -3,6 +3,7 @@ package io.otaflow.controlplane.images;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.otaflow.release.ImageReference;
+import io.otaflow.signing.ArtifactDigest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -10,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -82,10 +81,6 @@ public final class ImageRegistryClient {
   public ResolvedImage resolve(ImageReference reference) {
     String ref = reference.pinned() ? reference.digest() : reference.tag() == null ? "latest" : reference.tag();
     Manifest manifest = manifest(reference, ref);
-    if (reference.pinned() && !manifest.digest().equals(reference.digest())) {
-      throw new ImageRegistryException("image " + reference + ": the registry served a manifest whose digest is "
-          + manifest.digest());
-    }
     return new ResolvedImage(reference.pinnedTo(manifest.digest()), size(reference, manifest));
   }
 
@@ -95,12 +90,7 @@ public final class ImageRegistryClient {
     }
     long largest = 0;
     for (JsonNode platform : manifest.body().path("manifests")) {
-      String digest = platform.path("digest").asText();
-      Manifest child = manifest(reference, digest);
-      if (!child.digest().equals(digest)) {
-        throw new ImageRegistryException("image " + reference + ": platform manifest " + digest
-            + " was served with digest " + child.digest());
-      }
+      Manifest child = manifest(reference, platform.path("digest").asText());
       largest = Math.max(largest, imageSize(reference, child));
     }
     return largest;
@@ -133,11 +123,15 @@ public final class ImageRegistryClient {
       throw new ImageRegistryException("image " + reference + ": " + registryName(reference) + " answered "
           + response.statusCode() + " for manifest " + ref);
     }
-    String digest = "sha256:" + sha256(response.body());
+    String digest = "sha256:" + HexFormat.of().formatHex(ArtifactDigest.sha256().digest(response.body()));
     String served = response.headers().firstValue("Docker-Content-Digest").orElse(digest);
     if (!served.equals(digest)) {
       throw new ImageRegistryException("image " + reference + ": manifest " + ref + " declared digest " + served
           + " but its bytes hash to " + digest);
+    }
+    if (ref.startsWith("sha256:") && !ref.equals(digest)) {
+      throw new ImageRegistryException("image " + reference + ": manifest " + ref + " was served with digest "
+          + digest);
     }
     try {
       JsonNode body = JSON.readTree(response.body());
@@ -243,13 +237,5 @@ public final class ImageRegistryClient {
     String path = registry == null ? reference.repository()
         : reference.repository().substring(registry.length() + 1);
     return registry == null && !path.contains("/") ? "library/" + path : path;
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
   }
 }

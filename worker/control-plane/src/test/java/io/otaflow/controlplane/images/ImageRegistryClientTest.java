@@ -116,6 +116,24 @@ class ImageRegistryClientTest {
   }
 
   @Test
+  void aManifestAskedForByDigestMustHashToThatDigest() throws Exception {
+    byte[] body = "{\"schemaVersion\":2,\"config\":{\"size\":1},\"layers\":[]}".getBytes(StandardCharsets.UTF_8);
+    HttpServer server = fakeRegistry(exchange -> {
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    String host = "127.0.0.1:" + server.getAddress().getPort();
+    String asked = "sha256:" + "a".repeat(64);
+    ImageReference reference = ImageReference.parse(host + "/perception@" + asked);
+
+    assertThatThrownBy(() -> new ImageRegistryClient(Map.of(), Set.of(host), Duration.ofSeconds(5))
+        .resolve(reference))
+        .hasMessage("image " + reference + ": manifest " + asked + " was served with digest sha256:"
+            + TestImages.sha256(body));
+  }
+
+  @Test
   void answersABearerChallengeWithATokenFetchedWithTheConfiguredCredentials() throws Exception {
     byte[] body = "{\"schemaVersion\":2,\"config\":{\"size\":7},\"layers\":[{\"size\":35}]}"
         .getBytes(StandardCharsets.UTF_8);
