@@ -166,7 +166,7 @@ final class ServerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(context::close, "otaflow-server-shutdown"));
     System.out.println("otaflow control plane connected to Temporal at " + temporalAddress + " (namespace "
         + namespace + "), serving task queue " + OtaflowNames.CONTROL_TASK_QUEUE + "; registry "
-        + (databaseUrl == null || databaseUrl.isBlank() ? "H2 under " + dir : databaseUrl)
+        + (databaseUrl == null || databaseUrl.isBlank() ? "H2 under " + dir : DatabaseUrls.withoutSecrets(databaseUrl))
         + "; log " + dir.resolve("otaflow-server.log"));
     int port = ((WebServerApplicationContext) context).getWebServer().getPort();
     System.out.println("REST API on http://" + httpAddress + ":" + port + " (bearer tokens"

@@ -1,6 +1,7 @@
 package io.otaflow.cli.bench;
 
 import io.otaflow.cli.DataDirectory;
+import io.otaflow.cli.DatabaseUrls;
 import io.otaflow.cli.Logging;
 import io.otaflow.registry.FleetDatabase;
 import io.otaflow.wire.WireJson;
@@ -35,14 +36,13 @@ final class BenchAssignCommand implements Callable<Integer> {
     if (robots < 1) {
       throw new IllegalArgumentException("--robots must be at least 1, was " + robots);
     }
-    if (databaseUrl != null && !databaseUrl.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("--database-url must be a PostgreSQL JDBC URL (jdbc:postgresql:...), was "
-          + databaseUrl.replaceAll("\\?.*", ""));
+    if (databaseUrl != null) {
+      DatabaseUrls.requirePostgres(databaseUrl);
     }
     Path dir = DataDirectory.recreate(dataDir);
     Logging.toFile(dir.resolve("otaflow.log"));
     String url = databaseUrl != null ? databaseUrl : FleetDatabase.h2FileUrl(dir);
-    String database = databaseUrl != null ? "PostgreSQL " + databaseUrl.replaceAll("\\?.*", "") : "H2 file " + dir;
+    String database = databaseUrl != null ? "PostgreSQL " + DatabaseUrls.withoutSecrets(databaseUrl) : "H2 file " + dir;
     AssignBenchmark.Result result;
     try (FleetDatabase db = FleetDatabase.connect(url, null, null, FleetDatabase.DEFAULT_MAX_POOL_SIZE)) {
       result = new AssignBenchmark(db.jdbi(), database, robots, json ? null : System.err).run();

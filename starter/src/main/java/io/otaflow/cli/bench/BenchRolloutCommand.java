@@ -1,5 +1,6 @@
 package io.otaflow.cli.bench;
 
+import io.otaflow.cli.DatabaseUrls;
 import io.otaflow.devstack.bench.InstantRolloutChecks;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,11 +38,16 @@ final class BenchRolloutCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   int childHistories;
 
+  @Option(names = "--database-url", paramLabel = "JDBC_URL",
+      description = "With --instant: an empty PostgreSQL database (user and password in the URL) for the registry, "
+          + "instead of H2 under --data-dir.")
+  String databaseUrl;
+
   @Override
   public Integer call() throws Exception {
     if (!instant) {
-      if (failLastStage || historyBudget != 0) {
-        throw new IllegalArgumentException("--fail-last-stage and --history-budget need --instant");
+      if (failLastStage || historyBudget != 0 || databaseUrl != null) {
+        throw new IllegalArgumentException("--fail-last-stage, --history-budget and --database-url need --instant");
       }
       RolloutBenchmark.Result result = new RolloutBenchmark(options.scratchDirectory(), options.robots,
           options.maxParallel, options.progress()).run();
@@ -54,7 +60,8 @@ final class BenchRolloutCommand implements Callable<Integer> {
     }
     InstantRolloutBenchmark.Result result = new InstantRolloutBenchmark(options.scratchDirectory(),
         new InstantRolloutBenchmark.Setup(options.robots, options.maxParallel, failLastStage, historyBudget,
-            childHistories, InstantRolloutChecks.HISTORY_EVENT_LIMIT), options.progress()).run();
+            childHistories, InstantRolloutChecks.HISTORY_EVENT_LIMIT,
+            databaseUrl == null ? null : DatabaseUrls.requirePostgres(databaseUrl)), options.progress()).run();
     return options.report(result, result.describe(), result.passed() ? null : String.join(System.lineSeparator(),
         result.failures()));
   }

@@ -1,6 +1,7 @@
 package io.otaflow.cli.bench;
 
 import io.otaflow.analysis.AnalysisActivities;
+import io.otaflow.cli.DatabaseUrls;
 import io.otaflow.cli.RolloutWatcher;
 import io.otaflow.devstack.LocalStack;
 import io.otaflow.devstack.bench.InstantRobotUpdateWorkflowImpl;
@@ -39,9 +40,10 @@ final class InstantRolloutBenchmark extends FleetBenchmark {
    * @param historyBudget      the rollout's continue-as-new budget in history events; 0 for the workflow's default
    * @param childHistorySample robot workflows whose history is counted, at most
    * @param historyEventLimit  the most events any checked history may hold
+   * @param databaseUrl        the registry: an empty PostgreSQL database; null for H2 under the data directory
    */
   record Setup(int robots, int maxParallel, boolean failLastStage, int historyBudget, int childHistorySample,
-               int historyEventLimit) {
+               int historyEventLimit, String databaseUrl) {
   }
 
   private final Setup setup;
@@ -55,9 +57,10 @@ final class InstantRolloutBenchmark extends FleetBenchmark {
   Result run() throws Exception {
     long benchStarted = System.nanoTime();
     try (HeapWatch heap = new HeapWatch();
-         LocalStack stack = LocalStack.startWithoutControlWorker(dataDir)) {
+         LocalStack stack = LocalStack.startWithoutControlWorker(dataDir, setup.databaseUrl())) {
       Jdbi registry = stack.controlPlaneBean(Jdbi.class);
-      say("Registering " + setup.robots() + " robots in the registry under " + dataDir);
+      say("Registering " + setup.robots() + " robots in the registry "
+          + (setup.databaseUrl() == null ? "under " + dataDir : "at " + DatabaseUrls.withoutSecrets(setup.databaseUrl())));
       BenchRobots.register(registry, setup.robots(), LocalStack.FACTORY_VERSION);
       stack.publish(RELEASE, "instant rollout benchmark");
       RolloutPlan plan = RolloutBenchmark.plan(setup.maxParallel());

@@ -54,7 +54,18 @@ class BenchRolloutInstantIT {
     Run run = otaflow("refused", "--robots", "10", "--fail-last-stage");
 
     assertThat(run.exitCode).isNotZero();
-    assertThat(run.stderr.strip()).isEqualTo("otaflow: --fail-last-stage and --history-budget need --instant");
+    assertThat(run.stderr.strip())
+        .isEqualTo("otaflow: --fail-last-stage, --history-budget and --database-url need --instant");
+  }
+
+  @Test
+  void databaseUrlOtherThanPostgresIsRefusedInOneLineWithoutItsQuery() throws Exception {
+    Run run = otaflow("not-postgres", "--instant", "--robots", "10", "--database-url",
+        "jdbc:h2:file:/tmp/fleet?password=secret");
+
+    assertThat(run.exitCode).isNotZero();
+    assertThat(run.stderr.strip()).isEqualTo(
+        "otaflow: --database-url must be a PostgreSQL JDBC URL (jdbc:postgresql:...), was jdbc:h2:file:/tmp/fleet");
   }
 
   private record Run(int exitCode, String stdout, String stderr) {

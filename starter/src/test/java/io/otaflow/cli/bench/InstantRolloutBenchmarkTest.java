@@ -26,7 +26,7 @@ class InstantRolloutBenchmarkTest {
   @Test
   void allHealthyRolloutUpdatesEveryRobotOnceWithinItsWindowAndContinuesAsNew() throws Exception {
     InstantRolloutBenchmark.Result result = run(new InstantRolloutBenchmark.Setup(300, 20, false, HISTORY_BUDGET,
-        1000, HISTORY_LIMIT));
+        1000, HISTORY_LIMIT, null));
 
     assertThat(result.failures()).isEmpty();
     assertThat(result.rolloutStatus()).isEqualTo(RolloutStatus.SUCCEEDED);
@@ -41,7 +41,7 @@ class InstantRolloutBenchmarkTest {
   @Test
   void failingLastStageRollsBackEveryUpdatedRobotOnceAndContinuesAsNewInBothPhases() throws Exception {
     InstantRolloutBenchmark.Result result = run(new InstantRolloutBenchmark.Setup(300, 20, true, HISTORY_BUDGET,
-        1000, HISTORY_LIMIT));
+        1000, HISTORY_LIMIT, null));
 
     assertThat(result.failures()).isEmpty();
     assertThat(result.rolloutStatus()).isEqualTo(RolloutStatus.ROLLED_BACK);
@@ -54,7 +54,7 @@ class InstantRolloutBenchmarkTest {
   @Test
   void runThatNeverContinuesAsNewOrOutgrowsTheHistoryLimitFailsItsChecks() throws Exception {
     // The workflow's own budget (10,000 events) is never reached by 60 robots; a limit of 100 events is.
-    InstantRolloutBenchmark.Result result = run(new InstantRolloutBenchmark.Setup(60, 20, false, 0, 10, 100));
+    InstantRolloutBenchmark.Result result = run(new InstantRolloutBenchmark.Setup(60, 20, false, 0, 10, 100, null));
 
     assertThat(result.rolloutStatus()).isEqualTo(RolloutStatus.SUCCEEDED);
     assertThat(result.passed()).isFalse();

@@ -78,7 +78,7 @@ public final class LocalStack implements AutoCloseable {
                                   Duration sendInterval) {
     LocalStack stack = new LocalStack();
     try {
-      stack.startControlPlane(dataDir, prometheusUrl, true);
+      stack.startControlPlane(dataDir, null, prometheusUrl, true);
       stack.startFleet(dataDir, robots, sampleInterval, sendInterval);
       return stack;
     } catch (RuntimeException e) {
@@ -91,12 +91,13 @@ public final class LocalStack implements AutoCloseable {
    * The server, the control plane and the artifact server, without a simulated fleet, and with the control plane's
    * worker not started: the caller runs the one worker of the control task queue (as
    * {@link io.otaflow.devstack.bench.InstantRolloutWorker} does; two workers with different workflow types on one
-   * queue would take each other's tasks), and registers its robots in the registry itself.
+   * queue would take each other's tasks), and registers its robots in the registry itself. The registry is the
+   * database at {@code databaseUrl} (null: H2 under {@code dataDir}).
    */
-  public static LocalStack startWithoutControlWorker(Path dataDir) {
+  public static LocalStack startWithoutControlWorker(Path dataDir, String databaseUrl) {
     LocalStack stack = new LocalStack();
     try {
-      stack.startControlPlane(dataDir, null, false);
+      stack.startControlPlane(dataDir, databaseUrl, null, false);
       return stack;
     } catch (RuntimeException e) {
       stack.close();
@@ -104,7 +105,7 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  private void startControlPlane(Path dataDir, String prometheusUrl, boolean controlWorker) {
+  private void startControlPlane(Path dataDir, String databaseUrl, String prometheusUrl, boolean controlWorker) {
     temporal = track(EmbeddedTemporal.start());
     Map<String, String> properties = new HashMap<>(Map.of(
         "spring.temporal.connection.target", temporal.target(),
@@ -114,6 +115,9 @@ public final class LocalStack implements AutoCloseable {
         "otaflow.data-dir", dataDir.toString(),
         "otaflow.signing.key-file", writeSigningKey(dataDir.resolve("keys")).toString(),
         "otaflow.signing.manifest-validity", MANIFEST_VALIDITY.toString()));
+    if (databaseUrl != null) {
+      properties.put("otaflow.database.url", databaseUrl);
+    }
     if (prometheusUrl != null) {
       properties.put("otaflow.analysis.prometheus-url", prometheusUrl);
     }
