@@ -29,13 +29,18 @@ final class ActivityKeepAlive {
   }
 
   static <T> T during(Supplier<T> step) {
+    return during(() -> null, step);
+  }
+
+  /** As {@link #during(Supplier)}, each heartbeat carrying {@code details} as they are then (progress, say). */
+  static <T> T during(Supplier<?> details, Supplier<T> step) {
     ActivityExecutionContext context = currentActivity();
     Duration timeout = context == null ? Duration.ZERO : context.getInfo().getHeartbeatTimeout();
     if (timeout.isZero()) {
       return step.get();
     }
     long periodMillis = Math.max(1, timeout.toMillis() / 3);
-    ScheduledFuture<?> heartbeats = TIMER.scheduleAtFixedRate(() -> heartbeat(context), periodMillis, periodMillis,
+    ScheduledFuture<?> heartbeats = TIMER.scheduleAtFixedRate(() -> heartbeat(context, details.get()), periodMillis, periodMillis,
         TimeUnit.MILLISECONDS);
     try {
       return step.get();
@@ -51,9 +56,9 @@ final class ActivityKeepAlive {
     });
   }
 
-  private static void heartbeat(ActivityExecutionContext context) {
+  private static void heartbeat(ActivityExecutionContext context, Object details) {
     try {
-      context.heartbeat(null);
+      context.heartbeat(details);
     } catch (ActivityCompletionException ignored) {
       // Cancelled or timed out: these steps finish what they started, and their result decides.
     }

@@ -476,15 +476,21 @@ public class HttpDownloadActivities implements DownloadActivities {
    * container image is refused, naming {@code step}.
    */
   static void requireValid(String step, Release release) {
+    requireValidRelease(release);
+    if (release.hasImage()) {
+      throw ApplicationFailure.newNonRetryableFailure(step + ": release " + release.version()
+          + " is a container image (" + release.image() + "); this robot installs archives only (no container app "
+          + "in its agent.yaml)",
+          RobotSideErrors.UNSUPPORTED_ARTIFACT);
+    }
+  }
+
+  /** Refuses, non-retryable, a release that does not validate: its fields reach file names and engine calls. */
+  static void requireValidRelease(Release release) {
     try {
       release.validate();
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "ReleaseInvalid");
-    }
-    if (release.hasImage()) {
-      throw ApplicationFailure.newNonRetryableFailure(step + ": release " + release.version()
-          + " is a container image (" + release.image() + "); this robot's agent installs archives only",
-          RobotSideErrors.UNSUPPORTED_ARTIFACT);
     }
   }
 

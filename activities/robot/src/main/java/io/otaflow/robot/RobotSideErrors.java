@@ -42,6 +42,8 @@ public final class RobotSideErrors {
    */
   public static final String HOOK_FAILED = "ApplyHookFailed";
 
+  /** The robot's container engine could not be reached, or failed a call other than a pull: retryable. */
+  public static final String ENGINE_FAILED = "ContainerEngineFailed";
   /** The release's artifact is of a kind this agent does not install (a container image): non-retryable. */
   public static final String UNSUPPORTED_ARTIFACT = "UnsupportedArtifact";
   /** The robot is in the middle of another rollout's update (state.json says which): non-retryable. */

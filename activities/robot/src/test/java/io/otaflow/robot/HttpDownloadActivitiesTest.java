@@ -169,7 +169,7 @@ class HttpDownloadActivitiesTest extends RobotSideTestSupport {
       assertThat(failure.getType()).isEqualTo(RobotSideErrors.UNSUPPORTED_ARTIFACT);
       assertThat(failure.isNonRetryable()).isTrue();
       assertThat(failure.getOriginalMessage()).isEqualTo(step.getKey() + ": release 2.0.0 is a container image ("
-          + image.image() + "); this robot's agent installs archives only");
+          + image.image() + "); this robot installs archives only (no container app in its agent.yaml)");
     }
     assertThat(disk.readState().installedVersion()).isNull();
   }

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.otaflow.observability.Tracing;
 import io.otaflow.robot.ApplyHooks;
+import io.otaflow.robot.ContainerApp;
+import io.otaflow.robot.ContainerEngine;
 import io.otaflow.robot.HealthProbe;
 import io.otaflow.robot.HealthThresholds;
 import io.otaflow.robot.MaintenanceWindow;
@@ -58,11 +60,14 @@ import java.util.stream.Collectors;
  * @param metrics where the robot's Prometheus metrics are served; null: not served (otaflow agent always serves
  *     them, on 127.0.0.1:9464 unless told otherwise)
  * @param tracing where the robot's traces go; null: nowhere
+ * @param apps the robot's software when it runs as a container (one app for now): releases are then images of it,
+ *     tagged for its systemd unit; empty: releases are archives unpacked into slots
  */
 public record AgentConfig(String robotId, Map<String, String> labels, String dataDir, Temporal temporal,
                           String trustedKeysDir, SafeState safeState, Hooks hooks, Health health,
                           String telemetryInterval, String telemetrySendInterval, ControlPlane controlPlane,
-                          List<Source> sensors, Source mission, Metrics metrics, TracingConfig tracing) {
+                          List<Source> sensors, Source mission, Metrics metrics, TracingConfig tracing,
+                          List<App> apps) {
 
   public static final String DEFAULT_DATA_DIR = "/var/lib/otaflow";
 
@@ -75,11 +80,13 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
     health = health == null ? new Health(null, null, null, null, null, null) : health;
     // Copied keeping null entries (a lone "-"), for validate() to name.
     sensors = sensors == null ? null : Collections.unmodifiableList(new ArrayList<>(sensors));
+    apps = apps == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(apps));
   }
 
   /** Everything default: no robot ID or Temporal address yet. */
   public static AgentConfig defaults() {
-    return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 
   /**
@@ -118,6 +125,32 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
    *     {@code /v1/traces}); null: no traces
    */
   public record TracingConfig(String otlpEndpoint) {
+  }
+
+  /**
+   * A containerized app: its systemd unit runs {@code repository:tag} ({@code podman run ... repository:current}).
+   *
+   * @param name       its key in state.json
+   * @param repository registry and repository of its images, without tag ({@code registry.example.com/perception})
+   * @param tag        the tag its unit runs, moved by updates; default {@code current}
+   * @param keepImages images of the repository kept after a commit; default 2 (the running one and the one a
+   *                   rollback returns to)
+   * @param engine     the container engine's API socket; default {@code unix:///run/podman/podman.sock} (Docker's:
+   *                   {@code unix:///var/run/docker.sock})
+   * @param registry   credentials for pulls; null: anonymous
+   * @param hooks      commands around a tag move (such as {@code systemctl restart perception}); instead of the
+   *                   top-level hooks
+   * @param health     probes of the app after a tag move; instead of the top-level health
+   */
+  public record App(String name, String repository, String tag, Integer keepImages, String engine,
+                    RegistryLogin registry, Hooks hooks, Health health) {
+
+    public static final String DEFAULT_TAG = "current";
+    public static final String DEFAULT_ENGINE = "unix:///run/podman/podman.sock";
+  }
+
+  /** A registry user and the file holding its password or token (mode 600). */
+  public record RegistryLogin(String username, String passwordFile) {
   }
 
   /** @param address host:port of the Temporal frontend; namespace default {@code default} */
@@ -292,26 +325,26 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
         namespace != null ? namespace : temporal.namespace(), temporal.tls(), temporal.apiKey());
     return new AgentConfig(robotId != null ? robotId : this.robotId, mergedLabels,
         dataDir != null ? dataDir : this.dataDir, t, trustedKeysDir, safeState, hooks, health, telemetryInterval,
-        telemetrySendInterval, controlPlane, sensors, mission, metrics, tracing);
+        telemetrySendInterval, controlPlane, sensors, mission, metrics, tracing, apps);
   }
 
   /** The same configuration, its telemetry sent to {@code controlPlane}. */
   public AgentConfig withControlPlane(ControlPlane controlPlane) {
     return new AgentConfig(robotId, labels, dataDir, temporal, trustedKeysDir, safeState, hooks, health,
-        telemetryInterval, telemetrySendInterval, controlPlane, sensors, mission, metrics, tracing);
+        telemetryInterval, telemetrySendInterval, controlPlane, sensors, mission, metrics, tracing, apps);
   }
 
   /** The same configuration, its metrics served at {@code metrics}. */
   public AgentConfig withMetrics(Metrics metrics) {
     return new AgentConfig(robotId, labels, dataDir, temporal, trustedKeysDir, safeState, hooks, health,
-        telemetryInterval, telemetrySendInterval, controlPlane, sensors, mission, metrics, tracing);
+        telemetryInterval, telemetrySendInterval, controlPlane, sensors, mission, metrics, tracing, apps);
   }
 
   /** The same configuration, its traces sent to {@code otlpEndpoint} (null: none). */
   public AgentConfig withTracing(String otlpEndpoint) {
     return new AgentConfig(robotId, labels, dataDir, temporal, trustedKeysDir, safeState, hooks, health,
         telemetryInterval, telemetrySendInterval, controlPlane, sensors, mission, metrics,
-        otlpEndpoint == null ? null : new TracingConfig(otlpEndpoint));
+        otlpEndpoint == null ? null : new TracingConfig(otlpEndpoint), apps);
   }
 
   /** The collector the robot's traces go to; null: none. */
@@ -361,6 +394,9 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
     healthThresholds();
     applyHooks();
     probes();
+    containerApp();
+    withAppHooksAndHealth().applyHooks();
+    withAppHooksAndHealth().probes();
     sensorSources();
     telemetryIntervalDuration();
     telemetrySendIntervalDuration();
@@ -498,8 +534,76 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
    * probes, safe-state rules, sensor sources.
    */
   public RobotSideActivities robotSide() {
+    AgentConfig effective = withAppHooksAndHealth();
     return new RobotSideActivities(ReleaseManifestCheck.fromTrustedKeysDir(trustedKeysDirPath(), labels),
-        applyHooks(), healthThresholds(), probes(), safeStateRules(), sensorSources());
+        effective.applyHooks(), effective.healthThresholds(), effective.probes(), safeStateRules(), sensorSources(),
+        containerApp());
+  }
+
+  /** The robot's container app, checked; null when it has none. */
+  public ContainerApp containerApp() {
+    if (apps.isEmpty()) {
+      return null;
+    }
+    if (apps.size() > 1) {
+      throw new IllegalArgumentException("apps: " + apps.size() + " apps; a robot runs one containerized app for now");
+    }
+    App app = apps.get(0);
+    if (app == null) {
+      throw new IllegalArgumentException("apps[0]: empty; give name and repository");
+    }
+    if (app.repository() == null || app.repository().isBlank()) {
+      throw new IllegalArgumentException("apps[0].repository: missing, expected the images' repository such as "
+          + "registry.example.com/perception");
+    }
+    String engine = app.engine() == null ? App.DEFAULT_ENGINE : app.engine();
+    if (!engine.startsWith("unix:///")) {
+      throw new IllegalArgumentException("apps[0].engine: '" + engine + "' is not a Unix socket (unix:///...)");
+    }
+    String username = null;
+    String password = null;
+    if (app.registry() != null) {
+      if (app.registry().username() == null || app.registry().username().isBlank()) {
+        throw new IllegalArgumentException("apps[0].registry.username: missing");
+      }
+      username = app.registry().username();
+      password = readSecret(app.registry().passwordFile(), "apps[0].registry.passwordFile");
+    }
+    try {
+      return new ContainerApp(app.name(), app.repository(), app.tag() == null ? App.DEFAULT_TAG : app.tag(),
+          app.keepImages() == null ? ContainerApp.DEFAULT_KEEP_IMAGES : app.keepImages(),
+          new ContainerEngine.Connection(engine, username, password));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("apps[0]." + e.getMessage(), e);
+    }
+  }
+
+  /** This configuration with the app's hooks and health in place of the top-level ones, when it gives them. */
+  private AgentConfig withAppHooksAndHealth() {
+    if (apps.size() != 1 || apps.get(0) == null) {
+      return this;
+    }
+    App app = apps.get(0);
+    if (app.hooks() != null && (!hooks.beforeSwitch().isEmpty() || !hooks.afterSwitch().isEmpty())) {
+      throw new IllegalArgumentException("apps[0].hooks: the top-level hooks are set too; give them in one place");
+    }
+    if (app.health() != null && !health.equals(new Health(null, null, null, null, null, null))) {
+      throw new IllegalArgumentException("apps[0].health: the top-level health is set too; give it in one place");
+    }
+    return new AgentConfig(robotId, labels, dataDir, temporal, trustedKeysDir, safeState,
+        app.hooks() != null ? app.hooks() : hooks, app.health() != null ? app.health() : health, telemetryInterval,
+        telemetrySendInterval, controlPlane, sensors, mission, metrics, tracing, apps);
+  }
+
+  private static String readSecret(String file, String field) {
+    if (file == null || file.isBlank()) {
+      throw new IllegalArgumentException(field + ": missing, expected a file holding the password or token");
+    }
+    try {
+      return Files.readString(Path.of(file)).strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(field + ": cannot read " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /** Where the robot's readings come from: {@code sensors} in order, or {@code <dataDir>/sensors.json}. */

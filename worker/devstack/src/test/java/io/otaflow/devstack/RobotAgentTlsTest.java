@@ -145,7 +145,7 @@ class RobotAgentTlsTest {
     RobotSensors.healthy().write(robotDir);
     return RobotAgent.start(new AgentConfig("r1", Map.of("site", "lyon"), robotDir.toString(),
         new AgentConfig.Temporal(temporal.target(), "default", tls, apiKey), null, null, null, null, null, null, null,
-        null, null, null, null),
+        null, null, null, null, null),
         registrationTimeout);
   }
 

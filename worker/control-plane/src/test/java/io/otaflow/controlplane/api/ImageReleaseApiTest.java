@@ -3,8 +3,8 @@ package io.otaflow.controlplane.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otaflow.controlplane.api.ControlPlaneUnderTest.Answer;
-import io.otaflow.controlplane.images.LocalImageRegistry;
-import io.otaflow.controlplane.images.TestImages;
+import io.otaflow.testtools.LocalImageRegistry;
+import io.otaflow.testtools.TestImages;
 import io.otaflow.signing.ManifestSigner;
 import io.otaflow.signing.ReleaseManifest;
 import io.otaflow.signing.SignedManifest;

@@ -1,8 +1,7 @@
-package io.otaflow.controlplane.images;
+package io.otaflow.testtools;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,9 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's {@code docker-registry} (the CNCF distribution registry) on a free loopback port, storing under the
@@ -28,7 +24,7 @@ public final class LocalImageRegistry implements AutoCloseable {
   private final int port;
 
   private LocalImageRegistry(Path dir) throws IOException, InterruptedException {
-    Path binary = binary();
+    Path binary = ToolsOnPath.require("docker-registry", "docker-registry");
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
@@ -80,19 +76,6 @@ public final class LocalImageRegistry implements AutoCloseable {
       Thread.sleep(50);
     }
     fail("docker-registry did not answer on " + host() + " within 30 s");
-  }
-
-  private static Path binary() {
-    Optional<Path> found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "docker-registry")).filter(Files::isExecutable)
-        .findFirst();
-    String missing = "docker-registry is not on the PATH: install the Debian package docker-registry"
-        + " (apt-get install docker-registry)";
-    if (found.isEmpty() && "1".equals(System.getenv("OTAFLOW_REQUIRE_TOOLS"))) {
-      fail(missing + "; OTAFLOW_REQUIRE_TOOLS=1 makes this a failure");
-    }
-    Assumptions.assumeTrue(found.isPresent(), missing);
-    return found.get();
   }
 
   @Override

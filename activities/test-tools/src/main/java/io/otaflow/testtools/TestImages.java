@@ -1,4 +1,4 @@
-package io.otaflow.controlplane.images;
+package io.otaflow.testtools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,8 +25,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  */
 public final class TestImages {
 
-  static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-  static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+  public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -103,13 +103,15 @@ public final class TestImages {
     return gzipped.toByteArray();
   }
 
-  /** A tar of one regular file, {@code app/version}. */
+  /** A tar of one regular file, {@code app/version}, its bytes fixed by its content alone. */
   private static byte[] tarOf(String content) throws IOException {
     byte[] data = content.getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
     try (TarArchiveOutputStream out = new TarArchiveOutputStream(tar)) {
       TarArchiveEntry entry = new TarArchiveEntry("app/version");
       entry.setSize(data.length);
+      // Not the time of the push: the same content is the same image, by the same digest, in every repository.
+      entry.setModTime(0);
       out.putArchiveEntry(entry);
       out.write(data);
       out.closeArchiveEntry();
