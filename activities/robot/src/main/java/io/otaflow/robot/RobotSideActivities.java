@@ -60,16 +60,18 @@ public record RobotSideActivities(ReleaseManifestCheck manifestCheck, ApplyHooks
    * for download and slots when it has one, the disk's slots otherwise.
    */
   public Object[] forRobot(RobotDisk disk, MeterRegistry meters) {
-    SensorHealthActivities health = new SensorHealthActivities(disk, sensors, thresholds, probes, meters);
     SafeStateActivities safety = new SafeStateActivities(disk, sensors, safeState, Clock.systemDefaultZone());
     if (containerApp != null) {
+      ContainerEngine engine = new ContainerEngine(containerApp.engine());
+      SensorHealthActivities health = new SensorHealthActivities(disk, sensors, thresholds, probes,
+          RunningVersion.ofApp(disk, containerApp, engine), meters);
       return new Object[] {
-          new ContainerImageActivities(disk, containerApp, new ContainerEngine(containerApp.engine()), manifestCheck,
-              hooks, health::checkRunning, meters),
+          new ContainerImageActivities(disk, containerApp, engine, manifestCheck, hooks, health::checkRunning, meters),
           health,
           safety
       };
     }
+    SensorHealthActivities health = new SensorHealthActivities(disk, sensors, thresholds, probes, meters);
     return new Object[] {
         new HttpDownloadActivities(disk, HttpDownloadActivities.FreeSpace.FILE_STORE, meters,
             HttpDownloadActivities.Limits.DEFAULTS, manifestCheck),

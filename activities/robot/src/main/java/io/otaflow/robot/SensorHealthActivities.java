@@ -10,10 +10,6 @@ import io.otaflow.robot.sensors.SensorSources;
 import io.otaflow.robotupdate.HealthActivities;
 import io.otaflow.robotupdate.HealthReport;
 import io.otaflow.robotupdate.ProbeResult;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -36,6 +32,7 @@ public class SensorHealthActivities implements HealthActivities {
   private final HealthThresholds thresholds;
   private final MeterRegistry registry;
   private final List<HealthProbe> probes;
+  private final RunningVersion running;
   /** The last reading of each numeric sensor the health gate checks, NaN while unknown: the robot's own gauges. */
   private final Map<Quantity, AtomicLong> lastValues = new EnumMap<>(Quantity.class);
 
@@ -45,7 +42,14 @@ public class SensorHealthActivities implements HealthActivities {
    */
   public SensorHealthActivities(RobotDisk disk, SensorSources sensors, HealthThresholds thresholds,
                                 List<HealthProbe> probes, MeterRegistry registry) {
+    this(disk, sensors, thresholds, probes, RunningVersion.ofSlots(disk), registry);
+  }
+
+  /** @param running what the service probe asks: the slots, or the container app's tag */
+  public SensorHealthActivities(RobotDisk disk, SensorSources sensors, HealthThresholds thresholds,
+                                List<HealthProbe> probes, RunningVersion running, MeterRegistry registry) {
     this.disk = disk;
+    this.running = running;
     this.sensors = sensors;
     this.thresholds = thresholds;
     this.probes = List.copyOf(probes);
@@ -64,7 +68,7 @@ public class SensorHealthActivities implements HealthActivities {
     return checkRunning(release.version());
   }
 
-  /** One round of every probe, the service probe expecting {@code version} in {@code current}. */
+  /** One round of every probe, the service probe expecting {@code version} to run. */
   public HealthReport checkRunning(String version) {
     SensorReadings readings = sensors.read();
     lastValues.forEach((quantity, bits) -> {
@@ -119,7 +123,7 @@ public class SensorHealthActivities implements HealthActivities {
         millis, ok ? "<=" : ">", thresholds.maxLatencyMs()));
   }
 
-  /** Asks the disk, not state.json, what is running: a half-done switch shows up here. */
+  /** Asks the robot, not state.json, what is running: a half-done switch shows up here. */
   private ProbeResult service(Reading up, String expected) {
     if (!up.known()) {
       return new ProbeResult("service", false, up.whyUnknown());
@@ -127,16 +131,7 @@ public class SensorHealthActivities implements HealthActivities {
     if (!up.flag()) {
       return new ProbeResult("service", false, "service: robot-service is down");
     }
-    Path versionFile = disk.current().resolve("VERSION");
-    String running;
-    try {
-      running = Files.readString(versionFile, StandardCharsets.UTF_8).trim();
-    } catch (IOException e) {
-      return new ProbeResult("service", false, "service: current/VERSION is missing, expected " + expected);
-    }
-    if (!running.equals(expected)) {
-      return new ProbeResult("service", false, "service: current/VERSION is " + running + ", expected " + expected);
-    }
-    return new ProbeResult("service", true, "service: up, running " + running);
+    return running.differsFrom(expected).map(why -> new ProbeResult("service", false, why))
+        .orElseGet(() -> new ProbeResult("service", true, "service: up, running " + expected));
   }
 }

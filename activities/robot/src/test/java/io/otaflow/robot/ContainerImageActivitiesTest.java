@@ -211,6 +211,21 @@ class ContainerImageActivitiesTest {
     assertThat(taggedDigest()).isEqualTo(digestOf(releases.get(2)));
   }
 
+  @Test
+  void serviceProbeAsksTheEngineWhatTheTagNames() throws Exception {
+    Release v1 = pushed("1.0.0");
+    Release v2 = pushed("2.0.0");
+    install(v1);
+    images.download(v2);
+    RunningVersion running = RunningVersion.ofApp(disk, app(2), engine);
+
+    assertThat(running.differsFrom("1.0.0")).isEmpty();
+    assertThat(running.differsFrom("2.0.0")).contains("service: 2.0.0 is not installed (state.json: 1.0.0)");
+    engine.tag(v2.image(), repository, "current"); // moved behind the agent's back
+    assertThat(running.differsFrom("1.0.0")).hasValueSatisfying(why -> assertThat(why)
+        .startsWith("service: " + repository + ":current names image ").endsWith(", not " + v1.image()));
+  }
+
   // ---- refusals ----
 
   @Test

@@ -74,6 +74,14 @@ public final class PodmanService implements AutoCloseable {
     return output;
   }
 
+  /**
+   * The podman command line on this service's store, for a shell command (a robot's health probe in a test): the
+   * test's paths hold no spaces.
+   */
+  public String commandLine() {
+    return String.join(" ", storeOptions());
+  }
+
   /** Its own store under the test's directory; vfs, the storage driver that needs nothing from the kernel. */
   private List<String> storeOptions() {
     return List.of(podman.toString(), "--root", dir.resolve("store").toString(), "--runroot",

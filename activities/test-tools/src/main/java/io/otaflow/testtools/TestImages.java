@@ -39,6 +39,11 @@ public final class TestImages {
 
   /** Pushes an image of one layer holding {@code /app/version} = {@code content}, tagged {@code tag}. */
   public static Pushed push(String registry, String repository, String tag, String content) throws Exception {
+    return push(registry, repository, tag, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** As {@link #push(String, String, String, String)}, the file's bytes given: a large layer, say. */
+  public static Pushed push(String registry, String repository, String tag, byte[] content) throws Exception {
     byte[] layer = layer(content);
     byte[] config = JSON.writeValueAsBytes(JSON.createObjectNode().put("architecture", "amd64").put("os", "linux")
         .set("rootfs", JSON.createObjectNode().put("type", "layers")
@@ -95,7 +100,7 @@ public final class TestImages {
     assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
   }
 
-  private static byte[] layer(String content) throws IOException {
+  private static byte[] layer(byte[] content) throws IOException {
     ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
     try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
       gzip.write(tarOf(content));
@@ -104,8 +109,7 @@ public final class TestImages {
   }
 
   /** A tar of one regular file, {@code app/version}, its bytes fixed by its content alone. */
-  private static byte[] tarOf(String content) throws IOException {
-    byte[] data = content.getBytes(StandardCharsets.UTF_8);
+  private static byte[] tarOf(byte[] data) throws IOException {
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
     try (TarArchiveOutputStream out = new TarArchiveOutputStream(tar)) {
       TarArchiveEntry entry = new TarArchiveEntry("app/version");
