@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.otaflow.release.Release;
 import io.otaflow.robot.ApplyHooks;
+import io.otaflow.robot.ContainerApp;
+import io.otaflow.robot.ContainerEngine;
 import io.otaflow.robot.HealthThresholds;
 import io.otaflow.robot.ReleaseManifestCheck;
 import io.otaflow.robot.RobotDiskState;
@@ -24,6 +26,8 @@ import java.time.LocalTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class AgentConfigTest {
@@ -46,6 +50,50 @@ class AgentConfigTest {
     config.healthThresholds();
     assertThat(config.sensorSources().describe()).isEqualTo("sysfs /, http http://127.0.0.1:8080/sensors; "
         + "mission: lockFile /run/otaflow/update.lock");
+  }
+
+  @Test
+  void theContainerRobotExampleParsesAndNamesItsApp() throws Exception {
+    AgentConfig config = AgentConfig.parse(Files.readString(Path.of("..", "..", "deploy", "agent",
+        "agent-container.yaml")));
+    Path password = Files.writeString(temp.resolve("registry-password"), "s3cret\n");
+    AgentConfig.App app = config.apps().get(0);
+    AgentConfig withPassword = new AgentConfig(config.robotId(), config.labels(), config.dataDir(), config.temporal(),
+        null, config.safeState(), config.hooks(), config.health(), null, null, null, null, null, null, null,
+        List.of(new AgentConfig.App(app.name(), app.repository(), app.tag(), app.keepImages(), app.engine(),
+            new AgentConfig.RegistryLogin("robot-lyon", password.toString()), app.hooks(), app.health())));
+
+    ContainerApp container = withPassword.containerApp();
+
+    assertThat(container).isEqualTo(new ContainerApp("perception", "registry.example.com/robots/humanoid-perception",
+        "current", 2, new ContainerEngine.Connection("unix:///run/podman/podman.sock", "robot-lyon", "s3cret")));
+    assertThat(withPassword.robotSide().hooks().afterSwitch()).containsExactly("systemctl restart humanoid-perception");
+    assertThat(withPassword.robotSide().probes()).hasSize(2);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "apps: [{name: a, repository: r.example.com/a}, {name: b, repository: r.example.com/b}]"
+          + "| apps: 2 apps; a robot runs one containerized app for now",
+      "apps: [{name: a}] | apps[0].repository: missing, expected the images' repository such as "
+          + "registry.example.com/perception",
+      "apps: [{name: a, repository: r.example.com/a:1.0}] | apps[0].repository: 'r.example.com/a:1.0' names a tag or "
+          + "digest; give the repository alone (the tag the unit runs goes in tag)",
+      "apps: [{name: a, repository: r.example.com/a, engine: 'tcp://10.0.0.1:2375'}] | apps[0].engine: "
+          + "'tcp://10.0.0.1:2375' is not a Unix socket (unix:///...)",
+      "apps: [{name: a, repository: r.example.com/a, keepImages: 1}] | apps[0].keepImages: must be at least 2 (the "
+          + "running image and the one a rollback returns to), was 1",
+      "apps: [{name: 'a b', repository: r.example.com/a}] | apps[0].name: 'a b' is not a name (letters, digits, _ . -)",
+      "apps: [{name: a, repository: r.example.com/a, registry: {username: u}}] | apps[0].registry.passwordFile: "
+          + "missing, expected a file holding the password or token",
+      "'hooks: {afterSwitch: [x]}\\napps: [{name: a, repository: r.example.com/a, hooks: {afterSwitch: [y]}}]' | "
+          + "apps[0].hooks: the top-level hooks are set too; give them in one place",
+  })
+  void badAppIsRefusedNamingTheField(String yaml, String message) {
+    AgentConfig config = AgentConfig.parse("robotId: r1\ntemporal: {address: \"t:7233\"}\n"
+        + yaml.replace("\\n", "\n"));
+
+    assertThatThrownBy(config::validate).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
   }
 
   @Test
