@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "release", mixinStandardHelpOptions = true,
     description = "Prepares releases for rollout, registers them with the control plane, lists and shows them.",
-    subcommands = {ReleaseSignCommand.class, ReleasePublishCommand.class})
+    subcommands = {ReleaseSignCommand.class, ReleasePublishCommand.class, ReleaseExportCommand.class})
 final class ReleaseCommand {
 
   private static final Listing.Table TABLE = new Listing.Table("%-14s %-8s %12s  %s%n",

@@ -2,6 +2,7 @@ package io.otaflow.fleet;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +21,13 @@ public interface FleetActivities {
    */
   @ActivityMethod
   void registerRobot(String robotId, Map<String, String> labels, String installedVersion, String agentVersion);
+
+  /**
+   * Records releases the robot installed from bundles: each in the audit trail, and each that changed its installed
+   * version in its version history. Idempotent: an install recorded before is not recorded again.
+   */
+  @ActivityMethod
+  void recordOfflineInstalls(String robotId, List<OfflineInstallReport> installs);
 
   /** Stores the robot's latest battery, temperature and installed version, and marks it seen. */
   @ActivityMethod

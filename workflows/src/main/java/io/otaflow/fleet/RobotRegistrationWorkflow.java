@@ -2,6 +2,7 @@ package io.otaflow.fleet;
 
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +13,11 @@ import java.util.Map;
 @WorkflowInterface
 public interface RobotRegistrationWorkflow {
 
+  /**
+   * @param offlineInstalls releases installed from bundles since the robot last registered (null from agents that
+   *                        predate bundles): recorded in the audit trail and the robot's version history
+   */
   @WorkflowMethod
-  void register(String robotId, Map<String, String> labels, String installedVersion, String agentVersion);
+  void register(String robotId, Map<String, String> labels, String installedVersion, String agentVersion,
+                List<OfflineInstallReport> offlineInstalls);
 }

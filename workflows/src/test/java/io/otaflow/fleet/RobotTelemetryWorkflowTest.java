@@ -35,6 +35,13 @@ class RobotTelemetryWorkflowTest {
                               String agentVersion) {
     }
 
+    final List<OfflineInstallReport> offlineInstalls = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void recordOfflineInstalls(String robotId, List<OfflineInstallReport> installs) {
+      offlineInstalls.addAll(installs);
+    }
+
     @Override
     public void recordTelemetry(RobotTelemetry telemetry) {
       if (telemetry.robotId().startsWith("stranger")) {

@@ -2,6 +2,7 @@ package io.otaflow.registry;
 
 import io.otaflow.domain.RegistryOptions;
 import io.otaflow.fleet.FleetActivities;
+import io.otaflow.fleet.OfflineInstallReport;
 import io.otaflow.fleet.RobotTelemetry;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
@@ -13,10 +14,17 @@ public class JdbiFleetActivities implements FleetActivities {
 
   private final RobotRepository robots;
   private final TelemetryRepository telemetry;
+  private final RobotVersionHistory versions;
 
-  public JdbiFleetActivities(RobotRepository robots, TelemetryRepository telemetry) {
+  public JdbiFleetActivities(RobotRepository robots, TelemetryRepository telemetry, RobotVersionHistory versions) {
     this.robots = robots;
     this.telemetry = telemetry;
+    this.versions = versions;
+  }
+
+  @Override
+  public void recordOfflineInstalls(String robotId, List<OfflineInstallReport> installs) {
+    versions.recordOfflineInstalls(robotId, installs);
   }
 
   @Override

@@ -13,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "agent", mixinStandardHelpOptions = true,
+@Command(name = "agent", mixinStandardHelpOptions = true, subcommands = AgentInstallCommand.class,
     description = {"Runs one robot's agent until stopped (Ctrl-C): registers the robot with the control plane "
         + "(otaflow server must be running), then serves its updates on task queue robot-<robot-id>.",
         "Configuration comes from --config (see conf/agent.yaml.example in the agent distribution); the flags below "

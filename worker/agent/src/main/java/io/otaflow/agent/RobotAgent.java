@@ -3,11 +3,13 @@ package io.otaflow.agent;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.otaflow.domain.OtaflowNames;
+import io.otaflow.fleet.OfflineInstallReport;
 import io.otaflow.fleet.RobotRegistrationWorkflow;
 import io.otaflow.observability.LogContext;
 import io.otaflow.observability.Tracing;
 import io.otaflow.robot.RefusalLogging;
 import io.otaflow.robot.RobotDisk;
+import io.otaflow.robot.OfflineInstall;
 import io.otaflow.robot.RobotSideActivities;
 import io.otaflow.wire.TemporalTls;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -122,8 +124,13 @@ public final class RobotAgent implements AutoCloseable {
           .setNamespace(config.temporal().namespace())
           .setInterceptors(tracing.clientInterceptors().toArray(WorkflowClientInterceptor[]::new))
           .build());
-      register(client, config, disk.readState().installedVersion(), temporal, registrationTimeout,
+      List<OfflineInstall.Record> offline = OfflineInstall.unreported(disk);
+      register(client, config, disk.readState().installedVersion(), offline, temporal, registrationTimeout,
           registrationDeadline);
+      if (!offline.isEmpty()) {
+        OfflineInstall.markReported(disk, offline);
+        log.info("robot {}: reported {} offline install(s) to the control plane", config.robotId(), offline.size());
+      }
       WorkerFactory factory = WorkerFactory.newInstance(client, workerFactoryOptions(metrics, tracing));
       // Activities only: no workflow runs on a robot, so sticky queues never come into play.
       Worker worker = factory.newWorker(OtaflowNames.robotTaskQueue(config.robotId()), WorkerOptions.newBuilder()
@@ -229,7 +236,11 @@ public final class RobotAgent implements AutoCloseable {
   }
 
   private static void register(WorkflowClient client, AgentConfig config, String installedVersion,
-                               TemporalConnection temporal, Duration timeout, Deadline deadline) {
+                               List<OfflineInstall.Record> offlineInstalls, TemporalConnection temporal,
+                               Duration timeout, Deadline deadline) {
+    List<OfflineInstallReport> reports = offlineInstalls.stream().map(install -> new OfflineInstallReport(
+        install.version(), install.previousVersion(), install.installedVersion(), install.outcome().name(),
+        install.reason(), install.at())).toList();
     RobotRegistrationWorkflow workflow = client.newWorkflowStub(RobotRegistrationWorkflow.class,
         WorkflowOptions.newBuilder()
             .setWorkflowId(OtaflowNames.robotRegistrationWorkflowId(config.robotId()))
@@ -247,7 +258,7 @@ public final class RobotAgent implements AutoCloseable {
     ScheduledExecutorService deadlineTimer = Executors.newSingleThreadScheduledExecutor();
     try (Context.CancellableContext bounded = Context.current().withDeadline(deadline, deadlineTimer)) {
       bounded.run(() -> WorkflowClient.start(workflow::register, config.robotId(),
-          new TreeMap<>(config.labels()), installedVersion, AGENT_VERSION));
+          new TreeMap<>(config.labels()), installedVersion, AGENT_VERSION, reports));
     } catch (WorkflowServiceException e) {
       throw temporal.failure(e);
     } finally {

@@ -12,6 +12,7 @@ import io.otaflow.agent.fixtures.AskSafeState;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.fleet.FleetActivities;
 import io.otaflow.fleet.RobotRegistrationWorkflowImpl;
+import io.otaflow.fleet.OfflineInstallReport;
 import io.otaflow.fleet.RobotTelemetry;
 import io.otaflow.robotupdate.SafeStateAnswer;
 import io.temporal.client.WorkflowClient;
@@ -63,6 +64,10 @@ class AgentWaitsForTemporalTest {
     public void registerRobot(String robotId, Map<String, String> labels, String installedVersion,
                               String agentVersion) {
       robotIds.add(robotId);
+    }
+
+    @Override
+    public void recordOfflineInstalls(String robotId, List<OfflineInstallReport> installs) {
     }
 
     @Override

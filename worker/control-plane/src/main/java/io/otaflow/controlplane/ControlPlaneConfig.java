@@ -21,6 +21,7 @@ import io.otaflow.registry.RegistryCounts;
 import io.otaflow.registry.ReleaseRepository;
 import io.otaflow.registry.RobotLeases;
 import io.otaflow.registry.RobotRepository;
+import io.otaflow.registry.RobotVersionHistory;
 import io.otaflow.registry.RolloutEventLog;
 import io.otaflow.registry.RolloutRepository;
 import io.otaflow.registry.RolloutRobotRepository;
@@ -156,8 +157,15 @@ public class ControlPlaneConfig {
 
   /** Registered on the control-plane worker; robot agents reach it through RobotRegistrationWorkflow. */
   @Bean(ControlPlaneApplication.FLEET_ACTIVITIES)
-  FleetActivities fleetActivities(RobotRepository robots, TelemetryRepository telemetry) {
-    return new JdbiFleetActivities(robots, telemetry);
+  FleetActivities fleetActivities(RobotRepository robots, TelemetryRepository telemetry,
+                                  RobotVersionHistory versions) {
+    return new JdbiFleetActivities(robots, telemetry, versions);
+  }
+
+  /** Each robot's installed-version changes, and the audit trail of its offline installs. */
+  @Bean
+  RobotVersionHistory robotVersionHistory(Jdbi fleetJdbi) {
+    return new RobotVersionHistory(fleetJdbi, Clock.systemUTC());
   }
 
   /**

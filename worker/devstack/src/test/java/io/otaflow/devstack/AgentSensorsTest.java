@@ -6,6 +6,7 @@ import io.otaflow.agent.AgentConfig;
 import io.otaflow.agent.RobotAgent;
 import io.otaflow.agent.fixtures.AskSafeState;
 import io.otaflow.domain.OtaflowNames;
+import io.otaflow.fleet.OfflineInstallReport;
 import io.otaflow.fleet.RobotRegistrationWorkflow;
 import io.otaflow.robotupdate.SafeStateAnswer;
 import io.temporal.client.WorkflowClient;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +37,8 @@ class AgentSensorsTest {
   /** The control plane's part in an agent's start, and nothing more: the registration is confirmed. */
   public static class RegistrationConfirmed implements RobotRegistrationWorkflow {
     @Override
-    public void register(String robotId, Map<String, String> labels, String installedVersion, String agentVersion) {
+    public void register(String robotId, Map<String, String> labels, String installedVersion, String agentVersion,
+                         List<OfflineInstallReport> offlineInstalls) {
     }
   }
 

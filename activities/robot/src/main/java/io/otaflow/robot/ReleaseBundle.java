@@ -1,0 +1,167 @@
+package io.otaflow.robot;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.otaflow.release.Release;
+import io.otaflow.signing.ArtifactDigest;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * One release in one file, for robots no network reaches ({@code otaflow release export}, then
+ * {@code otaflow-agent install --bundle}): a tar of exactly two entries, {@code release.json} (the release as
+ * registered, its signed manifest included) then {@code artifact.tar.gz}. Nothing in it is trusted: the robot checks
+ * the artifact's size, hash and signed manifest as an over-the-air update does.
+ */
+public final class ReleaseBundle {
+
+  static final String RELEASE_ENTRY = "release.json";
+  static final String ARTIFACT_ENTRY = "artifact.tar.gz";
+  /** A release record is a few kilobytes; more is not one. */
+  private static final long MAX_RELEASE_BYTES = 1024 * 1024;
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private ReleaseBundle() {
+  }
+
+  /**
+   * Writes {@code release} and its archive's bytes ({@code artifact}) to {@code out}, through a temporary file: a
+   * bundle is whole or absent. Refuses, writing nothing, bytes that are not the release's (size or SHA-256).
+   *
+   * @throws IllegalArgumentException naming what is wrong, in one line
+   */
+  public static void write(Path out, Release release, InputStream artifact) throws IOException {
+    if (release.hasImage()) {
+      throw new IllegalArgumentException("release " + release.version() + " is a container image ("
+          + release.image() + "): bundles carry archive releases only for now");
+    }
+    Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new BufferedOutputStream(
+        Files.newOutputStream(tmp)))) {
+      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      byte[] releaseJson = JSON.writeValueAsBytes(release);
+      TarArchiveEntry releaseEntry = new TarArchiveEntry(RELEASE_ENTRY);
+      releaseEntry.setSize(releaseJson.length);
+      tar.putArchiveEntry(releaseEntry);
+      tar.write(releaseJson);
+      tar.closeArchiveEntry();
+      TarArchiveEntry artifactEntry = new TarArchiveEntry(ARTIFACT_ENTRY);
+      artifactEntry.setSize(release.sizeBytes());
+      tar.putArchiveEntry(artifactEntry);
+      MessageDigest sha256 = ArtifactDigest.sha256();
+      long copied = copy(artifact, new DigestOutputStream(tar, sha256), release.sizeBytes());
+      if (copied != release.sizeBytes() || artifact.read() >= 0) {
+        throw new IllegalArgumentException("artifact of " + release.version() + ": not " + release.sizeBytes()
+            + " bytes as the release says");
+      }
+      String hash = HexFormat.of().formatHex(sha256.digest());
+      if (!hash.equals(release.sha256())) {
+        throw new IllegalArgumentException("artifact of " + release.version() + ": sha256 " + hash
+            + ", not the release's " + release.sha256());
+      }
+      tar.closeArchiveEntry();
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** What a bundle held: its release, and the SHA-256 of the artifact as it was copied out. */
+  public record Opened(Release release, String artifactSha256, long artifactBytes) {
+  }
+
+  /**
+   * Reads {@code bundle}, copying its artifact to {@code artifactOut} (hashed on the way).
+   *
+   * @throws IllegalArgumentException naming the bundle and what is wrong with it, in one line
+   */
+  public static Opened open(Path bundle, Path artifactOut) {
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(Files.newInputStream(bundle))) {
+      TarArchiveEntry first = tar.getNextEntry();
+      requireEntry(bundle, first, RELEASE_ENTRY);
+      if (first.getSize() > MAX_RELEASE_BYTES) {
+        throw refused(bundle, RELEASE_ENTRY + " is " + first.getSize() + " bytes, not a release");
+      }
+      Release release;
+      try {
+        release = JSON.readValue(tar.readAllBytes(), Release.class).validate();
+      } catch (IOException | IllegalArgumentException e) {
+        throw refused(bundle, RELEASE_ENTRY + " is not a valid release: " + firstLine(e.getMessage()));
+      }
+      if (release.hasImage()) {
+        throw refused(bundle, "release " + release.version() + " is a container image: not installable from a "
+            + "bundle yet");
+      }
+      TarArchiveEntry second = tar.getNextEntry();
+      requireEntry(bundle, second, ARTIFACT_ENTRY);
+      if (second.getSize() != release.sizeBytes()) {
+        throw refused(bundle, ARTIFACT_ENTRY + " is " + second.getSize() + " bytes, the release says "
+            + release.sizeBytes());
+      }
+      MessageDigest sha256 = ArtifactDigest.sha256();
+      long copied;
+      try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(artifactOut)),
+          sha256)) {
+        copied = copy(tar, out, release.sizeBytes());
+      }
+      if (copied != release.sizeBytes()) {
+        throw refused(bundle, "truncated: " + ARTIFACT_ENTRY + " holds " + copied + " of " + release.sizeBytes()
+            + " bytes");
+      }
+      TarArchiveEntry extra = tar.getNextEntry();
+      if (extra != null) {
+        throw refused(bundle, "unexpected entry '" + extra.getName() + "' after " + ARTIFACT_ENTRY);
+      }
+      return new Opened(release, HexFormat.of().formatHex(sha256.digest()), copied);
+    } catch (IOException e) {
+      throw refused(bundle, "unreadable: " + firstLine(e.getMessage()));
+    }
+  }
+
+  private static void requireEntry(Path bundle, TarArchiveEntry entry, String name) {
+    if (entry == null) {
+      throw refused(bundle, "truncated: no " + name);
+    }
+    if (!entry.isFile() || !entry.getName().equals(name)) {
+      throw refused(bundle, "expected " + name + ", found '" + entry.getName() + "'");
+    }
+  }
+
+  private static IllegalArgumentException refused(Path bundle, String why) {
+    return new IllegalArgumentException("bundle " + bundle.getFileName() + ": " + why);
+  }
+
+  /** Copies at most {@code limit} bytes; returns how many. */
+  private static long copy(InputStream in, OutputStream out, long limit) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    long copied = 0;
+    int read;
+    while (copied < limit && (read = in.read(buffer, 0, (int) Math.min(buffer.length, limit - copied))) >= 0) {
+      out.write(buffer, 0, read);
+      copied += read;
+    }
+    out.flush();
+    return copied;
+  }
+
+  private static String firstLine(String text) {
+    if (text == null) {
+      return "no message";
+    }
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
+  }
+}
