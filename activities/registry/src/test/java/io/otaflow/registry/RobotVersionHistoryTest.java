@@ -1,0 +1,44 @@
+package io.otaflow.registry;
+
+import static io.otaflow.registry.RegistryFixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.otaflow.fleet.OfflineInstallReport;
+import java.time.Duration;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
+
+/** Offline installs reported by a robot: every one audited, version changes in its history, once each. */
+class RobotVersionHistoryTest {
+
+  private RobotVersionHistory history;
+  private AuditLog audit;
+
+  @BeforeEach
+  void setUp(Jdbi jdbi) {
+    RegistryFixtures.TestClock clock = new RegistryFixtures.TestClock(T0);
+    history = new RobotVersionHistory(jdbi, clock);
+    audit = new AuditLog(jdbi, clock);
+  }
+
+  @OnEachDatabase
+  void committedInstallIsAVersionChangeAndARefusedOneOnlyAnAuditEntry() {
+    OfflineInstallReport committed = new OfflineInstallReport("2.0.0", "1.0.0", "2.0.0", "COMMITTED",
+        "2.0.0 committed after 3 healthy round(s) over PT1M", T0.minus(Duration.ofHours(2)));
+    OfflineInstallReport refused = new OfflineInstallReport("1.5.0", "2.0.0", "2.0.0", "REFUSED",
+        "verify: manifest: release number 3 is lower than installed 5", T0.minus(Duration.ofHours(1)));
+
+    history.recordOfflineInstalls("r1", List.of(committed, refused));
+    history.recordOfflineInstalls("r1", List.of(committed, refused)); // the registration retried
+
+    assertThat(history.of("r1")).containsExactly(new RobotVersionHistory.Change("r1", "2.0.0", "1.0.0",
+        RobotVersionHistory.OFFLINE_INSTALL, "COMMITTED", committed.reason(), committed.at()));
+    List<AuditRecord> audited = audit.page(new AuditQuery(null, "robot:r1", null, null, 10));
+    assertThat(audited).extracting(AuditRecord::action).containsOnly(RobotVersionHistory.OFFLINE_INSTALL_ACTION);
+    assertThat(audited).extracting(AuditRecord::reason).containsExactlyInAnyOrder(
+        "offline install of 2.0.0 at " + committed.at() + ": COMMITTED: " + committed.reason(),
+        "offline install of 1.5.0 at " + refused.at() + ": REFUSED: " + refused.reason());
+    assertThat(history.of("r2")).isEmpty();
+  }
+}
