@@ -1,6 +1,9 @@
 package io.otaflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.otaflow.controlplane.images.ImageRegistryClient;
+import io.otaflow.controlplane.images.RegistryAuthFile;
+import io.otaflow.release.ImageReference;
 import io.otaflow.release.Release;
 import io.otaflow.robot.ReleaseBundle;
 import java.io.InputStream;
@@ -9,8 +12,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -26,7 +34,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = {"Writes a registered release to one bundle file for robots no network reaches: its signed manifest "
         + "and its artifact, downloaded from the release's URL (checked against its size and SHA-256 on the way).",
-        "On the robot: otaflow-agent install --bundle FILE. Archive releases only for now."})
+        "A container image release is fetched from its registry by digest and carried as an OCI image archive "
+            + "(--insecure-registry and --registry-auth as for otaflow server).",
+        "On the robot: otaflow-agent install --bundle FILE."})
 final class ReleaseExportCommand implements Callable<Integer> {
 
   @Spec
@@ -42,17 +52,40 @@ final class ReleaseExportCommand implements Callable<Integer> {
       description = "The bundle to write, such as release-2.0.0.otaflow (replaced if it exists).")
   Path out;
 
+  @Option(names = "--insecure-registry", paramLabel = "HOST:PORT",
+      description = "An image registry reached over plain HTTP; repeatable.")
+  List<String> insecureRegistries = new ArrayList<>();
+
+  @Option(names = "--registry-auth", paramLabel = "FILE",
+      description = "Registry credentials, as docker login or podman login write them (config.json).")
+  Path registryAuth;
+
   @Override
   public Integer call() throws Exception {
     JsonNode view = controlPlane.client().get("/api/v1/releases/" + ControlPlaneClient.encode(version)).body();
-    Release release = new Release(view.path("version").asText(), Listing.text(view, "artifactUrl"),
+    Release release = new Release(view.path("version").asText(),
+        view.hasNonNull("artifactUrl") ? view.get("artifactUrl").asText() : null,
         view.path("sha256").asText(), view.path("sizeBytes").asLong(), view.path("changelog").asText(""),
         view.hasNonNull("signedManifest") ? view.get("signedManifest").toString() : null,
         view.hasNonNull("image") ? view.get("image").asText() : null);
     if (release.hasImage()) {
-      throw new IllegalArgumentException("release " + version + " is a container image (" + release.image()
-          + "): bundles carry archive releases only for now");
+      writeImage(release);
+    } else {
+      writeArchive(release);
     }
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.println("Wrote " + out + ": release " + version + (view.hasNonNull("releaseNumber")
+        ? " (release number " + Listing.text(view, "releaseNumber") + ", signed by key " + Listing.text(view, "keyId")
+        + ")" : " (unsigned)") + ", " + (release.hasImage() ? "image " + release.image()
+        : release.sizeBytes() + " bytes, sha256 " + release.sha256()) + "; " + Files.size(out) + " bytes in all");
+    stdout.println("On the robot: otaflow-agent install --bundle " + out.getFileName() + " --config "
+        + "/etc/otaflow/agent.yaml");
+    stdout.flush();
+    return ExitCodes.OK;
+  }
+
+  /** The archive from the release's URL, streamed into the bundle with a progress bar on stderr. */
+  private void writeArchive(Release release) throws Exception {
     HttpResponse<InputStream> download = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NORMAL).build()
         .send(HttpRequest.newBuilder(URI.create(release.artifactUrl())).build(),
@@ -62,19 +95,25 @@ final class ReleaseExportCommand implements Callable<Integer> {
       throw new IllegalArgumentException("artifact of " + version + ": " + release.artifactUrl() + " answered "
           + download.statusCode());
     }
-    // The bar on stderr, as the rollout watcher's: stdout keeps only the result.
     try (InputStream counted = ProgressBar.wrap(download.body(), new ProgressBarBuilder().setTaskName(version)
         .setInitialMax(release.sizeBytes()).setUnit(" MiB", 1024 * 1024).setStyle(ProgressBarStyle.ASCII)
         .setConsumer(new ConsoleProgressBarConsumer(System.err)))) {
       ReleaseBundle.write(out, release, counted);
     }
-    PrintWriter stdout = spec.commandLine().getOut();
-    stdout.println("Wrote " + out + ": release " + version + (view.hasNonNull("releaseNumber")
-        ? " (release number " + Listing.text(view, "releaseNumber") + ", signed by key " + Listing.text(view, "keyId")
-        + ")" : " (unsigned)") + ", " + release.sizeBytes() + " bytes, sha256 " + release.sha256());
-    stdout.println("On the robot: otaflow-agent install --bundle " + out.getFileName() + " --config "
-        + "/etc/otaflow/agent.yaml");
-    stdout.flush();
-    return ExitCodes.OK;
+  }
+
+  /** The image from its registry by digest, as an OCI archive beside the bundle, then into it. */
+  private void writeImage(Release release) throws Exception {
+    ImageRegistryClient registry = new ImageRegistryClient(registryAuth == null ? Map.of()
+        : RegistryAuthFile.read(registryAuth), Set.copyOf(insecureRegistries), Duration.ofSeconds(30));
+    ImageReference image = ImageReference.parse(release.image());
+    Path archive = out.resolveSibling(out.getFileName() + ".oci.tmp");
+    System.err.println("fetching " + release.image() + " from " + image.registry());
+    try {
+      OciImageArchive.write(registry, image, image.repository() + ":otaflow-" + version, archive, System.err);
+      ReleaseBundle.writeImage(out, release, archive);
+    } finally {
+      Files.deleteIfExists(archive);
+    }
   }
 }

@@ -13,6 +13,9 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.otaflow.release.ImageReference;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -93,6 +96,16 @@ public final class ContainerEngine implements Closeable {
     }
     pull.exec(callback).awaitCompletion();
     callback.throwIfFailed();
+  }
+
+  /**
+   * Loads an OCI image archive (or a {@code docker save} archive) into the engine. Podman keeps an OCI archive's
+   * manifest as it is, so the image keeps its digest, and names it as the archive's index says.
+   */
+  public void load(Path archive) throws IOException {
+    try (InputStream in = Files.newInputStream(archive)) {
+      client.loadImageCmd(in).exec();
+    }
   }
 
   /** What the engine knows of {@code reference} (a tag, a digest or an ID); empty when it holds no such image. */

@@ -13,6 +13,9 @@ import io.otaflow.robotupdate.SlotActivities;
 import io.otaflow.robotupdate.SlotSwitch;
 import io.otaflow.robotupdate.StagedArtifact;
 import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -116,6 +119,24 @@ public class ContainerImageActivities implements DownloadActivities, SlotActivit
           RobotErrors.CHECKSUM_MISMATCH);
     }
     return ApplicationFailure.newFailure(message, RobotSideErrors.DOWNLOAD_FAILED);
+  }
+
+  /**
+   * The download of an install from a bundle: loads the image's OCI archive into the engine. What verify then checks
+   * is the same: the engine holds the image under the release's digest, and the signed manifest vouches for it.
+   */
+  public StagedArtifact load(Release release, Path ociArchive) {
+    ImageReference image = requireAppImage("load", release);
+    engine("load", () -> {
+      try {
+        engine.load(ociArchive);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return null;
+    });
+    log.info("robot {}: loaded {} for {} from {}", disk.dir(), release.image(), release.version(), ociArchive);
+    return new StagedArtifact(release.image(), image.digestHex(), release.sizeBytes());
   }
 
   @Override

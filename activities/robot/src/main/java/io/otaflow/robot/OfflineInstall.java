@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.otaflow.release.Release;
+import io.otaflow.robotupdate.DownloadActivities;
 import io.otaflow.robotupdate.HealthReport;
+import io.otaflow.robotupdate.SlotActivities;
 import io.otaflow.robotupdate.StagedArtifact;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -18,12 +20,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A release installed from a bundle, on a robot with no network: the saga of an over-the-air update through the same
- * robot-side classes (verify: size, hash, signature, expiry, downgrade rule, target labels; wait for a safe state;
+ * robot-side classes (an archive into the slots, or an image loaded into the app's engine and tagged) (verify: size, hash, signature, expiry, downgrade rule, target labels; wait for a safe state;
  * apply; the health gate over the soak window; commit, or roll back), without Temporal. Refused while state.json shows
  * a rollout's update in progress. Each install is recorded in {@code offline-installs.json} beside state.json, which
  * the agent reports when it next registers with a control plane.
@@ -74,8 +77,10 @@ public final class OfflineInstall {
   private static final Duration SAFE_STATE_POLL = Duration.ofSeconds(5);
 
   private final RobotDisk disk;
-  private final HttpDownloadActivities verifier;
-  private final DiskSlotActivities slots;
+  private final DownloadActivities verifier;
+  private final SlotActivities slots;
+  /** The robot's container app's installer, or null on a robot whose releases are archives. */
+  private final ContainerImageActivities images;
   private final SensorHealthActivities health;
   private final SafeStateActivities safety;
   private final Clock clock;
@@ -87,8 +92,10 @@ public final class OfflineInstall {
    */
   public OfflineInstall(RobotDisk disk, Object[] activities, Clock clock, PrintStream progress) {
     this.disk = disk;
-    this.verifier = find(activities, HttpDownloadActivities.class);
-    this.slots = find(activities, DiskSlotActivities.class);
+    this.verifier = find(activities, DownloadActivities.class);
+    this.slots = find(activities, SlotActivities.class);
+    this.images = Arrays.stream(activities).filter(ContainerImageActivities.class::isInstance)
+        .map(ContainerImageActivities.class::cast).findFirst().orElse(null);
     this.health = find(activities, SensorHealthActivities.class);
     this.safety = find(activities, SafeStateActivities.class);
     this.clock = clock;
@@ -118,23 +125,24 @@ public final class OfflineInstall {
       return refused(null, before, e.getMessage());
     }
     Release release = opened.release();
-    Path staged = disk.stagedArtifact(release.version());
+    StagedArtifact artifact;
     try {
-      Files.move(staging, staged, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
+      artifact = stage(release, staging, opened);
+    } catch (ApplicationFailure | IOException refused) {
       deleteQuietly(staging);
-      return refused(release, before, "cannot stage " + staged + ": " + e.getMessage());
+      return refused(release, before, refused instanceof ApplicationFailure failure ? failure.getOriginalMessage()
+          : "cannot stage " + release.version() + ": " + refused.getMessage());
     }
-    progress.println("bundle " + bundle.getFileName() + ": release " + release.version() + ", " + opened.artifactBytes()
-        + " bytes");
-    StagedArtifact artifact = new StagedArtifact(staged.toString(), opened.artifactSha256(), opened.artifactBytes());
+    progress.println("bundle " + bundle.getFileName() + ": release " + release.version() + ", "
+        + (release.hasImage() ? "image " + release.image() + " loaded" : opened.artifactBytes() + " bytes"));
+    Path staged = release.hasImage() ? staging : Path.of(artifact.path());
     try {
       verifier.verify(release, artifact);
     } catch (ApplicationFailure refused) {
       deleteQuietly(staged);
       return refused(release, before, refused.getOriginalMessage());
     }
-    progress.println("verified: sha256 " + opened.artifactSha256().substring(0, 12) + "..., "
+    progress.println("verified: sha256 " + artifact.sha256().substring(0, 12) + "..., "
         + (release.signedManifest() == null ? "unsigned (this robot trusts no key)" : "signature checked"));
     Optional<String> unsafe = awaitSafeState(options.safeStateTimeout());
     if (unsafe.isPresent()) {
@@ -147,7 +155,9 @@ public final class OfflineInstall {
     } catch (ApplicationFailure refused) {
       return refused(release, before, refused.getOriginalMessage());
     }
-    progress.println("applied: " + release.version() + " active in slot " + disk.readState().activeSlot());
+    deleteQuietly(staging);
+    progress.println("applied: " + release.version() + (release.hasImage() ? " tagged for its app"
+        : " active in slot " + disk.readState().activeSlot()));
     Optional<String> unhealthy = healthGate(release, options);
     if (unhealthy.isEmpty()) {
       slots.commit(release);
@@ -163,6 +173,25 @@ public final class OfflineInstall {
       return record(release, before, Outcome.ROLLBACK_FAILED, "unhealthy on " + release.version() + ": "
           + unhealthy.get() + "; " + failed.getOriginalMessage());
     }
+  }
+
+  /**
+   * Where the verify step finds the bundle's artifact: an archive moved to the robot's staging as a download leaves
+   * it; an image loaded into the container engine (an archive for an image robot, or the reverse, is refused as an
+   * over-the-air one is).
+   */
+  private StagedArtifact stage(Release release, Path extracted, ReleaseBundle.Opened opened) throws IOException {
+    if (release.hasImage()) {
+      if (images == null) {
+        throw ApplicationFailure.newNonRetryableFailure("load: release " + release.version() + " is a container "
+            + "image (" + release.image() + "); this robot installs archives only (no container app in its "
+            + "agent.yaml)", RobotSideErrors.UNSUPPORTED_ARTIFACT);
+      }
+      return images.load(release, extracted);
+    }
+    Path staged = disk.stagedArtifact(release.version());
+    Files.move(extracted, staged, StandardCopyOption.REPLACE_EXISTING);
+    return new StagedArtifact(staged.toString(), opened.artifactSha256(), opened.artifactBytes());
   }
 
   private Optional<String> awaitSafeState(Duration timeout) throws InterruptedException {
@@ -250,8 +279,7 @@ public final class OfflineInstall {
         return type.cast(activity);
       }
     }
-    throw new IllegalArgumentException("offline install: this robot has no " + type.getSimpleName()
-        + " (a robot whose app runs as a container cannot install bundles yet)");
+    throw new IllegalArgumentException("offline install: this robot has no " + type.getSimpleName());
   }
 
   private static void deleteQuietly(Path file) {

@@ -21,13 +21,21 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 /**
  * One release in one file, for robots no network reaches ({@code otaflow release export}, then
  * {@code otaflow-agent install --bundle}): a tar of exactly two entries, {@code release.json} (the release as
- * registered, its signed manifest included) then {@code artifact.tar.gz}. Nothing in it is trusted: the robot checks
- * the artifact's size, hash and signed manifest as an over-the-air update does.
+ * registered, its signed manifest included) then {@code artifact.tar.gz}, or for a container image
+ * {@code image.oci.tar} (an OCI image layout archive). Nothing in it is trusted: the robot checks the artifact's size,
+ * hash, or the digest its engine computes, and the signed manifest, as an over-the-air update does.
  */
 public final class ReleaseBundle {
 
   static final String RELEASE_ENTRY = "release.json";
   static final String ARTIFACT_ENTRY = "artifact.tar.gz";
+  static final String IMAGE_ENTRY = "image.oci.tar";
+  /**
+   * An image's OCI archive holds its config and layers (the release's size) and its manifests, a few kilobytes each;
+   * a multi-platform index brings every platform's. Past this many times the release's size it is not the image.
+   */
+  private static final long MAX_IMAGE_ARCHIVE_FACTOR = 16;
+  private static final long IMAGE_ARCHIVE_SLACK = 1024 * 1024;
   /** A release record is a few kilobytes; more is not one. */
   private static final long MAX_RELEASE_BYTES = 1024 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -44,9 +52,28 @@ public final class ReleaseBundle {
    */
   public static void write(Path out, Release release, InputStream artifact) throws IOException {
     if (release.hasImage()) {
-      throw new IllegalArgumentException("release " + release.version() + " is a container image ("
-          + release.image() + "): bundles carry archive releases only for now");
+      throw new IllegalArgumentException("release " + release.version() + " is a container image: give its OCI "
+          + "archive (writeImage)");
     }
+    write(out, release, ARTIFACT_ENTRY, artifact, release.sizeBytes(), release.sha256());
+  }
+
+  /**
+   * Writes image {@code release} and its OCI image archive ({@code ociArchive}: the registry's manifest and blobs as
+   * served, so the robot's engine keeps the digest) to {@code out}, whole or not at all.
+   */
+  public static void writeImage(Path out, Release release, Path ociArchive) throws IOException {
+    if (!release.hasImage()) {
+      throw new IllegalArgumentException("release " + release.version() + " is an archive, not an image");
+    }
+    try (InputStream archive = Files.newInputStream(ociArchive)) {
+      write(out, release, IMAGE_ENTRY, archive, Files.size(ociArchive), null);
+    }
+  }
+
+  /** @param sha256 what the bytes must hash to; null: not checked here (an image's digest is checked on load) */
+  private static void write(Path out, Release release, String entryName, InputStream artifact, long size,
+                            String sha256) throws IOException {
     Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new BufferedOutputStream(
         Files.newOutputStream(tmp)))) {
@@ -57,19 +84,19 @@ public final class ReleaseBundle {
       tar.putArchiveEntry(releaseEntry);
       tar.write(releaseJson);
       tar.closeArchiveEntry();
-      TarArchiveEntry artifactEntry = new TarArchiveEntry(ARTIFACT_ENTRY);
-      artifactEntry.setSize(release.sizeBytes());
+      TarArchiveEntry artifactEntry = new TarArchiveEntry(entryName);
+      artifactEntry.setSize(size);
       tar.putArchiveEntry(artifactEntry);
-      MessageDigest sha256 = ArtifactDigest.sha256();
-      long copied = copy(artifact, new DigestOutputStream(tar, sha256), release.sizeBytes());
-      if (copied != release.sizeBytes() || artifact.read() >= 0) {
-        throw new IllegalArgumentException("artifact of " + release.version() + ": not " + release.sizeBytes()
+      MessageDigest digest = ArtifactDigest.sha256();
+      long copied = copy(artifact, new DigestOutputStream(tar, digest), size);
+      if (copied != size || artifact.read() >= 0) {
+        throw new IllegalArgumentException("artifact of " + release.version() + ": not " + size
             + " bytes as the release says");
       }
-      String hash = HexFormat.of().formatHex(sha256.digest());
-      if (!hash.equals(release.sha256())) {
+      String hash = HexFormat.of().formatHex(digest.digest());
+      if (sha256 != null && !hash.equals(sha256)) {
         throw new IllegalArgumentException("artifact of " + release.version() + ": sha256 " + hash
-            + ", not the release's " + release.sha256());
+            + ", not the release's " + sha256);
       }
       tar.closeArchiveEntry();
     } catch (IOException | RuntimeException e) {
@@ -101,29 +128,28 @@ public final class ReleaseBundle {
       } catch (IOException | IllegalArgumentException e) {
         throw refused(bundle, RELEASE_ENTRY + " is not a valid release: " + firstLine(e.getMessage()));
       }
-      if (release.hasImage()) {
-        throw refused(bundle, "release " + release.version() + " is a container image: not installable from a "
-            + "bundle yet");
-      }
+      String entryName = release.hasImage() ? IMAGE_ENTRY : ARTIFACT_ENTRY;
       TarArchiveEntry second = tar.getNextEntry();
-      requireEntry(bundle, second, ARTIFACT_ENTRY);
-      if (second.getSize() != release.sizeBytes()) {
-        throw refused(bundle, ARTIFACT_ENTRY + " is " + second.getSize() + " bytes, the release says "
+      requireEntry(bundle, second, entryName);
+      if (release.hasImage()
+          ? second.getSize() > release.sizeBytes() * MAX_IMAGE_ARCHIVE_FACTOR + IMAGE_ARCHIVE_SLACK
+          : second.getSize() != release.sizeBytes()) {
+        throw refused(bundle, entryName + " is " + second.getSize() + " bytes, the release says "
             + release.sizeBytes());
       }
       MessageDigest sha256 = ArtifactDigest.sha256();
       long copied;
       try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(artifactOut)),
           sha256)) {
-        copied = copy(tar, out, release.sizeBytes());
+        copied = copy(tar, out, second.getSize());
       }
-      if (copied != release.sizeBytes()) {
-        throw refused(bundle, "truncated: " + ARTIFACT_ENTRY + " holds " + copied + " of " + release.sizeBytes()
+      if (copied != second.getSize()) {
+        throw refused(bundle, "truncated: " + entryName + " holds " + copied + " of " + second.getSize()
             + " bytes");
       }
       TarArchiveEntry extra = tar.getNextEntry();
       if (extra != null) {
-        throw refused(bundle, "unexpected entry '" + extra.getName() + "' after " + ARTIFACT_ENTRY);
+        throw refused(bundle, "unexpected entry '" + extra.getName() + "' after " + entryName);
       }
       return new Opened(release, HexFormat.of().formatHex(sha256.digest()), copied);
     } catch (IOException e) {

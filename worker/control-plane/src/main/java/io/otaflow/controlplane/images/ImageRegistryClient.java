@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -84,6 +85,43 @@ public final class ImageRegistryClient {
     return new ResolvedImage(reference.pinnedTo(manifest.digest()), size(reference, manifest));
   }
 
+  /**
+   * A manifest (or index) of {@code reference}'s repository by {@code digest}, as the registry serves it: its bytes
+   * hash to the digest (checked), and its media type.
+   */
+  public ManifestBytes manifestBytes(ImageReference reference, String digest) {
+    Manifest manifest = manifest(reference, digest);
+    return new ManifestBytes(manifest.digest(), manifest.mediaType(), manifest.raw());
+  }
+
+  /** A manifest as served: {@code bytes} are what {@code digest} is the hash of. */
+  public record ManifestBytes(String digest, String mediaType, byte[] bytes) {
+  }
+
+  /** Whether {@code mediaType} is a multi-platform index (or Docker manifest list). */
+  public static boolean isIndex(String mediaType) {
+    return INDEX_TYPES.contains(mediaType);
+  }
+
+  /**
+   * Downloads the blob {@code digest} of {@code reference}'s repository to {@code target}, and checks its bytes hash
+   * to the digest.
+   *
+   * @throws ImageRegistryException naming the blob and what went wrong, in one line
+   */
+  public void downloadBlob(ImageReference reference, String digest, Path target) {
+    URI uri = URI.create(base(reference) + "/v2/" + path(reference) + "/blobs/" + digest);
+    HttpResponse<Path> response = get(reference, uri, HttpResponse.BodyHandlers.ofFile(target));
+    if (response.statusCode() != 200) {
+      throw new ImageRegistryException("image " + reference + ": " + registryName(reference) + " answered "
+          + response.statusCode() + " for blob " + digest);
+    }
+    String actual = "sha256:" + ArtifactDigest.sha256Hex(target);
+    if (!actual.equals(digest)) {
+      throw new ImageRegistryException("image " + reference + ": blob " + digest + " hashes to " + actual);
+    }
+  }
+
   private long size(ImageReference reference, Manifest manifest) {
     if (!INDEX_TYPES.contains(manifest.mediaType())) {
       return imageSize(reference, manifest);
@@ -109,7 +147,7 @@ public final class ImageRegistryClient {
     return size;
   }
 
-  private record Manifest(String digest, String mediaType, JsonNode body) {
+  private record Manifest(String digest, String mediaType, JsonNode body, byte[] raw) {
   }
 
   private Manifest manifest(ImageReference reference, String ref) {
@@ -136,7 +174,7 @@ public final class ImageRegistryClient {
     try {
       JsonNode body = JSON.readTree(response.body());
       String mediaType = body.path("mediaType").asText(response.headers().firstValue("Content-Type").orElse(""));
-      return new Manifest(digest, mediaType, body);
+      return new Manifest(digest, mediaType, body, response.body());
     } catch (IOException e) {
       throw new ImageRegistryException("image " + reference + ": manifest " + ref + " is not JSON");
     }
@@ -144,20 +182,24 @@ public final class ImageRegistryClient {
 
   /** GET with the manifest media types, answering one authentication challenge. */
   private HttpResponse<byte[]> get(ImageReference reference, URI uri) {
-    HttpResponse<byte[]> response = send(reference, uri, null);
+    return get(reference, uri, HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private <T> HttpResponse<T> get(ImageReference reference, URI uri, HttpResponse.BodyHandler<T> body) {
+    HttpResponse<T> response = send(reference, uri, null, body);
     if (response.statusCode() != 401) {
       return response;
     }
     String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
     RegistryCredentials login = credentials.get(registryName(reference));
     if (challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
-      return send(reference, uri, "Bearer " + token(reference, challenge, login));
+      return send(reference, uri, "Bearer " + token(reference, challenge, login), body);
     }
     if (login == null) {
       throw new ImageRegistryException("image " + reference + ": " + registryName(reference)
           + " asks for credentials and none are configured for it");
     }
-    HttpResponse<byte[]> retried = send(reference, uri, login.basic());
+    HttpResponse<T> retried = send(reference, uri, login.basic(), body);
     if (retried.statusCode() == 401) {
       throw new ImageRegistryException("image " + reference + ": " + registryName(reference)
           + " refused the configured credentials (401)");
@@ -201,17 +243,23 @@ public final class ImageRegistryClient {
     }
   }
 
-  private HttpResponse<byte[]> send(ImageReference reference, URI uri, String authorization) {
+  private <T> HttpResponse<T> send(ImageReference reference, URI uri, String authorization,
+                                   HttpResponse.BodyHandler<T> body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", ACCEPT).GET();
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
-    return exchange(reference, request.build());
+    return exchange(reference, request.build(), body);
   }
 
   private HttpResponse<byte[]> exchange(ImageReference reference, HttpRequest request) {
+    return exchange(reference, request, HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private <T> HttpResponse<T> exchange(ImageReference reference, HttpRequest request,
+                                       HttpResponse.BodyHandler<T> body) {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      return http.send(request, body);
     } catch (IOException e) {
       throw new ImageRegistryException("image " + reference + ": cannot reach " + request.uri().getHost()
           + (request.uri().getPort() > 0 ? ":" + request.uri().getPort() : "") + " (" + e.getClass().getSimpleName()
