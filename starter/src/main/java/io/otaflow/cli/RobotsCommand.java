@@ -36,7 +36,8 @@ final class RobotsCommand extends ListCommand {
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "Shows one robot: installed version, last seen, telemetry, labels and its latest rollouts.")
+      description = "Shows one robot: installed version, last seen, telemetry, labels, its latest rollouts and the "
+          + "releases installed on it offline.")
   int show(@Parameters(paramLabel = "ROBOT_ID", description = "The robot.") String robotId,
            @Option(names = "--json", description = "Print it as JSON.") boolean json,
            @Mixin ControlPlaneOptions robotServer) throws Exception {
@@ -60,6 +61,10 @@ final class RobotsCommand extends ListCommand {
             Listing.text(rollout, "releaseVersion"), Listing.text(rollout, "rolloutStatus"),
             Listing.text(rollout, "state"), Listing.text(rollout, "reason")));
       }
+      detail.path("versionHistory").forEach(change -> out.println("  " + Listing.text(change, "changedAt") + " "
+          + Listing.text(change, "source") + ": " + Listing.text(change, "previousVersion") + " -> "
+          + Listing.text(change, "version") + " (" + Listing.text(change, "outcome") + ": "
+          + Listing.text(change, "detail") + ")"));
     }
     out.flush();
     return ExitCodes.OK;

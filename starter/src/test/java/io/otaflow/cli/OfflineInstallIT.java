@@ -116,6 +116,12 @@ class OfflineInstallIT {
         null, 10));
     assertThat(audited).extracting(AuditRecord::result).containsExactlyInAnyOrder("REFUSED", "COMMITTED");
     assertThat(robotDir.resolve("offline-installs.json")).as("reported, so forgotten").doesNotExist();
+    StringWriter shown = new StringWriter();
+    assertThat(Otaflow.commandLine().setOut(new PrintWriter(shown)).execute("robots", "show", "r1", "--server",
+        TestControlPlane.apiUrl(controlPlane), "--token-file", dir.resolve("control").resolve("admin-token")
+            .toString())).isZero();
+    assertThat(shown.toString()).containsPattern(" OFFLINE_INSTALL: 1\\.0\\.0 -> 2\\.0\\.0 \\(COMMITTED: 2\\.0\\.0 "
+        + "committed after 2 healthy round\\(s\\) over 1\\.0 s\\)");
   }
 
   /**

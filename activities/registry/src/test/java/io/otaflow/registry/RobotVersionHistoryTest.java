@@ -25,7 +25,7 @@ class RobotVersionHistoryTest {
   @OnEachDatabase
   void committedInstallIsAVersionChangeAndARefusedOneOnlyAnAuditEntry() {
     OfflineInstallReport committed = new OfflineInstallReport("2.0.0", "1.0.0", "2.0.0", "COMMITTED",
-        "2.0.0 committed after 3 healthy round(s) over PT1M", T0.minus(Duration.ofHours(2)));
+        "2.0.0 committed after 3 healthy round(s) over 60.0 s", T0.minus(Duration.ofHours(2)));
     OfflineInstallReport refused = new OfflineInstallReport("1.5.0", "2.0.0", "2.0.0", "REFUSED",
         "verify: manifest: release number 3 is lower than installed 5", T0.minus(Duration.ofHours(1)));
 

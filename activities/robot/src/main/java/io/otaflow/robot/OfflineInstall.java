@@ -147,7 +147,7 @@ public final class OfflineInstall {
     Optional<String> unsafe = awaitSafeState(options.safeStateTimeout());
     if (unsafe.isPresent()) {
       deleteQuietly(staged);
-      return refused(release, before, "not safe to update within " + options.safeStateTimeout() + ": "
+      return refused(release, before, "not safe to update within " + options.safeStateTimeout().toSeconds() + " s: "
           + unsafe.get());
     }
     try {
@@ -162,7 +162,7 @@ public final class OfflineInstall {
     if (unhealthy.isEmpty()) {
       slots.commit(release);
       return record(release, before, Outcome.COMMITTED, release.version() + " committed after "
-          + options.healthChecks() + " healthy round(s) over " + options.soak());
+          + options.healthChecks() + " healthy round(s) over " + options.soak().toMillis() / 1000.0 + " s");
     }
     progress.println("unhealthy: " + unhealthy.get() + "; rolling back");
     try {

@@ -1,6 +1,11 @@
 package io.otaflow.agent;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.FileAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.otaflow.observability.JsonLogEncoder;
 import io.otaflow.robot.OfflineInstall;
 import io.otaflow.robot.RobotDisk;
 import io.otaflow.wire.Durations;
@@ -9,11 +14,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "install", mixinStandardHelpOptions = true,
     description = {"Installs a release from a bundle (otaflow release export) on this robot, with no Temporal and no "
@@ -25,8 +28,7 @@ import picocli.CommandLine.Spec;
         "Exit code: 0 committed, 1 refused (nothing changed), 2 rolled back (unhealthy), 3 the rollback failed."})
 final class AgentInstallCommand implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  static final String LOG_FILE = "offline-install.log";
 
   @Option(names = "--bundle", required = true, paramLabel = "FILE", description = "The bundle, such as "
       + "release-2.0.0.otaflow.")
@@ -54,25 +56,39 @@ final class AgentInstallCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    OfflineInstall install;
-    OfflineInstall.Options options;
-    try {
-      if (!Files.isRegularFile(bundle)) {
-        throw new IllegalArgumentException("--bundle: " + bundle + " is not a file");
-      }
-      AgentConfig file = config == null ? AgentConfig.defaults() : AgentConfig.load(config);
-      AgentConfig merged = file.withOverrides(null, null, null, dataDir == null ? null : dataDir.toString(), null);
-      Duration soakWindow = Durations.read(soak).filter(window -> !window.isNegative()).orElseThrow(() ->
-          new IllegalArgumentException("--soak: '" + soak + "' is not a duration, expected one such as "
-              + Durations.FORMS));
-      options = new OfflineInstall.Options(Durations.parsePositive(safeStateTimeout, "--safe-state-timeout"),
-          healthChecks, soakWindow);
-      RobotDisk disk = new RobotDisk(merged.dataDirPath());
-      install = new OfflineInstall(disk, merged.robotSide().forRobot(disk, new SimpleMeterRegistry()),
-          Clock.systemUTC(), System.out);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    // Refusals of the command line or of agent.yaml are one line (the handler prints it), exit 1: nothing changed.
+    if (!Files.isRegularFile(bundle)) {
+      throw new IllegalArgumentException("--bundle: " + bundle + " is not a file");
     }
+    AgentConfig file = config == null ? AgentConfig.defaults() : AgentConfig.load(config);
+    AgentConfig merged = file.withOverrides(null, null, null, dataDir == null ? null : dataDir.toString(), null);
+    Duration soakWindow = Durations.read(soak).filter(window -> !window.isNegative()).orElseThrow(() ->
+        new IllegalArgumentException("--soak: '" + soak + "' is not a duration, expected one such as "
+            + Durations.FORMS));
+    OfflineInstall.Options options = new OfflineInstall.Options(Durations.parsePositive(safeStateTimeout,
+        "--safe-state-timeout"), healthChecks, soakWindow);
+    RobotDisk disk = new RobotDisk(merged.dataDirPath());
+    Path log = disk.dir().resolve(LOG_FILE);
+    logTo(log);
+    System.out.println("installing " + bundle + " on " + disk.dir() + " (log: " + log + ")");
+    OfflineInstall install = new OfflineInstall(disk, merged.robotSide().forRobot(disk, new SimpleMeterRegistry()),
+        Clock.systemUTC(), System.out);
     return install.install(bundle, options).outcome().exitCode();
+  }
+
+  /** The steps' log lines go to a file: stdout is the person's, progress and outcome only. */
+  private static void logTo(Path file) {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.detachAndStopAllAppenders();
+    JsonLogEncoder encoder = new JsonLogEncoder();
+    encoder.setContext(context);
+    encoder.start();
+    FileAppender<ILoggingEvent> appender = new FileAppender<>();
+    appender.setContext(context);
+    appender.setFile(file.toString());
+    appender.setEncoder(encoder);
+    appender.start();
+    root.addAppender(appender);
   }
 }

@@ -4,6 +4,7 @@ import io.otaflow.fleet.RobotTelemetry;
 import io.otaflow.registry.RobotQuery;
 import io.otaflow.registry.RobotRecord;
 import io.otaflow.registry.RobotRepository;
+import io.otaflow.registry.RobotVersionHistory;
 import io.otaflow.registry.RobotRolloutRecord;
 import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.registry.TelemetryRepository;
@@ -30,11 +31,14 @@ class RobotController {
   private final RobotRepository robots;
   private final TelemetryRepository telemetry;
   private final RolloutRobotRepository rolloutRobots;
+  private final RobotVersionHistory versions;
 
-  RobotController(RobotRepository robots, TelemetryRepository telemetry, RolloutRobotRepository rolloutRobots) {
+  RobotController(RobotRepository robots, TelemetryRepository telemetry, RolloutRobotRepository rolloutRobots,
+                  RobotVersionHistory versions) {
     this.robots = robots;
     this.telemetry = telemetry;
     this.rolloutRobots = rolloutRobots;
+    this.versions = versions;
   }
 
   /**
@@ -56,14 +60,17 @@ class RobotController {
     return Page.of(rows, pageSize, robot -> RobotView.of(robot, latest.get(robot.robotId())), RobotView::robotId);
   }
 
-  /** The robot, its latest telemetry and its latest rollouts, newest first. */
+  /**
+   * The robot, its latest telemetry, its latest rollouts (newest first) and its installed-version changes the
+   * rollouts did not make (offline installs, oldest first).
+   */
   @GetMapping("/api/v1/robots/{id}")
   RobotDetailView robot(@PathVariable String id) {
     RobotRecord robot = robots.robot(id)
         .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "unknown robot " + id));
     List<RobotRolloutRecord> rollouts = rolloutRobots.robotRollouts(id, LAST_ROLLOUTS);
     return new RobotDetailView(RobotView.of(robot, telemetry.latest(id).orElse(null)),
-        rollouts.stream().map(RobotRolloutView::of).toList());
+        rollouts.stream().map(RobotRolloutView::of).toList(), versions.of(id));
   }
 
   private static Map<String, String> labelFilter(List<String> labels) {
