@@ -2,7 +2,6 @@ package io.otaflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otaflow.controlplane.images.ImageRegistryClient;
-import io.otaflow.controlplane.images.RegistryAuthFile;
 import io.otaflow.release.ImageReference;
 import io.otaflow.release.Release;
 import io.otaflow.robot.ReleaseBundle;
@@ -15,10 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -52,13 +47,8 @@ final class ReleaseExportCommand implements Callable<Integer> {
       description = "The bundle to write, such as release-2.0.0.otaflow (replaced if it exists).")
   Path out;
 
-  @Option(names = "--insecure-registry", paramLabel = "HOST:PORT",
-      description = "An image registry reached over plain HTTP; repeatable.")
-  List<String> insecureRegistries = new ArrayList<>();
-
-  @Option(names = "--registry-auth", paramLabel = "FILE",
-      description = "Registry credentials, as docker login or podman login write them (config.json).")
-  Path registryAuth;
+  @Mixin
+  ImageRegistryOptions registries = new ImageRegistryOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -104,8 +94,7 @@ final class ReleaseExportCommand implements Callable<Integer> {
 
   /** The image from its registry by digest, as an OCI archive beside the bundle, then into it. */
   private void writeImage(Release release) throws Exception {
-    ImageRegistryClient registry = new ImageRegistryClient(registryAuth == null ? Map.of()
-        : RegistryAuthFile.read(registryAuth), Set.copyOf(insecureRegistries), Duration.ofSeconds(30));
+    ImageRegistryClient registry = registries.client();
     ImageReference image = ImageReference.parse(release.image());
     Path archive = out.resolveSibling(out.getFileName() + ".oci.tmp");
     System.err.println("fetching " + release.image() + " from " + image.registry());

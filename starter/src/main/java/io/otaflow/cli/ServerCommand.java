@@ -2,7 +2,6 @@ package io.otaflow.cli;
 
 import io.otaflow.controlplane.ControlPlaneApplication;
 import io.otaflow.controlplane.ReleaseSigningKey;
-import io.otaflow.controlplane.images.RegistryAuthFile;
 import io.otaflow.controlplane.analysis.PrometheusClient;
 import io.otaflow.domain.OtaflowNames;
 import io.otaflow.observability.Tracing;
@@ -10,9 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.springframework.beans.BeansException;
@@ -21,6 +18,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.NestedExceptionUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -137,14 +135,8 @@ final class ServerCommand implements Callable<Integer> {
       description = "How long robots accept a manifest signed with --signing-key (default: ${DEFAULT-VALUE}).")
   Duration manifestValidity;
 
-  @Option(names = "--insecure-registry", paramLabel = "HOST:PORT",
-      description = "A container registry reached over plain HTTP when resolving image releases; repeat for more.")
-  List<String> insecureRegistries = new ArrayList<>();
-
-  @Option(names = "--registry-auth", paramLabel = "FILE",
-      description = "Registry credentials for image releases, as docker login or podman login write them "
-          + "(config.json, auth.json).")
-  Path registryAuth;
+  @Mixin
+  ImageRegistryOptions registries = new ImageRegistryOptions();
 
   @Option(names = "--prometheus-url", paramLabel = "URL",
       description = "Prometheus that stage analyses query (its HTTP API, like http://127.0.0.1:9090); without it, a "
@@ -159,9 +151,6 @@ final class ServerCommand implements Callable<Integer> {
     // Read here first so that a missing or wrong key file is one clear line, not a Spring context failure.
     String signing = signingKey == null ? "releases published without a manifest stay unsigned"
         : "signing releases with key " + ReleaseSigningKey.fromKeyFile(signingKey, manifestValidity).keyId();
-    if (registryAuth != null) {
-      RegistryAuthFile.read(registryAuth);
-    }
     ConfigurableApplicationContext context = start(properties(dir));
     Runtime.getRuntime().addShutdownHook(new Thread(context::close, "otaflow-server-shutdown"));
     System.out.println("otaflow control plane connected to Temporal at " + temporalAddress + " (namespace "
@@ -229,12 +218,7 @@ final class ServerCommand implements Callable<Integer> {
     if (oidcAudience != null) {
       properties.put("otaflow.oidc.audience", oidcAudience);
     }
-    if (!insecureRegistries.isEmpty()) {
-      properties.put("otaflow.images.insecure-registries", String.join(",", insecureRegistries));
-    }
-    if (registryAuth != null) {
-      properties.put("otaflow.images.auth-file", registryAuth.toAbsolutePath().toString());
-    }
+    registries.addTo(properties);
     if (prometheusUrl != null) {
       try {
         properties.put("otaflow.analysis.prometheus-url",

@@ -249,16 +249,9 @@ public class ContainerImageActivities implements DownloadActivities, SlotActivit
     requireAppImage("commit", release);
     ActivityKeepAlive.during(() -> {
       synchronized (disk) {
-        RobotDiskState state = disk.readState();
-        UpdatingRollout.requireNoOther("commit", state, UpdatingRollout.ofCurrentStep());
-        if (!release.version().equals(state.installedVersion())) {
-          throw ApplicationFailure.newNonRetryableFailure("commit: " + release.version()
-              + " is not the active version (active: " + state.installedVersion() + ")", RobotSideErrors.NOT_ACTIVE);
-        }
+        RobotDiskState state = DiskSlotActivities.stateToCommit(disk, release);
         alignTagWith(state);
-        if (!state.committed() || state.updatingRollout() != null) {
-          disk.writeState(state.withCommitted(true).withUpdatingRollout(null));
-        }
+        DiskSlotActivities.recordCommitted(disk, state);
         prune(state.app(app.name()));
         log.info("robot {}: {} committed ({})", disk.dir(), release.version(), release.image());
       }

@@ -143,18 +143,32 @@ public class DiskSlotActivities implements SlotActivities {
 
   private void markCommitted(Release release) {
     synchronized (disk) {
-      RobotDiskState state = disk.readState();
-      UpdatingRollout.requireNoOther("commit", state, UpdatingRollout.ofCurrentStep());
-      if (!release.version().equals(state.installedVersion())) {
-        throw ApplicationFailure.newNonRetryableFailure("commit: " + release.version()
-            + " is not the active version (active: " + state.installedVersion() + ")", RobotSideErrors.NOT_ACTIVE);
-      }
+      RobotDiskState state = stateToCommit(disk, release);
       disk.alignCurrentWith(state);
-      if (!state.committed() || state.updatingRollout() != null) {
-        disk.writeState(state.withCommitted(true).withUpdatingRollout(null));
-      }
+      recordCommitted(disk, state);
       deleteStaged(release);
       log.info("robot {}: {} committed in slot {}", disk.dir(), release.version(), state.activeSlot());
+    }
+  }
+
+  /**
+   * The robot's state, for a commit of {@code release}: refused (non-retryable) unless it is the active version and
+   * no other rollout is in the middle of an update here.
+   */
+  static RobotDiskState stateToCommit(RobotDisk disk, Release release) {
+    RobotDiskState state = disk.readState();
+    UpdatingRollout.requireNoOther("commit", state, UpdatingRollout.ofCurrentStep());
+    if (!release.version().equals(state.installedVersion())) {
+      throw ApplicationFailure.newNonRetryableFailure("commit: " + release.version()
+          + " is not the active version (active: " + state.installedVersion() + ")", RobotSideErrors.NOT_ACTIVE);
+    }
+    return state;
+  }
+
+  /** The active release kept for good and the update's lease released, unless a commit before did it already. */
+  static void recordCommitted(RobotDisk disk, RobotDiskState state) {
+    if (!state.committed() || state.updatingRollout() != null) {
+      disk.writeState(state.withCommitted(true).withUpdatingRollout(null));
     }
   }
 
