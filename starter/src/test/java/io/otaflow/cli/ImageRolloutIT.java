@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otaflow.controlplane.RolloutService;
 import io.otaflow.devstack.LocalPorts;
+import io.otaflow.domain.OtaflowNames;
+import io.otaflow.domain.RobotUpdateState;
 import io.otaflow.domain.RolloutStatus;
 import io.otaflow.plan.RolloutPlan;
 import io.otaflow.plan.StagePlan;
 import io.otaflow.plan.TargetSelector;
+import io.otaflow.registry.RolloutRobotRecord;
+import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.release.Release;
 import io.otaflow.robot.ContainerEngine;
 import io.otaflow.robot.RobotDisk;
@@ -18,12 +22,16 @@ import io.otaflow.testtools.LocalImageRegistry;
 import io.otaflow.testtools.PodmanService;
 import io.otaflow.testtools.TestImages;
 import io.otaflow.testtools.ThrottledProxy;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,6 +157,49 @@ class ImageRolloutIT {
     }
     assertThat(state().installedVersion()).isEqualTo("1.0.0");
     assertThat(slow.bytesForwarded()).as("at most the layer twice over").isLessThan(2L * layer.length + 1_000_000);
+  }
+
+  /**
+   * A registry that went away after the release was published: each pull fails and is retried (the download's five
+   * attempts), then the robot ends FAILED with the engine's reason, nothing applied, and the rollout stops.
+   */
+  @Test
+  void unreachableRegistryIsRetriedThenFailsTheRobotWithTheReason() throws Exception {
+    TestImages.Pushed pushed = TestImages.push(registry.host(), "robots/perception", "1.0.0", "perception 1.0.0");
+    ThrottledProxy doomed = ThrottledProxy.start(registry.host(), Long.MAX_VALUE);
+    PodmanService podman = closeLater(PodmanService.start(Files.createDirectories(dir.resolve("podman")),
+        doomed.host()));
+    String repository = doomed.host() + "/robots/perception";
+    Release v1 = register("1.0.0", repository, pushed);
+    doomed.close(); // nothing listens there any more
+    startAgent("agent-1", agentYaml(podman, repository, "true"));
+
+    RolloutProgress result = await("image-gone", v1);
+
+    assertThat(result.status()).as(result.reason()).isEqualTo(RolloutStatus.FAILED);
+    RolloutRobotRecord robot = controlPlane.getBean(RolloutRobotRepository.class).robots("image-gone", List.of(),
+        null, 10).get(0);
+    assertThat(robot.state()).isEqualTo(RobotUpdateState.FAILED);
+    assertThat(robot.reason()).contains("download: pulling " + v1.image() + " failed: ");
+    assertThat(downloadAttempts(OtaflowNames.robotWorkflowId("image-gone", "r1"))).as("the download's attempts")
+        .isEqualTo(5);
+    assertThat(state().installedVersion()).isNull();
+  }
+
+  /** The attempt that ended the robot's download step, from its history (Temporal records that one's start). */
+  private int downloadAttempts(String workflowId) {
+    Set<Long> downloads = new HashSet<>();
+    for (HistoryEvent event : controlPlane.getBean(WorkflowClient.class).fetchHistory(workflowId).getEvents()) {
+      if (event.hasActivityTaskScheduledEventAttributes()
+          && event.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("Download")) {
+        downloads.add(event.getEventId());
+      }
+      if (event.hasActivityTaskStartedEventAttributes()
+          && downloads.contains(event.getActivityTaskStartedEventAttributes().getScheduledEventId())) {
+        return event.getActivityTaskStartedEventAttributes().getAttempt();
+      }
+    }
+    throw new AssertionError("no download started in " + workflowId);
   }
 
   /** agent.yaml of a robot whose app runs {@code repository:current}, with one health command. */
