@@ -1,12 +1,11 @@
 package io.otaflow.cli;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpServer;
 import io.otaflow.controlplane.analysis.InstantValue;
 import io.otaflow.controlplane.analysis.PrometheusClient;
 import io.otaflow.controlplane.analysis.PrometheusUnavailableException;
-import java.io.File;
+import io.otaflow.testtools.ToolsOnPath;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,11 +18,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real Prometheus server (Debian's {@code prometheus} binary) on a free loopback port, with its own configuration and
@@ -38,7 +34,7 @@ final class TestPrometheus implements AutoCloseable {
   private final int port;
 
   private TestPrometheus(Path dir) throws IOException, InterruptedException {
-    Path binary = binary();
+    Path binary = ToolsOnPath.require("prometheus", "prometheus");
     metrics = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     metrics.createContext("/metrics", exchange -> {
       StringBuilder text = new StringBuilder();
@@ -71,19 +67,6 @@ final class TestPrometheus implements AutoCloseable {
   /** Started under {@code dir}, scraping nothing yet. */
   static TestPrometheus start(Path dir) throws IOException, InterruptedException {
     return new TestPrometheus(dir);
-  }
-
-  /** The prometheus binary on the PATH; skips the calling test without it, unless tools are required. */
-  static Path binary() {
-    Optional<Path> found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "prometheus")).filter(Files::isExecutable).findFirst();
-    String missing = "prometheus is not on the PATH: install the Debian package prometheus"
-        + " (apt-get install prometheus)";
-    if (found.isEmpty() && "1".equals(System.getenv("OTAFLOW_REQUIRE_TOOLS"))) {
-      fail(missing + "; OTAFLOW_REQUIRE_TOOLS=1 makes this a failure");
-    }
-    Assumptions.assumeTrue(found.isPresent(), missing);
-    return found.get();
   }
 
   String url() {

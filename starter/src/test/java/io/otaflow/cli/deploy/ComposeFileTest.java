@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otaflow.agent.AgentConfig;
+import io.otaflow.testtools.ToolsOnPath;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ class ComposeFileTest {
   }
 
   private static Result dockerCompose(Path composeFile, String... args) throws IOException, InterruptedException {
-    Path binary = DeployFiles.requireTool("docker-compose", "docker-compose");
+    Path binary = ToolsOnPath.require("docker-compose", "docker-compose");
     Path compose = DeployFiles.file(COMPOSE).getParent();
     List<String> command = new ArrayList<>(List.of(binary.toString(), "--project-directory", compose.toString(),
         "-f", composeFile.toString()));

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
 /** The repository's deploy files and the external tools that check them. */
 final class DeployFiles {
@@ -44,26 +42,5 @@ final class DeployFiles {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /**
-   * The executable {@code binary} on PATH. Absent, the test is skipped naming the Debian package that has it, or fails
-   * when OTAFLOW_REQUIRE_TOOLS=1 (CI installs every tool and must not skip).
-   */
-  static Path requireTool(String binary, String debianPackage) {
-    String path = System.getenv().getOrDefault("PATH", "");
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir.isEmpty() ? "." : dir, binary);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    String message = binary + " not found on PATH: install the Debian package " + debianPackage
-        + " (apt-get install -y " + debianPackage + ")";
-    if ("1".equals(System.getenv("OTAFLOW_REQUIRE_TOOLS"))) {
-      fail(message + "; OTAFLOW_REQUIRE_TOOLS=1 makes its absence a failure");
-    }
-    Assumptions.abort(message);
-    return null;
   }
 }

@@ -3,16 +3,13 @@ package io.otaflow.cli.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
+import io.otaflow.testtools.ToolsOnPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,14 +28,7 @@ class PromtoolTest {
   /** Per test, so that each one reports the skip and its reason. */
   @BeforeEach
   void findPromtool() {
-    Optional<Path> found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "promtool")).filter(Files::isExecutable).findFirst();
-    String missing = "promtool is not on the PATH: install the Debian package prometheus (apt-get install prometheus)";
-    if (found.isEmpty() && "1".equals(System.getenv("OTAFLOW_REQUIRE_TOOLS"))) {
-      fail(missing + "; OTAFLOW_REQUIRE_TOOLS=1 makes this a failure");
-    }
-    Assumptions.assumeTrue(found.isPresent(), missing);
-    promtool = found.get();
+    promtool = ToolsOnPath.require("promtool", "prometheus");
   }
 
   record Run(int exitCode, String output) {}
