@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.otaflow.controlplane.images.ImageRegistryClient;
 import io.otaflow.release.ImageReference;
+import io.otaflow.robot.FileTrees;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -73,12 +73,7 @@ final class OciImageArchive {
         }
       }
     } finally {
-      try (Stream<Path> files = Files.list(scratch)) {
-        for (Path file : files.toList()) {
-          Files.deleteIfExists(file);
-        }
-      }
-      Files.deleteIfExists(scratch);
+      FileTrees.deleteTree(scratch);
     }
   }
 

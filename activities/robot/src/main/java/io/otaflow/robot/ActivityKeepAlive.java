@@ -40,8 +40,8 @@ final class ActivityKeepAlive {
       return step.get();
     }
     long periodMillis = Math.max(1, timeout.toMillis() / 3);
-    ScheduledFuture<?> heartbeats = TIMER.scheduleAtFixedRate(() -> heartbeat(context, details.get()), periodMillis, periodMillis,
-        TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> heartbeats = TIMER.scheduleAtFixedRate(() -> heartbeat(context, details.get()), periodMillis,
+        periodMillis, TimeUnit.MILLISECONDS);
     try {
       return step.get();
     } finally {

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What apply does around the switch of {@code current}: refuse while the kill switch file exists, run
@@ -18,6 +20,7 @@ public record ApplyHooks(List<String> beforeSwitch, List<String> afterSwitch, Du
                          Path killSwitchFile) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+  private static final Logger log = LoggerFactory.getLogger(ApplyHooks.class);
 
   public ApplyHooks {
     beforeSwitch = List.copyOf(beforeSwitch);
@@ -39,6 +42,16 @@ public record ApplyHooks(List<String> beforeSwitch, List<String> afterSwitch, Du
 
   Optional<String> killSwitchOn() {
     return SafeStateRules.killSwitchOn(killSwitchFile);
+  }
+
+  /**
+   * Best effort, after a switch that did not happen or was undone: the afterSwitch hooks on the release that stays
+   * ({@code stayingVersion} on the robot at {@code robotDir}), so the services a beforeSwitch hook stopped run again.
+   * A failure is logged: the one being reported is the new release's.
+   */
+  void restartServices(Path robotDir, String stayingVersion) {
+    run(afterSwitch).ifPresent(failure -> log.error("robot {}: afterSwitch hooks failed on {} too: {}", robotDir,
+        stayingVersion, failure));
   }
 
   /** Runs the commands in order; returns the first failure, described, or empty when all exited 0. */

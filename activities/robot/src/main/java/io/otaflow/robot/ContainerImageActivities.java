@@ -112,7 +112,7 @@ public class ContainerImageActivities implements DownloadActivities, SlotActivit
    * network down, engine busy) is worth retrying.
    */
   private static ApplicationFailure pullRefused(Release release, String engineMessage) {
-    String message = "download: pulling " + release.image() + " failed: " + firstLine(engineMessage);
+    String message = "download: pulling " + release.image() + " failed: " + RobotSideErrors.firstLine(engineMessage);
     String lower = String.valueOf(engineMessage).toLowerCase(Locale.ROOT);
     if (lower.contains("manifest unknown") || lower.contains("not found") || lower.contains("unknown manifest")) {
       return ApplicationFailure.newNonRetryableFailure(message + " (the registry does not have this digest)",
@@ -182,7 +182,7 @@ public class ContainerImageActivities implements DownloadActivities, SlotActivit
       RobotDiskState before = state;
       String previous = before.app(app.name()).current();
       hooks.run(hooks.beforeSwitch()).ifPresent(failure -> {
-        restartServices(before);
+        hooks.restartServices(disk.dir(), before.installedVersion());
         throw ApplicationFailure.newNonRetryableFailure("apply: beforeSwitch " + failure + " (tag not moved, still "
             + "on " + describe(previous) + ")", RobotSideErrors.HOOK_FAILED);
       });
@@ -203,7 +203,7 @@ public class ContainerImageActivities implements DownloadActivities, SlotActivit
         } else {
           alignTagWith(before);
         }
-        restartServices(before);
+        hooks.restartServices(disk.dir(), before.installedVersion());
         throw ApplicationFailure.newNonRetryableFailure("apply: afterSwitch " + afterFailure.get() + " (tag moved "
             + "back to " + describe(previous) + ")", RobotSideErrors.HOOK_FAILED);
       }
@@ -277,7 +277,8 @@ public class ContainerImageActivities implements DownloadActivities, SlotActivit
         engine.remove(image.id());
         log.info("robot {}: pruned image {} ({})", disk.dir(), image.repoDigests(), image.id());
       } catch (DockerException e) {
-        log.warn("robot {}: cannot prune image {}: {}", disk.dir(), image.repoDigests(), firstLine(e.getMessage()));
+        log.warn("robot {}: cannot prune image {}: {}", disk.dir(), image.repoDigests(),
+            RobotSideErrors.firstLine(e.getMessage()));
       }
     }
   }
@@ -314,7 +315,7 @@ public class ContainerImageActivities implements DownloadActivities, SlotActivit
         log.info("robot {}: {} moved back from {} to {} ({})", disk.dir(), app.taggedImage(), release.version(),
             state.installedVersion(), state.app(app.name()).current());
         if (stopFailure.isPresent()) {
-          restartServices(state);
+          hooks.restartServices(disk.dir(), state.installedVersion());
           throw refuseRollback("beforeSwitch " + stopFailure.get() + " (tag moved back to "
               + state.app(app.name()).current() + " anyway)", RobotSideErrors.HOOK_FAILED);
         }
@@ -363,13 +364,6 @@ public class ContainerImageActivities implements DownloadActivities, SlotActivit
     log.info("robot {}: {} now names {}", disk.dir(), app.taggedImage(), wanted);
   }
 
-  /** Best effort: the afterSwitch hooks on what stays, so the services a beforeSwitch hook stopped run again. */
-  private void restartServices(RobotDiskState staying) {
-    hooks.run(hooks.afterSwitch()).ifPresent(failure ->
-        log.error("robot {}: afterSwitch hooks failed on {} too: {}", disk.dir(), staying.installedVersion(),
-            failure));
-  }
-
   /**
    * The release, refused (non-retryable) unless it is a valid image release of this robot's app: an archive, or an
    * image of another repository, has nowhere to go here.
@@ -409,7 +403,7 @@ public class ContainerImageActivities implements DownloadActivities, SlotActivit
       throw e;
     } catch (RuntimeException e) {
       throw ApplicationFailure.newFailureWithCause(step + ": container engine at " + engine.host() + ": "
-          + firstLine(describeCause(e)), RobotSideErrors.ENGINE_FAILED, e);
+          + RobotSideErrors.firstLine(describeCause(e)), RobotSideErrors.ENGINE_FAILED, e);
     }
   }
 
@@ -431,15 +425,6 @@ public class ContainerImageActivities implements DownloadActivities, SlotActivit
       cause = cause.getCause();
     }
     return cause.getMessage() == null ? cause.toString() : cause.getMessage();
-  }
-
-  private static String firstLine(String text) {
-    if (text == null) {
-      return "no message";
-    }
-    String trimmed = text.strip();
-    int newline = trimmed.indexOf('\n');
-    return newline < 0 ? trimmed : trimmed.substring(0, newline);
   }
 
   private static String describe(String image) {

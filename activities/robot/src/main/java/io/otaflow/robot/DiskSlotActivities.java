@@ -81,7 +81,7 @@ public class DiskSlotActivities implements SlotActivities {
         SlotSwitch result = disk.unpackAndSwitch(Path.of(artifact.path()), release.version(), false, maxExpandedBytes,
             ReleaseManifestCheck.releaseNumber(release), rollout.orElse(null), release.sha256(),
             () -> hooks.run(hooks.beforeSwitch()).ifPresent(failure -> {
-              restartServices(state);
+              hooks.restartServices(disk.dir(), state.installedVersion());
               throw ApplicationFailure.newNonRetryableFailure("apply: beforeSwitch " + failure
                   + " (nothing switched, still on " + state.installedVersion() + ")", RobotSideErrors.HOOK_FAILED);
             }));
@@ -115,14 +115,7 @@ public class DiskSlotActivities implements SlotActivities {
     disk.switchCurrentTo(before.activeSlot());
     log.warn("robot {}: afterSwitch failed on {}, switched back to {} (slot {})", disk.dir(), release.version(),
         before.installedVersion(), before.activeSlot());
-    restartServices(before);
-  }
-
-  /** Best effort: afterSwitch hooks on the release that stays, so services a beforeSwitch hook stopped run again. */
-  private void restartServices(RobotDiskState staying) {
-    hooks.run(hooks.afterSwitch()).ifPresent(failure ->
-        log.error("robot {}: afterSwitch hooks failed on {} too: {}", disk.dir(), staying.installedVersion(),
-            failure));
+    hooks.restartServices(disk.dir(), before.installedVersion());
   }
 
   /**
@@ -214,7 +207,7 @@ public class DiskSlotActivities implements SlotActivities {
         log.info("robot {}: switched back from {} to {} (slot {})", disk.dir(), release.version(),
             state.installedVersion(), state.activeSlot());
         if (stopFailure.isPresent()) {
-          restartServices(state);
+          hooks.restartServices(disk.dir(), state.installedVersion());
           throw refuseRollback("beforeSwitch " + stopFailure.get() + " (switched back to "
               + state.installedVersion() + " anyway)", RobotSideErrors.HOOK_FAILED);
         }

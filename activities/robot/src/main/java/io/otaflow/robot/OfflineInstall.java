@@ -26,8 +26,9 @@ import java.util.Optional;
 
 /**
  * A release installed from a bundle, on a robot with no network: the saga of an over-the-air update through the same
- * robot-side classes (an archive into the slots, or an image loaded into the app's engine and tagged) (verify: size, hash, signature, expiry, downgrade rule, target labels; wait for a safe state;
- * apply; the health gate over the soak window; commit, or roll back), without Temporal. Refused while state.json shows
+ * robot-side classes, an archive into the slots or an image loaded into the app's engine and tagged (verify: size,
+ * hash, signature, expiry, downgrade rule, target labels; wait for a safe state; apply; the health gate over the soak
+ * window; commit, or roll back), without Temporal. Refused while state.json shows
  * a rollout's update in progress. Each install is recorded in {@code offline-installs.json} beside state.json, which
  * the agent reports when it next registers with a control plane.
  */

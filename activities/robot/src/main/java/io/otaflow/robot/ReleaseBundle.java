@@ -126,7 +126,7 @@ public final class ReleaseBundle {
       try {
         release = JSON.readValue(tar.readAllBytes(), Release.class).validate();
       } catch (IOException | IllegalArgumentException e) {
-        throw refused(bundle, RELEASE_ENTRY + " is not a valid release: " + firstLine(e.getMessage()));
+        throw refused(bundle, RELEASE_ENTRY + " is not a valid release: " + RobotSideErrors.firstLine(e.getMessage()));
       }
       String entryName = release.hasImage() ? IMAGE_ENTRY : ARTIFACT_ENTRY;
       TarArchiveEntry second = tar.getNextEntry();
@@ -153,7 +153,7 @@ public final class ReleaseBundle {
       }
       return new Opened(release, HexFormat.of().formatHex(sha256.digest()), copied);
     } catch (IOException e) {
-      throw refused(bundle, "unreadable: " + firstLine(e.getMessage()));
+      throw refused(bundle, "unreadable: " + RobotSideErrors.firstLine(e.getMessage()));
     }
   }
 
@@ -181,13 +181,5 @@ public final class ReleaseBundle {
     }
     out.flush();
     return copied;
-  }
-
-  private static String firstLine(String text) {
-    if (text == null) {
-      return "no message";
-    }
-    int newline = text.indexOf('\n');
-    return newline < 0 ? text : text.substring(0, newline);
   }
 }

@@ -55,4 +55,14 @@ public final class RobotSideErrors {
 
   private RobotSideErrors() {
   }
+
+  /** The first line of a message from below (an engine, a parser), for a one-line failure; "no message" for none. */
+  static String firstLine(String message) {
+    if (message == null) {
+      return "no message";
+    }
+    String trimmed = message.strip();
+    int newline = trimmed.indexOf('\n');
+    return newline < 0 ? trimmed : trimmed.substring(0, newline);
+  }
 }
