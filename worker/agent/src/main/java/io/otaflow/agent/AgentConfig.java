@@ -390,13 +390,13 @@ public record AgentConfig(String robotId, Map<String, String> labels, String dat
       throw new IllegalArgumentException("temporal.apiKey: empty; remove it or give the key");
     }
     safeStateRules();
-    percent(health.minBatteryPercent(), "health.minBatteryPercent");
-    healthThresholds();
-    applyHooks();
-    probes();
     containerApp();
-    withAppHooksAndHealth().applyHooks();
-    withAppHooksAndHealth().probes();
+    // The hooks and health the robot runs: the app's when it gives them (the top-level ones must then be unset).
+    AgentConfig effective = withAppHooksAndHealth();
+    percent(effective.health.minBatteryPercent(), "health.minBatteryPercent");
+    effective.healthThresholds();
+    effective.applyHooks();
+    effective.probes();
     sensorSources();
     telemetryIntervalDuration();
     telemetrySendIntervalDuration();

@@ -86,6 +86,8 @@ class AgentConfigTest {
       "apps: [{name: 'a b', repository: r.example.com/a}] | apps[0].name: 'a b' is not a name (letters, digits, _ . -)",
       "apps: [{name: a, repository: r.example.com/a, registry: {username: u}}] | apps[0].registry.passwordFile: "
           + "missing, expected a file holding the password or token",
+      "apps: [{name: a, repository: r.example.com/a, health: {minBatteryPercent: 150}}] | health.minBatteryPercent: "
+          + "150.0 is not a percentage between 0 and 100",
       "'hooks: {afterSwitch: [x]}\\napps: [{name: a, repository: r.example.com/a, hooks: {afterSwitch: [y]}}]' | "
           + "apps[0].hooks: the top-level hooks are set too; give them in one place",
   })
