@@ -68,6 +68,14 @@ public interface RolloutRegistryActivities {
   @ActivityMethod
   RobotUpdateResult robotState(String rolloutId, String robotId);
 
+  /**
+   * The robots among {@code robotIds} whose update or rollback has ended (recorded in a state neither in progress nor
+   * PENDING), with that state and why (installed version null): robots a run that continued as new inherited in flight
+   * and that ended in between, reporting to the run before.
+   */
+  @ActivityMethod
+  List<RobotUpdateResult> endedRobots(String rolloutId, List<String> robotIds);
+
   /** Records the rollout's status, the stage it is at (null before the first) and why (null when nothing to say). */
   @ActivityMethod
   void recordRolloutStatus(String rolloutId, RolloutStatus status, String stage, String reason);

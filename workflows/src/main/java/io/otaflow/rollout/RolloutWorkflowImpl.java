@@ -88,6 +88,11 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
    * (the run's ID is recorded as the rollout's open run), and only robots that outlive a run signal the next one.
    */
   private static final String REPORT_BY_RESULT = "report-by-result";
+  /**
+   * Runs before this waited for the robots they inherited in flight to report, or to be found silent: one that ended
+   * between the run before continuing as new and this run recording itself open had sent its result to the run before.
+   */
+  private static final String INHERITED_REPORTS = "inherited-reports";
   /** What a rollback workflow ends with. An update workflow ends with any state but those in progress. */
   private static final Set<RobotUpdateState> ROLLBACK_OUTCOMES = EnumSet.of(RobotUpdateState.ROLLED_BACK,
       RobotUpdateState.ROLLBACK_FAILED);
@@ -168,6 +173,9 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     showRun();
     if (reportsByResult) {
       registry.recordOpenRun(request.rolloutId(), Workflow.getInfo().getRunId());
+      if (carried != null && Workflow.getVersion(INHERITED_REPORTS, Workflow.DEFAULT_VERSION, 1) == 1) {
+        collectInheritedReports();
+      }
     }
     if (carried == null && request.rollbackOrder() != null) {
       return rollBackEndedRollout();
@@ -676,6 +684,25 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
         return;
       }
       send(due);
+    }
+  }
+
+  /**
+   * The outcomes robots inherited in flight recorded before this run was recorded as the rollout's open run: they
+   * reported to the run before, by its result. Robots ending from now on find this run open, and signal it.
+   */
+  private void collectInheritedReports() {
+    List<String> inherited = state.inFlight.keySet().stream().sorted().toList();
+    if (inherited.isEmpty()) {
+      return;
+    }
+    for (RobotUpdateResult row : registry.endedRobots(request.rolloutId(), inherited)) {
+      InFlightRobot robot = state.inFlight.get(row.robotId());
+      if (robot != null && (!robot.switchingBack() || ROLLBACK_OUTCOMES.contains(row.outcome()))) {
+        log.info("rollout {}: robot {} ended {} as this run began; the registry has its report", request.rolloutId(),
+            row.robotId(), row.outcome());
+        robotFinished(row);
+      }
     }
   }
 

@@ -128,6 +128,14 @@ class InMemoryRegistry implements RolloutRegistryActivities, RobotStateActivitie
   }
 
   @Override
+  public synchronized List<RobotUpdateResult> endedRobots(String rolloutId, List<String> robotIds) {
+    return robotIds.stream().map(robotId -> robotState(rolloutId, robotId))
+        .filter(row -> row != null && row.outcome() != RobotUpdateState.PENDING
+            && !RobotUpdateState.IN_PROGRESS.contains(row.outcome()))
+        .toList();
+  }
+
+  @Override
   public void recordRolloutStatus(String rolloutId, RolloutStatus status, String stage, String reason) {
     rolloutEvents.add(status + (reason == null ? "" : ": " + reason));
   }

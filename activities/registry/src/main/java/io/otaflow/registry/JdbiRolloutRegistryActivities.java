@@ -100,6 +100,12 @@ public class JdbiRolloutRegistryActivities implements RolloutRegistryActivities 
   }
 
   @Override
+  public List<RobotUpdateResult> endedRobots(String rolloutId, List<String> robotIds) {
+    return rolloutRobots.endedRobots(rolloutId, robotIds).stream()
+        .map(row -> new RobotUpdateResult(row.robotId(), row.state(), row.reason(), null)).toList();
+  }
+
+  @Override
   public void recordRolloutStatus(String rolloutId, RolloutStatus status, String stage, String reason) {
     rollouts.recordRolloutStatus(rolloutId, status, stage, reason);
   }

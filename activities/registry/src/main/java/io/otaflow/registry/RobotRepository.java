@@ -143,13 +143,27 @@ public class RobotRepository {
   }
 
   /**
-   * Within {@code h}'s transaction: the robot now runs {@code version} and was just seen. Returns false for a robot
+   * Within {@code h}'s transaction: the robot now runs {@code version} and was just seen; a change of version is stored
+   * in its history as {@code outcome} in the rollout ({@link RobotVersionHistory#ROLLOUT}). Returns false for a robot
    * the registry does not know.
    */
-  static boolean recordInstalledVersion(Handle h, String robotId, String version, Instant now) {
-    return h.createUpdate("UPDATE robots SET installed_version = COALESCE(:version, installed_version),"
-            + " last_seen_at = :now WHERE robot_id = :robot")
-        .bind("robot", robotId).bind("version", version).bind("now", timestamp(now)).execute() > 0;
+  static boolean recordInstalledVersion(Handle h, String robotId, String version, String rolloutId, String outcome,
+                                        String reason, Instant now) {
+    // Empty when the robot is unknown; an empty Optional inside when it runs no release yet.
+    Optional<Optional<String>> row = h.createQuery("SELECT installed_version FROM robots WHERE robot_id = :robot")
+        .bind("robot", robotId).map((rs, ctx) -> Optional.ofNullable(rs.getString(1))).findFirst();
+    if (row.isEmpty()) {
+      return false;
+    }
+    Optional<String> before = row.get();
+    h.createUpdate("UPDATE robots SET installed_version = :version, last_seen_at = :now WHERE robot_id = :robot")
+        .bind("robot", robotId).bind("version", version).bind("now", timestamp(now)).execute();
+    if (!version.equals(before.orElse(null))) {
+      RobotVersionHistory.append(h, new RobotVersionHistory.Change(robotId, version, before.orElse(null),
+          RobotVersionHistory.ROLLOUT, outcome, "rollout " + rolloutId + (reason == null ? "" : ": " + reason), now),
+          now);
+    }
+    return true;
   }
 
   private static RobotRecord robotRow(ResultSet rs) throws SQLException {

@@ -7,15 +7,19 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Each robot's installed-version changes (table {@code robot_version_history}), and the audit trail of the offline
- * installs that made them.
+ * Each robot's installed-version changes (table {@code robot_version_history}): those its rollouts made (commits and
+ * rollbacks, stored by {@link RolloutRobotRepository} with the robot's state) and its offline installs, with the audit
+ * trail of the latter.
  */
 public class RobotVersionHistory {
 
   public static final String OFFLINE_INSTALL = "OFFLINE_INSTALL";
+  /** A rollout's robot workflow committed the release or rolled the robot back ({@code detail}: which rollout, why). */
+  public static final String ROLLOUT = "ROLLOUT";
   /** The audit trail's action for a robot's offline install, refused, committed or rolled back. */
   public static final String OFFLINE_INSTALL_ACTION = "robot.offline-install";
 
@@ -57,16 +61,22 @@ public class RobotVersionHistory {
             .bind("user", "robot:" + robotId).bind("action", OFFLINE_INSTALL_ACTION).bind("robot", robotId)
             .bind("reason", auditReason).bind("result", install.outcome()).bind("now", timestamp(now)).execute();
         if (!Objects.equals(install.previousVersion(), install.installedVersion())) {
-          h.createUpdate("INSERT INTO robot_version_history (robot_id, version, previous_version, source, outcome,"
-                  + " detail, changed_at, recorded_at) VALUES (:robot, :version, :previous, :source, :outcome,"
-                  + " :detail, :changedAt, :now)")
-              .bind("robot", robotId).bind("version", install.installedVersion())
-              .bind("previous", install.previousVersion()).bind("source", OFFLINE_INSTALL)
-              .bind("outcome", install.outcome()).bind("detail", install.reason())
-              .bind("changedAt", timestamp(install.at())).bind("now", timestamp(now)).execute();
+          append(h, new Change(robotId, install.installedVersion(), install.previousVersion(), OFFLINE_INSTALL,
+              install.outcome(), install.reason(), install.at()), now);
         }
       }
     });
+  }
+
+  /** Within {@code h}'s transaction, so that a change is stored exactly when the robot's row changes. */
+  static void append(Handle h, Change change, Instant now) {
+    h.createUpdate("INSERT INTO robot_version_history (robot_id, version, previous_version, source, outcome,"
+            + " detail, changed_at, recorded_at) VALUES (:robot, :version, :previous, :source, :outcome,"
+            + " :detail, :changedAt, :now)")
+        .bind("robot", change.robotId()).bind("version", change.version())
+        .bind("previous", change.previousVersion()).bind("source", change.source())
+        .bind("outcome", change.outcome()).bind("detail", change.detail())
+        .bind("changedAt", timestamp(change.changedAt())).bind("now", timestamp(now)).execute();
   }
 
   /** The robot's changes, oldest first. */

@@ -7,7 +7,9 @@ import static io.otaflow.registry.RegistryJdbc.timestamp;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -34,6 +36,35 @@ public class RolloutEventLog {
             + " ORDER BY id LIMIT :limit")
         .bind("id", rolloutId).bind("after", afterEventId).bind("limit", limit)
         .map((rs, ctx) -> eventRow(rs)).list());
+  }
+
+  /** The rollout's {@code limit} newest events, newest first. */
+  public List<RolloutEventRecord> newestEvents(String rolloutId, int limit) {
+    requirePositive(limit);
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollout_events WHERE rollout_id = :id"
+            + " ORDER BY id DESC LIMIT :limit")
+        .bind("id", rolloutId).bind("limit", limit).map((rs, ctx) -> eventRow(rs)).list());
+  }
+
+  /** The newest event's ID, 0 when there is none: where a reader of {@link #rolloutsChangedAfter} starts. */
+  public long latestEventId() {
+    return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(id), 0) FROM rollout_events")
+        .mapTo(Long.class).one());
+  }
+
+  /**
+   * The rollouts with events after {@code afterEventId}, each with its newest event's ID, at most {@code limit} of
+   * them (those changed longest ago first).
+   */
+  public Map<String, Long> rolloutsChangedAfter(long afterEventId, int limit) {
+    requirePositive(limit);
+    Map<String, Long> changed = new LinkedHashMap<>();
+    jdbi.useHandle(h -> h.createQuery("SELECT rollout_id, MAX(id) AS newest FROM rollout_events WHERE id > :after"
+            + " GROUP BY rollout_id ORDER BY newest LIMIT :limit")
+        .bind("after", afterEventId).bind("limit", limit)
+        .map((rs, ctx) -> changed.put(rs.getString("rollout_id"), rs.getLong("newest")))
+        .forEach(ignored -> { }));
+    return changed;
   }
 
   /** Appends an event within {@code h}'s transaction, so it is logged exactly when the change it records is made. */

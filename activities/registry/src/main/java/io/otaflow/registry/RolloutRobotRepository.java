@@ -63,6 +63,10 @@ public class RolloutRobotRepository {
   private static final List<String> ANY_STATE = Arrays.stream(RobotUpdateState.values()).map(Enum::name).toList();
 
   private static final String COMMITTED = RobotUpdateState.COMMITTED.name();
+  /** The update ended, and not COMMITTED. */
+  private static final List<String> ENDED_UNCOMMITTED = Stream.of(RobotUpdateState.FAILED,
+      RobotUpdateState.ROLLED_BACK, RobotUpdateState.ROLLBACK_FAILED, RobotUpdateState.OFFLINE,
+      RobotUpdateState.DEFERRED).map(Enum::name).toList();
   /** What a rollback switches back: robots left after apply, and COMMITTED ones unless they moved on since. */
   private static final List<String> ROLLBACK_STATES = List.of(COMMITTED, RobotUpdateState.APPLIED.name(),
       RobotUpdateState.HEALTH_CHECKING.name(), RobotUpdateState.ROLLBACK_FAILED.name());
@@ -284,7 +288,7 @@ public class RolloutRobotRepository {
       }
       RolloutEventLog.append(h, rolloutId, robotId, RolloutEventRecord.ROBOT_STATE, state.name(), null, reason, now);
       if (installedVersion != null) {
-        RobotRepository.recordInstalledVersion(h, robotId, installedVersion, now);
+        RobotRepository.recordInstalledVersion(h, robotId, installedVersion, rolloutId, state.name(), reason, now);
       }
       return readOpenRun ? RolloutRepository.openRun(h, rolloutId) : Optional.<String>empty();
     }));
@@ -320,6 +324,54 @@ public class RolloutRobotRepository {
         .map((rs, ctx) -> new RobotRolloutRecord(rs.getString("rollout_id"), rs.getString("release_version"),
             RolloutStatus.valueOf(rs.getString("status")), rolloutRobotRow(rs)))
         .list());
+  }
+
+  /** Those of {@code robotIds} in the rollout whose update or rollback ended: in a state neither in progress nor PENDING. */
+  public List<RolloutRobotRecord> endedRobots(String rolloutId, Collection<String> robotIds) {
+    if (robotIds.isEmpty()) {
+      return List.of();
+    }
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM rollout_robots WHERE rollout_id = :id"
+            + " AND robot_id IN (<robots>) AND state NOT IN (<notEnded>) ORDER BY robot_id")
+        .bind("id", rolloutId).bindList("robots", List.copyOf(robotIds)).bindList("notEnded", NOT_ENDED)
+        .map((rs, ctx) -> rolloutRobotRow(rs)).list());
+  }
+
+  /** Robots of one rollout in one stage and state. */
+  public record StageStateCount(String rolloutId, int stageIndex, RobotUpdateState state, int robots) {
+  }
+
+  /** Robots per stage and state of each of the rollouts, in one grouped query. */
+  public List<StageStateCount> countsByStage(Collection<String> rolloutIds) {
+    if (rolloutIds.isEmpty()) {
+      return List.of();
+    }
+    return jdbi.withHandle(h -> h.createQuery("SELECT rollout_id, stage_index, state, COUNT(*) AS n"
+            + " FROM rollout_robots WHERE rollout_id IN (<ids>) GROUP BY rollout_id, stage_index, state")
+        .bindList("ids", List.copyOf(rolloutIds))
+        .map((rs, ctx) -> new StageStateCount(rs.getString("rollout_id"), rs.getInt("stage_index"),
+            RobotUpdateState.valueOf(rs.getString("state")), rs.getInt("n")))
+        .list());
+  }
+
+  /**
+   * One page of the rollout's robots in any of {@code states} (all when empty): those that ended other than COMMITTED
+   * first, each part by robot ID; {@code offset} robots skipped (a person pages through hundreds, not 100,000).
+   */
+  public List<RolloutRobotRecord> robotsFailedFirst(String rolloutId, Collection<RobotUpdateState> states, int offset,
+                                                    int limit) {
+    requirePositive(limit);
+    String stateFilter = states.isEmpty() ? "" : " AND state IN (<states>)";
+    return jdbi.withHandle(h -> {
+      Query page = h.createQuery("SELECT * FROM rollout_robots WHERE rollout_id = :id" + stateFilter
+              + " ORDER BY CASE WHEN state IN (<failed>) THEN 0 ELSE 1 END, robot_id LIMIT :limit OFFSET :offset")
+          .bind("id", rolloutId).bindList("failed", ENDED_UNCOMMITTED).bind("limit", limit)
+          .bind("offset", Math.max(0, offset));
+      if (!states.isEmpty()) {
+        page.bindList("states", states.stream().map(Enum::name).toList());
+      }
+      return page.map((rs, ctx) -> rolloutRobotRow(rs)).list();
+    });
   }
 
   /** Robots per state, every state present (zero when none), in enum order. */

@@ -184,17 +184,26 @@ public class ControlPlaneConfig {
     return new PrometheusAnalysisActivities(analysis.prometheus(), Duration.ofSeconds(1), meters);
   }
 
+  @Bean
+  RegistryCounts registryCounts(Jdbi fleetJdbi) {
+    return new RegistryCounts(fleetJdbi, Clock.systemUTC());
+  }
+
+  /** When a robot counts as stale, hot or low on battery: in the fleet gauges and on the dashboard alike. */
+  @Bean
+  RegistryMetrics.FleetLimits fleetLimits(@Value("${otaflow.fleet.stale-after:15m}") Duration staleAfter,
+                                          @Value("${otaflow.fleet.hot-above-c:80}") double hotAboveC,
+                                          @Value("${otaflow.fleet.battery-low-below-percent:20}") double batteryLowBelow,
+                                          @Value("${otaflow.metrics.site-label:}") String siteLabel) {
+    return new RegistryMetrics.FleetLimits(staleAfter, hotAboveC, batteryLowBelow,
+        siteLabel.isBlank() ? null : siteLabel);
+  }
+
   /** otaflow's metrics from the registry, refreshed every {@code otaflow.metrics.refresh}. */
   @Bean
-  RegistryMetrics registryMetrics(Jdbi fleetJdbi, RolloutEventLog events, KillSwitchRepository killSwitch,
-                                  MeterRegistry meters,
-                                  @Value("${otaflow.fleet.stale-after:15m}") Duration staleAfter,
-                                  @Value("${otaflow.fleet.hot-above-c:80}") double hotAboveC,
-                                  @Value("${otaflow.fleet.battery-low-below-percent:20}") double batteryLowBelow,
-                                  @Value("${otaflow.metrics.site-label:}") String siteLabel) {
-    return new RegistryMetrics(new RegistryCounts(fleetJdbi, Clock.systemUTC()), events, killSwitch,
-        new RegistryMetrics.FleetLimits(staleAfter, hotAboveC, batteryLowBelow, siteLabel.isBlank() ? null : siteLabel),
-        meters);
+  RegistryMetrics registryMetrics(RegistryCounts counts, RolloutEventLog events, KillSwitchRepository killSwitch,
+                                  MeterRegistry meters, RegistryMetrics.FleetLimits limits) {
+    return new RegistryMetrics(counts, events, killSwitch, limits, meters);
   }
 
   @Bean

@@ -29,14 +29,14 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
  * 502 a container registry that could not be read.
  * Only the control plane's own failures are 500, and their detail never carries their stack or message.
  */
-final class ApiProblems {
+public final class ApiProblems {
 
   static final String FIELD = "field";
 
   private ApiProblems() {
   }
 
-  static ProblemDetail of(Exception e) {
+  public static ProblemDetail of(Exception e) {
     if (e instanceof UnknownReleaseException || e instanceof UnknownRolloutException
         || e instanceof UnknownTokenException) {
       return problem(HttpStatus.NOT_FOUND, e.getMessage());

@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  */
 @ConditionalOnWebApplication
 @Component
-class AuditedCommands {
+public class AuditedCommands {
 
   private static final Logger log = LoggerFactory.getLogger(AuditedCommands.class);
 
@@ -37,7 +37,7 @@ class AuditedCommands {
    * @param reason   the reason the person gave, as sent (null when none)
    * @param action   run with the user's name once the role allows it
    */
-  <T> T run(Command command, String targetId, String reason, CommandAction<T> action) {
+  public <T> T run(Command command, String targetId, String reason, CommandAction<T> action) {
     CurrentUser user = CurrentUser.get();
     T result;
     try {
@@ -54,20 +54,29 @@ class AuditedCommands {
   }
 
   /** For reads only some roles may make (the token list): refused 403, not audited as no state changes. */
-  void requireRole(UserRole role, String what) {
+  public void requireRole(UserRole role, String what) {
     requireRole(CurrentUser.get(), role, what);
+  }
+
+  /** Whether the authenticated user's role allows the command: the dashboard shows only the buttons it does. */
+  public boolean allows(Command command) {
+    return allows(CurrentUser.get(), command.role());
   }
 
   /** What a command does, given the authenticated user's name to record it under. */
   @FunctionalInterface
-  interface CommandAction<T> {
+  public interface CommandAction<T> {
     T run(String user);
   }
 
-  private void requireRole(CurrentUser user, UserRole role, String what) {
+  private boolean allows(CurrentUser user, UserRole role) {
     AuthorityAuthorizationManager<Object> needed = AuthorityAuthorizationManager.hasRole(role.name());
     needed.setRoleHierarchy(roles);
-    if (!needed.check(user::authentication, null).isGranted()) {
+    return needed.check(user::authentication, null).isGranted();
+  }
+
+  private void requireRole(CurrentUser user, UserRole role, String what) {
+    if (!allows(user, role)) {
       throw new AccessDeniedException(what + " needs the role " + role.roleName() + "; user " + user.name() + " has "
           + (user.role() == null ? "no otaflow role" : "the role " + user.role().roleName()));
     }

@@ -6,7 +6,7 @@ import io.otaflow.registry.UserRole;
  * Every state-changing command of the REST API: its name in the audit trail, the role it needs and the kind of target
  * it acts on. The one table of who may do what.
  */
-enum Command {
+public enum Command {
   RELEASE_PUBLISH("release.publish", UserRole.RELEASE_MANAGER, "release"),
   ROLLOUT_START("rollout.start", UserRole.RELEASE_MANAGER, "rollout"),
   ROLLOUT_PAUSE("rollout.pause", UserRole.RELEASE_MANAGER, "rollout"),

@@ -6,13 +6,13 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** A query parameter naming a value of an enum, in any case; refused naming the parameter and the valid values. */
-final class EnumParameter {
+public final class EnumParameter {
 
   private EnumParameter() {
   }
 
   /** @param what how the values are called, like "robot state" */
-  static <E extends Enum<E>> E parse(Class<E> type, String parameter, String what, String value) {
+  public static <E extends Enum<E>> E parse(Class<E> type, String parameter, String what, String value) {
     try {
       return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException unknown) {

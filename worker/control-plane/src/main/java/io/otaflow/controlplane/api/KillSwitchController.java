@@ -17,11 +17,11 @@ import org.springframework.web.bind.annotation.RestController;
 class KillSwitchController {
 
   private final KillSwitch killSwitch;
-  private final AuditedCommands commands;
+  private final OperatorCommands operator;
 
-  KillSwitchController(KillSwitch killSwitch, AuditedCommands commands) {
+  KillSwitchController(KillSwitch killSwitch, OperatorCommands operator) {
     this.killSwitch = killSwitch;
-    this.commands = commands;
+    this.operator = operator;
   }
 
   @GetMapping
@@ -38,14 +38,12 @@ class KillSwitchController {
   /** Stops every unfinished rollout; answers the switch as it is now (as first turned on, when it was on already). */
   @PostMapping("/on")
   KillSwitchRecord on(@RequestBody KillSwitchRequest request) {
-    return commands.run(Command.KILL_SWITCH_ON, null, request.reason(),
-        user -> killSwitch.turnOn(request.toOn(user)));
+    return operator.killSwitchOn(request);
   }
 
   /** Lets rollouts start again; paused ones stay paused until a person resumes them. */
   @PostMapping("/off")
   KillSwitchRecord off(@RequestBody KillSwitchRequest request) {
-    return commands.run(Command.KILL_SWITCH_OFF, null, request.reason(),
-        user -> killSwitch.turnOff(request.toOff(user)));
+    return operator.killSwitchOff(request);
   }
 }

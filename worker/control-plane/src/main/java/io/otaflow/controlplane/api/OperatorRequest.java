@@ -11,11 +11,11 @@ import io.otaflow.rollout.OperatorCommand;
  */
 public record OperatorRequest(String reason, Boolean rollback) {
 
-  OperatorCommand toCommand(String user) {
+  public OperatorCommand toCommand(String user) {
     return new OperatorCommand(user, RequiredFields.require(reason, "reason"));
   }
 
-  AbortCommand toAbort(String user) {
+  public AbortCommand toAbort(String user) {
     return new AbortCommand(user, RequiredFields.require(reason, "reason"), rollback == null || rollback);
   }
 }

@@ -8,8 +8,6 @@ import io.otaflow.registry.RobotVersionHistory;
 import io.otaflow.registry.RobotRolloutRecord;
 import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.registry.TelemetryRepository;
-import io.otaflow.domain.InvalidFieldException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -54,15 +52,15 @@ class RobotController {
                          @RequestParam(required = false) String after,
                          @RequestParam(required = false) String limit) {
     int pageSize = PageLimit.parse(limit);
-    List<RobotRecord> rows = robots.robots(new RobotQuery(labelFilter(labels), version, after, pageSize + 1));
+    List<RobotRecord> rows = robots.robots(new RobotQuery(RobotQuery.labelFilter(labels), version, after, pageSize + 1));
     Map<String, RobotTelemetry> latest = telemetry.latest(
         rows.stream().limit(pageSize).map(RobotRecord::robotId).toList());
     return Page.of(rows, pageSize, robot -> RobotView.of(robot, latest.get(robot.robotId())), RobotView::robotId);
   }
 
   /**
-   * The robot, its latest telemetry, its latest rollouts (newest first) and its installed-version changes the
-   * rollouts did not make (offline installs, oldest first).
+   * The robot, its latest telemetry, its latest rollouts (newest first) and every change of its installed version
+   * (rollouts' commits and rollbacks, offline installs; oldest first).
    */
   @GetMapping("/api/v1/robots/{id}")
   RobotDetailView robot(@PathVariable String id) {
@@ -71,17 +69,5 @@ class RobotController {
     List<RobotRolloutRecord> rollouts = rolloutRobots.robotRollouts(id, LAST_ROLLOUTS);
     return new RobotDetailView(RobotView.of(robot, telemetry.latest(id).orElse(null)),
         rollouts.stream().map(RobotRolloutView::of).toList(), versions.of(id));
-  }
-
-  private static Map<String, String> labelFilter(List<String> labels) {
-    Map<String, String> filter = new LinkedHashMap<>();
-    for (String label : labels == null ? List.<String>of() : labels) {
-      int equals = label.indexOf('=');
-      if (equals < 1) {
-        throw new InvalidFieldException("label", "'" + label + "' is not name=value");
-      }
-      filter.put(label.substring(0, equals).strip(), label.substring(equals + 1).strip());
-    }
-    return filter;
   }
 }

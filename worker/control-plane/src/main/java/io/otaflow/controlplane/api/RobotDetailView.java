@@ -4,8 +4,8 @@ import io.otaflow.registry.RobotVersionHistory;
 import java.util.List;
 
 /**
- * {@code GET /api/v1/robots/{id}}: the robot as listed, its latest rollouts (newest first), and the changes of its
- * installed version the rollouts did not make: releases installed offline from bundles (oldest first).
+ * {@code GET /api/v1/robots/{id}}: the robot as listed, its latest rollouts (newest first), and every change of its
+ * installed version, oldest first: rollouts' commits and rollbacks, and releases installed offline from bundles.
  */
 public record RobotDetailView(RobotView robot, List<RobotRolloutView> lastRollouts,
                               List<RobotVersionHistory.Change> versionHistory) {

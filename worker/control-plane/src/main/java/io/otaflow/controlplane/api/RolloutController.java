@@ -46,14 +46,16 @@ class RolloutController {
   private final RolloutRobotRepository rolloutRobots;
   private final RolloutEventLog events;
   private final AuditedCommands commands;
+  private final OperatorCommands operator;
 
   RolloutController(RolloutService rollouts, RolloutRepository registered, RolloutRobotRepository rolloutRobots,
-                    RolloutEventLog events, AuditedCommands commands) {
+                    RolloutEventLog events, AuditedCommands commands, OperatorCommands operator) {
     this.rollouts = rollouts;
     this.registered = registered;
     this.rolloutRobots = rolloutRobots;
     this.events = events;
     this.commands = commands;
+    this.operator = operator;
   }
 
   /**
@@ -138,33 +140,28 @@ class RolloutController {
 
   @PostMapping("/{id}/pause")
   RolloutProgress pause(@PathVariable String id, @RequestBody OperatorRequest command) {
-    return commands.run(Command.ROLLOUT_PAUSE, id, command.reason(),
-        user -> rollouts.pause(id, command.toCommand(user)));
+    return operator.pause(id, command);
   }
 
   @PostMapping("/{id}/resume")
   RolloutProgress resume(@PathVariable String id, @RequestBody OperatorRequest command) {
-    return commands.run(Command.ROLLOUT_RESUME, id, command.reason(),
-        user -> rollouts.resume(id, command.toCommand(user)));
+    return operator.resume(id, command);
   }
 
   @PostMapping("/{id}/approve")
   RolloutProgress approve(@PathVariable String id, @RequestBody OperatorRequest command) {
-    return commands.run(Command.ROLLOUT_APPROVE, id, command.reason(),
-        user -> rollouts.approve(id, command.toCommand(user)));
+    return operator.approve(id, command);
   }
 
   @PostMapping("/{id}/abort")
   RolloutProgress abort(@PathVariable String id, @RequestBody OperatorRequest command) {
-    return commands.run(Command.ROLLOUT_ABORT, id, command.reason(),
-        user -> rollouts.abort(id, command.toAbort(user)));
+    return operator.abort(id, command);
   }
 
   /** 202 once the rollback of the ended rollout has started; its progress is at the Location. */
   @PostMapping("/{id}/rollback")
   ResponseEntity<RollbackOrder> rollback(@PathVariable String id, @RequestBody OperatorRequest command) {
-    RollbackOrder order = commands.run(Command.ROLLOUT_ROLLBACK, id, command.reason(),
-        user -> rollouts.rollBack(id, command.toCommand(user)));
-    return ResponseEntity.accepted().location(URI.create("/api/v1/rollouts/" + id)).body(order);
+    return ResponseEntity.accepted().location(URI.create("/api/v1/rollouts/" + id))
+        .body(operator.rollBack(id, command));
   }
 }

@@ -108,12 +108,19 @@ public class SecurityConfig {
     return apiTokens;
   }
 
+  /** The API's bearer tokens, from the Authorization header. */
+  @Bean
+  AuthenticationManagerResolver<HttpServletRequest> bearerTokens(TokenAuthentication tokens) {
+    DefaultBearerTokenResolver resolver = new DefaultBearerTokenResolver();
+    return request -> tokens.managerFor(resolver.resolve(request));
+  }
+
   /**
    * otaflow API tokens go to the registry; anything else is a JWT for the identity provider when one is configured
    * (told apart by the token's prefix, so a bad API token gets an API token's refusal, not a JWT parser's).
    */
   @Bean
-  AuthenticationManagerResolver<HttpServletRequest> bearerTokens(
+  TokenAuthentication tokenAuthentication(
       ApiTokens apiTokens,
       @Value("${otaflow.oidc.issuer:}") String oidcIssuer,
       @Value("${otaflow.oidc.audience:}") String oidcAudience,
@@ -122,11 +129,7 @@ public class SecurityConfig {
     AuthenticationManager apiTokenManager = new ProviderManager(new OpaqueTokenAuthenticationProvider(apiTokens));
     AuthenticationManager jwtManager = oidcIssuer.isBlank() ? apiTokenManager : jwtManager(oidcIssuer, oidcAudience,
         userClaim, rolesClaim);
-    DefaultBearerTokenResolver resolver = new DefaultBearerTokenResolver();
-    return request -> {
-      String token = resolver.resolve(request);
-      return token == null || ApiTokens.looksLikeApiToken(token) ? apiTokenManager : jwtManager;
-    };
+    return new TokenAuthentication(apiTokenManager, jwtManager);
   }
 
   /**

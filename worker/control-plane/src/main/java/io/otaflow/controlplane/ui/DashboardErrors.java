@@ -1,0 +1,37 @@
+package io.otaflow.controlplane.ui;
+
+import io.otaflow.controlplane.api.ApiProblems;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.http.ProblemDetail;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+
+/**
+ * A page that cannot be shown (an unknown robot or rollout, a bad filter) as a page saying why, with the status the
+ * API would answer; a refusal is logged as one line, the control plane's own failure with its stack trace.
+ */
+@ConditionalOnWebApplication
+@ControllerAdvice(basePackageClasses = DashboardErrors.class)
+class DashboardErrors {
+
+  private static final Logger log = LoggerFactory.getLogger(DashboardErrors.class);
+
+  @ExceptionHandler(Exception.class)
+  String error(Exception e, HttpServletRequest request, HttpServletResponse response, Model model) {
+    ProblemDetail problem = ApiProblems.of(e);
+    if (problem.getStatus() >= 500) {
+      log.error("dashboard page {} failed", request.getRequestURI(), e);
+    } else {
+      log.info("dashboard refused {} {}: {}", problem.getStatus(), request.getRequestURI(), problem.getDetail());
+    }
+    response.setStatus(problem.getStatus());
+    model.addAttribute("status", problem.getStatus());
+    model.addAttribute("refusal", problem.getDetail());
+    return "ui/error";
+  }
+}

@@ -1,0 +1,44 @@
+package io.otaflow.controlplane.ui;
+
+import io.otaflow.plan.StagePlan;
+import io.otaflow.registry.RolloutRecord;
+import io.otaflow.registry.RolloutRepository;
+import io.otaflow.registry.RolloutRobotRepository;
+import io.otaflow.registry.RolloutRobotRepository.StageStateCount;
+import io.otaflow.rollout.RolloutRequest;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.stereotype.Component;
+
+/** Rollouts as the dashboard lists them, with their stage bars: one grouped count query for all of them. */
+@ConditionalOnWebApplication
+@Component
+class RolloutSummaries {
+
+  private final RolloutRepository rollouts;
+  private final RolloutRobotRepository rolloutRobots;
+  private final Clock clock = Clock.systemUTC();
+
+  RolloutSummaries(RolloutRepository rollouts, RolloutRobotRepository rolloutRobots) {
+    this.rollouts = rollouts;
+    this.rolloutRobots = rolloutRobots;
+  }
+
+  List<RolloutSummary> of(List<RolloutRecord> records) {
+    Map<String, List<StageStateCount>> counts = rolloutRobots.countsByStage(
+            records.stream().map(RolloutRecord::rolloutId).toList()).stream()
+        .collect(Collectors.groupingBy(StageStateCount::rolloutId));
+    return records.stream().map(record -> new RolloutSummary(record,
+            StageBars.of(stages(record.rolloutId()), counts.getOrDefault(record.rolloutId(), List.of())),
+            Ago.text(record.updatedAt(), clock.instant())))
+        .toList();
+  }
+
+  List<StagePlan> stages(String rolloutId) {
+    return rollouts.rolloutRequest(rolloutId).map(RolloutRequest::plan).map(plan -> plan.stages())
+        .orElse(List.of());
+  }
+}
