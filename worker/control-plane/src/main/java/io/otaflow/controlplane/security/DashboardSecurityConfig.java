@@ -2,15 +2,22 @@ package io.otaflow.controlplane.security;
 
 import io.otaflow.registry.UserRole;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationManagerResolver;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
@@ -26,6 +33,8 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 @Configuration(proxyBeanMethods = false)
 public class DashboardSecurityConfig {
 
+  private static final Logger log = LoggerFactory.getLogger(DashboardSecurityConfig.class);
+
   /** Everything the dashboard serves lives under it. */
   public static final String UI = "/ui";
   public static final String SIGN_IN = UI + "/signin";
@@ -35,20 +44,31 @@ public class DashboardSecurityConfig {
   SecurityFilterChain dashboard(HttpSecurity http, TokenAuthentication tokens) throws Exception {
     SessionTokens sessionTokens = new SessionTokens();
     SignInRedirect signIn = new SignInRedirect(sessionTokens);
+    // The bearer-token filter alone, not oauth2ResourceServer(), which exempts every request carrying a token from
+    // CSRF protection: right for an Authorization header, wrong for a token that a session cookie stands for.
+    AuthenticationManagerResolver<HttpServletRequest> managers = request -> tokens.managerFor(
+        sessionTokens.resolve(request));
+    BearerTokenAuthenticationFilter sessionToken = new BearerTokenAuthenticationFilter(managers);
+    sessionToken.setBearerTokenResolver(sessionTokens);
+    sessionToken.setAuthenticationFailureHandler(new AuthenticationEntryPointFailureHandler(signIn));
+    sessionToken.setSecurityContextRepository(new RequestAttributeSecurityContextRepository());
     http.securityMatcher(UI, UI + "/**")
         .authorizeHttpRequests(requests -> requests
             // An event stream's end is dispatched again (ASYNC), after its request was authorized.
             .dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll()
             .requestMatchers(SIGN_IN, UI + "/static/**").permitAll()
             .anyRequest().hasRole(UserRole.VIEWER.name()))
-        .oauth2ResourceServer(resourceServer -> resourceServer
-            .bearerTokenResolver(sessionTokens)
-            .authenticationManagerResolver(request -> tokens.managerFor(sessionTokens.resolve(request)))
-            .authenticationEntryPoint(signIn))
+        .addFilterBefore(sessionToken, AnonymousAuthenticationFilter.class)
         .exceptionHandling(exceptions -> exceptions
             .authenticationEntryPoint(signIn)
-            .accessDeniedHandler((request, response, denied) -> response.sendError(HttpStatus.FORBIDDEN.value(),
-                denied.getMessage())))
+            // Answered here, not by sendError: the error page's dispatch would meet the API's chain, and its 401.
+            .accessDeniedHandler((request, response, denied) -> {
+              log.info("dashboard refused 403 {} {}: {}", request.getMethod(), request.getRequestURI(),
+                  denied.getMessage());
+              response.setStatus(HttpStatus.FORBIDDEN.value());
+              response.setContentType("text/plain;charset=UTF-8");
+              response.getWriter().println("refused: " + denied.getMessage());
+            }))
         // The session keeps the token, never an authentication: each request checks the token again.
         .securityContext(context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
         .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))

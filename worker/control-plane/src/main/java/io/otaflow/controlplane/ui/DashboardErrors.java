@@ -10,6 +10,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
+import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
 
 /**
  * A page that cannot be shown (an unknown robot or rollout, a bad filter) as a page saying why, with the status the
@@ -20,6 +22,12 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 class DashboardErrors {
 
   private static final Logger log = LoggerFactory.getLogger(DashboardErrors.class);
+
+  /** A page closed while its live updates streamed, or a stream that reached its lifetime: nothing to answer. */
+  @ExceptionHandler({AsyncRequestNotUsableException.class, AsyncRequestTimeoutException.class})
+  void closed(Exception e) {
+    log.debug("dashboard event stream closed by the browser: {}", e.getMessage());
+  }
 
   @ExceptionHandler(Exception.class)
   String error(Exception e, HttpServletRequest request, HttpServletResponse response, Model model) {

@@ -92,7 +92,11 @@ class DashboardEvents {
                        @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId) {
     Stream stream = new Stream(new SseEmitter(STREAM_LIFETIME.toMillis()), rollout, fleet);
     stream.emitter().onCompletion(() -> streams.remove(stream));
-    stream.emitter().onTimeout(() -> streams.remove(stream));
+    stream.emitter().onTimeout(() -> {
+      streams.remove(stream);
+      // Ends the response normally: the browser reconnects, with the last event's ID.
+      stream.emitter().complete();
+    });
     stream.emitter().onError(failure -> streams.remove(stream));
     long from = lastEventId != null ? lastEventId : since;
     synchronized (stream) {

@@ -107,7 +107,6 @@ class RolloutPages {
     model.addAttribute("temporalUrl", temporalWebUrl + "/namespaces/" + DashboardPaths.encode(namespace)
         + "/workflows/" + DashboardPaths.encode(rollout.workflowId()));
     model.addAttribute("canSteer", commands.allows(Command.ROLLOUT_APPROVE));
-    model.addAttribute("ended", rollout.status().isFinal());
     model.addAttribute("since", events.latestEventId());
   }
 
