@@ -3,6 +3,8 @@ package io.otaflow.controlplane.security;
 import io.otaflow.registry.UserRole;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -14,12 +16,16 @@ import org.springframework.security.authentication.AuthenticationManagerResolver
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.client.web.OAuth2LoginAuthenticationFilter;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.web.servlet.FlashMap;
+import org.springframework.web.servlet.support.SessionFlashMapManager;
 
 /**
  * Who may use the dashboard ({@code /ui}): people signed in with an API token or through the identity provider
@@ -41,7 +47,8 @@ public class DashboardSecurityConfig {
 
   @Bean
   @Order(1)
-  SecurityFilterChain dashboard(HttpSecurity http, TokenAuthentication tokens) throws Exception {
+  SecurityFilterChain dashboard(HttpSecurity http, TokenAuthentication tokens, DashboardOidc oidc,
+                               DashboardSignIn signIns) throws Exception {
     SessionTokens sessionTokens = new SessionTokens();
     SignInRedirect signIn = new SignInRedirect(sessionTokens);
     // The bearer-token filter alone, not oauth2ResourceServer(), which exempts every request carrying a token from
@@ -52,6 +59,28 @@ public class DashboardSecurityConfig {
     sessionToken.setBearerTokenResolver(sessionTokens);
     sessionToken.setAuthenticationFailureHandler(new AuthenticationEntryPointFailureHandler(signIn));
     sessionToken.setSecurityContextRepository(new RequestAttributeSecurityContextRepository());
+    if (oidc.enabled()) {
+      http.addFilterBefore(new SameSiteRelay(), OAuth2LoginAuthenticationFilter.class)
+          .oauth2Login(login -> login
+              .clientRegistrationRepository(oidc)
+              .loginPage(SIGN_IN)
+              .authorizationEndpoint(authorization -> authorization.baseUri(DashboardOidc.AUTHORIZATION_PATH))
+              .redirectionEndpoint(callback -> callback.baseUri(DashboardOidc.CALLBACK_PATH + "*"))
+              .successHandler((request, response, authentication) -> {
+                String idToken = ((OidcUser) authentication.getPrincipal()).getIdToken().getTokenValue();
+                String refusal = signIns.signIn(request, idToken);
+                if (refusal == null) {
+                  response.sendRedirect(request.getContextPath() + UI);
+                } else {
+                  backToSignIn(request, response, refusal);
+                }
+              })
+              .failureHandler((request, response, failure) -> {
+                log.info("dashboard sign-in through the identity provider failed: {}", failure.getMessage());
+                backToSignIn(request, response, "sign-in through the identity provider failed: "
+                    + failure.getMessage());
+              }));
+    }
     http.securityMatcher(UI, UI + "/**")
         .authorizeHttpRequests(requests -> requests
             // An event stream's end is dispatched again (ASYNC), after its request was authorized.
@@ -80,5 +109,14 @@ public class DashboardSecurityConfig {
         .formLogin(AbstractHttpConfigurer::disable)
         .logout(AbstractHttpConfigurer::disable);
     return http.build();
+  }
+
+  /** The sign-in page again, saying why (a flash attribute, as a redirect from a controller would carry it). */
+  private static void backToSignIn(HttpServletRequest request, HttpServletResponse response, String refusal)
+      throws IOException {
+    FlashMap flash = new FlashMap();
+    flash.put("refusal", refusal);
+    new SessionFlashMapManager().saveOutputFlashMap(flash, request, response);
+    response.sendRedirect(request.getContextPath() + SIGN_IN);
   }
 }

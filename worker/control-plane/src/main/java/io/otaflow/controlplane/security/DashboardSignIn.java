@@ -21,9 +21,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * The dashboard's sign-in with an API token (the same one the CLI uses): checked as the API checks it, then kept in
- * the person's session ({@link SessionTokens}). A token without the viewer role (a robot's, or a person's with no
- * otaflow role) is refused. Sign-ins are counted in {@code otaflow.dashboard.signins} (accepted or refused).
+ * The dashboard's sign-in with an API token (the same one the CLI uses) or, when configured, through the identity
+ * provider ({@link DashboardOidc}): the token is checked as the API checks it, then kept in the person's session
+ * ({@link SessionTokens}). A token without the viewer role (a robot's, or a person's with no otaflow role) is refused.
+ * Sign-ins are counted in {@code otaflow.dashboard.signins} (accepted or refused).
  */
 @ConditionalOnWebApplication
 @Controller
@@ -36,9 +37,11 @@ class DashboardSignIn {
   private final AuthorityAuthorizationManager<Object> viewer;
   private final Counter accepted;
   private final Counter refused;
+  private final DashboardOidc oidc;
 
-  DashboardSignIn(TokenAuthentication tokens, RoleHierarchy roles, MeterRegistry meters) {
+  DashboardSignIn(TokenAuthentication tokens, RoleHierarchy roles, MeterRegistry meters, DashboardOidc oidc) {
     this.tokens = tokens;
+    this.oidc = oidc;
     this.viewer = AuthorityAuthorizationManager.hasRole(UserRole.VIEWER.name());
     this.viewer.setRoleHierarchy(roles);
     this.accepted = signIns(meters, "accepted");
@@ -53,22 +56,20 @@ class DashboardSignIn {
   @GetMapping(DashboardSecurityConfig.SIGN_IN)
   String page(@RequestParam(required = false) String ended, Model model) {
     model.addAttribute("ended", ended != null);
+    model.addAttribute("oidc", oidc.enabled());
     return PAGE;
   }
 
   @PostMapping(DashboardSecurityConfig.SIGN_IN)
   String signIn(@RequestParam(defaultValue = "") String token, HttpServletRequest request,
                 HttpServletResponse response, Model model) {
-    String refusal = refusal(token.strip());
+    String refusal = signIn(request, token.strip());
     if (refusal != null) {
-      refused.increment();
-      log.info("dashboard sign-in refused: {}", refusal);
       response.setStatus(HttpStatus.UNAUTHORIZED.value());
       model.addAttribute("refusal", refusal);
+      page(null, model);
       return PAGE;
     }
-    accepted.increment();
-    SessionTokens.signIn(request, token.strip());
     return "redirect:" + DashboardSecurityConfig.UI;
   }
 
@@ -78,10 +79,28 @@ class DashboardSignIn {
     return "redirect:" + DashboardSecurityConfig.SIGN_IN;
   }
 
+  /**
+   * Signs the person in with the token (an API token from the form, or the ID token the identity provider issued),
+   * checked as the API checks it; counted and logged.
+   *
+   * @return why it may not sign in, or null when it did
+   */
+  String signIn(HttpServletRequest request, String token) {
+    String refusal = refusal(token);
+    if (refusal != null) {
+      refused.increment();
+      log.info("dashboard sign-in refused: {}", refusal);
+      return refusal;
+    }
+    accepted.increment();
+    SessionTokens.signIn(request, token);
+    return null;
+  }
+
   /** Why the token may not sign in, or null when it may. */
   private String refusal(String token) {
     if (token.isEmpty()) {
-      return "a token is required: an otaflow API token (otaflow token create) or the identity provider's";
+      return "a token is required: an otaflow API token (otaflow tokens create)";
     }
     Authentication user;
     try {

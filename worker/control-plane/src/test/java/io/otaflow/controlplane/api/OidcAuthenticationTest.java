@@ -3,22 +3,9 @@ package io.otaflow.controlplane.api;
 import static io.otaflow.controlplane.api.ControlPlaneUnderTest.release;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import io.otaflow.controlplane.api.ControlPlaneUnderTest.Answer;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -32,10 +19,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class OidcAuthenticationTest {
 
-  private static final RSAKey KEY = rsaKey("idp-key");
-  private static final RSAKey OTHER_KEY = rsaKey("idp-key");
-  private static final HttpServer ISSUER = issuer();
-  private static final String ISSUER_URL = "http://127.0.0.1:" + ISSUER.getAddress().getPort() + "/realms/acme";
+  private static final TestIdentityProvider ISSUER = TestIdentityProvider.start();
+  private static final RSAKey KEY = ISSUER.key();
+  private static final RSAKey OTHER_KEY = TestIdentityProvider.rsaKey("idp-key");
+  private static final String ISSUER_URL = ISSUER.issuer();
 
   @RegisterExtension
   static final ControlPlaneUnderTest api = ControlPlaneUnderTest.perTestClass(
@@ -43,7 +30,7 @@ class OidcAuthenticationTest {
 
   @AfterAll
   static void stopIssuer() {
-    ISSUER.stop(0);
+    ISSUER.close();
   }
 
   @Test
@@ -96,52 +83,12 @@ class OidcAuthenticationTest {
     assertThat(telemetry.error()).startsWith("user rob is not a robot");
   }
 
-  private static String jwt(RSAKey key, String issuer, String user, List<String> roles, Instant expires)
-      throws JOSEException {
+  private static String jwt(RSAKey key, String issuer, String user, List<String> roles, Instant expires) {
     return jwt(key, issuer, "otaflow", user, roles, expires);
   }
 
   private static String jwt(RSAKey key, String issuer, String audience, String user, List<String> roles,
-                            Instant expires) throws JOSEException {
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
-        new JWTClaimsSet.Builder().issuer(issuer).audience(audience).subject("id-" + user)
-            .claim("preferred_username", user)
-            .claim("roles", roles).issueTime(Date.from(expires.minusSeconds(600))).expirationTime(Date.from(expires))
-            .build());
-    jwt.sign(new RSASSASigner(key));
-    return jwt.serialize();
-  }
-
-  private static RSAKey rsaKey(String keyId) {
-    try {
-      return new RSAKeyGenerator(2048).keyID(keyId).generate();
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** The identity provider's discovery document and public keys, as Keycloak serves them under a realm. */
-  private static HttpServer issuer() {
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/acme";
-      respond(server, "/realms/acme/.well-known/openid-configuration",
-          "{\"issuer\": \"" + base + "\", \"jwks_uri\": \"" + base + "/certs\"}");
-      respond(server, "/realms/acme/certs", new JWKSet(KEY.toPublicJWK()).toString());
-      server.start();
-      return server;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void respond(HttpServer server, String path, String json) {
-    server.createContext(path, exchange -> {
-      byte[] body = json.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+                            Instant expires) {
+    return TestIdentityProvider.jwt(key, issuer, audience, user, roles, expires, null);
   }
 }
