@@ -6,6 +6,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.ProblemDetail;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -19,6 +21,8 @@ import org.springframework.web.context.request.async.AsyncRequestTimeoutExceptio
  */
 @ConditionalOnWebApplication
 @ControllerAdvice(basePackageClasses = DashboardErrors.class)
+// Before the API's advice, which answers everything else (paths nothing serves among them) as problem details.
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class DashboardErrors {
 
   private static final Logger log = LoggerFactory.getLogger(DashboardErrors.class);

@@ -19,6 +19,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Controller;
@@ -129,6 +131,22 @@ class DashboardEvents {
     } else if (++quietTicks >= KEEP_ALIVE_TICKS) {
       quietTicks = 0;
       streams.forEach(stream -> send(stream, () -> SseEmitter.event().comment("keep-alive")));
+    }
+  }
+
+  /**
+   * Ends every stream as the control plane begins to stop (before the web server's graceful shutdown, which would
+   * wait for them): open pages reconnect to whichever control plane serves next.
+   */
+  @EventListener(ContextClosedEvent.class)
+  void closeStreams() {
+    for (Stream stream : List.copyOf(streams)) {
+      streams.remove(stream);
+      try {
+        stream.emitter().complete();
+      } catch (IllegalStateException gone) {
+        log.debug("dashboard event stream already closed: {}", gone.toString());
+      }
     }
   }
 

@@ -4,19 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otaflow.controlplane.security.ApiTokens;
 import io.otaflow.registry.UserRole;
-import java.net.CookieManager;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,7 +22,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DashboardSignInTest {
 
   private static final TestIdentityProvider PROVIDER = TestIdentityProvider.start();
-  private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
   @RegisterExtension
   static final ControlPlaneUnderTest api = ControlPlaneUnderTest.perTestClass(dataDir -> {
@@ -46,7 +37,7 @@ class DashboardSignInTest {
 
   @Test
   void aTokenSignsInToAnHttpOnlySameSiteStrictSessionAndNothingElseOpensThePages() throws Exception {
-    Browser browser = new Browser();
+    DashboardHttp browser = new DashboardHttp(api);
     HttpResponse<String> anonymous = browser.get("/ui");
     assertThat(anonymous.statusCode()).isEqualTo(302);
     assertThat(anonymous.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).endsWith("/ui/signin"));
@@ -66,20 +57,20 @@ class DashboardSignInTest {
 
   @Test
   void badRobotAndRolelessTokensAreRefusedWithTheirReason() throws Exception {
-    assertThat(new Browser().signIn("otaflow_0123456789abcdef_" + "x".repeat(43)).body())
+    assertThat(new DashboardHttp(api).signIn("otaflow_0123456789abcdef_" + "x".repeat(43)).body())
         .contains("invalid token: unknown API token");
     String robotToken = api.bean(ApiTokens.class).issueForRobot("r1", Duration.ofHours(1), "test").token();
-    HttpResponse<String> robot = new Browser().signIn(robotToken);
+    HttpResponse<String> robot = new DashboardHttp(api).signIn(robotToken);
     assertThat(robot.statusCode()).isEqualTo(401);
     assertThat(robot.body()).contains("user robot:r1 has no otaflow role that may view the dashboard");
-    assertThat(new Browser().signIn("").body()).contains("a token is required");
+    assertThat(new DashboardHttp(api).signIn("").body()).contains("a token is required");
   }
 
   @Test
   void revokingTheTokenEndsTheSignInAtTheNextPage() throws Exception {
     ApiTokens.IssuedToken issued = api.bean(ApiTokens.class).issue("vic", UserRole.VIEWER, Duration.ofHours(1),
         "test");
-    Browser browser = new Browser();
+    DashboardHttp browser = new DashboardHttp(api);
     browser.signIn(issued.token());
     assertThat(browser.get("/ui").statusCode()).isEqualTo(200);
 
@@ -95,7 +86,7 @@ class DashboardSignInTest {
   @Test
   void theIdentityProvidersAuthorizationCodeFlowSignsInAndAPersonWithoutARoleIsTurnedAway() throws Exception {
     PROVIDER.signInAs("dana", List.of("release-manager", "payroll-admin"));
-    Browser browser = new Browser();
+    DashboardHttp browser = new DashboardHttp(api);
     assertThat(browser.get("/ui/signin").body()).contains("/ui/oauth2/authorization/otaflow");
     HttpResponse<String> toProvider = browser.get("/ui/oauth2/authorization/otaflow");
     assertThat(toProvider.statusCode()).isEqualTo(302);
@@ -103,7 +94,7 @@ class DashboardSignInTest {
     assertThat(callback).contains("/ui/login/oauth2/code/otaflow?code=");
 
     // From the provider's site the SameSite=Strict cookie stays behind: the callback loads itself again.
-    HttpResponse<String> relay = new Browser().getUrl(callback);
+    HttpResponse<String> relay = new DashboardHttp(api).getUrl(callback);
     assertThat(relay.statusCode()).isEqualTo(200);
     assertThat(relay.body()).contains("http-equiv=\"refresh\"", "relayed=1");
 
@@ -114,7 +105,7 @@ class DashboardSignInTest {
         .doesNotContain("Turn kill switch on");
 
     PROVIDER.signInAs("eve", List.of("payroll-admin"));
-    Browser roleless = new Browser();
+    DashboardHttp roleless = new DashboardHttp(api);
     roleless.get("/ui/signin");
     String eveCallback = roleless.follow(roleless.get("/ui/oauth2/authorization/otaflow")).headers()
         .firstValue("Location").orElseThrow();
@@ -127,39 +118,5 @@ class DashboardSignInTest {
 
   private static String token(String user, UserRole role) {
     return api.bean(ApiTokens.class).issue(user, role, Duration.ofHours(1), "test").token();
-  }
-
-  /** A browser's HTTP: its own cookies, every redirect left for the test to see. */
-  private static final class Browser {
-
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-        .followRedirects(HttpClient.Redirect.NEVER).build();
-
-    HttpResponse<String> get(String path) throws Exception {
-      return getUrl(api.baseUrl() + path);
-    }
-
-    HttpResponse<String> getUrl(String url) throws Exception {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    HttpResponse<String> follow(HttpResponse<String> redirect) throws Exception {
-      return getUrl(redirect.headers().firstValue("Location").orElseThrow());
-    }
-
-    /** The sign-in form, filled in and posted with the CSRF token the page carries. */
-    HttpResponse<String> signIn(String token) throws Exception {
-      Matcher csrf = CSRF.matcher(get("/ui/signin").body());
-      assertThat(csrf.find()).as("the sign-in form's CSRF token").isTrue();
-      return post("/ui/signin", Map.of("token", token, "_csrf", csrf.group(1)));
-    }
-
-    HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
-      String body = String.join("&", form.entrySet().stream().map(field -> field.getKey() + "="
-          + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8)).toList());
-      return http.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + path))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
   }
 }
