@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -63,8 +64,18 @@ final class Demo {
   }
 
   DemoReport run() throws TimeoutException {
+    return run(report -> { });
+  }
+
+  /**
+   * As {@link #run()}, and then, before everything stops, {@code whileServing} with the report: the dashboard (its
+   * address told at the start) stays up as long as that runs.
+   */
+  DemoReport run(Consumer<DemoReport> whileServing) throws TimeoutException {
     tell("Starting Temporal, the control plane, the artifact server and " + robots + " robots under " + dataDir);
     try (LocalStack stack = LocalStack.start(dataDir, robots)) {
+      tell("Dashboard: " + stack.apiUrl() + "/ui (sign in with the admin token in " + dataDir.resolve("admin-token")
+          + ")");
       stack.publish(FIRST_RELEASE, "first release of the demo");
       stack.publish(SECOND_RELEASE, "a release that overheats robots in the second stage");
       RolloutWatcher watcher = new RolloutWatcher(stack.rollouts()::progress, progress);
@@ -78,7 +89,9 @@ final class Demo {
       tell("Rollout " + SECOND_ROLLOUT + ": " + SECOND_RELEASE + "; the " + secondStage.size()
           + " robots of its second stage run at 93C while on it: " + String.join(", ", secondStage));
       reports.add(rollout(stack, watcher, SECOND_ROLLOUT, SECOND_RELEASE));
-      return new DemoReport(reports);
+      DemoReport report = new DemoReport(reports);
+      whileServing.accept(report);
+      return report;
     }
   }
 

@@ -2,6 +2,7 @@ package io.otaflow.cli;
 
 import io.otaflow.cli.DemoReport.RobotReport;
 import io.otaflow.cli.DemoReport.RolloutReport;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.otaflow.wire.WireJson;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -30,6 +32,11 @@ final class DemoCommand implements Callable<Integer> {
       description = "Scratch directory, emptied first (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  @Option(names = "--keep-running",
+      description = "After the rollouts, keep everything running (the dashboard at the address printed first) until "
+          + "Ctrl-C.")
+  boolean keepRunning;
+
   @Override
   public Integer call() throws Exception {
     if (robots < 20) {
@@ -37,15 +44,33 @@ final class DemoCommand implements Callable<Integer> {
     }
     Path dir = DataDirectory.recreate(dataDir);
     Logging.toFile(dir.resolve("otaflow.log"));
+    Demo demo = new Demo(dir, robots, json ? null : System.err, json ? null : System.err);
+    int[] exitCode = new int[1];
+    demo.run(report -> {
+      exitCode[0] = report(report, dir);
+      if (keepRunning) {
+        System.err.println("Still running for the dashboard: Ctrl-C to stop.");
+        awaitInterrupt();
+      }
+    });
+    return exitCode[0];
+  }
+
+  /** The report on stdout, problems on stderr; the exit code. */
+  private int report(DemoReport report, Path dir) {
     PrintStream out = System.out;
-    DemoReport report = new Demo(dir, robots, json ? null : System.err, json ? null : System.err).run();
     List<String> problems = Demo.problems(report, robots);
     if (json) {
-      out.println(WireJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+      try {
+        out.println(WireJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("the demo's report cannot be written as JSON", e);
+      }
     } else {
       report.rollouts().forEach(rollout -> summarize(rollout, out));
       out.println("Logs: " + dir.resolve("otaflow.log"));
     }
+    out.flush();
     if (problems.isEmpty()) {
       if (!json) {
         out.println("Demo passed: demo-1 SUCCEEDED and demo-2 ROLLED_BACK, every robot runs 1.0.0.");
@@ -55,6 +80,14 @@ final class DemoCommand implements Callable<Integer> {
     System.err.println("Demo failed:");
     problems.forEach(problem -> System.err.println("  - " + problem));
     return 1;
+  }
+
+  private static void awaitInterrupt() {
+    try {
+      new CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void summarize(RolloutReport rollout, PrintStream out) {

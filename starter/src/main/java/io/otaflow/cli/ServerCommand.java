@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "server", mixinStandardHelpOptions = true,
     description = {"Runs the control plane until stopped (Ctrl-C): the Temporal worker on otaflow-control "
-        + "(rollouts, robot updates, robot registration) and the fleet registry.",
+        + "(rollouts, robot updates, robot registration), the fleet registry, the REST API and the web dashboard "
+        + "(/ui on the HTTP port).",
         "Logs go to <data-dir>/otaflow-server.log; warnings also to stderr."})
 final class ServerCommand implements Callable<Integer> {
 
@@ -116,6 +117,15 @@ final class ServerCommand implements Callable<Integer> {
       description = "Required with --oidc-issuer: the audience (aud) otaflow's tokens are issued for; tokens for the "
           + "company's other applications are refused.")
   String oidcAudience;
+
+  @Option(names = "--oidc-client-secret-file", paramLabel = "FILE",
+      description = "With --oidc-issuer: file holding otaflow's client secret at the identity provider, for the "
+          + "dashboard's sign-in through it (authorization-code flow). A file, not a flag, so it does not show in ps.")
+  Path oidcClientSecretFile;
+
+  @Option(names = "--temporal-web-url", defaultValue = "http://localhost:8233", paramLabel = "URL",
+      description = "The Temporal Web UI the dashboard links each rollout's workflow to (default: ${DEFAULT-VALUE}).")
+  String temporalWebUrl;
 
   @Option(names = "--oidc-roles-claim", defaultValue = "roles", paramLabel = "CLAIM",
       description = "JWT claim listing otaflow roles: viewer, release-manager, admin (default: ${DEFAULT-VALUE}).")
@@ -218,6 +228,10 @@ final class ServerCommand implements Callable<Integer> {
     if (oidcAudience != null) {
       properties.put("otaflow.oidc.audience", oidcAudience);
     }
+    if (oidcClientSecretFile != null) {
+      properties.put("otaflow.oidc.client-secret-file", oidcClientSecretFile.toAbsolutePath().toString());
+    }
+    properties.put("otaflow.ui.temporal-web-url", temporalWebUrl);
     registries.addTo(properties);
     if (prometheusUrl != null) {
       try {
