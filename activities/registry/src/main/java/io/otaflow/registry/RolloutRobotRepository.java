@@ -194,16 +194,10 @@ public class RolloutRobotRepository {
                                          int limit) {
     requirePositive(limit);
     // Without a state filter the primary key (rollout_id, robot_id) serves the page; with one, the state index does.
-    String stateFilter = states.isEmpty() ? "" : " AND state IN (<states>)";
-    return jdbi.withHandle(h -> {
-      Query page = h.createQuery("SELECT * FROM rollout_robots WHERE rollout_id = :id" + stateFilter
-              + " AND robot_id > :after ORDER BY robot_id LIMIT :limit")
-          .bind("id", rolloutId).bind("after", afterOrStart(afterRobotId)).bind("limit", limit);
-      if (!states.isEmpty()) {
-        page.bindList("states", states.stream().map(Enum::name).toList());
-      }
-      return page.map((rs, ctx) -> rolloutRobotRow(rs)).list();
-    });
+    return jdbi.withHandle(h -> inStates(h.createQuery("SELECT * FROM rollout_robots WHERE rollout_id = :id"
+            + stateFilter(states) + " AND robot_id > :after ORDER BY robot_id LIMIT :limit"), states)
+        .bind("id", rolloutId).bind("after", afterOrStart(afterRobotId)).bind("limit", limit)
+        .map((rs, ctx) -> rolloutRobotRow(rs)).list());
   }
 
   /**
@@ -361,17 +355,22 @@ public class RolloutRobotRepository {
   public List<RolloutRobotRecord> robotsFailedFirst(String rolloutId, Collection<RobotUpdateState> states, int offset,
                                                     int limit) {
     requirePositive(limit);
-    String stateFilter = states.isEmpty() ? "" : " AND state IN (<states>)";
-    return jdbi.withHandle(h -> {
-      Query page = h.createQuery("SELECT * FROM rollout_robots WHERE rollout_id = :id" + stateFilter
-              + " ORDER BY CASE WHEN state IN (<failed>) THEN 0 ELSE 1 END, robot_id LIMIT :limit OFFSET :offset")
-          .bind("id", rolloutId).bindList("failed", ENDED_UNCOMMITTED).bind("limit", limit)
-          .bind("offset", Math.max(0, offset));
-      if (!states.isEmpty()) {
-        page.bindList("states", states.stream().map(Enum::name).toList());
-      }
-      return page.map((rs, ctx) -> rolloutRobotRow(rs)).list();
-    });
+    return jdbi.withHandle(h -> inStates(h.createQuery("SELECT * FROM rollout_robots WHERE rollout_id = :id"
+            + stateFilter(states) + " ORDER BY CASE WHEN state IN (<failed>) THEN 0 ELSE 1 END, robot_id"
+            + " LIMIT :limit OFFSET :offset"), states)
+        .bind("id", rolloutId).bindList("failed", ENDED_UNCOMMITTED).bind("limit", limit)
+        .bind("offset", Math.max(0, offset))
+        .map((rs, ctx) -> rolloutRobotRow(rs)).list());
+  }
+
+  /** The condition a query's robots are in one of {@code states}, nothing when it is empty (any state). */
+  private static String stateFilter(Collection<RobotUpdateState> states) {
+    return states.isEmpty() ? "" : " AND state IN (<states>)";
+  }
+
+  /** Binds the {@link #stateFilter}'s states. */
+  private static Query inStates(Query query, Collection<RobotUpdateState> states) {
+    return states.isEmpty() ? query : query.bindList("states", states.stream().map(Enum::name).toList());
   }
 
   /** Robots per state, every state present (zero when none), in enum order. */

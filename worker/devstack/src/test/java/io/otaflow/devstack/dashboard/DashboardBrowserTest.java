@@ -108,9 +108,8 @@ class DashboardBrowserTest {
   void aReleaseManagerWatchesTheBarsMoveLiveAndApprovesByKeyboard() {
     List<String> robots = stack.fleet().robotIds();
     stack.publish("1.0.0", "the release the test approves");
-    RolloutPlan plan = new RolloutPlan(List.of(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
-        new StagePlan("rest", null, 100, Duration.ZERO, 1.0, true, null)), 10, Duration.ofSeconds(30), 1,
-        Duration.ofMillis(500));
+    RolloutPlan plan = plan(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
+        new StagePlan("rest", null, 100, Duration.ZERO, 1.0, true, null));
     browser.signIn(releaseManager);
     stack.rollouts().startRollout("gated", "1.0.0", plan, new TargetSelector(Map.of(), robots), "rita");
     browser.go("/ui/rollouts/gated");
@@ -147,9 +146,8 @@ class DashboardBrowserTest {
   @Order(3)
   void aViewerGetsNoCommandsAndIsRefusedWhenPostingOneAnyway() {
     stack.publish("1.1.0", "the release a viewer cannot steer");
-    stack.rollouts().startRollout("watched", "1.1.0", new RolloutPlan(List.of(
-        new StagePlan("all", null, 100, Duration.ZERO, 1.0, true, null)), 10, Duration.ofSeconds(30), 1,
-        Duration.ofMillis(500)), new TargetSelector(Map.of(), stack.fleet().robotIds()), "rita");
+    stack.rollouts().startRollout("watched", "1.1.0", plan(new StagePlan("all", null, 100, Duration.ZERO, 1.0, true,
+        null)), new TargetSelector(Map.of(), stack.fleet().robotIds()), "rita");
     browser.signIn(viewer);
     browser.go("/ui/rollouts/watched");
     browser.await("the rollout's page", driver -> browser.present("#rollout-watched"));
@@ -188,8 +186,8 @@ class DashboardBrowserTest {
   void aFailingStageRollsBackLiveAndItsRobotsReasonsAppear() {
     List<String> robots = stack.fleet().robotIds();
     stack.publish("2.0.0", "a release that overheats robots of its second stage");
-    RolloutPlan plan = new RolloutPlan(List.of(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
-        StagePlan.percent("rest", 100, Duration.ZERO, 1.0)), 10, Duration.ofSeconds(30), 1, Duration.ofMillis(500));
+    RolloutPlan plan = plan(StagePlan.canary("canary", 1, Duration.ZERO, 1.0),
+        StagePlan.percent("rest", 100, Duration.ZERO, 1.0));
     List<String> overheated = StagePlanner.assign("overheat", robots, plan).get(1).subList(0, 2);
     overheated.forEach(robot -> stack.fleet().whileRunning(robot, "2.0.0", SimulatedFleet.OVERHEATED));
     browser.signIn(releaseManager);
@@ -215,6 +213,11 @@ class DashboardBrowserTest {
     browser.go("/ui/robots/" + overheated.get(0));
     assertThat(browser.text("main").toLowerCase(Locale.ROOT)).contains("rollout overheat", "rolled_back");
     assertThat(Axe.seriousViolations(browser)).isEmpty();
+  }
+
+  /** Quick stages for the simulated robots: no bake, one health check over half a second. */
+  private static RolloutPlan plan(StagePlan... stages) {
+    return new RolloutPlan(List.of(stages), 10, Duration.ofSeconds(30), 1, Duration.ofMillis(500));
   }
 
   /** Robots with a registry row and a latest report, and no agent: enough for the fleet page's figures. */
