@@ -689,7 +689,9 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
 
   /**
    * The outcomes robots inherited in flight recorded before this run was recorded as the rollout's open run: they
-   * reported to the run before, by its result. Robots ending from now on find this run open, and signal it.
+   * reported to the run before, by its result. Robots ending from now on find this run open, and signal it. Robots
+   * being switched back are left to the check of silent robots: their row holds their update's state until their
+   * rollback ends, and that state may be an end a rollback also ends with (ROLLBACK_FAILED).
    */
   private void collectInheritedReports() {
     List<String> inherited = state.inFlight.keySet().stream().sorted().toList();
@@ -698,7 +700,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
     }
     for (RobotUpdateResult row : registry.endedRobots(request.rolloutId(), inherited)) {
       InFlightRobot robot = state.inFlight.get(row.robotId());
-      if (robot != null && (!robot.switchingBack() || ROLLBACK_OUTCOMES.contains(row.outcome()))) {
+      if (robot != null && !robot.switchingBack()) {
         log.info("rollout {}: robot {} ended {} as this run began; the registry has its report", request.rolloutId(),
             row.robotId(), row.outcome());
         robotFinished(row);

@@ -150,7 +150,9 @@ public class RobotRepository {
   static boolean recordInstalledVersion(Handle h, String robotId, String version, String rolloutId, String outcome,
                                         String reason, Instant now) {
     // Empty when the robot is unknown; an empty Optional inside when it runs no release yet.
-    Optional<Optional<String>> row = h.createQuery("SELECT installed_version FROM robots WHERE robot_id = :robot")
+    // Locked: an offline install reported at the same moment must not record the same previous version.
+    Optional<Optional<String>> row = h.createQuery("SELECT installed_version FROM robots WHERE robot_id = :robot"
+            + " FOR UPDATE")
         .bind("robot", robotId).map((rs, ctx) -> Optional.ofNullable(rs.getString(1))).findFirst();
     if (row.isEmpty()) {
       return false;

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -50,6 +51,34 @@ public class RolloutEventLog {
   public long latestEventId() {
     return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(id), 0) FROM rollout_events")
         .mapTo(Long.class).one());
+  }
+
+  /** How much a rollout's log grew in a window: its newest event's ID, and how many events it holds there. */
+  public record RolloutChange(long newestEventId, long events) {
+  }
+
+  /**
+   * Every rollout with events after {@code afterEventId}, with its {@link RolloutChange} there: the count tells a reader
+   * of overlapping windows that an event committed after a higher ID (concurrent transactions) is new.
+   */
+  public Map<String, RolloutChange> changesAfter(long afterEventId) {
+    Map<String, RolloutChange> changes = new LinkedHashMap<>();
+    jdbi.useHandle(h -> h.createQuery("SELECT rollout_id, MAX(id) AS newest, COUNT(*) AS n FROM rollout_events"
+            + " WHERE id > :after GROUP BY rollout_id ORDER BY newest")
+        .bind("after", afterEventId)
+        .map((rs, ctx) -> changes.put(rs.getString("rollout_id"), new RolloutChange(rs.getLong("newest"),
+            rs.getLong("n"))))
+        .forEach(ignored -> { }));
+    return changes;
+  }
+
+  /** The rollout's newest event's ID if it has events after {@code afterEventId} (its index serves it). */
+  public OptionalLong newestEventAfter(String rolloutId, long afterEventId) {
+    // IDs start at 1: 0 is none.
+    long newest = jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(id), 0) FROM rollout_events"
+            + " WHERE rollout_id = :id AND id > :after")
+        .bind("id", rolloutId).bind("after", afterEventId).mapTo(Long.class).one());
+    return newest == 0 ? OptionalLong.empty() : OptionalLong.of(newest);
   }
 
   /**

@@ -114,6 +114,35 @@ class RegistryListsTest {
   }
 
   @OnEachDatabase
+  void pagesARolloutsRobotsFailedFirstAndTellsWhatChangedAfterAnEvent(Jdbi jdbi) {
+    RegistryFixtures.Repositories registry = registryWithReleases(jdbi);
+    createRollout(registry.rollouts(), "ro-1", "1.1.0", RolloutStatus.RUNNING);
+    createRollout(registry.rollouts(), "ro-2", "1.1.0", RolloutStatus.RUNNING);
+    RolloutRobotRepository robots = registry.rolloutRobots();
+    robots.recordRobotState("ro-1", "r1", RobotUpdateState.COMMITTED, null, null);
+    robots.recordRobotState("ro-1", "r2", RobotUpdateState.ROLLED_BACK, "health: temperature", null);
+    long before = registry.events().latestEventId();
+    robots.recordRobotState("ro-1", "r3", RobotUpdateState.DOWNLOADING, null, null);
+    robots.recordRobotState("ro-1", "r4", RobotUpdateState.FAILED, "verify: sha256 mismatch", null);
+    robots.recordRobotState("ro-2", "r1", RobotUpdateState.COMMITTED, null, null);
+
+    assertThat(robots.robotsFailedFirst("ro-1", List.of(), 0, 10)).extracting(RolloutRobotRecord::robotId)
+        .containsExactly("r2", "r4", "r1", "r3");
+    assertThat(robots.robotsFailedFirst("ro-1", List.of(), 1, 2)).extracting(RolloutRobotRecord::robotId)
+        .containsExactly("r4", "r1");
+    assertThat(robots.robotsFailedFirst("ro-1", List.of(RobotUpdateState.COMMITTED), 0, 10))
+        .extracting(RolloutRobotRecord::robotId).containsExactly("r1");
+
+    RolloutEventLog events = registry.events();
+    assertThat(events.changesAfter(before)).containsOnlyKeys("ro-1", "ro-2")
+        .hasEntrySatisfying("ro-1", change -> assertThat(change.events()).isEqualTo(2));
+    assertThat(events.newestEventAfter("ro-1", before)).hasValue(events.latestEventId() - 1);
+    assertThat(events.newestEventAfter("ro-1", events.latestEventId())).isEmpty();
+    assertThat(robots.countsByStage(List.of("ro-1"))).extracting(RolloutRobotRepository.StageStateCount::robots)
+        .containsOnly(1);
+  }
+
+  @OnEachDatabase
   void listsARobotsLatestRolloutsNewestFirst(Jdbi jdbi) {
     RegistryFixtures.Repositories registry = registryWithReleases(jdbi);
     RolloutRobotRepository rolloutRobots = registry.rolloutRobots();

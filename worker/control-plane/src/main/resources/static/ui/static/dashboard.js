@@ -35,6 +35,8 @@
     if (swap(event.data)) { refreshRobots(); }
   });
   source.addEventListener('fleet', function (event) { swap(event.data); });
+  // Away for too long to catch up change by change: the page as it is now.
+  source.addEventListener('reload', function () { window.location.reload(); });
   source.onopen = function () { live.textContent = 'Live'; };
   source.onerror = function () {
     live.textContent = source.readyState === EventSource.CLOSED

@@ -83,6 +83,8 @@ class FleetPages {
   @GetMapping({DashboardPaths.FLEET, DashboardPaths.FLEET + "/"})
   String fleet(@RequestParam(required = false) String label, @RequestParam(required = false) String version,
                @RequestParam(required = false) String after, Model model, HttpServletResponse response) {
+    // Read first: a change made while the page's data is read reaches the page live.
+    model.addAttribute("since", events.latestEventId());
     model.addAttribute("versions", versionRows());
     model.addAttribute("underWay", summaries.of(
         rollouts.rollouts(new RolloutQuery(UNDER_WAY, null, null, ROLLOUTS_UNDER_WAY))));
@@ -103,7 +105,6 @@ class FleetPages {
     model.addAttribute("robots", shown.stream()
         .map(robot -> RobotRow.of(robot, latest.get(robot.robotId()), limits, now)).toList());
     model.addAttribute("next", page.size() > PAGE_SIZE ? shown.get(shown.size() - 1).robotId() : null);
-    model.addAttribute("since", events.latestEventId());
     return "ui/fleet";
   }
 

@@ -61,13 +61,14 @@ class RolloutPages {
 
   @GetMapping(DashboardPaths.ROLLOUTS)
   String rollouts(@RequestParam(required = false) String after, Model model) {
+    // Read first: a change made while the page's data is read reaches the page live.
+    model.addAttribute("since", events.latestEventId());
     List<RolloutRecord> page = rollouts.rollouts(new RolloutQuery(Set.of(), null, blank(after) ? null : after,
         ROLLOUTS_PAGE + 1));
     model.addAttribute("rollouts", summaries.of(page.stream().limit(ROLLOUTS_PAGE).toList()));
     model.addAttribute("next", page.size() > ROLLOUTS_PAGE ? page.get(ROLLOUTS_PAGE - 1).rolloutId() : null);
     model.addAttribute("killSwitch", killSwitch.state());
     model.addAttribute("canKill", commands.allows(Command.KILL_SWITCH_ON));
-    model.addAttribute("since", events.latestEventId());
     return "ui/rollouts";
   }
 
@@ -88,6 +89,7 @@ class RolloutPages {
 
   /** Everything the rollout page shows. */
   void fill(Model model, String id, String state, int page) {
+    model.addAttribute("since", events.latestEventId());
     RolloutRecord rollout = rollouts.rollout(id).orElseThrow(() -> new UnknownRolloutException(id));
     RolloutRequest request = rollouts.rolloutRequest(id).orElseThrow(() -> new UnknownRolloutException(id));
     List<RobotUpdateState> states = blank(state) ? List.of()
@@ -107,7 +109,6 @@ class RolloutPages {
     model.addAttribute("temporalUrl", temporalWebUrl + "/namespaces/" + DashboardPaths.encode(namespace)
         + "/workflows/" + DashboardPaths.encode(rollout.workflowId()));
     model.addAttribute("canSteer", commands.allows(Command.ROLLOUT_APPROVE));
-    model.addAttribute("since", events.latestEventId());
   }
 
   private static boolean blank(String value) {
