@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 public final class TestProcesses {
 
   private static final String AGENT_DISTRIBUTION_PROPERTY = "otaflow.agent.distribution";
+  private static final String CONTROL_PLANE_JAR_PROPERTY = "otaflow.control-plane.jar";
 
   private TestProcesses() {
   }
@@ -48,6 +49,22 @@ public final class TestProcesses {
     }
     ProcessBuilder launcher = new AgentDistribution(Path.of(property)).launcher(logDir.resolve("jna"), List.of(args));
     return start(launcher, logDir, name, environment);
+  }
+
+  /**
+   * The control plane's executable jar as its systemd unit runs it ({@code java -jar}), named by the system property
+   * {@code otaflow.control-plane.jar} that failsafe sets, with Spring properties as {@code --name=value} arguments.
+   * Output as for {@link #java}.
+   */
+  public static Process controlPlaneJar(Path logDir, String name, Map<String, String> properties) throws IOException {
+    String jar = System.getProperty(CONTROL_PLANE_JAR_PROPERTY);
+    if (jar == null) {
+      throw new IllegalStateException(CONTROL_PLANE_JAR_PROPERTY + " is not set: run this test with failsafe "
+          + "(mvn verify), which sets it to the jar worker/control-plane packages");
+    }
+    List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar));
+    properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+    return start(new ProcessBuilder(command), logDir, name, Map.of());
   }
 
   private static String javaExecutable() {
