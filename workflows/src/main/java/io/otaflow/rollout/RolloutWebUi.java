@@ -122,7 +122,8 @@ public final class RolloutWebUi {
     return text.toString();
   }
 
-  private static String target(TargetSelector target) {
+  /** Whom a rollout targets, in words: listed robots (the first few named), labels, or the whole fleet. */
+  public static String target(TargetSelector target) {
     if (!target.robotIds().isEmpty()) {
       int more = target.robotIds().size() - ROBOTS_NAMED;
       return "robots " + String.join(", ", target.robotIds().subList(0, Math.min(ROBOTS_NAMED,
@@ -137,7 +138,7 @@ public final class RolloutWebUi {
   }
 
   /** "30m", "1h30m", "0s". */
-  private static String readable(Duration duration) {
+  public static String readable(Duration duration) {
     return duration.toString().substring(2).toLowerCase(Locale.ROOT);
   }
 

@@ -99,6 +99,7 @@ class RolloutPages {
         shownPage * ROBOTS_PAGE, ROBOTS_PAGE + 1);
     model.addAttribute("summary", summaries.of(List.of(rollout)).get(0));
     model.addAttribute("request", request);
+    model.addAttribute("plan", PlanView.of(request));
     model.addAttribute("robots", robots.stream().limit(ROBOTS_PAGE)
         .map(robot -> RolloutRobotRow.of(robot, request.plan().stages())).toList());
     model.addAttribute("state", blank(state) ? "" : states.get(0).name());
