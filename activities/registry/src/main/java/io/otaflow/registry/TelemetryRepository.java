@@ -74,7 +74,10 @@ public class TelemetryRepository {
         .bindList("robots", chunk.stream().map(RobotTelemetry::robotId).toList()).mapTo(String.class).list();
   }
 
-  /** Upserts the chunk's telemetry rows and refreshes its robots, registered ones only (the join with robots). */
+  /**
+   * Upserts the chunk's telemetry rows and refreshes its robots' last-seen time, registered ones only (the join with
+   * robots). What a report says is installed is kept with the report.
+   */
   private static void merge(Handle h, List<RobotTelemetry> chunk, Instant now) {
     List<String> values = new ArrayList<>(chunk.size());
     for (int i = 0; i < chunk.size(); i++) {
@@ -89,9 +92,11 @@ public class TelemetryRepository {
         + " WHEN NOT MATCHED THEN INSERT (" + COLUMNS + ", received_at) VALUES (s.robot_id, s.battery_percent,"
         + " s.temperature_c, s.installed_version, s.sent_at, s.update_step, s.agent_version, :now)"), chunk, now)
         .execute();
+    // The robot's installed version stays the registry's (registration, rollouts, offline installs): a sample taken
+    // before a rollout's switch and sent after it would undo what the rollout recorded, and its rollback would then
+    // pass the robot over as moved on, leaving it on the release while the rollout reported ROLLED_BACK.
     bindAll(h.createUpdate("MERGE INTO robots t USING " + source + " ON t.robot_id = s.robot_id"
-        + " WHEN MATCHED THEN UPDATE SET installed_version = COALESCE(s.installed_version, t.installed_version),"
-        + " last_seen_at = :now"), chunk, now).execute();
+        + " WHEN MATCHED THEN UPDATE SET last_seen_at = :now"), chunk, now).execute();
   }
 
   private static Update bindAll(Update update, List<RobotTelemetry> chunk, Instant now) {

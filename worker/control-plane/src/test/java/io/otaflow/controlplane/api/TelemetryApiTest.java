@@ -2,6 +2,7 @@ package io.otaflow.controlplane.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.otaflow.controlplane.api.ControlPlaneUnderTest.Answer;
 import io.otaflow.fleet.RobotTelemetry;
 import io.otaflow.registry.RobotRepository;
@@ -49,9 +50,11 @@ class TelemetryApiTest {
     RobotTelemetry latest = awaitLatest("r1", telemetry -> telemetry.batteryPercent() == 64.5);
     assertThat(latest).isEqualTo(new RobotTelemetry("r1", 64.5, 47.5, "1.1.0", now.toEpochMilli(),
         "DownloadActivities.download", "0.2.0"));
-    assertThat(api.as("vera", UserRole.VIEWER).get("/api/v1/robots/r1").body().path("robot")
-        .path("installedVersion").asText())
-        .as("a report refreshes the robot's installed version").isEqualTo("1.1.0");
+    JsonNode robot = api.as("vera", UserRole.VIEWER).get("/api/v1/robots/r1").body().path("robot");
+    assertThat(robot.path("telemetry").path("installedVersion").asText()).isEqualTo("1.1.0");
+    assertThat(robot.path("installedVersion").asText())
+        .as("the registry's installed version, which rollouts and registration set, not a report's")
+        .isEqualTo("1.0.0");
   }
 
   @Test
