@@ -31,4 +31,8 @@ public enum RobotUpdateState {
    */
   public static final List<RobotUpdateState> IN_PROGRESS = List.of(DOWNLOADING, VERIFIED, WAITING_SAFE_STATE,
       APPLIED, HEALTH_CHECKING);
+
+  /** The states an update that ran ends in: COMMITTED, then those it ended other than COMMITTED. */
+  public static final List<RobotUpdateState> OUTCOMES = List.of(COMMITTED, ROLLED_BACK, ROLLBACK_FAILED, FAILED,
+      OFFLINE, DEFERRED);
 }

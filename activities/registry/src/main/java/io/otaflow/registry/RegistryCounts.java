@@ -65,7 +65,7 @@ public class RegistryCounts {
 
   public EventTally eventsAfter(long afterEventId, List<String> endStatuses) {
     return jdbi.inTransaction(h -> {
-      long last = h.createQuery("SELECT COALESCE(MAX(id), 0) FROM rollout_events").mapTo(Long.class).one();
+      long last = RolloutEventLog.latestEventId(h);
       Map<String, Long> rolloutStatuses = new HashMap<>();
       Map<String, Map<String, Long>> robotStates = new HashMap<>();
       // A state recorded again for the same robot (or status for the same rollout), by a retried activity or the

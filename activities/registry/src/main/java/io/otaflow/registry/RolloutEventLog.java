@@ -47,10 +47,14 @@ public class RolloutEventLog {
         .bind("id", rolloutId).bind("limit", limit).map((rs, ctx) -> eventRow(rs)).list());
   }
 
-  /** The newest event's ID, 0 when there is none: where a reader of {@link #rolloutsChangedAfter} starts. */
+  /** The newest event's ID, 0 when there is none: where a reader of {@link #changesAfter} starts. */
   public long latestEventId() {
-    return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(id), 0) FROM rollout_events")
-        .mapTo(Long.class).one());
+    return jdbi.withHandle(RolloutEventLog::latestEventId);
+  }
+
+  /** {@link #latestEventId()} within {@code h}'s transaction. */
+  static long latestEventId(Handle h) {
+    return h.createQuery("SELECT COALESCE(MAX(id), 0) FROM rollout_events").mapTo(Long.class).one();
   }
 
   /** How much a rollout's log grew in a window: its newest event's ID, and how many events it holds there. */
@@ -58,14 +62,16 @@ public class RolloutEventLog {
   }
 
   /**
-   * Every rollout with events after {@code afterEventId}, with its {@link RolloutChange} there: the count tells a reader
-   * of overlapping windows that an event committed after a higher ID (concurrent transactions) is new.
+   * The rollouts with events after {@code afterEventId}, each with its {@link RolloutChange} there, at most
+   * {@code limit} of them (those changed longest ago first): the count tells a reader of overlapping windows that an
+   * event committed after a higher ID (concurrent transactions) is new.
    */
-  public Map<String, RolloutChange> changesAfter(long afterEventId) {
+  public Map<String, RolloutChange> changesAfter(long afterEventId, int limit) {
+    requirePositive(limit);
     Map<String, RolloutChange> changes = new LinkedHashMap<>();
     jdbi.useHandle(h -> h.createQuery("SELECT rollout_id, MAX(id) AS newest, COUNT(*) AS n FROM rollout_events"
-            + " WHERE id > :after GROUP BY rollout_id ORDER BY newest")
-        .bind("after", afterEventId)
+            + " WHERE id > :after GROUP BY rollout_id ORDER BY newest LIMIT :limit")
+        .bind("after", afterEventId).bind("limit", limit)
         .map((rs, ctx) -> changes.put(rs.getString("rollout_id"), new RolloutChange(rs.getLong("newest"),
             rs.getLong("n"))))
         .forEach(ignored -> { }));
@@ -79,21 +85,6 @@ public class RolloutEventLog {
             + " WHERE rollout_id = :id AND id > :after")
         .bind("id", rolloutId).bind("after", afterEventId).mapTo(Long.class).one());
     return newest == 0 ? OptionalLong.empty() : OptionalLong.of(newest);
-  }
-
-  /**
-   * The rollouts with events after {@code afterEventId}, each with its newest event's ID, at most {@code limit} of
-   * them (those changed longest ago first).
-   */
-  public Map<String, Long> rolloutsChangedAfter(long afterEventId, int limit) {
-    requirePositive(limit);
-    Map<String, Long> changed = new LinkedHashMap<>();
-    jdbi.useHandle(h -> h.createQuery("SELECT rollout_id, MAX(id) AS newest FROM rollout_events WHERE id > :after"
-            + " GROUP BY rollout_id ORDER BY newest LIMIT :limit")
-        .bind("after", afterEventId).bind("limit", limit)
-        .map((rs, ctx) -> changed.put(rs.getString("rollout_id"), rs.getLong("newest")))
-        .forEach(ignored -> { }));
-    return changed;
   }
 
   /** Appends an event within {@code h}'s transaction, so it is logged exactly when the change it records is made. */

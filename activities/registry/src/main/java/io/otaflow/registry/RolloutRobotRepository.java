@@ -64,9 +64,8 @@ public class RolloutRobotRepository {
 
   private static final String COMMITTED = RobotUpdateState.COMMITTED.name();
   /** The update ended, and not COMMITTED. */
-  private static final List<String> ENDED_UNCOMMITTED = Stream.of(RobotUpdateState.FAILED,
-      RobotUpdateState.ROLLED_BACK, RobotUpdateState.ROLLBACK_FAILED, RobotUpdateState.OFFLINE,
-      RobotUpdateState.DEFERRED).map(Enum::name).toList();
+  private static final List<String> ENDED_UNCOMMITTED = RobotUpdateState.OUTCOMES.stream()
+      .filter(state -> state != RobotUpdateState.COMMITTED).map(Enum::name).toList();
   /** What a rollback switches back: robots left after apply, and COMMITTED ones unless they moved on since. */
   private static final List<String> ROLLBACK_STATES = List.of(COMMITTED, RobotUpdateState.APPLIED.name(),
       RobotUpdateState.HEALTH_CHECKING.name(), RobotUpdateState.ROLLBACK_FAILED.name());

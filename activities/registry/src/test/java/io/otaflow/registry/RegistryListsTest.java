@@ -134,8 +134,9 @@ class RegistryListsTest {
         .extracting(RolloutRobotRecord::robotId).containsExactly("r1");
 
     RolloutEventLog events = registry.events();
-    assertThat(events.changesAfter(before)).containsOnlyKeys("ro-1", "ro-2")
+    assertThat(events.changesAfter(before, 10)).containsOnlyKeys("ro-1", "ro-2")
         .hasEntrySatisfying("ro-1", change -> assertThat(change.events()).isEqualTo(2));
+    assertThat(events.changesAfter(before, 1)).as("the rollout changed longest ago").containsOnlyKeys("ro-1");
     assertThat(events.newestEventAfter("ro-1", before)).hasValue(events.latestEventId() - 1);
     assertThat(events.newestEventAfter("ro-1", events.latestEventId())).isEmpty();
     assertThat(robots.countsByStage(List.of("ro-1"))).extracting(RolloutRobotRepository.StageStateCount::robots)

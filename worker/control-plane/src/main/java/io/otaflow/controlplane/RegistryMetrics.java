@@ -37,10 +37,6 @@ import org.springframework.scheduling.annotation.Scheduled;
 public class RegistryMetrics {
 
   private static final Logger log = LoggerFactory.getLogger(RegistryMetrics.class);
-  /** The robot states an update ends in. */
-  private static final List<RobotUpdateState> OUTCOMES = List.of(RobotUpdateState.COMMITTED,
-      RobotUpdateState.ROLLED_BACK, RobotUpdateState.ROLLBACK_FAILED, RobotUpdateState.FAILED,
-      RobotUpdateState.OFFLINE, RobotUpdateState.DEFERRED);
   private static final List<RolloutStatus> ENDS = Arrays.stream(RolloutStatus.values())
       .filter(RolloutStatus::isFinal).toList();
 
@@ -129,7 +125,7 @@ public class RegistryMetrics {
       rollouts.forEach((status, count) -> count.set(byStatus.getOrDefault(status.name(), 0L)));
       EventTally tally = counts.eventsAfter(lastEventId, ENDS.stream().map(Enum::name).toList());
       ended.forEach((status, count) -> count.addAndGet(tally.rolloutStatuses().getOrDefault(status.name(), 0L)));
-      OUTCOMES.forEach(outcome -> tally.robotStates().getOrDefault(outcome.name(), Map.of())
+      RobotUpdateState.OUTCOMES.forEach(outcome -> tally.robotStates().getOrDefault(outcome.name(), Map.of())
           .forEach((stage, n) -> finished(outcome, stage).addAndGet(n)));
       notRolledBack.addAndGet(tally.robotsIn(RobotUpdateState.ROLLBACK_FAILED.name()));
       if (lastEventId > 0) {

@@ -142,7 +142,7 @@ class DashboardEvents {
     } else if (events.latestEventId() - from > CATCH_UP_EVENTS) {
       send(stream, () -> SseEmitter.event().name("reload").data("away too long"));
     } else {
-      publish(List.of(stream), events.rolloutsChangedAfter(from, CATCH_UP_ROLLOUTS));
+      publish(List.of(stream), newest(events.changesAfter(from, CATCH_UP_ROLLOUTS)));
     }
   }
 
@@ -170,7 +170,7 @@ class DashboardEvents {
     if (floors.size() > LOOKBACK_TICKS) {
       floors.removeFirst();
     }
-    Map<String, RolloutChange> window = events.changesAfter(floors.peekFirst());
+    Map<String, RolloutChange> window = events.changesAfter(floors.peekFirst(), Integer.MAX_VALUE);
     Map<String, Long> changed = new LinkedHashMap<>();
     window.forEach((rolloutId, change) -> {
       if (!change.equals(sent.get(rolloutId))) {
@@ -204,6 +204,13 @@ class DashboardEvents {
         log.debug("dashboard event stream already closed: {}", gone.toString());
       }
     }
+  }
+
+  /** Each rollout's newest event ID. */
+  private static Map<String, Long> newest(Map<String, RolloutChange> changes) {
+    Map<String, Long> newest = new LinkedHashMap<>();
+    changes.forEach((rolloutId, change) -> newest.put(rolloutId, change.newestEventId()));
+    return newest;
   }
 
   /** Each changed rollout's summary, rendered once, to the streams that want it; then the fleet's bars. */
