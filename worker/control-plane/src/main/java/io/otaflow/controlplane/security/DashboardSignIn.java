@@ -56,7 +56,7 @@ class DashboardSignIn {
   @GetMapping(DashboardSecurityConfig.SIGN_IN)
   String page(@RequestParam(required = false) String ended, Model model) {
     model.addAttribute("ended", ended != null);
-    model.addAttribute("oidc", oidc.enabled());
+    model.addAttribute("oidcSignIn", oidc.enabled() ? DashboardOidc.signInPath() : null);
     return PAGE;
   }
 

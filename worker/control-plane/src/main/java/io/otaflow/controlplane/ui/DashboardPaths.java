@@ -1,8 +1,8 @@
 package io.otaflow.controlplane.ui;
 
 import io.otaflow.controlplane.security.DashboardSecurityConfig;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import org.springframework.web.util.UriUtils;
 
 /** The dashboard's addresses, built in one place (IDs may hold characters a URL must escape). */
 final class DashboardPaths {
@@ -15,14 +15,20 @@ final class DashboardPaths {
   }
 
   static String robot(String robotId) {
-    return DashboardSecurityConfig.UI + "/robots/" + encode(robotId);
+    return DashboardSecurityConfig.UI + "/robots/" + segment(robotId);
   }
 
   static String rollout(String rolloutId) {
-    return ROLLOUTS + "/" + encode(rolloutId);
+    return ROLLOUTS + "/" + segment(rolloutId);
   }
 
-  static String encode(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  /** The fleet page filtered by installed version. */
+  static String fleetRunning(String version) {
+    return FLEET + "?version=" + UriUtils.encodeQueryParam(version, StandardCharsets.UTF_8);
+  }
+
+  /** {@code value} as one path segment, a workflow ID's slashes included. */
+  static String segment(String value) {
+    return UriUtils.encodePathSegment(value, StandardCharsets.UTF_8);
   }
 }

@@ -29,6 +29,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -92,8 +93,8 @@ class FleetPages {
     model.addAttribute("version", version);
     List<RobotRecord> page;
     try {
-      page = robots.robots(new RobotQuery(RobotQuery.labelFilter(blankToNone(label)), blank(version) ? null : version,
-          blank(after) ? null : after, PAGE_SIZE + 1));
+      page = robots.robots(new RobotQuery(RobotQuery.labelFilter(labels(label)),
+          StringUtils.hasText(version) ? version : null, StringUtils.hasText(after) ? after : null, PAGE_SIZE + 1));
     } catch (IllegalArgumentException e) {
       response.setStatus(HttpStatus.BAD_REQUEST.value());
       model.addAttribute("refusal", ApiProblems.of(e).getDetail());
@@ -139,18 +140,14 @@ class FleetPages {
           Map<String, Integer> parts = new LinkedHashMap<>();
           parts.put("reporting", (int) (group.robots() - group.stale()));
           parts.put("stale", (int) group.stale());
-          return new VersionRow(group.version(), DashboardPaths.FLEET + "?version=" + DashboardPaths.encode(
-              group.version()), group.robots(), group.stale(), group.hot(), group.batteryLow(),
+          return new VersionRow(group.version(), DashboardPaths.fleetRunning(group.version()), group.robots(),
+              group.stale(), group.hot(), group.batteryLow(),
               Bar.of(group.version(), parts, (int) fleet, FRESHNESS_CLASSES));
         })
         .toList();
   }
 
-  private static boolean blank(String value) {
-    return value == null || value.isBlank();
-  }
-
-  private static List<String> blankToNone(String label) {
-    return blank(label) ? List.of() : List.of(label.split("[,\\s]+"));
+  private static List<String> labels(String label) {
+    return StringUtils.hasText(label) ? List.of(label.split("[,\\s]+")) : List.of();
   }
 }

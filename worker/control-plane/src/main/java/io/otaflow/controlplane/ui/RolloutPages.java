@@ -19,6 +19,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -63,7 +64,7 @@ class RolloutPages {
   String rollouts(@RequestParam(required = false) String after, Model model) {
     // Read first: a change made while the page's data is read reaches the page live.
     model.addAttribute("since", events.latestEventId());
-    List<RolloutRecord> page = rollouts.rollouts(new RolloutQuery(Set.of(), null, blank(after) ? null : after,
+    List<RolloutRecord> page = rollouts.rollouts(new RolloutQuery(Set.of(), null, StringUtils.hasText(after) ? after : null,
         ROLLOUTS_PAGE + 1));
     model.addAttribute("rollouts", summaries.of(page.stream().limit(ROLLOUTS_PAGE).toList()));
     model.addAttribute("next", page.size() > ROLLOUTS_PAGE ? page.get(ROLLOUTS_PAGE - 1).rolloutId() : null);
@@ -83,7 +84,7 @@ class RolloutPages {
   @GetMapping(DashboardPaths.ROLLOUTS + "/{id}/robots")
   String robots(@PathVariable String id, @RequestParam(required = false) String state,
                 @RequestParam(defaultValue = "0") int page, Model model) {
-    fill(model, id, state, page);
+    fillLive(model, request(id), state, page);
     return "ui/rollout :: live";
   }
 
@@ -91,28 +92,35 @@ class RolloutPages {
   void fill(Model model, String id, String state, int page) {
     model.addAttribute("since", events.latestEventId());
     RolloutRecord rollout = rollouts.rollout(id).orElseThrow(() -> new UnknownRolloutException(id));
-    RolloutRequest request = rollouts.rolloutRequest(id).orElseThrow(() -> new UnknownRolloutException(id));
-    List<RobotUpdateState> states = blank(state) ? List.of()
-        : List.of(EnumParameter.parse(RobotUpdateState.class, "state", "robot state", state));
+    RolloutRequest request = request(id);
+    model.addAttribute("summary", summaries.of(rollout, request.plan().stages()));
+    model.addAttribute("request", request);
+    model.addAttribute("plan", PlanView.of(request));
+    model.addAttribute("states", RobotUpdateState.values());
+    model.addAttribute("temporalUrl", temporalWebUrl + "/namespaces/" + DashboardPaths.segment(namespace)
+        + "/workflows/" + DashboardPaths.segment(rollout.workflowId()));
+    model.addAttribute("canSteer", commands.allows(Command.ROLLOUT_APPROVE));
+    fillLive(model, request, state, page);
+  }
+
+  /** The part of the page its script fetches again: a page of robots (failed ones first) and the timeline. */
+  private void fillLive(Model model, RolloutRequest request, String state, int page) {
+    String id = request.rolloutId();
+    List<RobotUpdateState> states = StringUtils.hasText(state)
+        ? List.of(EnumParameter.parse(RobotUpdateState.class, "state", "robot state", state)) : List.of();
     int shownPage = Math.max(0, page);
     List<RolloutRobotRecord> robots = rolloutRobots.robotsFailedFirst(id, states,
         shownPage * ROBOTS_PAGE, ROBOTS_PAGE + 1);
-    model.addAttribute("summary", summaries.of(List.of(rollout)).get(0));
-    model.addAttribute("request", request);
-    model.addAttribute("plan", PlanView.of(request));
+    model.addAttribute("rolloutId", id);
     model.addAttribute("robots", robots.stream().limit(ROBOTS_PAGE)
         .map(robot -> RolloutRobotRow.of(robot, request.plan().stages())).toList());
-    model.addAttribute("state", blank(state) ? "" : states.get(0).name());
-    model.addAttribute("states", RobotUpdateState.values());
+    model.addAttribute("state", states.isEmpty() ? "" : states.get(0).name());
     model.addAttribute("page", shownPage);
     model.addAttribute("hasNext", robots.size() > ROBOTS_PAGE);
     model.addAttribute("timeline", events.newestEvents(id, TIMELINE));
-    model.addAttribute("temporalUrl", temporalWebUrl + "/namespaces/" + DashboardPaths.encode(namespace)
-        + "/workflows/" + DashboardPaths.encode(rollout.workflowId()));
-    model.addAttribute("canSteer", commands.allows(Command.ROLLOUT_APPROVE));
   }
 
-  private static boolean blank(String value) {
-    return value == null || value.isBlank();
+  private RolloutRequest request(String id) {
+    return rollouts.rolloutRequest(id).orElseThrow(() -> new UnknownRolloutException(id));
   }
 }

@@ -5,7 +5,6 @@ import io.otaflow.registry.RolloutRecord;
 import io.otaflow.registry.RolloutRepository;
 import io.otaflow.registry.RolloutRobotRepository;
 import io.otaflow.registry.RolloutRobotRepository.StageStateCount;
-import io.otaflow.rollout.RolloutRequest;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +30,21 @@ class RolloutSummaries {
     Map<String, List<StageStateCount>> counts = rolloutRobots.countsByStage(
             records.stream().map(RolloutRecord::rolloutId).toList()).stream()
         .collect(Collectors.groupingBy(StageStateCount::rolloutId));
-    return records.stream().map(record -> new RolloutSummary(record,
-            StageBars.of(stages(record.rolloutId()), counts.getOrDefault(record.rolloutId(), List.of())),
-            Ago.text(record.updatedAt(), clock.instant())))
+    return records.stream().map(record -> summary(record, stages(record.rolloutId()),
+            counts.getOrDefault(record.rolloutId(), List.of())))
         .toList();
   }
 
-  List<StagePlan> stages(String rolloutId) {
-    return rollouts.rolloutRequest(rolloutId).map(RolloutRequest::plan).map(plan -> plan.stages())
-        .orElse(List.of());
+  /** One rollout whose plan's stages the caller read already. */
+  RolloutSummary of(RolloutRecord record, List<StagePlan> stages) {
+    return summary(record, stages, rolloutRobots.countsByStage(List.of(record.rolloutId())));
+  }
+
+  private RolloutSummary summary(RolloutRecord record, List<StagePlan> stages, List<StageStateCount> counts) {
+    return new RolloutSummary(record, StageBars.of(stages, counts), Ago.text(record.updatedAt(), clock.instant()));
+  }
+
+  private List<StagePlan> stages(String rolloutId) {
+    return rollouts.rolloutRequest(rolloutId).map(request -> request.plan().stages()).orElse(List.of());
   }
 }
