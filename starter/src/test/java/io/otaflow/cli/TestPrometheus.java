@@ -1,6 +1,5 @@
 package io.otaflow.cli;
 
-
 import com.sun.net.httpserver.HttpServer;
 import io.otaflow.controlplane.analysis.InstantValue;
 import io.otaflow.controlplane.analysis.PrometheusClient;

@@ -10,7 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The repository's deploy files and the external tools that check them. */
+/** The repository's deploy files, read as tests check them. */
 final class DeployFiles {
 
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
